@@ -1,0 +1,328 @@
+//! Delimited exports (CSV, TSV, `;`): encoding, delimiter and header row are
+//! found from the start of the file, then rows stream through the csv parser
+//! on raw bytes and only the fields the figures need are decoded.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::cells::{Cell, Cells};
+use super::encoding::{Encoding, Transcoder, decode_field, is_utf8_prefix};
+use super::field::Field;
+use super::header::{Columns, HeaderRules, MAX_HEADER_ROW};
+use super::problem::{Fault, FaultKind, RowProblem};
+use super::{Error, Visitor};
+use crate::text::nfc;
+
+/// How much of a file is read to find its encoding, delimiter and header.
+const PREFIX_LEN: usize = 1 << 20;
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+pub(crate) fn read(
+    path: &Path,
+    name: &Arc<str>,
+    forced: Option<Encoding>,
+    rules: &HeaderRules,
+    visitor: &mut dyn Visitor,
+) -> Result<(), Error> {
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    let mut prefix = Vec::with_capacity(64 * 1024);
+    (&mut file)
+        .take(PREFIX_LEN as u64)
+        .read_to_end(&mut prefix)
+        .map_err(io_err)?;
+
+    let bom = Encoding::from_bom(&prefix);
+    let (encoding, skip) = match (forced, bom) {
+        (Some(f), Some((b, len))) if f == b => (f, len),
+        (Some(f), _) => (f, 0),
+        (None, Some((b, len))) => (b, len),
+        (None, None) if is_utf8_prefix(&prefix) => (Encoding::Utf8, 0),
+        (None, None) => (Encoding::Windows1258, 0),
+    };
+    let auto = forced.is_none() && bom.is_none();
+    let body = &prefix[skip..];
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let utf16 = matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be);
+    if !utf16 && body.contains(&0) {
+        return Err(Error::NotSpreadsheet {
+            path: path.to_path_buf(),
+            why: "tệp chứa dữ liệu nhị phân, không phải CSV/TSV".into(),
+        });
+    }
+
+    // The header is found on the prefix (transcoded when UTF-16).
+    let stream: Box<dyn Read> = {
+        let chained = Cursor::new(prefix.clone()).chain(file);
+        let mut chained: Box<dyn Read> = Box::new(chained);
+        // Skip the BOM.
+        let mut bom_buf = vec![0; skip];
+        chained.read_exact(&mut bom_buf).map_err(io_err)?;
+        if utf16 {
+            Box::new(Transcoder::new(chained, encoding))
+        } else {
+            chained
+        }
+    };
+    let sniff_text: Cow<'_, [u8]> = if utf16 {
+        let mut t = Vec::new();
+        Transcoder::new(body, encoding)
+            .read_to_end(&mut t)
+            .map_err(io_err)?;
+        Cow::Owned(t)
+    } else {
+        Cow::Borrowed(body)
+    };
+    let text_encoding = if utf16 { Encoding::Utf8 } else { encoding };
+    let found = find_header(&sniff_text, text_encoding, rules)
+        .map_err(|(found, missing)| Error::NoHeader {
+            path: path.to_path_buf(),
+            found,
+            missing,
+        })?;
+
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(found.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(stream);
+    visitor.columns(&found.columns);
+
+    let mut state = Decoding {
+        encoding: text_encoding,
+        auto,
+        seen_multibyte: false,
+    };
+    let width = found.columns.width();
+    let named_width = found.named_width;
+    let mut record = csv::ByteRecord::new();
+    let mut index = 0usize;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(Error::Parse {
+                    path: path.to_path_buf(),
+                    line,
+                    message: e.to_string(),
+                });
+            }
+        }
+        let this = index;
+        index += 1;
+        if this <= found.header_index {
+            continue;
+        }
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let extra_filled = record.iter().skip(width).any(|f| !f.trim_ascii().is_empty());
+        if record.len() < named_width || extra_filled {
+            visitor.problem(RowProblem {
+                file: name.clone(),
+                line,
+                faults: vec![Fault {
+                    kind: FaultKind::FieldCount,
+                    field: "(cả dòng)".into(),
+                    value: format!("{} ô", record.len()),
+                    reason: format!(
+                        "dòng có {} ô nhưng dòng tiêu đề có {} cột (kiểm tra dấu phân cách hoặc dấu ngoặc kép)",
+                        record.len(),
+                        width
+                    ),
+                }],
+                cells: raw_cells(&record, state.encoding),
+            });
+            continue;
+        }
+        let mut cells = Cells::default();
+        let mut faults = Vec::new();
+        for field in Field::ALL {
+            let Some(pos) = found.columns.get(field) else {
+                continue;
+            };
+            let bytes = record.get(pos).unwrap_or(b"");
+            match state.decode(bytes) {
+                Some(text) => cells.set(field, text_cell(text)),
+                None => {
+                    cells.set(field, Cell::Empty);
+                    faults.push(Fault {
+                        kind: FaultKind::Encoding,
+                        field: field.name().into(),
+                        value: String::from_utf8_lossy(bytes).into_owned(),
+                        reason: "byte không hợp lệ trong tệp UTF-8 (tệp trộn nhiều bảng mã?)"
+                            .into(),
+                    });
+                }
+            }
+        }
+        let encoding = state.encoding;
+        let raw = || raw_cells(&record, encoding);
+        if faults.is_empty() {
+            visitor.row(line, &cells, &raw);
+        } else {
+            visitor.problem(RowProblem {
+                file: name.clone(),
+                line,
+                faults,
+                cells: raw(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn text_cell(text: Cow<'_, str>) -> Cell<'_> {
+    match text {
+        Cow::Borrowed(s) => Cell::Text(nfc(s)),
+        Cow::Owned(s) => Cell::Text(Cow::Owned(nfc(&s).into_owned())),
+    }
+}
+
+fn raw_cells(record: &csv::ByteRecord, encoding: Encoding) -> Vec<String> {
+    record
+        .iter()
+        .map(|f| match decode_field(f, encoding) {
+            Some(t) => nfc(&t).into_owned(),
+            None => String::from_utf8_lossy(f).into_owned(),
+        })
+        .collect()
+}
+
+/// Field decoding for one file. A file that looked like UTF-8 from its start
+/// but has bytes that are not UTF-8 further down, before any multi-byte
+/// character, is Windows-1258 after all.
+struct Decoding {
+    encoding: Encoding,
+    auto: bool,
+    seen_multibyte: bool,
+}
+
+impl Decoding {
+    fn decode<'b>(&mut self, bytes: &'b [u8]) -> Option<Cow<'b, str>> {
+        if bytes.is_ascii() {
+            // Both encodings agree on ASCII: no check, no copy.
+            return std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
+        }
+        match decode_field(bytes, self.encoding) {
+            Some(text) => {
+                self.seen_multibyte = true;
+                Some(text)
+            }
+            None if self.auto && !self.seen_multibyte => {
+                self.encoding = Encoding::Windows1258;
+                self.seen_multibyte = true;
+                decode_field(bytes, self.encoding)
+            }
+            None => None,
+        }
+    }
+}
+
+struct FoundHeader {
+    delimiter: u8,
+    header_index: usize,
+    columns: Columns,
+    /// Cells up to the last named header cell: rows may omit empty ones after.
+    named_width: usize,
+}
+
+/// The delimiter and header row, or the best candidate row's cells and the
+/// required fields it lacks.
+fn find_header(
+    text: &[u8],
+    encoding: Encoding,
+    rules: &HeaderRules,
+) -> Result<FoundHeader, (Vec<String>, Vec<Field>)> {
+    let mut best: Option<FoundHeader> = None;
+    let mut best_partial: Option<(usize, Vec<String>, Vec<Field>)> = None;
+    for delimiter in DELIMITERS {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        for (index, record) in reader.byte_records().take(MAX_HEADER_ROW).enumerate() {
+            let Ok(record) = record else { break };
+            let cells: Vec<String> = record
+                .iter()
+                .map(|f| {
+                    decode_field(f, encoding)
+                        .map(|t| t.trim().to_string())
+                        .unwrap_or_else(|| {
+                            decode_field(f, Encoding::Windows1258)
+                                .map(|t| t.trim().to_string())
+                                .unwrap_or_default()
+                        })
+                })
+                .collect();
+            let columns = rules.columns(&cells);
+            if columns.is_header() {
+                let better = match &best {
+                    None => true,
+                    Some(b) => {
+                        index < b.header_index
+                            || (index == b.header_index && columns.matched() > b.columns.matched())
+                    }
+                };
+                if better {
+                    let named_width = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1);
+                    best = Some(FoundHeader {
+                        delimiter,
+                        header_index: index,
+                        columns,
+                        named_width,
+                    });
+                }
+                break;
+            }
+            let matched = columns.matched();
+            let nonempty = cells.iter().any(|c| !c.is_empty());
+            if nonempty && best_partial.as_ref().is_none_or(|(m, _, _)| matched > *m) {
+                best_partial = Some((matched, cells, columns.missing_required()));
+            }
+        }
+    }
+    best.ok_or_else(|| match best_partial {
+        Some((_, cells, missing)) => (cells, missing),
+        None => (Vec::new(), Field::REQUIRED.to_vec()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_after_title_rows_with_semicolons() {
+        let text = "DANH SÁCH HỒ SƠ;;;\n\n;Mã hồ sơ;Đơn vị;Kênh;Ngày tiếp nhận;Ngày hẹn trả;Trạng thái\n1;HS1;UBND xã A;2;01/01/2023;02/01/2023;9\n";
+        let found = find_header(text.as_bytes(), Encoding::Utf8, &HeaderRules::new(&[])).ok().unwrap();
+        assert_eq!(found.delimiter, b';');
+        assert_eq!(found.header_index, 1);
+        assert_eq!(found.columns.get(Field::Code), Some(1));
+    }
+
+    #[test]
+    fn missing_columns_are_named() {
+        let text = "ma_ho_so,don_vi,kenh\nHS1,X,1\n";
+        let (found, missing) = find_header(text.as_bytes(), Encoding::Utf8, &HeaderRules::new(&[]))
+            .err()
+            .unwrap();
+        assert_eq!(found, vec!["ma_ho_so", "don_vi", "kenh"]);
+        assert_eq!(missing, vec![Field::Received, Field::Due, Field::Status]);
+    }
+}

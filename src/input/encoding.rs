@@ -1,0 +1,196 @@
+//! Text encodings of exports: UTF-8 (with or without BOM), UTF-16 with BOM
+//! and Windows-1258, the code page of older Vietnamese Windows software.
+//!
+//! UTF-8 and Windows-1258 agree on ASCII, so delimiters and quotes can be
+//! parsed on the raw bytes and only the fields decoded; UTF-16 is transcoded
+//! to UTF-8 as it streams.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, Read};
+
+use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1258};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    Windows1258,
+}
+
+impl Encoding {
+    /// Reads the names a user may give (`--encoding`, `[nhap] ma_hoa`).
+    pub fn from_name(name: &str) -> Option<Encoding> {
+        let n: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match n.as_str() {
+            "utf8" => Some(Encoding::Utf8),
+            "utf16" | "utf16le" | "unicode" => Some(Encoding::Utf16Le),
+            "utf16be" => Some(Encoding::Utf16Be),
+            "windows1258" | "cp1258" | "1258" | "win1258" => Some(Encoding::Windows1258),
+            _ => None,
+        }
+    }
+
+    pub const NAMES: &'static str = "utf-8, utf-16, utf-16be, windows-1258";
+
+    /// The BOM at the start of `bytes`, with its length.
+    pub fn from_bom(bytes: &[u8]) -> Option<(Encoding, usize)> {
+        match bytes {
+            [0xEF, 0xBB, 0xBF, ..] => Some((Encoding::Utf8, 3)),
+            [0xFF, 0xFE, ..] => Some((Encoding::Utf16Le, 2)),
+            [0xFE, 0xFF, ..] => Some((Encoding::Utf16Be, 2)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Windows1258 => "Windows-1258",
+        })
+    }
+}
+
+/// Whether `prefix` (the start of a file, possibly cut in the middle of a
+/// character) is UTF-8.
+pub fn is_utf8_prefix(prefix: &[u8]) -> bool {
+    match std::str::from_utf8(prefix) {
+        Ok(_) => true,
+        // `error_len() == None`: the bytes end inside a valid sequence.
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
+/// Decodes one field of a file in an ASCII-compatible encoding (UTF-8 or
+/// Windows-1258). `None` when the bytes are not valid UTF-8.
+pub fn decode_field(bytes: &[u8], encoding: Encoding) -> Option<Cow<'_, str>> {
+    match encoding {
+        Encoding::Windows1258 => {
+            Some(WINDOWS_1258.decode_without_bom_handling(bytes).0)
+        }
+        // UTF-16 was transcoded to UTF-8 before parsing.
+        _ => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+    }
+}
+
+/// A reader that transcodes UTF-16 to UTF-8 as it is read.
+pub struct Transcoder<R> {
+    inner: R,
+    decoder: Decoder,
+    input: Vec<u8>,
+    input_len: usize,
+    output: Vec<u8>,
+    out_pos: usize,
+    out_len: usize,
+    eof: bool,
+}
+
+impl<R: Read> Transcoder<R> {
+    /// `inner` must start after the BOM.
+    pub fn new(inner: R, encoding: Encoding) -> Transcoder<R> {
+        let decoder = match encoding {
+            Encoding::Utf16Be => UTF_16BE.new_decoder_without_bom_handling(),
+            _ => UTF_16LE.new_decoder_without_bom_handling(),
+        };
+        Transcoder {
+            inner,
+            decoder,
+            input: vec![0; 64 * 1024],
+            input_len: 0,
+            output: vec![0; 3 * 64 * 1024 + 16],
+            out_pos: 0,
+            out_len: 0,
+            eof: false,
+        }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        while self.out_pos == self.out_len && !(self.eof && self.input_len == 0) {
+            if !self.eof && self.input_len < self.input.len() {
+                let n = self.inner.read(&mut self.input[self.input_len..])?;
+                if n == 0 {
+                    self.eof = true;
+                }
+                self.input_len += n;
+            }
+            let (_, read, written, _) = self.decoder.decode_to_utf8(
+                &self.input[..self.input_len],
+                &mut self.output,
+                self.eof,
+            );
+            self.input.copy_within(read..self.input_len, 0);
+            self.input_len -= read;
+            self.out_pos = 0;
+            self.out_len = written;
+            if self.eof && read == 0 && written == 0 {
+                self.input_len = 0;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Transcoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.fill()?;
+        let n = buf.len().min(self.out_len - self.out_pos);
+        buf[..n].copy_from_slice(&self.output[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_boms() {
+        assert_eq!(Encoding::from_name("UTF-8"), Some(Encoding::Utf8));
+        assert_eq!(Encoding::from_name("cp1258"), Some(Encoding::Windows1258));
+        assert_eq!(Encoding::from_name("Windows-1258"), Some(Encoding::Windows1258));
+        assert_eq!(Encoding::from_name("latin1"), None);
+        assert_eq!(Encoding::from_bom(b"\xEF\xBB\xBFa"), Some((Encoding::Utf8, 3)));
+        assert_eq!(Encoding::from_bom(b"\xFF\xFEa\0"), Some((Encoding::Utf16Le, 2)));
+        assert_eq!(Encoding::from_bom(b"a"), None);
+    }
+
+    #[test]
+    fn utf8_prefix_may_end_inside_a_character() {
+        let s = "Mã hồ sơ".as_bytes();
+        assert!(is_utf8_prefix(s));
+        assert!(is_utf8_prefix(&s[..2]));
+        assert!(!is_utf8_prefix(b"M\xE3 h\xF4"));
+    }
+
+    #[test]
+    fn windows_1258_fields_decode() {
+        // "Có" in Windows-1258: C, o, combining acute (0xEC).
+        let decoded = decode_field(b"Co\xEC", Encoding::Windows1258).unwrap();
+        assert_eq!(crate::text::nfc(&decoded), "Có");
+        assert!(decode_field(b"Co\xEC", Encoding::Utf8).is_none());
+    }
+
+    #[test]
+    fn utf16_transcodes_in_small_reads() {
+        let text = "Mã hồ sơ;Đơn vị\nHS-1;UBND xã Ngọc Kỳ\n".repeat(5000);
+        for (enc, encode) in [
+            (Encoding::Utf16Le, u16::to_le_bytes as fn(u16) -> [u8; 2]),
+            (Encoding::Utf16Be, u16::to_be_bytes),
+        ] {
+            let bytes: Vec<u8> = text.encode_utf16().flat_map(encode).collect();
+            let mut out = String::new();
+            Transcoder::new(&bytes[..], enc).read_to_string(&mut out).unwrap();
+            assert_eq!(out, text);
+        }
+    }
+}

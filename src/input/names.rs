@@ -1,0 +1,139 @@
+//! Unit and field names, interned to small integers once per distinct
+//! spelling, with the units' levels from config or from their names.
+
+use std::collections::HashMap;
+
+use super::dossier::{DomainId, Level, UnitId};
+use super::values::level_from_unit;
+use crate::text::clean_name;
+
+/// A unit declared in config (`[[don_vi]]`).
+#[derive(Clone, Debug, Default)]
+pub struct UnitRule {
+    pub name: String,
+    pub level: Option<Level>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Names {
+    /// Canonical unit names, by id.
+    units: Vec<String>,
+    /// The level config or the name gives each unit.
+    unit_levels: Vec<Option<Level>>,
+    /// Clean names (and aliases) → id.
+    unit_ids: HashMap<String, UnitId>,
+    /// Raw spellings as read → id, so a repeated spelling costs one lookup.
+    unit_raw: HashMap<String, UnitId>,
+    domains: Vec<String>,
+    domain_ids: HashMap<String, DomainId>,
+    domain_raw: HashMap<String, DomainId>,
+}
+
+impl Names {
+    pub fn new(rules: &[UnitRule]) -> Names {
+        let mut names = Names {
+            domains: vec![String::new()],
+            ..Names::default()
+        };
+        names.domain_ids.insert(String::new(), 0);
+        for rule in rules {
+            let name = clean_name(&rule.name);
+            let id = names.add_unit(name.clone(), rule.level.or_else(|| level_from_unit(&name)));
+            for alias in &rule.aliases {
+                names.unit_ids.insert(clean_name(alias), id);
+            }
+        }
+        names
+    }
+
+    fn add_unit(&mut self, name: String, level: Option<Level>) -> UnitId {
+        if let Some(&id) = self.unit_ids.get(&name) {
+            return id;
+        }
+        let id = self.units.len() as UnitId;
+        self.unit_ids.insert(name.clone(), id);
+        self.units.push(name);
+        self.unit_levels.push(level);
+        id
+    }
+
+    /// The unit a spelling names, interning it if new; empty → `None`.
+    pub fn unit(&mut self, raw: &str) -> Option<UnitId> {
+        if let Some(&id) = self.unit_raw.get(raw) {
+            return Some(id);
+        }
+        let name = clean_name(raw);
+        if name.is_empty() {
+            return None;
+        }
+        let id = match self.unit_ids.get(&name) {
+            Some(&id) => id,
+            None => {
+                let level = level_from_unit(&name);
+                self.add_unit(name, level)
+            }
+        };
+        self.unit_raw.insert(raw.to_string(), id);
+        Some(id)
+    }
+
+    /// The level config or the unit's name gives it.
+    pub fn unit_level(&self, id: UnitId) -> Option<Level> {
+        self.unit_levels.get(id as usize).copied().flatten()
+    }
+
+    pub fn unit_name(&self, id: UnitId) -> &str {
+        self.units.get(id as usize).map_or("", String::as_str)
+    }
+
+    /// The field (`linh_vuc`) a spelling names; 0 for empty.
+    pub fn domain(&mut self, raw: &str) -> DomainId {
+        if let Some(&id) = self.domain_raw.get(raw) {
+            return id;
+        }
+        let name = clean_name(raw);
+        let id = match self.domain_ids.get(&name) {
+            Some(&id) => id,
+            None => {
+                let id = self.domains.len() as DomainId;
+                self.domain_ids.insert(name.clone(), id);
+                self.domains.push(name);
+                id
+            }
+        };
+        self.domain_raw.insert(raw.to_string(), id);
+        id
+    }
+
+    pub fn domain_name(&self, id: DomainId) -> &str {
+        self.domains.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_and_spellings_meet_in_one_unit() {
+        let mut names = Names::new(&[UnitRule {
+            name: "UBND xã Phượng Kỳ".into(),
+            level: None,
+            aliases: vec!["Xã Phượng Kỳ".into()],
+        }]);
+        let a = names.unit("UBND xã Phượng Kỳ").unwrap();
+        let b = names.unit("  UBND  xã Phượng Kỳ").unwrap();
+        let c = names.unit("Xã Phượng Kỳ").unwrap();
+        let d = names.unit("UBND xa\u{0303} Phượng Kỳ").unwrap();
+        assert!(a == b && b == c && c == d);
+        assert_eq!(names.unit_level(a), Some(Level::Xa));
+        assert_eq!(names.unit(" "), None);
+        let p = names.unit("Bộ phận Một cửa").unwrap();
+        assert_eq!(names.unit_level(p), None);
+        assert_eq!(names.domain(""), 0);
+        let h = names.domain("Hộ tịch");
+        assert_eq!(names.domain(" Hộ  tịch "), h);
+        assert_eq!(names.domain_name(h), "Hộ tịch");
+    }
+}
