@@ -1,1 +1,14 @@
-//! (in progress)
+//! Counting dossiers into the figures of SPEC §4, in one pass, with tallies
+//! that merge.
+
+pub mod collect;
+pub mod counts;
+pub mod summary;
+pub mod tally;
+pub mod view;
+
+pub use collect::{Collector, Merged};
+pub use counts::{Counts, Sign};
+pub use summary::{Percent, Ratio, Ratios, Summary};
+pub use tally::{GroupKey, Tally};
+pub use view::{ByLevel, DomainFigures, Snapshot, UnitFigures};

@@ -1,0 +1,243 @@
+//! The tally of one group of dossiers over one period (SPEC §4).
+//!
+//! Counts are additive, so tallies of files, threads or groups merge by
+//! adding them, and a dossier superseded by a later row is taken back out by
+//! applying it with the opposite sign.
+
+use std::ops::AddAssign;
+
+use crate::input::{Channel, Dossier, Status, Tri};
+use crate::period::Period;
+
+/// Add a dossier (`+1`) or take it back out (`-1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sign {
+    Add,
+    Remove,
+}
+
+/// Every count the figures are made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Received in the period, by channel.
+    pub online: u64,
+    pub direct: u64,
+    pub postal: u64,
+    /// Received before the period and not ended before it.
+    pub carried: u64,
+    /// Resolved in the period, against the due date.
+    pub early: u64,
+    pub on_time: u64,
+    pub late: u64,
+    /// Not ended by the period's end.
+    pub pending_in_time: u64,
+    pub pending_late: u64,
+    pub paused: u64,
+    /// Ended in the period without a result.
+    pub returned: u64,
+    pub withdrawn: u64,
+    /// Received in the period whose procedure is an online service.
+    pub online_service: u64,
+    /// Received in the period with a fee, and of those paid online.
+    pub fee: u64,
+    pub fee_paid_online: u64,
+    /// Received in the period whose fee or payment is not in the export.
+    pub fee_unknown: u64,
+    /// Received in the period and digitised at intake.
+    pub digitised_in: u64,
+    pub digitised_in_unknown: u64,
+    /// Resolved in the period with a digitised result.
+    pub digitised_out: u64,
+    pub digitised_out_unknown: u64,
+}
+
+impl Counts {
+    /// Counts `d` into the figures of `p` (or takes it out).
+    pub fn apply(&mut self, d: &Dossier, p: &Period, sign: Sign) {
+        if d.status == Status::NotReceived {
+            return;
+        }
+        let Some(received) = d.received else { return };
+        let in_period = p.contains(received);
+        let carried = received < p.start && d.ended.is_none_or(|e| e >= p.start);
+        if !in_period && !carried {
+            return;
+        }
+        // Wrapping arithmetic makes `Remove` the exact inverse of `Add`.
+        let one = match sign {
+            Sign::Add => 1u64,
+            Sign::Remove => u64::MAX,
+        };
+        let bump = |n: &mut u64| *n = n.wrapping_add(one);
+        if in_period {
+            bump(match d.channel {
+                Channel::Online => &mut self.online,
+                Channel::Direct => &mut self.direct,
+                Channel::Postal => &mut self.postal,
+            });
+            if d.online_service != Tri::No {
+                bump(&mut self.online_service);
+            }
+            match (d.fee, d.paid_online) {
+                (Tri::Unknown, _) => bump(&mut self.fee_unknown),
+                (Tri::No, _) => {}
+                (Tri::Yes, paid) => {
+                    bump(&mut self.fee);
+                    match paid {
+                        Tri::Yes => bump(&mut self.fee_paid_online),
+                        Tri::No => {}
+                        Tri::Unknown => bump(&mut self.fee_unknown),
+                    }
+                }
+            }
+            match d.digitised_in {
+                Tri::Yes => bump(&mut self.digitised_in),
+                Tri::No => {}
+                Tri::Unknown => bump(&mut self.digitised_in_unknown),
+            }
+        } else {
+            bump(&mut self.carried);
+        }
+        match d.ended.filter(|e| *e <= p.end) {
+            Some(ended) => match d.status {
+                Status::Resolved => {
+                    bump(match d.due {
+                        Some(due) if ended < due => &mut self.early,
+                        Some(due) if ended > due => &mut self.late,
+                        _ => &mut self.on_time,
+                    });
+                    match d.digitised_out {
+                        Tri::Yes => bump(&mut self.digitised_out),
+                        Tri::No => {}
+                        Tri::Unknown => bump(&mut self.digitised_out_unknown),
+                    }
+                }
+                Status::Returned => bump(&mut self.returned),
+                // Only final statuses carry an end date; withdrawn is the rest.
+                _ => bump(&mut self.withdrawn),
+            },
+            None if d.status == Status::Paused => bump(&mut self.paused),
+            None => bump(match d.due {
+                Some(due) if due < p.end => &mut self.pending_late,
+                _ => &mut self.pending_in_time,
+            }),
+        }
+    }
+
+    /// Received in the period.
+    pub fn received(&self) -> u64 {
+        self.online + self.direct + self.postal
+    }
+
+    /// Received in the period plus carried over.
+    pub fn total(&self) -> u64 {
+        self.received() + self.carried
+    }
+
+    pub fn resolved(&self) -> u64 {
+        self.early + self.on_time + self.late
+    }
+
+    pub fn pending(&self) -> u64 {
+        self.pending_in_time + self.pending_late
+    }
+
+    /// Whether any dossier is late: resolved late or pending past its due date.
+    pub fn has_overdue(&self) -> bool {
+        self.late + self.pending_late > 0
+    }
+}
+
+impl AddAssign<&Counts> for Counts {
+    fn add_assign(&mut self, o: &Counts) {
+        // Wrapping: a group may be negative part way through a merge.
+        macro_rules! add {
+            ($($f:ident),*) => { $(self.$f = self.$f.wrapping_add(o.$f);)* };
+        }
+        add!(
+            online, direct, postal, carried, early, on_time, late, pending_in_time, pending_late,
+            paused, returned, withdrawn, online_service, fee, fee_paid_online, fee_unknown,
+            digitised_in, digitised_in_unknown, digitised_out, digitised_out_unknown
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Level;
+    use chrono::NaiveDate;
+
+    fn d(m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2023, m, dd).unwrap()
+    }
+
+    fn dossier(status: Status, received: NaiveDate, due: NaiveDate, ended: Option<NaiveDate>) -> Dossier {
+        Dossier {
+            unit: 0,
+            level: Level::Xa,
+            domain: 0,
+            status,
+            channel: Channel::Online,
+            received: Some(received),
+            due: Some(due),
+            ended,
+            online_service: Tri::Yes,
+            digitised_in: Tri::Yes,
+            digitised_out: Tri::Yes,
+            fee: Tri::No,
+            paid_online: Tri::No,
+        }
+    }
+
+    const P: Period = Period {
+        start: NaiveDate::from_ymd_opt(2023, 10, 23).unwrap(),
+        end: NaiveDate::from_ymd_opt(2023, 11, 22).unwrap(),
+    };
+
+    fn count(ds: &[Dossier]) -> Counts {
+        let mut c = Counts::default();
+        for x in ds {
+            c.apply(x, &P, Sign::Add);
+        }
+        c
+    }
+
+    #[test]
+    fn period_edges() {
+        use Status::*;
+        let c = count(&[
+            // Received on the last day: in the period, still pending.
+            dossier(InProgress, d(11, 22), d(11, 25), None),
+            // Ended on its due date: on time.
+            dossier(Resolved, d(11, 1), d(11, 10), Some(d(11, 10))),
+            // Ended after the period: pending at its end, past due.
+            dossier(Resolved, d(11, 1), d(11, 10), Some(d(11, 23))),
+            // Carried over and ended on the first day.
+            dossier(Resolved, d(10, 20), d(10, 30), Some(d(10, 23))),
+            // Ended the day before the period: not counted.
+            dossier(Resolved, d(10, 20), d(10, 30), Some(d(10, 22))),
+            // Received after the period: not counted.
+            dossier(Resolved, d(11, 23), d(11, 30), Some(d(11, 24))),
+            // Not received: never counted.
+            dossier(NotReceived, d(11, 1), d(11, 5), None),
+            dossier(Paused, d(11, 1), d(11, 5), None),
+            dossier(Returned, d(11, 1), d(11, 5), Some(d(11, 2))),
+        ]);
+        assert_eq!(c.received(), 5);
+        assert_eq!(c.carried, 1);
+        assert_eq!((c.early, c.on_time, c.late), (1, 1, 0));
+        assert_eq!((c.pending_in_time, c.pending_late), (1, 1));
+        assert_eq!((c.paused, c.returned, c.withdrawn), (1, 1, 0));
+        assert_eq!(c.total(), c.resolved() + c.pending() + c.paused + c.returned + c.withdrawn);
+    }
+
+    #[test]
+    fn remove_undoes_add() {
+        let x = dossier(Status::Resolved, d(11, 1), d(11, 10), Some(d(11, 12)));
+        let mut c = count(&[x]);
+        assert_eq!(c.late, 1);
+        c.apply(&x, &P, Sign::Remove);
+        assert_eq!(c, Counts::default());
+    }
+}

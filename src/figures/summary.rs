@@ -1,0 +1,196 @@
+//! The figures of a group as the contract names them (SPEC §5 SUMMARY):
+//! what JSON, templates and tables show.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Serialize, Serializer};
+
+use super::counts::Counts;
+
+/// A percentage rounded half away from zero to two places; it serialises as
+/// a string (`"98.83"`) so no float ever touches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Percent(pub Decimal);
+
+impl Percent {
+    /// `numerator / denominator × 100`; `None` when the denominator is 0.
+    pub fn of(numerator: u64, denominator: u64) -> Option<Percent> {
+        if denominator == 0 {
+            return None;
+        }
+        let p = Decimal::from(numerator) * Decimal::ONE_HUNDRED / Decimal::from(denominator);
+        Some(Percent(p.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)))
+    }
+
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl Serialize for Percent {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:.2}", self.0))
+    }
+}
+
+/// One ratio: `null` parts when the export lacks what it needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ratio {
+    pub tu_so: Option<u64>,
+    pub mau_so: Option<u64>,
+    pub phan_tram: Option<Percent>,
+}
+
+impl Ratio {
+    pub fn new(numerator: u64, denominator: u64) -> Ratio {
+        Ratio {
+            tu_so: Some(numerator),
+            mau_so: Some(denominator),
+            phan_tram: Percent::of(numerator, denominator),
+        }
+    }
+
+    /// The ratio, or all `null` when `unknown` dossiers lack the value.
+    fn known(numerator: u64, denominator: u64, unknown: u64) -> Ratio {
+        if unknown > 0 {
+            Ratio::default()
+        } else {
+            Ratio::new(numerator, denominator)
+        }
+    }
+
+    pub fn percent(&self) -> Option<Decimal> {
+        self.phan_tram.map(Percent::value)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Received {
+    pub tong: u64,
+    pub trong_ky: u64,
+    pub truc_tuyen: u64,
+    pub truc_tiep: u64,
+    pub buu_chinh: u64,
+    pub ky_truoc: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Resolved {
+    pub tong: u64,
+    pub truoc_han: u64,
+    pub dung_han: u64,
+    pub qua_han: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    pub tong: u64,
+    pub trong_han: u64,
+    pub qua_han: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ratios {
+    pub truc_tuyen: Ratio,
+    pub thanh_toan_truc_tuyen: Ratio,
+    pub so_hoa_dau_vao: Ratio,
+    pub so_hoa_dau_ra: Ratio,
+    pub dung_han: Ratio,
+}
+
+/// The ratios a unit is judged on, by key.
+pub const RATIO_KEYS: [&str; 5] = [
+    "truc_tuyen",
+    "thanh_toan_truc_tuyen",
+    "so_hoa_dau_vao",
+    "so_hoa_dau_ra",
+    "dung_han",
+];
+
+impl Ratios {
+    pub fn get(&self, key: &str) -> Option<&Ratio> {
+        Some(match key {
+            "truc_tuyen" => &self.truc_tuyen,
+            "thanh_toan_truc_tuyen" => &self.thanh_toan_truc_tuyen,
+            "so_hoa_dau_vao" => &self.so_hoa_dau_vao,
+            "so_hoa_dau_ra" => &self.so_hoa_dau_ra,
+            "dung_han" => &self.dung_han,
+            _ => return None,
+        })
+    }
+}
+
+/// SUMMARY of SPEC §5.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub tiep_nhan: Received,
+    pub da_giai_quyet: Resolved,
+    pub dang_giai_quyet: Pending,
+    pub tam_dung: u64,
+    pub tra_lai: u64,
+    pub rut: u64,
+    pub ty_le: Ratios,
+}
+
+impl From<&Counts> for Summary {
+    fn from(c: &Counts) -> Summary {
+        let received = c.received();
+        let resolved = c.resolved();
+        Summary {
+            tiep_nhan: Received {
+                tong: c.total(),
+                trong_ky: received,
+                truc_tuyen: c.online,
+                truc_tiep: c.direct,
+                buu_chinh: c.postal,
+                ky_truoc: c.carried,
+            },
+            da_giai_quyet: Resolved {
+                tong: resolved,
+                truoc_han: c.early,
+                dung_han: c.on_time,
+                qua_han: c.late,
+            },
+            dang_giai_quyet: Pending {
+                tong: c.pending(),
+                trong_han: c.pending_in_time,
+                qua_han: c.pending_late,
+            },
+            tam_dung: c.paused,
+            tra_lai: c.returned,
+            rut: c.withdrawn,
+            ty_le: Ratios {
+                truc_tuyen: Ratio::new(c.online, c.online_service),
+                thanh_toan_truc_tuyen: Ratio::known(c.fee_paid_online, c.fee, c.fee_unknown),
+                so_hoa_dau_vao: Ratio::known(c.digitised_in, received, c.digitised_in_unknown),
+                so_hoa_dau_ra: Ratio::known(c.digitised_out, resolved, c.digitised_out_unknown),
+                dung_han: Ratio::new(c.early + c.on_time, resolved),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_half_away_from_zero() {
+        let s = |n, d| serde_json::to_string(&Percent::of(n, d)).unwrap();
+        assert_eq!(s(4224, 4226), "\"99.95\"");
+        assert_eq!(s(3147, 3265), "\"96.39\"");
+        assert_eq!(s(4225, 4275), "\"98.83\"");
+        assert_eq!(s(3869, 3925), "\"98.57\"");
+        assert_eq!(s(126, 137), "\"91.97\"");
+        assert_eq!(s(158, 158), "\"100.00\"");
+        assert_eq!(s(1, 8), "\"12.50\"");
+        // 1/800 = 0.125% → 0.13 (half away from zero, not to even).
+        assert_eq!(s(1, 800), "\"0.13\"");
+        assert_eq!(s(0, 0), "null");
+    }
+
+    #[test]
+    fn unknown_values_make_the_whole_ratio_null() {
+        let r = Ratio::known(1, 2, 1);
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"tu_so":null,"mau_so":null,"phan_tram":null}"#);
+    }
+}

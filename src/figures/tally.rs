@@ -1,0 +1,117 @@
+//! Counts per group (unit × level × field) and per period, filled in one
+//! pass over the dossiers. Memory grows with the number of groups, never
+//! with the number of rows.
+
+use std::collections::HashMap;
+
+use super::counts::{Counts, Sign};
+use crate::input::{DomainId, Dossier, Level, Status, UnitId};
+use crate::period::Period;
+
+/// The finest grouping; every figure is a sum over groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupKey {
+    pub unit: UnitId,
+    pub level: Level,
+    pub domain: DomainId,
+}
+
+impl GroupKey {
+    pub fn of(d: &Dossier) -> GroupKey {
+        GroupKey {
+            unit: d.unit,
+            level: d.level,
+            domain: d.domain,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Tally {
+    periods: Vec<Period>,
+    groups: HashMap<GroupKey, Group>,
+}
+
+#[derive(Clone, Debug)]
+struct Group {
+    /// Dossiers in the group, whatever the period: a group whose only
+    /// dossier was superseded by a later row has none and is not shown.
+    members: u64,
+    counts: Box<[Counts]>,
+}
+
+impl Tally {
+    /// A tally of the figures of each of `periods`.
+    pub fn new(periods: Vec<Period>) -> Tally {
+        Tally {
+            periods,
+            groups: HashMap::new(),
+        }
+    }
+
+    pub fn periods(&self) -> &[Period] {
+        &self.periods
+    }
+
+    pub fn apply(&mut self, d: &Dossier, sign: Sign) {
+        if d.status == Status::NotReceived || d.received.is_none() {
+            return;
+        }
+        let n = self.periods.len();
+        let group = self.groups.entry(GroupKey::of(d)).or_insert_with(|| Group {
+            members: 0,
+            counts: vec![Counts::default(); n].into_boxed_slice(),
+        });
+        group.members = match sign {
+            Sign::Add => group.members.wrapping_add(1),
+            Sign::Remove => group.members.wrapping_sub(1),
+        };
+        for (c, p) in group.counts.iter_mut().zip(&self.periods) {
+            c.apply(d, p, sign);
+        }
+    }
+
+    /// Adds `other`, a tally of the same periods (another file or thread).
+    pub fn merge(&mut self, other: Tally) {
+        debug_assert_eq!(self.periods, other.periods);
+        for (key, group) in other.groups {
+            match self.groups.get_mut(&key) {
+                Some(mine) => {
+                    mine.members = mine.members.wrapping_add(group.members);
+                    for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
+                        *m += o;
+                    }
+                }
+                None => {
+                    self.groups.insert(key, group);
+                }
+            }
+        }
+    }
+
+    /// The groups with dossiers, in a stable order, with their counts for
+    /// each period.
+    pub fn groups(&self) -> Vec<(GroupKey, &[Counts])> {
+        let mut groups: Vec<_> = self
+            .groups
+            .iter()
+            .filter(|(_, g)| g.members != 0)
+            .map(|(k, g)| (*k, &g.counts[..]))
+            .collect();
+        groups.sort_by_key(|(k, _)| *k);
+        groups
+    }
+
+    /// The sum, for period `index`, of the groups `keep` selects.
+    pub fn sum(&self, index: usize, keep: impl Fn(&GroupKey) -> bool) -> Counts {
+        let mut total = Counts::default();
+        for (key, group) in &self.groups {
+            if keep(key) {
+                if let Some(c) = group.counts.get(index) {
+                    total += c;
+                }
+            }
+        }
+        total
+    }
+}
