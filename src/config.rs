@@ -1,1 +1,460 @@
-//! (in progress)
+//! `cctthc.toml` (SPEC §7): the report header, where the exports are, the
+//! period rule, targets, column and status mappings, units and output.
+//!
+//! Every key is optional and an unknown key is an error that names it, so a
+//! typo never silently falls back to a default.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::input::encoding::Encoding;
+use crate::input::header::HeaderRules;
+use crate::input::values::StatusRules;
+use crate::input::{Field, Level, Status, UnitRule};
+
+pub const FILE_NAME: &str = "cctthc.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("không đọc được tệp cấu hình {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("lỗi trong tệp cấu hình {}:\n{message}", .path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// One string or a list of them.
+#[derive(Clone, Debug, Deserialize, serde::Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+impl Default for OneOrMany {
+    fn default() -> Self {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+/// A number written as an integer, a decimal or a string (`30`, `97.5`, `"97,5"`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+enum NumberValue {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+fn decimal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let v = Option::<NumberValue>::deserialize(d)?;
+    v.map(|v| match v {
+        NumberValue::Int(i) => Ok(Decimal::from(i)),
+        // The shortest text of the float is what the user typed.
+        NumberValue::Float(f) => Decimal::from_str(&f.to_string())
+            .map_err(|_| serde::de::Error::custom(format!("số không hợp lệ: {f}"))),
+        NumberValue::Text(t) => Decimal::from_str(&t.trim().replace(',', "."))
+            .map_err(|_| serde::de::Error::custom(format!("số không hợp lệ: '{t}'"))),
+    })
+    .transpose()
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub bao_cao: ReportHeader,
+    #[serde(default)]
+    pub nhap: InputConfig,
+    #[serde(default)]
+    pub ky_bao_cao: PeriodConfig,
+    #[serde(default)]
+    pub chi_tieu: Targets,
+    #[serde(default)]
+    pub cot: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    pub trang_thai: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    pub don_vi: Vec<UnitConfig>,
+    #[serde(default)]
+    pub xuat: OutputConfig,
+    /// The folder relative paths in the file are read from.
+    #[serde(skip)]
+    pub base: PathBuf,
+    /// Where the file was found, if anywhere.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+/// `[bao_cao]`: the report's header and signature.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportHeader {
+    pub co_quan: Option<String>,
+    pub co_quan_cap_tren: Option<String>,
+    pub dia_danh: Option<String>,
+    pub so_ky_hieu: Option<String>,
+    pub nguoi_ky: Option<String>,
+    pub chuc_vu: Option<String>,
+    pub ky_thay: Option<String>,
+    pub noi_nhan: Option<OneOrMany>,
+}
+
+/// `[nhap]`: where the exports are and how they are encoded.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    pub duong_dan: Option<OneOrMany>,
+    pub ma_hoa: Option<String>,
+    pub trang_tinh: Option<String>,
+}
+
+/// `[ky_bao_cao]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodConfig {
+    pub ngay_chot: Option<u32>,
+}
+
+/// `[chi_tieu]`: targets in percent, and how averages are taken.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    #[serde(default, deserialize_with = "decimal")]
+    pub thanh_toan_truc_tuyen: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal")]
+    pub so_hoa_dau_vao: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal")]
+    pub so_hoa_dau_ra: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal")]
+    pub rat_thap: Option<Decimal>,
+    pub chuoi_thang: Option<u32>,
+    pub trung_binh: Option<String>,
+}
+
+/// `[[don_vi]]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitConfig {
+    pub ten: String,
+    pub cap: Option<String>,
+    #[serde(default)]
+    pub ten_khac: OneOrMany,
+}
+
+/// `[xuat]`: the template and the output file name pattern.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    pub mau: Option<String>,
+    pub tep: Option<String>,
+}
+
+impl Config {
+    /// `explicit`, else `./cctthc.toml`, else the user's config folder; no
+    /// file at all gives the defaults.
+    pub fn find(explicit: Option<&Path>) -> Result<Config, Error> {
+        if let Some(path) = explicit {
+            return Config::load(path);
+        }
+        let local = PathBuf::from(FILE_NAME);
+        if local.is_file() {
+            return Config::load(&local);
+        }
+        if let Some(dir) = user_config_dir() {
+            let path = dir.join("cctthc").join(FILE_NAME);
+            if path.is_file() {
+                return Config::load(&path);
+            }
+        }
+        Ok(Config {
+            base: PathBuf::from("."),
+            ..Config::default()
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config = Config::parse(&text).map_err(|message| Error::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        config.base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses and checks the text of a config file.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if let Some(d) = self.ky_bao_cao.ngay_chot {
+            if !(1..=28).contains(&d) {
+                return Err(format!("[ky_bao_cao] ngay_chot = {d}: cần từ 1 đến 28"));
+            }
+        }
+        if let Some(e) = &self.nhap.ma_hoa {
+            if Encoding::from_name(e).is_none() {
+                return Err(format!("[nhap] ma_hoa = '{e}': không biết bảng mã này (dùng {})", Encoding::NAMES));
+            }
+        }
+        if let Some(t) = &self.chi_tieu.trung_binh {
+            if !matches!(t.as_str(), "gop" | "don_vi") {
+                return Err(format!("[chi_tieu] trung_binh = '{t}': cần \"gop\" hoặc \"don_vi\""));
+            }
+        }
+        for (key, value) in [
+            ("thanh_toan_truc_tuyen", self.chi_tieu.thanh_toan_truc_tuyen),
+            ("so_hoa_dau_vao", self.chi_tieu.so_hoa_dau_vao),
+            ("so_hoa_dau_ra", self.chi_tieu.so_hoa_dau_ra),
+            ("rat_thap", self.chi_tieu.rat_thap),
+        ] {
+            if let Some(v) = value {
+                if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
+                    return Err(format!("[chi_tieu] {key} = {v}: cần từ 0 đến 100 (phần trăm)"));
+                }
+            }
+        }
+        self.column_mappings()?;
+        self.status_mappings()?;
+        self.unit_rules()?;
+        Ok(())
+    }
+
+    /// `[cot]` as (header, field) pairs. Either way round is accepted:
+    /// `ma_ho_so = "Mã HS"` or `"Mã HS" = "ma_ho_so"`.
+    pub fn column_mappings(&self) -> Result<Vec<(String, Field)>, String> {
+        let mut pairs = Vec::new();
+        for (key, value) in &self.cot {
+            if let Some(field) = Field::from_name(key.trim()) {
+                for header in value.to_vec() {
+                    pairs.push((header, field));
+                }
+                continue;
+            }
+            match value {
+                OneOrMany::One(v) => match Field::from_name(v.trim()) {
+                    Some(field) => pairs.push((key.clone(), field)),
+                    None => {
+                        return Err(format!(
+                            "[cot] \"{key}\" = \"{v}\": '{v}' không phải tên trường; các trường: {}",
+                            field_names()
+                        ));
+                    }
+                },
+                OneOrMany::Many(_) => {
+                    return Err(format!(
+                        "[cot] {key}: '{key}' không phải tên trường; các trường: {}",
+                        field_names()
+                    ));
+                }
+            }
+        }
+        Ok(pairs)
+    }
+
+    /// `[trang_thai]` as (word, class) pairs; a class is its key
+    /// (`da_giai_quyet`…) or any status word the contract knows.
+    pub fn status_mappings(&self) -> Result<Vec<(String, Status)>, String> {
+        let class_names = || {
+            Status::ALL
+                .iter()
+                .map(|s| s.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut pairs = Vec::new();
+        for (key, value) in &self.trang_thai {
+            let key_class = Status::ALL.into_iter().find(|s| s.key() == key.trim());
+            match (key_class, value) {
+                (Some(class), v) => {
+                    for word in v.to_vec() {
+                        pairs.push((word, class));
+                    }
+                }
+                (None, OneOrMany::One(v)) => match StatusRules::class_of(v) {
+                    Some(class) => pairs.push((key.clone(), class)),
+                    None => {
+                        return Err(format!(
+                            "[trang_thai] \"{key}\" = \"{v}\": '{v}' không phải loại trạng thái; các loại: {}",
+                            class_names()
+                        ));
+                    }
+                },
+                (None, OneOrMany::Many(_)) => {
+                    return Err(format!(
+                        "[trang_thai] {key}: '{key}' không phải loại trạng thái; các loại: {}",
+                        class_names()
+                    ));
+                }
+            }
+        }
+        Ok(pairs)
+    }
+
+    pub fn unit_rules(&self) -> Result<Vec<UnitRule>, String> {
+        self.don_vi
+            .iter()
+            .map(|u| {
+                let level = match &u.cap {
+                    None => None,
+                    Some(c) => Some(
+                        crate::input::values::level(c)
+                            .ok()
+                            .flatten()
+                            .ok_or_else(|| {
+                                format!("[[don_vi]] ten = \"{}\": cap = \"{c}\" không rõ (cần tinh, huyen hoặc xa)", u.ten)
+                            })?,
+                    ),
+                };
+                if u.ten.trim().is_empty() {
+                    return Err("[[don_vi]]: thiếu ten".to_string());
+                }
+                Ok(UnitRule {
+                    name: u.ten.clone(),
+                    level,
+                    aliases: u.ten_khac.to_vec(),
+                })
+            })
+            .collect()
+    }
+
+    pub fn header_rules(&self) -> HeaderRules {
+        HeaderRules::new(&self.column_mappings().unwrap_or_default())
+    }
+
+    pub fn status_rules(&self) -> StatusRules {
+        StatusRules::new(&self.status_mappings().unwrap_or_default())
+    }
+
+    pub fn encoding(&self) -> Option<Encoding> {
+        self.nhap.ma_hoa.as_deref().and_then(Encoding::from_name)
+    }
+
+    /// `[nhap] duong_dan`, relative to the config file.
+    pub fn input_paths(&self) -> Vec<PathBuf> {
+        self.nhap
+            .duong_dan
+            .as_ref()
+            .map(|d| d.to_vec().into_iter().map(|p| self.resolve(&p)).collect())
+            .unwrap_or_default()
+    }
+
+    /// A path from the file, relative to the file's folder.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        let p = PathBuf::from(path);
+        if p.is_absolute() { p } else { self.base.join(p) }
+    }
+
+    pub fn level_of(&self, name: &str) -> Option<Level> {
+        self.unit_rules()
+            .ok()?
+            .into_iter()
+            .find(|u| crate::text::clean_name(&u.name) == crate::text::clean_name(name))
+            .and_then(|u| u.level)
+    }
+}
+
+fn field_names() -> String {
+    Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+}
+
+fn user_config_dir() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(x));
+    }
+    if let Some(appdata) = std::env::var_os("APPDATA").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(appdata));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_config_parses() {
+        let c = Config::parse(
+            r#"
+[bao_cao]
+co_quan = "UBND HUYỆN TỨ KỲ"
+noi_nhan = ["UBND tỉnh", "Lưu: VT"]
+[nhap]
+duong_dan = "du-lieu"
+ma_hoa = "windows-1258"
+[ky_bao_cao]
+ngay_chot = 15
+[chi_tieu]
+thanh_toan_truc_tuyen = 30
+so_hoa_dau_vao = 99.5
+trung_binh = "don_vi"
+[cot]
+ma_ho_so = "Mã HS"
+"Hạn trả" = "ngay_hen_tra"
+[trang_thai]
+"Đã phê duyệt" = "da_giai_quyet"
+tam_dung = ["Chờ thẩm định"]
+"Đã duyệt" = "Hoàn thành"
+[[don_vi]]
+ten = "UBND xã Phượng Kỳ"
+cap = "xa"
+ten_khac = ["Xã Phượng Kỳ"]
+[xuat]
+tep = "bao-cao/BC-{nam}-{thang}.docx"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.ky_bao_cao.ngay_chot, Some(15));
+        assert_eq!(c.chi_tieu.so_hoa_dau_vao, Some(Decimal::from_str("99.5").unwrap()));
+        let cols = c.column_mappings().unwrap();
+        assert!(cols.contains(&("Mã HS".to_string(), Field::Code)));
+        assert!(cols.contains(&("Hạn trả".to_string(), Field::Due)));
+        let st = c.status_mappings().unwrap();
+        assert!(st.contains(&("Đã phê duyệt".to_string(), Status::Resolved)));
+        assert!(st.contains(&("Chờ thẩm định".to_string(), Status::Paused)));
+        assert!(st.contains(&("Đã duyệt".to_string(), Status::Resolved)));
+        assert_eq!(c.unit_rules().unwrap()[0].level, Some(Level::Xa));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let e = Config::parse("[bao_cao]\nco_quann = \"x\"\n").unwrap_err();
+        assert!(e.contains("co_quann"), "{e}");
+        let e = Config::parse("[nhapp]\n").unwrap_err();
+        assert!(e.contains("nhapp"), "{e}");
+        let e = Config::parse("[cot]\n\"Mã HS\" = \"ma_hs\"\n").unwrap_err();
+        assert!(e.contains("ma_hs"), "{e}");
+        let e = Config::parse("[trang_thai]\n\"X\" = \"xong\"\n").unwrap_err();
+        assert!(e.contains("xong"), "{e}");
+        let e = Config::parse("[ky_bao_cao]\nngay_chot = 31\n").unwrap_err();
+        assert!(e.contains("ngay_chot"), "{e}");
+        let e = Config::parse("[[don_vi]]\nten = \"A\"\ncap = \"thon\"\n").unwrap_err();
+        assert!(e.contains("thon"), "{e}");
+    }
+}
