@@ -8,6 +8,7 @@
 //! and renders it with [`docx`]. [`vn`] writes numbers and dates the
 //! Vietnamese way; [`config`] reads `cctthc.toml`; [`cli`] is the command line.
 
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod docx;

@@ -1,2 +1,117 @@
-//! (in progress)
-pub fn main() -> i32 { 0 }
+//! The command line: one file per command, shared flags in [`common`].
+//!
+//! Help and messages are Vietnamese, flags English. Diagnostics go to
+//! stderr; stdout carries only what was asked for.
+
+mod check;
+mod common;
+mod output;
+mod stats;
+mod table;
+
+use std::ffi::OsString;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+pub use common::Failure;
+use common::Global;
+
+const EXAMPLES: &str = "\
+Ví dụ:
+  cctthc report --month 11              Viết báo cáo tháng 11 (.docx)
+  cctthc stats --month 11 --by don_vi   Xem số liệu từng đơn vị
+  cctthc check -i du-lieu/              Kiểm tra dữ liệu xuất từ phần mềm Một cửa
+
+Hướng dẫn đầy đủ: README.md; hợp đồng dữ liệu: SPEC.md.";
+
+/// Thống kê và báo cáo cải cách thủ tục hành chính (CCTTHC) từ dữ liệu xuất
+/// của phần mềm Một cửa.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cctthc",
+    version,
+    about = "Thống kê và báo cáo cải cách thủ tục hành chính (CCTTHC) từ dữ liệu xuất của phần mềm Một cửa",
+    after_help = EXAMPLES,
+    help_template = "{about}\n\nCách dùng: {usage}\n\n{all-args}{after-help}",
+    subcommand_help_heading = "Lệnh",
+    subcommand_value_name = "LỆNH",
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Tính số liệu và in ra màn hình (bảng), JSON hoặc CSV
+    #[command(after_help = "Ví dụ:\n  cctthc stats --month 11 --by don_vi\n  cctthc stats --from 23/10/2023 --to 22/11/2023 -i du-lieu/ --format json")]
+    Stats(stats::Args),
+    /// Kiểm tra dữ liệu xuất: đếm từng dòng, liệt kê mọi lỗi; không ghi gì
+    #[command(after_help = "Ví dụ:\n  cctthc check -i du-lieu/\n  cctthc check -i ho-so-thang-11.xlsx --month 11")]
+    Check(check::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+/// Runs with the given arguments (the first is the program name).
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return 2;
+        }
+    };
+    let out = output::Output::new(cli.global.quiet, cli.global.verbose);
+    let result = match &cli.command {
+        Command::Stats(a) => stats::run(&cli.global, a, &out),
+        Command::Check(a) => check::run(&cli.global, a, &out),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(f) => {
+            if !f.message.is_empty() {
+                out.error(&f.message);
+            }
+            f.code as i32
+        }
+    }
+}
+
+/// The clap command with Vietnamese help flags.
+pub fn command() -> clap::Command {
+    let help = clap::Arg::new("help")
+        .short('h')
+        .long("help")
+        .help("In hướng dẫn này")
+        .action(clap::ArgAction::Help)
+        .global(true);
+    let version = clap::Arg::new("version")
+        .short('V')
+        .long("version")
+        .help("In phiên bản")
+        .action(clap::ArgAction::Version);
+    let mut cmd = Cli::command().arg(help).arg(version);
+    cmd = cmd.mut_subcommands(|sc| sc.help_template("{about}\n\nCách dùng: {usage}\n\n{all-args}{after-help}"));
+    cmd
+}

@@ -36,6 +36,35 @@ pub struct Merged {
     pub differing: u64,
 }
 
+/// The input accounting (`nhap_lieu`): every row read is counted once, as
+/// a dossier, a duplicate, a not-received row or a rejected row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Accounting {
+    pub so_dong: u64,
+    pub ho_so: u64,
+    pub trung_lap: u64,
+    pub chua_tiep_nhan: u64,
+    pub loi: u64,
+    /// Of the duplicates, those that differed (the later row won).
+    pub trung_lap_khac: u64,
+    /// Files read.
+    pub tep: u64,
+}
+
+impl Accounting {
+    pub fn new(read: crate::input::ReadCounts, merged: Merged, files: u64) -> Accounting {
+        Accounting {
+            so_dong: read.rows,
+            ho_so: merged.dossiers,
+            trung_lap: merged.duplicates,
+            chua_tiep_nhan: merged.not_received,
+            loi: read.rejected,
+            trung_lap_khac: merged.differing,
+            tep: files,
+        }
+    }
+}
+
 impl Collector {
     pub fn new(tally: Tally) -> Collector {
         Collector {

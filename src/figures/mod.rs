@@ -7,7 +7,7 @@ pub mod summary;
 pub mod tally;
 pub mod view;
 
-pub use collect::{Collector, Merged};
+pub use collect::{Accounting, Collector, Merged};
 pub use counts::{Counts, Sign};
 pub use summary::{Percent, Ratio, Ratios, Summary};
 pub use tally::{GroupKey, Tally};

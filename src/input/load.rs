@@ -41,6 +41,15 @@ pub struct ReadCounts {
     pub rejected: u64,
 }
 
+/// What was read from one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileReport {
+    pub name: String,
+    pub counts: ReadCounts,
+    /// Optional columns the file lacks: the figures needing them are N/A.
+    pub missing: Vec<Field>,
+}
+
 /// Turns rows into records for `sink` and faults into problems for `report`.
 pub(crate) struct Loader<'a> {
     pub statuses: &'a StatusRules,
@@ -49,14 +58,43 @@ pub(crate) struct Loader<'a> {
     pub report: &'a mut dyn FnMut(RowProblem),
     pub counts: ReadCounts,
     pub file: Arc<str>,
+    pub files: Vec<FileReport>,
+}
+
+impl Loader<'_> {
+    pub fn begin_file(&mut self, name: Arc<str>) {
+        self.files.push(FileReport {
+            name: name.to_string(),
+            ..FileReport::default()
+        });
+        self.file = name;
+    }
+
+    fn count(&mut self, rejected: bool) {
+        let r = u64::from(rejected);
+        self.counts.rows += 1;
+        self.counts.rejected += r;
+        if let Some(f) = self.files.last_mut() {
+            f.counts.rows += 1;
+            f.counts.rejected += r;
+        }
+    }
 }
 
 impl Visitor for Loader<'_> {
-    fn columns(&mut self, _columns: &Columns) {}
+    fn columns(&mut self, columns: &Columns) {
+        if let Some(f) = self.files.last_mut() {
+            f.missing = Field::ALL
+                .into_iter()
+                .filter(|field| !columns.has(*field))
+                .collect();
+        }
+    }
 
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>) {
-        self.counts.rows += 1;
-        match parse(cells, self.statuses, self.names) {
+        let parsed = parse(cells, self.statuses, self.names);
+        self.count(parsed.is_err());
+        match parsed {
             Ok(parsed) => {
                 let record = Record {
                     code: &parsed.code,
@@ -70,7 +108,6 @@ impl Visitor for Loader<'_> {
                 (self.sink)(&record);
             }
             Err(faults) => {
-                self.counts.rejected += 1;
                 (self.report)(RowProblem {
                     file: self.file.clone(),
                     line,
@@ -82,8 +119,7 @@ impl Visitor for Loader<'_> {
     }
 
     fn problem(&mut self, problem: RowProblem) {
-        self.counts.rows += 1;
-        self.counts.rejected += 1;
+        self.count(true);
         (self.report)(problem);
     }
 }

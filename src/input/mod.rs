@@ -20,10 +20,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use dossier::{Channel, Dossier, Level, Status, Tri};
+pub use dossier::{Channel, DomainId, Dossier, Level, Status, Tri, UnitId};
 pub use encoding::Encoding;
 pub use field::Field;
-pub use load::{ReadCounts, Record};
+pub use load::{FileReport, ReadCounts, Record};
 pub use names::{Names, UnitRule};
 pub use problem::{Fault, FaultKind, RowProblem};
 
@@ -172,6 +172,13 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
+/// What [`read`] read.
+#[derive(Clone, Debug, Default)]
+pub struct ReadReport {
+    pub counts: ReadCounts,
+    pub files: Vec<FileReport>,
+}
+
 /// Reads every file in order. `sink` gets each valid row, `report` each
 /// invalid one. Stops at the first file that cannot be read at all.
 pub fn read(
@@ -180,7 +187,7 @@ pub fn read(
     names: &mut Names,
     sink: &mut dyn FnMut(&Record<'_>),
     report: &mut dyn FnMut(RowProblem),
-) -> Result<ReadCounts, Error> {
+) -> Result<ReadReport, Error> {
     let mut loader = load::Loader {
         statuses: &options.statuses,
         names,
@@ -188,13 +195,17 @@ pub fn read(
         report,
         counts: ReadCounts::default(),
         file: Arc::from(""),
+        files: Vec::new(),
     };
     for path in files {
         let name: Arc<str> = Arc::from(path.display().to_string());
-        loader.file = name.clone();
+        loader.begin_file(name.clone());
         read_file(path, &name, options, &mut loader)?;
     }
-    Ok(loader.counts)
+    Ok(ReadReport {
+        counts: loader.counts,
+        files: loader.files,
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,366 @@
+//! What the commands that read data share: global flags, input and period
+//! flags, and reading the exports with their problems reported.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::output::Output;
+use crate::config::Config;
+use crate::input::{self, Encoding, FaultKind, Options, RowProblem};
+use crate::period::{MonthArg, Reporting, Request};
+use crate::report::Dataset;
+
+/// Exit codes (SPEC §8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    Failed = 1,
+    Usage = 2,
+    InvalidRows = 3,
+}
+
+/// Why a command stopped, with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn failed(message: impl Into<String>) -> Failure {
+        Failure {
+            code: Code::Failed,
+            message: message.into(),
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: Code::Usage,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<input::Error> for Failure {
+    fn from(e: input::Error) -> Failure {
+        Failure::failed(e.to_string())
+    }
+}
+
+impl From<crate::config::Error> for Failure {
+    fn from(e: crate::config::Error) -> Failure {
+        match e {
+            crate::config::Error::Io { .. } => Failure::failed(e.to_string()),
+            crate::config::Error::Invalid { .. } => Failure::usage(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::period::Error> for Failure {
+    fn from(e: crate::period::Error) -> Failure {
+        Failure::usage(e.to_string())
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// Tệp cấu hình (mặc định: ./cctthc.toml, rồi thư mục cấu hình của người dùng)
+    #[arg(long, global = true, value_name = "TỆP")]
+    pub config: Option<PathBuf>,
+    /// Chỉ in lỗi
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// In thêm chi tiết về những gì đã đọc
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Dữ liệu vào")]
+pub struct InputArgs {
+    /// Tệp hoặc thư mục dữ liệu xuất (.csv, .tsv, .txt, .xlsx); dùng nhiều lần được. Mặc định: [nhap] duong_dan trong cctthc.toml
+    #[arg(short = 'i', long = "input", value_name = "ĐƯỜNG_DẪN")]
+    pub inputs: Vec<PathBuf>,
+    /// Bảng mã của tệp văn bản: utf-8, utf-16, utf-16be, windows-1258 (mặc định: tự nhận)
+    #[arg(long, value_name = "BẢNG_MÃ")]
+    pub encoding: Option<String>,
+    /// Trang tính của tệp .xlsx (mặc định: trang đầu tiên)
+    #[arg(long, value_name = "TÊN")]
+    pub sheet: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Bỏ qua dòng lỗi")]
+pub struct SkipArgs {
+    /// Bỏ qua các dòng lỗi thay vì dừng; các dòng này được ghi vào tệp --rejects
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Tệp CSV ghi các dòng bị bỏ qua và lý do (mặc định: cạnh tệp kết quả)
+    #[arg(long, value_name = "TỆP", requires = "skip_invalid")]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, clap::Args)]
+#[command(next_help_heading = "Kỳ báo cáo")]
+pub struct PeriodArgs {
+    /// Tháng báo cáo: 1–12, hoặc 'prev' (tháng trước tháng hiện tại). Mặc định: tháng trước
+    #[arg(long, value_name = "THÁNG")]
+    pub month: Option<MonthArg>,
+    /// Năm (mặc định: năm gần nhất mà tháng, quý hay nửa năm đó đã bắt đầu)
+    #[arg(long, value_name = "NĂM")]
+    pub year: Option<i32>,
+    /// Quý: 1–4
+    #[arg(long, value_name = "QUÝ", conflicts_with_all = ["month", "half", "from", "to"])]
+    pub quarter: Option<u32>,
+    /// Nửa năm: 1 (6 tháng đầu) hoặc 2 (6 tháng cuối)
+    #[arg(long, value_name = "1|2", conflicts_with_all = ["month", "from", "to"])]
+    pub half: Option<u32>,
+    /// Từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd), tính cả ngày này
+    #[arg(long, value_name = "NGÀY", value_parser = parse_day, requires = "to", conflicts_with_all = ["month", "year"])]
+    pub from: Option<NaiveDate>,
+    /// Đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd), tính cả ngày này
+    #[arg(long, value_name = "NGÀY", value_parser = parse_day, requires = "from")]
+    pub to: Option<NaiveDate>,
+    /// Ngày chốt số liệu (1–28): tháng M tính từ ngày này của tháng M-1 đến hết ngày trước đó của tháng M. Mặc định: [ky_bao_cao] ngay_chot, hoặc cả tháng
+    #[arg(long, value_name = "NGÀY")]
+    pub cutoff: Option<u32>,
+}
+
+/// A day on the command line: `dd/mm/yyyy`, `d/m/yyyy` or `yyyy-mm-dd`.
+pub fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    match input::values::date(s) {
+        Ok(Some(d)) => Ok(d),
+        _ => Err(format!("ngày '{s}' không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)")),
+    }
+}
+
+/// Config and today's date, for one run.
+pub struct Session {
+    pub config: Config,
+    pub today: NaiveDate,
+}
+
+impl Session {
+    pub fn start(global: &Global) -> Result<Session, Failure> {
+        let config = Config::find(global.config.as_deref())?;
+        Ok(Session {
+            config,
+            today: today(),
+        })
+    }
+
+    /// The files to read: `-i`, else `[nhap] duong_dan`.
+    pub fn files(&self, args: &InputArgs) -> Result<Vec<PathBuf>, Failure> {
+        let inputs = if args.inputs.is_empty() {
+            self.config.input_paths()
+        } else {
+            args.inputs.clone()
+        };
+        if inputs.is_empty() {
+            return Err(Failure::usage(
+                "chưa có dữ liệu vào: dùng -i <tệp hoặc thư mục>, hoặc khai báo [nhap] duong_dan trong cctthc.toml",
+            ));
+        }
+        Ok(input::expand(&inputs)?)
+    }
+
+    pub fn options(&self, args: &InputArgs) -> Result<Options, Failure> {
+        let encoding = match &args.encoding {
+            Some(name) => Some(Encoding::from_name(name).ok_or_else(|| {
+                Failure::usage(format!(
+                    "bảng mã '{name}' không được hỗ trợ (dùng {})",
+                    Encoding::NAMES
+                ))
+            })?),
+            None => self.config.encoding(),
+        };
+        Ok(Options {
+            encoding,
+            sheet: args.sheet.clone().or_else(|| self.config.nhap.trang_tinh.clone()),
+            headers: self.config.header_rules(),
+            statuses: self.config.status_rules(),
+        })
+    }
+
+    pub fn reporting(&self, args: &PeriodArgs) -> Result<Reporting, Failure> {
+        let request = Request {
+            month: args.month,
+            year: args.year,
+            quarter: args.quarter,
+            half: args.half,
+            from: args.from,
+            to: args.to,
+            cutoff: args.cutoff.or(self.config.ky_bao_cao.ngay_chot),
+        };
+        Ok(request.resolve(self.today)?)
+    }
+}
+
+/// Today, or `CCTTHC_TODAY` (yyyy-mm-dd) so tests and reruns are exact.
+pub fn today() -> NaiveDate {
+    std::env::var("CCTTHC_TODAY")
+        .ok()
+        .and_then(|s| input::values::date(&s).ok().flatten())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// What to do with invalid rows.
+pub enum OnProblem<'a> {
+    /// Stop with exit 3 after reading, showing the first few.
+    Stop,
+    /// Leave them out, writing each with its reason to a file.
+    Skip { rejects: PathBuf },
+    /// Print every one to stdout as it is found (`check`).
+    List(&'a mut dyn std::io::Write),
+}
+
+/// How many problem lines are shown before only counting.
+pub const SHOWN_PROBLEMS: usize = 20;
+
+/// The problems of a read, counted by kind.
+#[derive(Default)]
+pub struct Problems {
+    pub rows: u64,
+    pub faults: u64,
+    pub by_kind: BTreeMap<FaultKind, u64>,
+    pub shown: Vec<String>,
+}
+
+impl Problems {
+    fn add(&mut self, p: &RowProblem) {
+        self.rows += 1;
+        for f in &p.faults {
+            self.faults += 1;
+            *self.by_kind.entry(f.kind).or_default() += 1;
+        }
+        for line in p.lines() {
+            if self.shown.len() < SHOWN_PROBLEMS {
+                self.shown.push(line);
+            }
+        }
+    }
+
+    /// The count by kind, one line each.
+    pub fn kinds(&self) -> Vec<String> {
+        self.by_kind
+            .iter()
+            .map(|(k, n)| format!("  {}: {}", k.label(), crate::vn::int(*n as i64)))
+            .collect()
+    }
+}
+
+/// Reads the exports for `reporting`, handling invalid rows as `mode` says.
+pub fn read(
+    session: &Session,
+    input: &InputArgs,
+    reporting: Reporting,
+    mode: OnProblem<'_>,
+    out: &Output,
+) -> Result<(Dataset, Problems), Failure> {
+    let files = session.files(input)?;
+    let options = session.options(input)?;
+    let units = session.config.unit_rules().map_err(Failure::usage)?;
+    for f in &files {
+        out.detail(&format!("đọc {}", f.display()));
+    }
+    let mut problems = Problems::default();
+    let (data, rejects) = match mode {
+        OnProblem::Stop => {
+            let data = Dataset::read(&files, &options, &units, reporting, &mut |p| problems.add(&p))?;
+            (data, None)
+        }
+        OnProblem::List(w) => {
+            let mut write_error = None;
+            let data = Dataset::read(&files, &options, &units, reporting, &mut |p| {
+                problems.add(&p);
+                for line in p.lines() {
+                    if let Err(e) = writeln!(w, "{line}") {
+                        write_error.get_or_insert(e);
+                    }
+                }
+            })?;
+            if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+                return Err(Failure::failed(format!("không ghi được kết quả: {e}")));
+            }
+            (data, None)
+        }
+        OnProblem::Skip { rejects } => {
+            let mut rows: Vec<RowProblem> = Vec::new();
+            let data = Dataset::read(&files, &options, &units, reporting, &mut |p| {
+                problems.add(&p);
+                rows.push(p);
+            })?;
+            (data, Some((rejects, rows)))
+        }
+    };
+    if let Some((path, rows)) = rejects {
+        if !rows.is_empty() {
+            write_rejects(&path, &rows)?;
+            out.warn(&format!(
+                "đã bỏ qua {} dòng lỗi; chi tiết từng dòng trong {}",
+                crate::vn::int(rows.len() as i64),
+                path.display()
+            ));
+            for line in problems.kinds() {
+                out.info(&line);
+            }
+        }
+    }
+    for file in &data.files {
+        if !file.missing.is_empty() {
+            let names: Vec<&str> = file.missing.iter().map(|f| f.name()).collect();
+            out.detail(&format!("{}: không có cột {}", file.name, names.join(", ")));
+        }
+    }
+    Ok((data, problems))
+}
+
+/// Stops with exit 3 when rows were invalid and not skipped.
+pub fn fail_on_problems(problems: &Problems, out: &Output) -> Result<(), Failure> {
+    if problems.rows == 0 {
+        return Ok(());
+    }
+    for line in &problems.shown {
+        out.problem(line);
+    }
+    if problems.faults as usize > problems.shown.len() {
+        out.problem(&format!(
+            "… và {} lỗi khác. Theo loại:",
+            crate::vn::int(problems.faults as i64 - problems.shown.len() as i64)
+        ));
+        for line in problems.kinds() {
+            out.problem(&line);
+        }
+    }
+    Err(Failure {
+        code: Code::InvalidRows,
+        message: format!(
+            "{} dòng dữ liệu không hợp lệ. Sửa tệp xuất, hoặc dùng --skip-invalid để bỏ qua các dòng này (chúng được ghi vào tệp --rejects).",
+            crate::vn::int(problems.rows as i64)
+        ),
+    })
+}
+
+/// The rejects file: one row per fault with the row's cells after it.
+fn write_rejects(path: &Path, rows: &[RowProblem]) -> Result<(), Failure> {
+    crate::atomic::write(path, |w| {
+        // A BOM so that Excel opens the Vietnamese text correctly.
+        w.write_all(b"\xEF\xBB\xBF")?;
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record(["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"])?;
+        for row in rows {
+            let line = row.line.to_string();
+            let content = row.cells.join(" | ");
+            for f in &row.faults {
+                csv.write_record([&*row.file, &line, &f.field, &f.value, &f.reason, &content])?;
+            }
+        }
+        csv.flush()?;
+        Ok(())
+    })
+    .map_err(|e| Failure::failed(format!("không ghi được tệp dòng lỗi {}: {e}", path.display())))
+}
+
+use std::io::Write as _;

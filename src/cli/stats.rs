@@ -1,0 +1,278 @@
+//! `cctthc stats`: the figures of a period in the terminal, as JSON or CSV.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::common::{self, Failure, Global, InputArgs, OnProblem, PeriodArgs, Session, SkipArgs};
+use super::output::Output;
+use super::table::{Table, terminal_width};
+use crate::figures::{Ratio, Summary};
+use crate::report::{Dataset, Figures};
+use crate::vn;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    skip: SkipArgs,
+    /// Dạng kết quả: table (bảng để đọc), json, csv
+    #[arg(long, value_enum, default_value_t = Format::Table, help_heading = "Đầu ra")]
+    format: Format,
+    /// Chia theo: cap (cấp), don_vi (đơn vị), linh_vuc (lĩnh vực)
+    #[arg(long, value_enum, help_heading = "Đầu ra")]
+    by: Option<By>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum By {
+    Cap,
+    #[value(name = "don_vi", alias = "don-vi")]
+    DonVi,
+    #[value(name = "linh_vuc", alias = "linh-vuc")]
+    LinhVuc,
+}
+
+pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
+    let session = Session::start(global)?;
+    let reporting = session.reporting(&args.period)?;
+    let mode = if args.skip.skip_invalid {
+        OnProblem::Skip {
+            rejects: args
+                .skip
+                .rejects
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("cctthc-dong-loi.csv")),
+        }
+    } else {
+        OnProblem::Stop
+    };
+    let (data, problems) = common::read(&session, &args.input, reporting, mode, out)?;
+    common::fail_on_problems(&problems, out)?;
+    let figures = Figures::of(&data);
+    let text = match args.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&figures)
+                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+        Format::Csv => csv_text(&figures, args.by.unwrap_or(By::DonVi))?,
+        Format::Table => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
+    }
+}
+
+/// The flattened columns of a SUMMARY, in the order of SPEC §5.
+const SUMMARY_COLUMNS: [&str; 31] = [
+    "tiep_nhan.tong",
+    "tiep_nhan.trong_ky",
+    "tiep_nhan.truc_tuyen",
+    "tiep_nhan.truc_tiep",
+    "tiep_nhan.buu_chinh",
+    "tiep_nhan.ky_truoc",
+    "da_giai_quyet.tong",
+    "da_giai_quyet.truoc_han",
+    "da_giai_quyet.dung_han",
+    "da_giai_quyet.qua_han",
+    "dang_giai_quyet.tong",
+    "dang_giai_quyet.trong_han",
+    "dang_giai_quyet.qua_han",
+    "tam_dung",
+    "tra_lai",
+    "rut",
+    "ty_le.truc_tuyen.tu_so",
+    "ty_le.truc_tuyen.mau_so",
+    "ty_le.truc_tuyen.phan_tram",
+    "ty_le.thanh_toan_truc_tuyen.tu_so",
+    "ty_le.thanh_toan_truc_tuyen.mau_so",
+    "ty_le.thanh_toan_truc_tuyen.phan_tram",
+    "ty_le.so_hoa_dau_vao.tu_so",
+    "ty_le.so_hoa_dau_vao.mau_so",
+    "ty_le.so_hoa_dau_vao.phan_tram",
+    "ty_le.so_hoa_dau_ra.tu_so",
+    "ty_le.so_hoa_dau_ra.mau_so",
+    "ty_le.so_hoa_dau_ra.phan_tram",
+    "ty_le.dung_han.tu_so",
+    "ty_le.dung_han.mau_so",
+    "ty_le.dung_han.phan_tram",
+];
+
+fn summary_values(s: &Summary) -> Vec<String> {
+    let mut v: Vec<String> = [
+        s.tiep_nhan.tong,
+        s.tiep_nhan.trong_ky,
+        s.tiep_nhan.truc_tuyen,
+        s.tiep_nhan.truc_tiep,
+        s.tiep_nhan.buu_chinh,
+        s.tiep_nhan.ky_truoc,
+        s.da_giai_quyet.tong,
+        s.da_giai_quyet.truoc_han,
+        s.da_giai_quyet.dung_han,
+        s.da_giai_quyet.qua_han,
+        s.dang_giai_quyet.tong,
+        s.dang_giai_quyet.trong_han,
+        s.dang_giai_quyet.qua_han,
+        s.tam_dung,
+        s.tra_lai,
+        s.rut,
+    ]
+    .iter()
+    .map(u64::to_string)
+    .collect();
+    let r = &s.ty_le;
+    for ratio in [
+        &r.truc_tuyen,
+        &r.thanh_toan_truc_tuyen,
+        &r.so_hoa_dau_vao,
+        &r.so_hoa_dau_ra,
+        &r.dung_han,
+    ] {
+        let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+        v.push(opt(ratio.tu_so));
+        v.push(opt(ratio.mau_so));
+        v.push(ratio.phan_tram.map(|p| format!("{:.2}", p.value())).unwrap_or_default());
+    }
+    v
+}
+
+fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = match by {
+        By::DonVi => vec!["don_vi", "cap"],
+        By::Cap => vec!["cap"],
+        By::LinhVuc => vec!["linh_vuc"],
+    };
+    header.extend(SUMMARY_COLUMNS);
+    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
+    w.write_record(&header).map_err(bad)?;
+    match by {
+        By::DonVi => {
+            for u in &figures.theo_don_vi {
+                let mut row = vec![u.don_vi.clone(), u.cap.key().to_string()];
+                row.extend(summary_values(&u.summary));
+                w.write_record(&row).map_err(bad)?;
+            }
+        }
+        By::Cap => {
+            for (level, s) in figures.theo_cap.iter() {
+                let mut row = vec![level.key().to_string()];
+                row.extend(summary_values(s));
+                w.write_record(&row).map_err(bad)?;
+            }
+        }
+        By::LinhVuc => {
+            for d in &figures.theo_linh_vuc {
+                let mut row = vec![d.linh_vuc.clone().unwrap_or_default()];
+                row.extend(summary_values(&d.summary));
+                w.write_record(&row).map_err(bad)?;
+            }
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Failure::failed(format!("không tạo được CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Failure::failed(e.to_string()))
+}
+
+fn pct(r: &Ratio) -> String {
+    match (r.mau_so, r.phan_tram) {
+        (Some(_), Some(p)) => vn::percent(Some(p.value())),
+        (Some(0), None) => "–".to_string(),
+        _ => "N/A".to_string(),
+    }
+}
+
+fn cells(name: &str, s: &Summary) -> Vec<String> {
+    let n = |x: u64| vn::int(x as i64);
+    vec![
+        name.to_string(),
+        n(s.tiep_nhan.tong),
+        n(s.da_giai_quyet.tong),
+        n(s.dang_giai_quyet.tong + s.tam_dung),
+        n(s.da_giai_quyet.qua_han + s.dang_giai_quyet.qua_han),
+        pct(&s.ty_le.dung_han),
+        pct(&s.ty_le.truc_tuyen),
+        pct(&s.ty_le.thanh_toan_truc_tuyen),
+        pct(&s.ty_le.so_hoa_dau_vao),
+        pct(&s.ty_le.so_hoa_dau_ra),
+    ]
+}
+
+fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
+    let first = match by {
+        By::Cap => "Cấp",
+        By::DonVi => "Đơn vị",
+        By::LinhVuc => "Lĩnh vực",
+    };
+    let mut t = Table::new(vec![
+        vec![first],
+        vec!["Tiếp", "nhận"],
+        vec!["Đã", "GQ"],
+        vec!["Đang", "GQ"],
+        vec!["Quá", "hạn"],
+        vec!["Đúng", "hạn"],
+        vec!["Trực", "tuyến"],
+        vec!["TT trực", "tuyến"],
+        vec!["Số hóa", "vào"],
+        vec!["Số hóa", "ra"],
+    ]);
+    match by {
+        By::Cap => {
+            for (level, s) in figures.theo_cap.iter() {
+                t.row(cells(level.label(), s));
+            }
+        }
+        By::DonVi => {
+            for (level, s) in figures.theo_cap.iter() {
+                for u in figures.theo_don_vi.iter().filter(|u| u.cap == level) {
+                    t.row(cells(&u.don_vi, &u.summary));
+                }
+                t.row(cells(&format!("Cộng {}", level.label().to_lowercase()), s));
+                t.rule();
+            }
+        }
+        By::LinhVuc => {
+            for d in &figures.theo_linh_vuc {
+                t.row(cells(d.linh_vuc.as_deref().unwrap_or("(không ghi lĩnh vực)"), &d.summary));
+            }
+        }
+    }
+    if by != By::DonVi {
+        t.rule();
+    }
+    t.row(cells("Tổng cộng", &figures.tong));
+    let a = &figures.nhap_lieu;
+    let mut s = format!(
+        "Số liệu {} ({})\n\n",
+        data.reporting.label(),
+        data.reporting.current
+    );
+    s.push_str(&t.render(terminal_width()));
+    s.push_str("GQ: giải quyết · Đang GQ gồm cả tạm dừng · Quá hạn: đã GQ quá hạn và đang GQ quá hạn\n");
+    s.push_str("TT: thanh toán · Tỷ lệ theo SPEC §4 · N/A: dữ liệu xuất không có cột cần thiết\n");
+    s.push_str(&format!(
+        "\nĐã đọc {} dòng từ {} tệp: {} hồ sơ, {} dòng trùng đã gộp, {} hồ sơ chưa tiếp nhận, {} dòng lỗi bỏ qua.\n",
+        vn::int(a.so_dong as i64),
+        vn::int(a.tep as i64),
+        vn::int(a.ho_so as i64),
+        vn::int(a.trung_lap as i64),
+        vn::int(a.chua_tiep_nhan as i64),
+        vn::int(a.loi as i64),
+    ));
+    s
+}

@@ -1,0 +1,139 @@
+//! Plain-text tables for the terminal: numbers right-aligned, the first
+//! column cut to fit the width (80 columns unless `COLUMNS` says more).
+
+/// A table: a header of one or more lines per column, then rows.
+pub struct Table {
+    headers: Vec<Vec<String>>,
+    rows: Vec<Row>,
+}
+
+enum Row {
+    Cells(Vec<String>),
+    Rule,
+}
+
+impl Table {
+    /// `headers[i]` holds the header lines of column `i`.
+    pub fn new(headers: Vec<Vec<&str>>) -> Table {
+        Table {
+            headers: headers
+                .into_iter()
+                .map(|h| h.into_iter().map(String::from).collect())
+                .collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(Row::Cells(cells));
+    }
+
+    pub fn rule(&mut self) {
+        self.rows.push(Row::Rule);
+    }
+
+    pub fn render(&self, width: usize) -> String {
+        let n = self.headers.len();
+        let mut widths = vec![0usize; n];
+        for (i, h) in self.headers.iter().enumerate() {
+            widths[i] = h.iter().map(|l| len(l)).max().unwrap_or(0);
+        }
+        for row in &self.rows {
+            if let Row::Cells(cells) = row {
+                for (i, c) in cells.iter().enumerate().take(n) {
+                    widths[i] = widths[i].max(len(c));
+                }
+            }
+        }
+        // The first column takes what the others leave.
+        let others: usize = widths[1..].iter().map(|w| w + 1).sum();
+        widths[0] = widths[0].min(width.saturating_sub(others + 1)).max(12);
+        let total: usize = widths.iter().sum::<usize>() + n - 1;
+        let lines = self.headers.iter().map(Vec::len).max().unwrap_or(0);
+        let mut out = String::new();
+        for l in 0..lines {
+            let cells: Vec<String> = self
+                .headers
+                .iter()
+                .map(|h| {
+                    // Header lines sit at the bottom of their cell.
+                    let pad = lines - h.len();
+                    if l >= pad { h[l - pad].clone() } else { String::new() }
+                })
+                .collect();
+            push_line(&mut out, &cells, &widths);
+        }
+        out.push_str(&"─".repeat(total));
+        out.push('\n');
+        for row in &self.rows {
+            match row {
+                Row::Cells(cells) => push_line(&mut out, cells, &widths),
+                Row::Rule => {
+                    out.push_str(&"─".repeat(total));
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+}
+
+fn push_line(out: &mut String, cells: &[String], widths: &[usize]) {
+    let mut line = String::new();
+    for (i, w) in widths.iter().enumerate() {
+        let cell = cells.get(i).map_or("", String::as_str);
+        if i == 0 {
+            let cut = cut(cell, *w);
+            line.push_str(&cut);
+            line.push_str(&" ".repeat(w - len(&cut)));
+        } else {
+            line.push(' ');
+            line.push_str(&" ".repeat(w.saturating_sub(len(cell))));
+            line.push_str(cell);
+        }
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+fn len(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn cut(s: &str, width: usize) -> String {
+    if len(s) <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The terminal width to fit: `COLUMNS`, else 80.
+pub fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_the_width_and_aligns_numbers() {
+        let mut t = Table::new(vec![vec!["Đơn vị"], vec!["Tiếp", "nhận"], vec!["Đúng", "hạn"]]);
+        t.row(vec!["Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ".into(), "4.479".into(), "99,97%".into()]);
+        t.row(vec!["UBND xã Ngọc Kỳ".into(), "12".into(), "100%".into()]);
+        let s = t.render(40);
+        for line in s.lines() {
+            assert!(line.chars().count() <= 40, "{line}");
+        }
+        assert!(s.contains("…"));
+        assert!(s.contains("UBND xã Ngọc Kỳ"));
+        assert!(s.lines().any(|l| l.ends_with("   12   100%")), "{s}");
+    }
+}

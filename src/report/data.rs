@@ -1,0 +1,179 @@
+//! Reading the exports and counting them for a reporting period: the data
+//! every command shows, and the figures part of a report's context.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::figures::{Accounting, ByLevel, Collector, DomainFigures, Snapshot, Summary, Tally, UnitFigures};
+use crate::input::{self, FileReport, Names, Options, RowProblem, UnitRule};
+use crate::period::{Period, Reporting, Span};
+
+/// Which of the tallied periods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    Current,
+    YearToDate,
+    Previous,
+    /// A month of the reporting year, from 1.
+    Month(u32),
+}
+
+/// The exports, read and counted.
+pub struct Dataset {
+    pub reporting: Reporting,
+    pub tally: Tally,
+    pub names: Names,
+    pub accounting: Accounting,
+    pub files: Vec<FileReport>,
+    months: Vec<u32>,
+}
+
+impl Dataset {
+    /// Reads `files` and counts them for `reporting`; invalid rows go to
+    /// `report` and are left out.
+    pub fn read(
+        files: &[PathBuf],
+        options: &Options,
+        units: &[UnitRule],
+        reporting: Reporting,
+        report: &mut dyn FnMut(RowProblem),
+    ) -> Result<Dataset, input::Error> {
+        let months = reporting.months_of_year();
+        let mut periods = vec![reporting.current, reporting.year_to_date, reporting.previous];
+        periods.extend(months.iter().map(|(_, p)| *p));
+        let mut collector = Collector::new(Tally::new(periods));
+        let mut names = Names::new(units);
+        let read = input::read(files, options, &mut names, &mut |r| collector.add(r), report)?;
+        let (tally, merged) = collector.finish();
+        Ok(Dataset {
+            reporting,
+            tally,
+            names,
+            accounting: Accounting::new(read.counts, merged, files.len() as u64),
+            files: read.files,
+            months: months.into_iter().map(|(m, _)| m).collect(),
+        })
+    }
+
+    fn index(&self, which: Which) -> Option<usize> {
+        match which {
+            Which::Current => Some(0),
+            Which::YearToDate => Some(1),
+            Which::Previous => Some(2),
+            Which::Month(m) => self.months.iter().position(|x| *x == m).map(|i| i + 3),
+        }
+    }
+
+    /// The figures of one of the periods; `None` for a month not tallied.
+    pub fn snapshot(&self, which: Which) -> Option<Snapshot> {
+        self.index(which).map(|i| Snapshot::new(&self.tally, i, &self.names))
+    }
+
+    /// The months of the reporting year up to the period's last one.
+    pub fn months(&self) -> &[u32] {
+        &self.months
+    }
+}
+
+/// The period as the context shows it: its days and its names.
+#[derive(Clone, Debug, Serialize)]
+pub struct PeriodInfo {
+    pub tu_ngay: chrono::NaiveDate,
+    pub den_ngay: chrono::NaiveDate,
+    /// `tháng 11 năm 2023`, `quý IV năm 2023`…
+    pub ten: String,
+    /// `thang`, `quy`, `nua_nam`, `nam` or `khoang`.
+    pub loai: &'static str,
+    pub nam: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thang: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quy: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nua_nam: Option<u32>,
+}
+
+impl PeriodInfo {
+    pub fn of(reporting: &Reporting) -> PeriodInfo {
+        let Period { start, end } = reporting.current;
+        let mut info = PeriodInfo {
+            tu_ngay: start,
+            den_ngay: end,
+            ten: reporting.label(),
+            loai: "khoang",
+            nam: reporting.year,
+            thang: None,
+            quy: None,
+            nua_nam: None,
+        };
+        match reporting.span {
+            Span::Month { month, .. } => {
+                info.loai = "thang";
+                info.thang = Some(month);
+            }
+            Span::Quarter { quarter, .. } => {
+                info.loai = "quy";
+                info.quy = Some(quarter);
+            }
+            Span::Half { half, .. } => {
+                info.loai = "nua_nam";
+                info.nua_nam = Some(half);
+            }
+            Span::Year { .. } => info.loai = "nam",
+            Span::Range => {}
+        }
+        info
+    }
+}
+
+/// The figures of a comparison period (`luy_ke`, `ky_lien_truoc`).
+#[derive(Clone, Debug, Serialize)]
+pub struct PeriodFigures {
+    pub ky: Period,
+    pub tong: Summary,
+    pub theo_cap: ByLevel,
+    pub theo_don_vi: Vec<UnitFigures>,
+}
+
+impl From<Snapshot> for PeriodFigures {
+    fn from(s: Snapshot) -> Self {
+        PeriodFigures {
+            ky: s.ky,
+            tong: s.tong,
+            theo_cap: s.theo_cap,
+            theo_don_vi: s.theo_don_vi,
+        }
+    }
+}
+
+/// What `stats --format json` prints (SPEC §5), with the comparison periods.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figures {
+    pub ky: PeriodInfo,
+    pub tong: Summary,
+    pub theo_cap: ByLevel,
+    pub theo_don_vi: Vec<UnitFigures>,
+    pub theo_linh_vuc: Vec<DomainFigures>,
+    pub nhap_lieu: Accounting,
+    pub luy_ke: PeriodFigures,
+    pub ky_lien_truoc: PeriodFigures,
+}
+
+impl Figures {
+    pub fn of(data: &Dataset) -> Figures {
+        let now = Snapshot::new(&data.tally, 0, &data.names);
+        let ytd = Snapshot::new(&data.tally, 1, &data.names);
+        let prev = Snapshot::new(&data.tally, 2, &data.names);
+        Figures {
+            ky: PeriodInfo::of(&data.reporting),
+            tong: now.tong,
+            theo_cap: now.theo_cap,
+            theo_don_vi: now.theo_don_vi,
+            theo_linh_vuc: now.theo_linh_vuc,
+            nhap_lieu: data.accounting,
+            luy_ke: ytd.into(),
+            ky_lien_truoc: prev.into(),
+        }
+    }
+}
