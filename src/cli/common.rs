@@ -266,6 +266,7 @@ pub fn read(
         out.detail(&format!("đọc {}", f.display()));
     }
     let mut problems = Problems::default();
+    let stop = matches!(mode, OnProblem::Stop);
     let (data, rejects) = match mode {
         OnProblem::Stop => {
             let data = Dataset::read(&files, &options, &units, reporting, &mut |p| problems.add(&p))?;
@@ -314,11 +315,14 @@ pub fn read(
             out.detail(&format!("{}: không có cột {}", file.name, names.join(", ")));
         }
     }
+    if stop {
+        fail_on_problems(&problems, out)?;
+    }
     Ok((data, problems))
 }
 
 /// Stops with exit 3 when rows were invalid and not skipped.
-pub fn fail_on_problems(problems: &Problems, out: &Output) -> Result<(), Failure> {
+fn fail_on_problems(problems: &Problems, out: &Output) -> Result<(), Failure> {
     if problems.rows == 0 {
         return Ok(());
     }

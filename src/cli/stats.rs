@@ -56,8 +56,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     } else {
         OnProblem::Stop
     };
-    let (data, problems) = common::read(&session, &args.input, reporting, mode, out)?;
-    common::fail_on_problems(&problems, out)?;
+    let (data, _) = common::read(&session, &args.input, reporting, mode, out)?;
     let figures = Figures::of(&data);
     let text = match args.format {
         Format::Json => {
