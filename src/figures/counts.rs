@@ -240,4 +240,71 @@ mod tests {
         c.apply(&x, &P, Sign::Remove);
         assert_eq!(c, Counts::default());
     }
+
+    mod prop {
+        use super::super::*;
+        use crate::input::Level;
+        use chrono::{Days, NaiveDate};
+        use proptest::prelude::*;
+
+        fn day(n: u16) -> NaiveDate {
+            NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + Days::new(u64::from(n))
+        }
+
+        fn tri() -> impl Strategy<Value = Tri> {
+            prop_oneof![Just(Tri::Unknown), Just(Tri::No), Just(Tri::Yes)]
+        }
+
+        prop_compose! {
+            fn dossier()(
+                status in 0usize..6, channel in 0usize..3,
+                received in proptest::option::weighted(0.95, 0u16..200),
+                due in proptest::option::weighted(0.9, 0u16..40),
+                took in proptest::option::weighted(0.8, 0u16..60),
+                flags in proptest::collection::vec(tri(), 5),
+            ) -> Dossier {
+                let status = Status::ALL[status];
+                Dossier {
+                    unit: 0, level: Level::Xa, domain: 0, status,
+                    channel: [Channel::Online, Channel::Direct, Channel::Postal][channel],
+                    received: received.map(day),
+                    due: received.zip(due).map(|(r, d)| day(r + d)),
+                    ended: if status.is_final() { received.zip(took).map(|(r, t)| day(r + t)) } else { None },
+                    online_service: flags[0], digitised_in: flags[1], digitised_out: flags[2],
+                    fee: flags[3], paid_online: flags[4],
+                }
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn every_dossier_falls_in_exactly_one_bucket(
+                ds in proptest::collection::vec(dossier(), 0..200),
+                start in 0u16..200, len in 0u16..100,
+            ) {
+                let p = Period { start: day(start), end: day(start + len) };
+                let mut c = Counts::default();
+                for d in &ds {
+                    c.apply(d, &p, Sign::Add);
+                }
+                prop_assert_eq!(c.total(), c.resolved() + c.pending() + c.paused + c.returned + c.withdrawn);
+                let expected = ds.iter().filter(|d| {
+                    d.status != Status::NotReceived && d.received.is_some_and(|r| r <= p.end && d.ended.is_none_or(|e| e >= p.start))
+                }).count() as u64;
+                prop_assert_eq!(c.total(), expected);
+                prop_assert!(c.online <= c.received() && c.fee_paid_online <= c.fee + c.fee_unknown);
+                // Split anywhere, the halves add up to the whole; removing undoes.
+                let (a, b) = ds.split_at(ds.len() / 2);
+                let (mut ca, mut cb) = (Counts::default(), Counts::default());
+                a.iter().for_each(|d| ca.apply(d, &p, Sign::Add));
+                b.iter().for_each(|d| cb.apply(d, &p, Sign::Add));
+                ca += &cb;
+                prop_assert_eq!(ca, c);
+                for d in ds.iter().rev() {
+                    c.apply(d, &p, Sign::Remove);
+                }
+                prop_assert_eq!(c, Counts::default());
+            }
+        }
+    }
 }
