@@ -304,6 +304,23 @@ impl Reporting {
             .collect()
     }
 
+    /// The period just before, as a reporting period of its own kind.
+    pub fn previous(&self) -> Reporting {
+        let span = match self.span {
+            Span::Month { year, month } => {
+                let (year, month) = add_months(year, month, -1);
+                Span::Month { year, month }
+            }
+            Span::Quarter { year, quarter: 1 } => Span::Quarter { year: year - 1, quarter: 4 },
+            Span::Quarter { year, quarter } => Span::Quarter { year, quarter: quarter - 1 },
+            Span::Half { year, half: 1 } => Span::Half { year: year - 1, half: 2 },
+            Span::Half { year, .. } => Span::Half { year, half: 1 },
+            Span::Year { year } => Span::Year { year: year - 1 },
+            Span::Range => return range(self.previous.start, self.previous.end, self.cutoff),
+        };
+        of_span(span, self.cutoff)
+    }
+
     /// A name for people: `tháng 11 năm 2023`, `quý IV năm 2023`…
     pub fn label(&self) -> String {
         match self.span {
@@ -371,6 +388,8 @@ mod tests {
         let q = Request { quarter: Some(4), year: Some(2023), ..req() }.resolve(today).unwrap();
         assert_eq!(q.current, Period { start: d(2023, 10, 1), end: d(2023, 12, 31) });
         assert_eq!(q.previous, Period { start: d(2023, 7, 1), end: d(2023, 9, 30) });
+        assert_eq!(q.previous().current, q.previous);
+        assert_eq!(q.previous().label(), "quý III năm 2023");
         let q1 = Request { quarter: Some(1), year: Some(2024), ..req() }.resolve(today).unwrap();
         assert_eq!(q1.previous, Period { start: d(2023, 10, 1), end: d(2023, 12, 31) });
         let h = Request { half: Some(1), year: Some(2023), ..req() }.resolve(today).unwrap();

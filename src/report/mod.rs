@@ -1,6 +1,9 @@
 //! From counted data to what a user reads: the figures object of `stats`,
 //! and the context and rendering of reports.
 
+pub mod context;
 pub mod data;
+pub mod filters;
 
+pub use context::Context;
 pub use data::{Dataset, Figures, PeriodFigures, PeriodInfo, Which};
