@@ -1,0 +1,189 @@
+//! The .docx as a zip: which parts hold text to fill, reading them with a
+//! size cap, and writing the output with every other entry copied raw.
+//!
+//! Output is deterministic: entries keep their order, copied entries keep
+//! their compressed bytes and metadata, and rewritten entries get a fixed
+//! time, so the same template and context give the same bytes.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use super::error::Error;
+
+/// Largest decompressed size of a part we read: a real document.xml is a
+/// few MiB, so anything bigger is a corrupt file or a zip bomb.
+pub(crate) const PART_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// A part whose text may hold tags.
+pub(crate) struct RawPart {
+    /// Position of the entry in the zip, kept to write entries in order.
+    pub index: usize,
+    pub name: String,
+    pub xml: String,
+}
+
+/// Whether a zip entry is a part whose text we fill: the main document,
+/// headers, footers, footnotes and endnotes (never glossary or others).
+pub(crate) fn is_template_part(name: &str) -> bool {
+    let Some(file) = name.strip_prefix("word/") else {
+        return false;
+    };
+    let Some(stem) = file.strip_suffix(".xml") else {
+        return false;
+    };
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix)
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numbered("document") || numbered("header") || numbered("footer") || {
+        stem == "footnotes" || stem == "endnotes"
+    }
+}
+
+fn zip_error(name: &str, err: impl std::fmt::Display) -> Error {
+    Error::Zip {
+        name: name.to_string(),
+        detail: err.to_string(),
+    }
+}
+
+/// Reads the parts to fill, refusing oversized ones and non-UTF-8 text.
+pub(crate) fn read_parts(name: &str, bytes: &[u8]) -> Result<Vec<RawPart>, Error> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(name, e))?;
+    let mut parts = Vec::new();
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).map_err(|e| zip_error(name, e))?;
+        let part = match file.name() {
+            Ok(part) if is_template_part(&part) => part.into_owned(),
+            _ => continue,
+        };
+        let mut data = Vec::new();
+        // Read one byte past the cap to tell "at the cap" from "over it";
+        // the declared size is not trusted.
+        (&mut file)
+            .take(PART_LIMIT + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| zip_error(name, format!("{part}: {e}")))?;
+        if data.len() as u64 > PART_LIMIT {
+            return Err(Error::TooLarge {
+                name: name.to_string(),
+                part,
+                limit_mib: PART_LIMIT / (1024 * 1024),
+            });
+        }
+        let xml = String::from_utf8(data).map_err(|_| Error::Xml {
+            name: name.to_string(),
+            part: part.clone(),
+            detail: "không phải văn bản UTF-8".to_string(),
+        })?;
+        // A byte order mark is optional in UTF-8; dropping it keeps offsets simple.
+        let xml = match xml.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => xml,
+        };
+        parts.push(RawPart {
+            index,
+            name: part,
+            xml,
+        });
+    }
+    if !parts.iter().any(|p| p.name == "word/document.xml") {
+        return Err(Error::NotDocx {
+            name: name.to_string(),
+        });
+    }
+    Ok(parts)
+}
+
+/// Writes a copy of the zip `bytes` where the entries at the keys of
+/// `replaced` get new contents; all others are copied raw.
+pub(crate) fn write(bytes: &[u8], replaced: &BTreeMap<usize, Vec<u8>>) -> Result<Vec<u8>, String> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default());
+    for index in 0..archive.len() {
+        match replaced.get(&index) {
+            Some(data) => {
+                let file = archive.by_index_raw(index).map_err(|e| e.to_string())?;
+                let name = file.name().map_err(|e| e.to_string())?.into_owned();
+                drop(file);
+                writer
+                    .start_file(name, options)
+                    .map_err(|e| e.to_string())?;
+                writer.write_all(data).map_err(|e| e.to_string())?;
+            }
+            None => {
+                let file = archive.by_index_raw(index).map_err(|e| e.to_string())?;
+                writer.raw_copy_file(file).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    if !archive.comment().is_empty() {
+        writer
+            .set_raw_comment(archive.comment().into())
+            .map_err(|e| e.to_string())?;
+    }
+    let out = writer.finish().map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_parts() {
+        for yes in [
+            "word/document.xml",
+            "word/header1.xml",
+            "word/footer12.xml",
+            "word/header.xml",
+            "word/footnotes.xml",
+            "word/endnotes.xml",
+        ] {
+            assert!(is_template_part(yes), "{yes}");
+        }
+        for no in [
+            "word/styles.xml",
+            "word/glossary/document.xml",
+            "word/_rels/document.xml.rels",
+            "word/headerx.xml",
+            "docProps/core.xml",
+            "word/document.xml.bak",
+        ] {
+            assert!(!is_template_part(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn not_a_zip_is_an_error() {
+        let err = read_parts("x.docx", b"not a zip at all").err();
+        assert!(matches!(err, Some(Error::Zip { .. })), "{err:?}");
+    }
+
+    #[test]
+    fn oversized_part_is_refused() {
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let result = (|| -> zip::result::ZipResult<Vec<u8>> {
+            w.start_file("word/document.xml", opts)?;
+            let zeros = vec![b' '; 1024 * 1024];
+            for _ in 0..(PART_LIMIT / (1024 * 1024) + 1) {
+                w.write_all(&zeros)?;
+            }
+            Ok(w.finish()?.into_inner())
+        })();
+        let Ok(bytes) = result else {
+            panic!("building the test zip failed")
+        };
+        // Highly compressible: the zip itself stays small.
+        assert!(bytes.len() < 1024 * 1024);
+        let err = read_parts("bomb.docx", &bytes).err();
+        assert!(matches!(err, Some(Error::TooLarge { .. })), "{err:?}");
+    }
+}
