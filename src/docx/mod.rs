@@ -84,6 +84,23 @@ pub struct Template {
     faults: Vec<(usize, usize, Fault)>,
 }
 
+impl std::fmt::Debug for Template {
+    // The bytes and XML are too big to print; the parts and tag counts say
+    // what the template is.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<(&str, usize)> = self
+            .parts
+            .iter()
+            .map(|p| (p.part.name.as_str(), p.scan.tags.len()))
+            .collect();
+        f.debug_struct("Template")
+            .field("name", &self.name)
+            .field("parts", &parts)
+            .field("faults", &self.faults.len())
+            .finish()
+    }
+}
+
 impl Template {
     /// Reads a template. `name` is used in messages (e.g. the file name).
     ///

@@ -89,6 +89,7 @@ fn walk(mut values: Vec<Value>, segs: &[String]) -> Resolved {
     Resolved::Found(values)
 }
 
+/// Edit distance; `row` has `b.len() + 1` entries, so every index is in it.
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -134,7 +135,10 @@ fn split_at_word<'t>(tokens: &'t [Token], words: &[&str]) -> (&'t [Token], &'t [
             Token::Punct("(" | "[" | "{") => depth += 1,
             Token::Punct(")" | "]" | "}") => depth -= 1,
             Token::Ident(w) if depth == 0 && words.contains(&w.as_str()) => {
-                return (&tokens[..i], &tokens[i + 1..]);
+                return (
+                    tokens.get(..i).unwrap_or_default(),
+                    tokens.get(i + 1..).unwrap_or_default(),
+                );
             }
             _ => {}
         }
@@ -151,6 +155,39 @@ fn targets(tokens: &[Token]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether a chain of filters (`| sort(…) | reverse`) keeps the elements
+/// of the list it is given, only choosing or ordering them.
+fn keeps_elements(filters: &[Token]) -> bool {
+    const KEEPING: [&str; 8] = [
+        "sort",
+        "reverse",
+        "list",
+        "unique",
+        "select",
+        "reject",
+        "selectattr",
+        "rejectattr",
+    ];
+    let mut depth = 0i32;
+    let mut after_bar = false;
+    for t in filters {
+        match t {
+            Token::Punct("(" | "[" | "{") => depth += 1,
+            Token::Punct(")" | "]" | "}") => depth -= 1,
+            Token::Punct("|") if depth == 0 => after_bar = true,
+            Token::Ident(name) if after_bar => {
+                if !KEEPING.contains(&name.as_str()) {
+                    return false;
+                }
+                after_bar = false;
+            }
+            _ if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 /// A plain dotted path, such as `xa.tiep_nhan`.
@@ -200,10 +237,12 @@ impl<'a> Checker<'a> {
         };
         let resolved = match self.lookup(first) {
             Some(Binding::Unknown) => return Resolved::Unknown,
-            Some(Binding::Values(values)) => match walk(values.clone(), &name.path[1..]) {
-                Resolved::Missing(depth, known) => Resolved::Missing(depth + 1, known),
-                other => other,
-            },
+            Some(Binding::Values(values)) => {
+                match walk(values.clone(), name.path.get(1..).unwrap_or_default()) {
+                    Resolved::Missing(depth, known) => Resolved::Missing(depth + 1, known),
+                    other => other,
+                }
+            }
             None if self.globals.contains(first) => return Resolved::Unknown,
             None => {
                 let resolved = walk(vec![self.ctx.clone()], &name.path);
@@ -303,7 +342,15 @@ impl<'a> Checker<'a> {
 
     /// The elements a loop runs over, or a fault if it cannot run.
     fn elements(&mut self, paragraph: usize, tokens: &[Token]) -> Binding {
-        let Some(path) = simple_path(tokens) else {
+        // `xs | sort(attribute="ten")` has the elements of `xs`.
+        let (head, filtered) = match tokens.iter().position(|t| *t == Token::Punct("|")) {
+            Some(at) => (tokens.get(..at).unwrap_or_default(), true),
+            None => (tokens, false),
+        };
+        if filtered && !keeps_elements(tokens.get(head.len()..).unwrap_or_default()) {
+            return Binding::Unknown;
+        }
+        let Some(path) = simple_path(head) else {
             return Binding::Unknown;
         };
         let name = NameUse {
@@ -328,7 +375,7 @@ impl<'a> Checker<'a> {
                 kind => wrong = wrong.or(kind_name(kind)),
             }
         }
-        if let (false, Some(kind)) = (iterable, wrong) {
+        if let (false, false, Some(kind)) = (filtered, iterable, wrong) {
             self.report(
                 paragraph,
                 Fault::NotIterable {
@@ -383,7 +430,10 @@ impl<'a> Checker<'a> {
             Some(Keyword::Set) => {
                 let at = rest.iter().position(|t| *t == Token::Punct("="));
                 let (target, value) = match at {
-                    Some(at) => (&rest[..at], &rest[at + 1..]),
+                    Some(at) => (
+                        rest.get(..at).unwrap_or_default(),
+                        rest.get(at + 1..).unwrap_or_default(),
+                    ),
                     None => (rest, &[][..]),
                 };
                 self.expression(p, value);
@@ -508,6 +558,25 @@ mod tests {
                 "không có tên 'dv'",
                 "không có tên 't.tongg' — có phải 't.tong'?",
             ]
+        );
+    }
+
+    #[test]
+    fn loops_over_sorted_lists_keep_their_elements() {
+        let tags = [
+            (
+                Block,
+                "{% for dv in theo_don_vi | sort(attribute='ten') | reverse %}",
+            ),
+            (Expr, "{{ dv.tenn }}"),
+            (Block, "{% endfor %}"),
+            (Block, "{% for c in theo_don_vi | batch(2) %}"),
+            (Expr, "{{ c.whatever }}"),
+            (Block, "{% endfor %}"),
+        ];
+        assert_eq!(
+            check(&tags, None),
+            vec!["không có tên 'dv.tenn' — có phải 'dv.ten'?"]
         );
     }
 

@@ -165,7 +165,7 @@ fn excerpt(text: &str, from: usize) -> String {
 
 /// Finds the tags of one paragraph's joined text: their spans, and the
 /// starts of unclosed tags.
-fn paragraph_tags(text: &str) -> (Vec<(Range<usize>, TagKind)>, Vec<usize>) {
+pub(crate) fn paragraph_tags(text: &str) -> (Vec<(Range<usize>, TagKind)>, Vec<usize>) {
     let mut tags = Vec::new();
     let mut unclosed = Vec::new();
     let mut from = 0;
@@ -240,7 +240,9 @@ pub(crate) fn scan(part: &Part) -> Scan {
             });
         }
         outside.push_str(text.get(last..).unwrap_or_default());
-        scan.alone[p] = tags.len() == 1 && outside.trim().is_empty();
+        if let Some(alone) = scan.alone.get_mut(p) {
+            *alone = tags.len() == 1 && outside.trim().is_empty();
+        }
         joined.push((text, starts));
     }
     // Document order: a text box's paragraph sits inside another paragraph.

@@ -697,3 +697,111 @@ fn rendered_output_opens_in_libreoffice() {
         );
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A paragraph of runs, every other run bold.
+    fn runs(pieces: &[String]) -> String {
+        let runs: String = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut text = String::new();
+                xml::escape_text(t, &mut text);
+                let props = if i % 2 == 1 {
+                    "<w:rPr><w:b/></w:rPr>"
+                } else {
+                    ""
+                };
+                format!(r#"<w:r>{props}<w:t xml:space="preserve">{text}</w:t></w:r>"#)
+            })
+            .collect();
+        format!("<w:p>{runs}</w:p>")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Any text renders or fails with problems; what renders holds no tag.
+        #[test]
+        fn any_text_renders_or_fails_cleanly(
+            pieces in proptest::collection::vec("[a-z{}%#\"“”'&<> .|_()-]{0,8}", 1..5),
+        ) {
+            let template = Template::from_bytes("p.docx", &docx(&runs(&pieces)));
+            prop_assert!(template.is_ok());
+            let Ok(template) = template else { return Ok(()) };
+            let joined: String = pieces.concat();
+            match template.render(&env(), &ctx()) {
+                Ok(out) => {
+                    let text = paragraphs(&out, "word/document.xml").concat();
+                    prop_assert!(!text.contains("{{") && !text.contains("{%"), "{text}");
+                    if !joined.contains('{') {
+                        prop_assert_eq!(text, joined);
+                    }
+                }
+                Err(errors) => {
+                    prop_assert!(!errors.problems.is_empty());
+                    prop_assert!(joined.contains('{'), "{errors}");
+                }
+            }
+        }
+
+        /// Paragraphs and rows of tag fragments: whatever the structure,
+        /// the engine never writes broken XML.
+        #[test]
+        fn tag_soup_never_breaks_the_xml(
+            blocks in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        proptest::sample::select(vec![
+                            "{{", "}}", "{%", "%}", " ten ", " co ", " if ", " endif ", " else ",
+                            " for dv in theo_don_vi ", " endfor ", " dv.ten ", "“x”", " | so ",
+                            "chữ", " ", "{", "}",
+                        ]),
+                        0..6,
+                    ),
+                    any::<bool>(),
+                ),
+                1..8,
+            ),
+        ) {
+            // Consecutive rows share a table, so row loops can form.
+            let mut body = String::new();
+            let mut in_table = false;
+            for (fragments, in_row) in &blocks {
+                let pieces: Vec<String> = fragments.iter().map(|f| f.to_string()).collect();
+                let paragraph = runs(&pieces);
+                match (in_table, *in_row) {
+                    (false, true) => body.push_str("<w:tbl>"),
+                    (true, false) => body.push_str("</w:tbl>"),
+                    _ => {}
+                }
+                in_table = *in_row;
+                if *in_row {
+                    body.push_str(&format!("<w:tr><w:tc>{paragraph}</w:tc></w:tr>"));
+                } else {
+                    body.push_str(&paragraph);
+                }
+            }
+            if in_table {
+                body.push_str("</w:tbl>");
+            }
+            let template = Template::from_bytes("p.docx", &docx(&body));
+            prop_assert!(template.is_ok());
+            let Ok(template) = template else { return Ok(()) };
+            if let Err(errors) = template.render(&env(), &ctx()) {
+                for problem in &errors.problems {
+                    prop_assert!(!matches!(problem.fault, Fault::Output { .. }), "{errors}\n{body}");
+                }
+            }
+        }
+
+        #[test]
+        fn scanning_and_lexing_never_panic(text in ".*") {
+            let _ = tags::paragraph_tags(&text);
+            let _ = expr::usage(&expr::lex(&text));
+        }
+    }
+}
