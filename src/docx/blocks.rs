@@ -269,7 +269,7 @@ fn check_units(part: &Part, scan: &Scan, layout: &mut Layout) {
                     "nằm trong '{}' chứ không trong một khối if",
                     source(top.id)
                 ))),
-                None => problems.push(unbalanced(format!("không có '{{% if … %}}' mở trước"))),
+                None => problems.push(unbalanced("không có '{% if … %}' mở trước".to_string())),
             },
             Keyword::EndFor | Keyword::EndIf => {
                 let opener = if kw == Keyword::EndFor {

@@ -22,6 +22,10 @@ pub enum Error {
         part: String,
         limit_mib: u64,
     },
+    #[error(
+        "{name}: các phần văn bản lớn hơn {limit_mib} MiB khi giải nén — từ chối đọc (tệp hỏng hoặc zip bomb?)"
+    )]
+    TooLargeTotal { name: String, limit_mib: u64 },
     #[error("{name}, {part}: XML có khai báo DOCTYPE — từ chối đọc")]
     Doctype { name: String, part: String },
     #[error("{name}, {part}: XML không hợp lệ: {detail}")]

@@ -17,6 +17,10 @@ use super::error::Error;
 /// few MiB, so anything bigger is a corrupt file or a zip bomb.
 pub(crate) const PART_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// Largest decompressed size of all the parts we read together, so that
+/// many parts just under [`PART_LIMIT`] cannot exhaust memory either.
+pub(crate) const TOTAL_LIMIT: u64 = 256 * 1024 * 1024;
+
 /// A part whose text may hold tags.
 pub(crate) struct RawPart {
     /// Position of the entry in the zip, kept to write entries in order.
@@ -52,8 +56,18 @@ fn zip_error(name: &str, err: impl std::fmt::Display) -> Error {
 
 /// Reads the parts to fill, refusing oversized ones and non-UTF-8 text.
 pub(crate) fn read_parts(name: &str, bytes: &[u8]) -> Result<Vec<RawPart>, Error> {
+    read_parts_within(name, bytes, PART_LIMIT, TOTAL_LIMIT)
+}
+
+fn read_parts_within(
+    name: &str,
+    bytes: &[u8],
+    part_limit: u64,
+    total_limit: u64,
+) -> Result<Vec<RawPart>, Error> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(name, e))?;
     let mut parts = Vec::new();
+    let mut total: u64 = 0;
     for index in 0..archive.len() {
         let mut file = archive.by_index(index).map_err(|e| zip_error(name, e))?;
         let part = match file.name() {
@@ -64,14 +78,21 @@ pub(crate) fn read_parts(name: &str, bytes: &[u8]) -> Result<Vec<RawPart>, Error
         // Read one byte past the cap to tell "at the cap" from "over it";
         // the declared size is not trusted.
         (&mut file)
-            .take(PART_LIMIT + 1)
+            .take(part_limit + 1)
             .read_to_end(&mut data)
             .map_err(|e| zip_error(name, format!("{part}: {e}")))?;
-        if data.len() as u64 > PART_LIMIT {
+        if data.len() as u64 > part_limit {
             return Err(Error::TooLarge {
                 name: name.to_string(),
                 part,
-                limit_mib: PART_LIMIT / (1024 * 1024),
+                limit_mib: part_limit / (1024 * 1024),
+            });
+        }
+        total = total.saturating_add(data.len() as u64);
+        if total > total_limit {
+            return Err(Error::TooLargeTotal {
+                name: name.to_string(),
+                limit_mib: total_limit / (1024 * 1024),
             });
         }
         let xml = String::from_utf8(data).map_err(|_| Error::Xml {
@@ -166,24 +187,42 @@ mod tests {
         assert!(matches!(err, Some(Error::Zip { .. })), "{err:?}");
     }
 
-    #[test]
-    fn oversized_part_is_refused() {
+    /// A zip of spaces: tiny compressed, `size` bytes per part.
+    fn spaces(parts: &[&str], size: usize) -> Vec<u8> {
         let mut w = ZipWriter::new(Cursor::new(Vec::new()));
         let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let spaces = vec![b' '; size];
         let result = (|| -> zip::result::ZipResult<Vec<u8>> {
-            w.start_file("word/document.xml", opts)?;
-            let zeros = vec![b' '; 1024 * 1024];
-            for _ in 0..(PART_LIMIT / (1024 * 1024) + 1) {
-                w.write_all(&zeros)?;
+            for part in parts {
+                w.start_file(*part, opts)?;
+                w.write_all(&spaces)?;
             }
             Ok(w.finish()?.into_inner())
         })();
-        let Ok(bytes) = result else {
-            panic!("building the test zip failed")
-        };
-        // Highly compressible: the zip itself stays small.
-        assert!(bytes.len() < 1024 * 1024);
-        let err = read_parts("bomb.docx", &bytes).err();
-        assert!(matches!(err, Some(Error::TooLarge { .. })), "{err:?}");
+        match result {
+            Ok(bytes) => bytes,
+            Err(e) => panic!("building the test zip: {e}"),
+        }
+    }
+
+    #[test]
+    fn oversized_part_is_refused() {
+        let bytes = spaces(&["word/document.xml"], 3 * 1024 * 1024);
+        assert!(bytes.len() < 64 * 1024);
+        let err = read_parts_within("bomb.docx", &bytes, 2 * 1024 * 1024, 10 * 1024 * 1024).err();
+        assert!(
+            matches!(err, Some(Error::TooLarge { limit_mib: 2, .. })),
+            "{err:?}"
+        );
+        let ok = read_parts_within("ok.docx", &bytes, 3 * 1024 * 1024, 10 * 1024 * 1024);
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn oversized_total_is_refused() {
+        let parts = ["word/document.xml", "word/header1.xml", "word/header2.xml"];
+        let bytes = spaces(&parts, 1024 * 1024);
+        let err = read_parts_within("bomb.docx", &bytes, 2 * 1024 * 1024, 2 * 1024 * 1024).err();
+        assert!(matches!(err, Some(Error::TooLargeTotal { .. })), "{err:?}");
     }
 }

@@ -438,10 +438,10 @@ pub(crate) fn check_output(xml: &str) -> Result<(), String> {
                     }
                 }
             }
-            Event::Text(t) => {
-                if depth == 0 && !t.as_ref().chars().all(|c| c.is_ascii_whitespace()) {
-                    return Err(format!("văn bản nằm ngoài phần tử gốc (byte {start})"));
-                }
+            Event::Text(t)
+                if depth == 0 && !t.as_ref().chars().all(|c| c.is_ascii_whitespace()) =>
+            {
+                return Err(format!("văn bản nằm ngoài phần tử gốc (byte {start})"));
             }
             Event::GeneralRef(r) => {
                 check_ref(r.as_ref()).map_err(|e| format!("{e} (byte {start})"))?
@@ -450,7 +450,6 @@ pub(crate) fn check_output(xml: &str) -> Result<(), String> {
             Event::Eof => break,
             _ => {}
         }
-        let _ = end;
     }
     if depth != 0 {
         return Err("còn thẻ chưa đóng".into());
