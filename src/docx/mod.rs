@@ -48,7 +48,7 @@ use minijinja::value::Value;
 pub use error::{Error, Errors, Fault, Problem};
 pub use tags::TagKind;
 
-use blocks::{Unit, keyword, layout};
+use blocks::{Unit, layout};
 use names::Checker;
 use tags::Scan;
 use xml::{ParseError, Part};
@@ -137,34 +137,8 @@ impl Template {
                 .map(|(p, tag)| (*p, Fault::UnclosedTag { tag: tag.clone() }))
                 .collect();
             faults.extend(placed.problems);
-            for tag in &scan.tags {
-                if render::has_control(&tag.inner) {
-                    faults.push((
-                        tag.paragraph,
-                        Fault::BadCharacter {
-                            tag: tag.source.escape_debug().to_string(),
-                        },
-                    ));
-                    continue;
-                }
-                if tag.kind == TagKind::Block && keyword(tag).is_none() {
-                    continue;
-                }
-                let source = render::tag_source(tag.kind, &tag.inner, tag.keyword());
-                if source.is_empty() {
-                    continue;
-                }
-                if let Some(env) = syntax_env.as_mut()
-                    && let Err(e) = env.add_template_owned("tag", source)
-                {
-                    faults.push((
-                        tag.paragraph,
-                        Fault::Syntax {
-                            tag: tag.source.clone(),
-                            detail: e.detail().unwrap_or("").to_string(),
-                        },
-                    ));
-                }
+            if let Some(env) = syntax_env.as_mut() {
+                faults.extend(render::syntax_faults(&scan, env));
             }
             let index = template.parts.len();
             template

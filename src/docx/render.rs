@@ -12,7 +12,8 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
-use super::blocks::Unit;
+use super::blocks::{Unit, keyword};
+use super::error::Fault;
 use super::tags::{Piece, Scan, TagKind};
 use super::xml::{Part, escape_text, escape_value, preserve_space};
 
@@ -91,7 +92,7 @@ pub(crate) fn syntax_environment() -> Result<Environment<'static>, Error> {
 
 /// A tag as template source, for checking its syntax on its own: blocks
 /// are completed so that a lone `for` is valid.
-pub(crate) fn tag_source(kind: TagKind, inner: &str, keyword: &str) -> String {
+fn tag_source(kind: TagKind, inner: &str, keyword: &str) -> String {
     match (kind, keyword) {
         (TagKind::Expr, _) => format!("{VAR_START}{inner}{VAR_END}"),
         (TagKind::Block, "for") => {
@@ -107,6 +108,37 @@ pub(crate) fn tag_source(kind: TagKind, inner: &str, keyword: &str) -> String {
         // else, endif, endfor: nothing to check on their own.
         _ => String::new(),
     }
+}
+
+/// The syntax faults of each tag on its own, so that all are reported
+/// rather than the first of the part. `env` is a [`syntax_environment`].
+pub(crate) fn syntax_faults(scan: &Scan, env: &mut Environment<'static>) -> Vec<(usize, Fault)> {
+    let mut faults = Vec::new();
+    for tag in &scan.tags {
+        if has_control(&tag.inner) {
+            let tag_text = tag.source.escape_debug().to_string();
+            faults.push((tag.paragraph, Fault::BadCharacter { tag: tag_text }));
+            continue;
+        }
+        // Unsupported block tags are reported by the layout.
+        if tag.kind == TagKind::Block && keyword(tag).is_none() {
+            continue;
+        }
+        let source = tag_source(tag.kind, &tag.inner, tag.keyword());
+        if source.is_empty() {
+            continue;
+        }
+        if let Err(e) = env.add_template_owned("tag", source) {
+            faults.push((
+                tag.paragraph,
+                Fault::Syntax {
+                    tag: tag.source.clone(),
+                    detail: e.detail().unwrap_or_default().to_string(),
+                },
+            ));
+        }
+    }
+    faults
 }
 
 /// A part as template source, with where each tag went.

@@ -805,3 +805,59 @@ mod properties {
         }
     }
 }
+
+/// A document written by another producer (docx-rs), with its own styles,
+/// settings and numbering parts, and tags split over runs.
+#[test]
+fn renders_a_document_written_by_docx_rs() {
+    use docx_rs::{Docx, Footer, Header, Paragraph, Run, Table, TableCell, TableRow};
+    let para = |text: &str| Paragraph::new().add_run(Run::new().add_text(text));
+    let cell = |text: &str| TableCell::new().add_paragraph(para(text));
+    let mut buf = Cursor::new(Vec::new());
+    let packed = Docx::new()
+        .header(Header::new().add_paragraph(para("{{ co_quan }}")))
+        .footer(Footer::new().add_paragraph(para("{{ ten }}")))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text("Tổng: {{ xa."))
+                .add_run(Run::new().add_text("tiep_nhan").bold())
+                .add_run(Run::new().add_text(".tong | so }} hồ sơ")),
+        )
+        .add_table(Table::new(vec![
+            TableRow::new(vec![cell("{% for dv in theo_don_vi %}"), cell("")]),
+            TableRow::new(vec![cell("{{ dv.ten }}"), cell("{{ dv.so | so }}")]),
+            TableRow::new(vec![cell(""), cell("{% endfor %}")]),
+        ]))
+        .build()
+        .pack(&mut buf);
+    assert!(packed.is_ok());
+    let out = render(buf.get_ref());
+    assert_eq!(
+        paragraphs(&out, "word/document.xml"),
+        vec![
+            "Tổng: 1.263 hồ sơ",
+            "Xã Một",
+            "10",
+            "Xã Hai",
+            "2.000",
+            "Xã Ba & Bốn",
+            "3"
+        ]
+    );
+    let names: Vec<String> = ZipArchive::new(Cursor::new(&out[..]))
+        .map(|a| a.file_names().flatten().map(|n| n.to_string()).collect())
+        .unwrap_or_default();
+    let header = names
+        .iter()
+        .find(|n| n.starts_with("word/header"))
+        .cloned()
+        .unwrap_or_default();
+    let footer = names
+        .iter()
+        .find(|n| n.starts_with("word/footer"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(paragraphs(&out, &header), vec!["UBND huyện X"]);
+    assert_eq!(paragraphs(&out, &footer), vec!["A & B <C>"]);
+    assert!(docx_rs::read_docx(&out).is_ok());
+}
