@@ -38,6 +38,7 @@ mod names;
 mod package;
 mod render;
 mod tags;
+pub mod text;
 mod xml;
 
 use std::collections::BTreeMap;

@@ -45,9 +45,12 @@ pub struct Accounting {
     pub trung_lap: u64,
     pub chua_tiep_nhan: u64,
     pub loi: u64,
-    /// Of the duplicates, those that differed (the later row won).
+    /// Of the duplicates, those that differed (the later row won). Not in
+    /// the JSON, whose keys are the contract's exactly.
+    #[serde(skip)]
     pub trung_lap_khac: u64,
     /// Files read.
+    #[serde(skip)]
     pub tep: u64,
 }
 

@@ -56,6 +56,52 @@ impl Dataset {
         })
     }
 
+    /// A small dataset with every level, one unit each, and dossiers in the
+    /// period: a context in which every name a template may use exists,
+    /// for `template check`.
+    pub fn sample(reporting: Reporting) -> Dataset {
+        use crate::figures::Sign;
+        use crate::input::{Channel, Dossier, Level, Status, Tri};
+        let months = reporting.months_of_year();
+        let mut periods = vec![reporting.current, reporting.year_to_date, reporting.previous];
+        periods.extend(months.iter().map(|(_, p)| *p));
+        let mut tally = Tally::new(periods);
+        let mut names = Names::new(&[]);
+        let day = reporting.current.start;
+        for (unit, level) in [
+            ("Sở Tư pháp", Level::Tinh),
+            ("Phòng Tư pháp", Level::Huyen),
+            ("UBND xã Ngọc Kỳ", Level::Xa),
+        ] {
+            let Some(unit) = names.unit(unit) else { continue };
+            let domain = names.domain("Hộ tịch");
+            let d = Dossier {
+                unit,
+                level,
+                domain,
+                status: Status::Resolved,
+                channel: Channel::Online,
+                received: Some(day),
+                due: Some(day),
+                ended: Some(day),
+                online_service: Tri::Yes,
+                digitised_in: Tri::Yes,
+                digitised_out: Tri::Yes,
+                fee: Tri::Yes,
+                paid_online: Tri::Yes,
+            };
+            tally.apply(&d, Sign::Add);
+        }
+        Dataset {
+            reporting,
+            tally,
+            names,
+            accounting: Accounting::default(),
+            files: Vec::new(),
+            months: months.into_iter().map(|(m, _)| m).collect(),
+        }
+    }
+
     fn index(&self, which: Which) -> Option<usize> {
         match which {
             Which::Current => Some(0),
@@ -148,9 +194,10 @@ impl From<Snapshot> for PeriodFigures {
 }
 
 /// What `stats --format json` prints (SPEC §5), with the comparison periods.
+/// Nested objects have exactly the contract's keys; extras are top-level.
 #[derive(Clone, Debug, Serialize)]
 pub struct Figures {
-    pub ky: PeriodInfo,
+    pub ky: Period,
     pub tong: Summary,
     pub theo_cap: ByLevel,
     pub theo_don_vi: Vec<UnitFigures>,
@@ -166,7 +213,7 @@ impl Figures {
         let ytd = Snapshot::new(&data.tally, 1, &data.names);
         let prev = Snapshot::new(&data.tally, 2, &data.names);
         Figures {
-            ky: PeriodInfo::of(&data.reporting),
+            ky: data.reporting.current,
             tong: now.tong,
             theo_cap: now.theo_cap,
             theo_don_vi: now.theo_don_vi,
