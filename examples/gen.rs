@@ -571,6 +571,7 @@ fn run_csv(args: &Args, cal: &Calendar, cat: &Catalog) -> std::io::Result<()> {
 fn run_xlsx(args: &Args, cal: &Calendar, cat: &Catalog) -> Result<(), rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut wb = Workbook::new();
+    wb.set_properties(&xlsx_properties("Danh sách hồ sơ", cal.first));
     let ws = wb.add_worksheet();
     ws.set_name("Danh sách hồ sơ")?;
     let bold = Format::new().set_bold();

@@ -614,3 +614,16 @@ pub fn parse_months(s: &str) -> Option<(u32, u32)> {
     };
     (1 <= a && a <= b && b <= 12).then_some((a, b))
 }
+
+/// Fixed document properties, so a regenerated xlsx is byte-identical (the
+/// default stamps the time of writing).
+pub fn xlsx_properties(title: &str, created: NaiveDate) -> rust_xlsxwriter::DocProperties {
+    let when = rust_xlsxwriter::ExcelDateTime::from_ymd(created.year() as u16, created.month() as u8, created.day() as u8)
+        .expect("valid date")
+        .and_hms(17, 0, 0)
+        .expect("valid time");
+    rust_xlsxwriter::DocProperties::new()
+        .set_title(title)
+        .set_author("Bộ phận Một cửa")
+        .set_creation_datetime(&when)
+}
