@@ -5,25 +5,71 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// A file being written; it replaces its target only on [`Pending::commit`]
+/// and is removed if dropped before.
+pub struct Pending {
+    target: PathBuf,
+    tmp: PathBuf,
+    writer: BufWriter<File>,
+    done: bool,
+}
+
+impl Pending {
+    pub fn create(target: &Path) -> io::Result<Pending> {
+        let (tmp, file) = create_temp(target)?;
+        Ok(Pending {
+            target: target.to_path_buf(),
+            tmp,
+            writer: BufWriter::new(file),
+            done: false,
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.writer
+    }
+
+    /// Flushes, syncs and renames over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.writer.flush()?;
+        self.writer.get_ref().sync_all()?;
+        self.done = true;
+        let (tmp, target) = (self.tmp.clone(), self.target.clone());
+        // Close the file before the rename, as Windows needs.
+        drop(self);
+        fs::rename(&tmp, &target).inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
+    }
+}
+
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Writes `path` through `fill`; on any error the temporary file is removed
 /// and `path` is untouched.
 pub fn write<F>(path: &Path, fill: F) -> io::Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 {
-    let (tmp, file) = create_temp(path)?;
-    let result = (|| {
-        let mut w = BufWriter::new(file);
-        fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let mut pending = Pending::create(path)?;
+    fill(pending.writer())?;
+    pending.commit()
 }
 
 /// Writes `bytes` to `path` atomically.
@@ -76,6 +122,12 @@ mod tests {
             Err(io::Error::other("boom"))
         });
         assert!(r.is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+        {
+            let mut p = Pending::create(&path).unwrap();
+            p.writer().write_all(b"dropped").unwrap();
+        }
         assert_eq!(fs::read(&path).unwrap(), b"old");
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
         write_bytes(&path, b"new").unwrap();

@@ -267,47 +267,63 @@ pub fn read(
     }
     let mut problems = Problems::default();
     let stop = matches!(mode, OnProblem::Stop);
-    let (data, rejects) = match mode {
-        OnProblem::Stop => {
-            let data = Dataset::read(&files, &options, &units, reporting, &mut |p| problems.add(&p))?;
-            (data, None)
-        }
-        OnProblem::List(w) => {
-            let mut write_error = None;
-            let data = Dataset::read(&files, &options, &units, reporting, &mut |p| {
+    let progress = Progress::new(out);
+    let mut on_rows = |n: u64| progress.update(n);
+    let mut write_error: Option<std::io::Error> = None;
+    let data = match mode {
+        OnProblem::Stop => Dataset::read_with_progress(
+            &files,
+            &options,
+            &units,
+            reporting,
+            &mut |p| problems.add(&p),
+            &mut on_rows,
+        )?,
+        OnProblem::List(w) => Dataset::read_with_progress(
+            &files,
+            &options,
+            &units,
+            reporting,
+            &mut |p| {
                 problems.add(&p);
                 for line in p.lines() {
                     if let Err(e) = writeln!(w, "{line}") {
                         write_error.get_or_insert(e);
                     }
                 }
-            })?;
-            if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
-                return Err(Failure::failed(format!("không ghi được kết quả: {e}")));
-            }
-            (data, None)
-        }
+            },
+            &mut on_rows,
+        )?,
         OnProblem::Skip { rejects } => {
-            let mut rows: Vec<RowProblem> = Vec::new();
-            let data = Dataset::read(&files, &options, &units, reporting, &mut |p| {
-                problems.add(&p);
-                rows.push(p);
-            })?;
-            (data, Some((rejects, rows)))
+            let mut file = Rejects::new(&rejects);
+            let data = Dataset::read_with_progress(
+                &files,
+                &options,
+                &units,
+                reporting,
+                &mut |p| {
+                    problems.add(&p);
+                    file.add(&p);
+                },
+                &mut on_rows,
+            )?;
+            if problems.rows > 0 {
+                file.commit()?;
+                out.warn(&format!(
+                    "đã bỏ qua {} dòng lỗi; chi tiết từng dòng trong {}",
+                    crate::vn::int(problems.rows as i64),
+                    rejects.display()
+                ));
+                for line in problems.kinds() {
+                    out.info(&line);
+                }
+            }
+            data
         }
     };
-    if let Some((path, rows)) = rejects {
-        if !rows.is_empty() {
-            write_rejects(&path, &rows)?;
-            out.warn(&format!(
-                "đã bỏ qua {} dòng lỗi; chi tiết từng dòng trong {}",
-                crate::vn::int(rows.len() as i64),
-                path.display()
-            ));
-            for line in problems.kinds() {
-                out.info(&line);
-            }
-        }
+    progress.finish();
+    if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+        return Err(Failure::failed(format!("không ghi được kết quả: {e}")));
     }
     for file in &data.files {
         if !file.missing.is_empty() {
@@ -347,24 +363,114 @@ fn fail_on_problems(problems: &Problems, out: &Output) -> Result<(), Failure> {
     })
 }
 
-/// The rejects file: one row per fault with the row's cells after it.
-fn write_rejects(path: &Path, rows: &[RowProblem]) -> Result<(), Failure> {
-    crate::atomic::write(path, |w| {
-        // A BOM so that Excel opens the Vietnamese text correctly.
-        w.write_all(b"\xEF\xBB\xBF")?;
-        let mut csv = csv::Writer::from_writer(w);
-        csv.write_record(["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"])?;
-        for row in rows {
-            let line = row.line.to_string();
-            let content = row.cells.join(" | ");
-            for f in &row.faults {
-                csv.write_record([&*row.file, &line, &f.field, &f.value, &f.reason, &content])?;
-            }
+/// The rejects file, written as problems come: one row per fault with the
+/// row's cells after it. Created on the first problem, so a clean run
+/// leaves an earlier rejects file alone.
+struct Rejects {
+    path: PathBuf,
+    file: Option<csv::Writer<crate::atomic::Pending>>,
+    error: Option<std::io::Error>,
+}
+
+impl Rejects {
+    fn new(path: &Path) -> Rejects {
+        Rejects {
+            path: path.to_path_buf(),
+            file: None,
+            error: None,
         }
-        csv.flush()?;
+    }
+
+    fn add(&mut self, row: &RowProblem) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.try_add(row) {
+            self.error = Some(e);
+        }
+    }
+
+    fn try_add(&mut self, row: &RowProblem) -> std::io::Result<()> {
+        let w = match &mut self.file {
+            Some(w) => w,
+            None => {
+                let mut pending = crate::atomic::Pending::create(&self.path)?;
+                // A BOM so that Excel opens the Vietnamese text correctly.
+                pending.writer().write_all(b"\xEF\xBB\xBF")?;
+                let mut w = csv::Writer::from_writer(pending);
+                w.write_record(["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"])?;
+                self.file.insert(w)
+            }
+        };
+        let line = row.line.to_string();
+        let content = row.cells.join(" | ");
+        for f in &row.faults {
+            w.write_record([&*row.file, &line, &f.field, &f.value, &f.reason, &content])?;
+        }
         Ok(())
-    })
-    .map_err(|e| Failure::failed(format!("không ghi được tệp dòng lỗi {}: {e}", path.display())))
+    }
+
+    fn commit(self) -> Result<(), Failure> {
+        let fail = |e: std::io::Error| {
+            Failure::failed(format!("không ghi được tệp dòng lỗi {}: {e}", self.path.display()))
+        };
+        if let Some(e) = self.error {
+            return Err(fail(e));
+        }
+        match self.file {
+            Some(w) => w
+                .into_inner()
+                .map_err(|e| fail(e.into_error()))?
+                .commit()
+                .map_err(fail),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A spinner on stderr for reads that take more than a second, only on a
+/// terminal and never with `--quiet`.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    start: std::time::Instant,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    fn new(out: &Output) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (std::io::stderr().is_terminal() && !out.quiet()).then(|| {
+            let bar = indicatif::ProgressBar::hidden();
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} đã đọc {msg} dòng ({elapsed})") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            start: std::time::Instant::now(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    fn update(&self, rows: u64) {
+        let Some(bar) = &self.bar else { return };
+        if !self.shown.get() {
+            if self.start.elapsed() < std::time::Duration::from_secs(1) {
+                return;
+            }
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.shown.set(true);
+        }
+        bar.set_message(crate::vn::int(rows as i64));
+        bar.tick();
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 use std::io::Write as _;

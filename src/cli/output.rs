@@ -56,6 +56,10 @@ impl Output {
         }
     }
 
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// A problem line of the input, shown even when quiet: it explains the
     /// exit code.
     pub fn problem(&self, message: &str) {

@@ -39,12 +39,33 @@ impl Dataset {
         reporting: Reporting,
         report: &mut dyn FnMut(RowProblem),
     ) -> Result<Dataset, input::Error> {
+        Dataset::read_with_progress(files, options, units, reporting, report, &mut |_| {})
+    }
+
+    /// Like [`Dataset::read`], calling `progress` with the rows read so far
+    /// every few thousand rows.
+    pub fn read_with_progress(
+        files: &[PathBuf],
+        options: &Options,
+        units: &[UnitRule],
+        reporting: Reporting,
+        report: &mut dyn FnMut(RowProblem),
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Dataset, input::Error> {
         let months = reporting.months_of_year();
         let mut periods = vec![reporting.current, reporting.year_to_date, reporting.previous];
         periods.extend(months.iter().map(|(_, p)| *p));
         let mut collector = Collector::new(Tally::new(periods));
         let mut names = Names::new(units);
-        let read = input::read(files, options, &mut names, &mut |r| collector.add(r), report)?;
+        let mut rows = 0u64;
+        let mut sink = |r: &input::Record<'_>| {
+            collector.add(r);
+            rows += 1;
+            if rows % 8192 == 0 {
+                progress(rows);
+            }
+        };
+        let read = input::read(files, options, &mut names, &mut sink, report)?;
         let (tally, merged) = collector.finish();
         Ok(Dataset {
             reporting,
