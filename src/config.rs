@@ -368,7 +368,11 @@ impl Config {
     /// A path from the file, relative to the file's folder.
     pub fn resolve(&self, path: &str) -> PathBuf {
         let p = PathBuf::from(path);
-        if p.is_absolute() { p } else { self.base.join(p) }
+        if p.is_absolute() || self.base == Path::new(".") {
+            p
+        } else {
+            self.base.join(p)
+        }
     }
 
     pub fn level_of(&self, name: &str) -> Option<Level> {
