@@ -1,0 +1,823 @@
+//! Builds the default templates of `cctthc report` from code.
+//!
+//! ```text
+//! cargo run --example build-templates
+//! ```
+//!
+//! writes `templates/bao-cao-thang.docx` (overwriting it). The file is
+//! committed and built into the binary; `tests/template_build.rs` checks
+//! that building again gives exactly the committed bytes, so edit this
+//! file, rerun the command and commit both.
+//!
+//! The layout follows Nghị định 30/2020/NĐ-CP (Phụ lục I): A4, Times New
+//! Roman 13–14, margins 20/20/30/15 mm, the two-column header with Quốc
+//! hiệu and Tiêu ngữ, page numbers centred at the top from page 2, "Nơi
+//! nhận" and the signature block. The figures follow reference report 004
+//! (I.2.2–2.4) with tags in place of the numbers, then a landscape section
+//! with the per-unit table of Biểu 06/VPCP/KSTT.
+//!
+//! Every tag is typed inside one run, and every block tag (`{% for %}`,
+//! `{% if %}`…) alone in its paragraph or table row.
+//!
+//! Determinism: docx-rs numbers paragraphs (`w14:paraId`) from a
+//! thread-local counter, so the document is built on a fresh thread; the
+//! package dates are fixed; and the zip docx-rs writes is repacked with a
+//! fixed entry time, fixed permissions and fixed compression.
+
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+
+use docx_rs::{
+    AlignmentType, BorderType, Docx, Header, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    PageOrientationType, PageSize, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    ParagraphBorders, RunFonts, Section, SpecialIndentType, Table, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow,
+    VAlignType, VMergeType, WidthType,
+};
+
+/// Where the monthly report template goes, from the crate root.
+pub const BAO_CAO_THANG: &str = "templates/bao-cao-thang.docx";
+
+#[allow(dead_code)] // unused when the test includes this file as a module
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join(BAO_CAO_THANG);
+    write(&path).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    println!("wrote {}", path.display());
+}
+
+/// Writes the monthly report template to `path`.
+pub fn write(path: &Path) -> std::io::Result<()> {
+    std::fs::write(path, bao_cao_thang())
+}
+
+/// The bytes of `bao-cao-thang.docx`: the same on every build.
+pub fn bao_cao_thang() -> Vec<u8> {
+    // A fresh thread starts docx-rs's paragraph-id counter at 1.
+    let raw = std::thread::spawn(|| {
+        let mut out = Cursor::new(Vec::new());
+        document()
+            .pack(&mut out)
+            .expect("docx-rs cannot write the package");
+        out.into_inner()
+    })
+    .join()
+    .expect("building the template panicked");
+    repack(&raw)
+}
+
+// ---------------------------------------------------------------------------
+// Measures (twips: 1 mm = 56.7 twips; sizes in half-points)
+
+const FONT: &str = "Times New Roman";
+/// A4, portrait.
+const A4_W: u32 = 11906;
+const A4_H: u32 = 16838;
+const MARGIN_TOP: i32 = 1134; // 20 mm
+const MARGIN_BOTTOM: i32 = 1134; // 20 mm
+const MARGIN_LEFT: i32 = 1701; // 30 mm
+const MARGIN_RIGHT: i32 = 850; // 15 mm
+const HEADER_DISTANCE: i32 = 567; // 10 mm
+/// Width of the text on a portrait page.
+const TEXT_W: usize = (A4_W as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize; // 9355
+/// Width of the text on a landscape page.
+const TEXT_W_LANDSCAPE: usize = (A4_H as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize; // 14287
+/// First-line indent of body paragraphs: 1 cm.
+const FIRST_LINE: i32 = 567;
+
+const BODY: usize = 28; // 14 pt
+const HEAD: usize = 26; // 13 pt
+const SMALL: usize = 24; // 12 pt
+const TABLE: usize = 22; // 11 pt
+
+/// Header table: agency column and Quốc hiệu column.
+const HEAD_LEFT: usize = 3686; // 6.5 cm; the Quốc hiệu needs 9.6 cm at 13 pt bold
+const HEAD_RIGHT: usize = TEXT_W - HEAD_LEFT;
+
+// ---------------------------------------------------------------------------
+// Building blocks
+
+fn fonts() -> RunFonts {
+    RunFonts::new()
+        .ascii(FONT)
+        .hi_ansi(FONT)
+        .cs(FONT)
+        .east_asia(FONT)
+}
+
+/// Formatting of the one run of a paragraph.
+#[derive(Clone, Copy)]
+struct Look {
+    size: usize,
+    bold: bool,
+    italic: bool,
+}
+
+const PLAIN: Look = Look {
+    size: BODY,
+    bold: false,
+    italic: false,
+};
+
+impl Look {
+    fn size(self, size: usize) -> Look {
+        Look { size, ..self }
+    }
+    fn bold(self) -> Look {
+        Look { bold: true, ..self }
+    }
+    fn italic(self) -> Look {
+        Look {
+            italic: true,
+            ..self
+        }
+    }
+}
+
+fn run(text: &str, look: Look) -> docx_rs::Run {
+    let mut r = docx_rs::Run::new().add_text(text).size(look.size);
+    if look.bold {
+        r = r.bold();
+    }
+    if look.italic {
+        r = r.italic();
+    }
+    r
+}
+
+/// Single spacing, nothing before or after.
+fn tight() -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Auto)
+        .line(240)
+        .before(0)
+        .after(0)
+}
+
+/// A paragraph of one run, with its mark sized like the run.
+fn para(text: &str, look: Look, align: AlignmentType) -> Paragraph {
+    let p = Paragraph::new()
+        .align(align)
+        .line_spacing(tight())
+        .size(look.size);
+    if text.is_empty() {
+        p
+    } else {
+        p.add_run(run(text, look))
+    }
+}
+
+/// A body paragraph: justified, first line indented 1 cm, 6 pt before,
+/// line spacing 1.15.
+fn body_look(text: &str, look: Look) -> Paragraph {
+    Paragraph::new()
+        .align(AlignmentType::Both)
+        .indent(
+            None,
+            Some(SpecialIndentType::FirstLine(FIRST_LINE)),
+            None,
+            None,
+        )
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Auto)
+                .line(276)
+                .before(120)
+                .after(0),
+        )
+        .size(look.size)
+        .add_run(run(text, look))
+}
+
+fn body(text: &str) -> Paragraph {
+    body_look(text, PLAIN)
+}
+
+/// A heading of the body (I., 1., 1.1.): bold, indented like the body.
+fn heading(text: &str) -> Paragraph {
+    body_look(text, PLAIN.bold()).keep_next(true)
+}
+
+/// A paragraph that only holds a block tag; the renderer removes it.
+fn block(tag: &str) -> Paragraph {
+    para(tag, PLAIN, AlignmentType::Left)
+}
+
+fn centered(text: &str, look: Look) -> Paragraph {
+    para(text, look, AlignmentType::Center)
+}
+
+/// A short horizontal rule: an empty, tiny paragraph whose top border is
+/// limited by its indents to `width` out of `room`.
+fn rule(room: usize, width: usize) -> Paragraph {
+    rule_after(room, width, 0)
+}
+
+/// A rule `gap` twips below the line above.
+fn rule_after(room: usize, width: usize, gap: u32) -> Paragraph {
+    let side = ((room - width) / 2) as i32;
+    let mut p = Paragraph::new()
+        .align(AlignmentType::Center)
+        .indent(Some(side), None, Some(side), None)
+        .line_spacing(tight().before(gap))
+        .size(4);
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Top)
+                .val(BorderType::Single)
+                .size(6)
+                .space(1)
+                .color("000000"),
+        ),
+    );
+    p
+}
+
+fn cell(width: usize, paragraphs: Vec<Paragraph>) -> TableCell {
+    paragraphs
+        .into_iter()
+        .fold(TableCell::new().width(width, WidthType::Dxa), |c, p| {
+            c.add_paragraph(p)
+        })
+}
+
+/// A one-row table without any border, its cells without side padding,
+/// the row kept on one page.
+fn borderless(widths: &[usize], cells: Vec<TableCell>) -> Table {
+    Table::without_borders(vec![TableRow::new(cells).cant_split()])
+        .set_borders(TableBorders::new().clear_all())
+        .set_grid(widths.to_vec())
+        .width(widths.iter().sum(), WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .margins(
+            TableCellMargins::new()
+                .margin_left(0, WidthType::Dxa)
+                .margin_right(0, WidthType::Dxa),
+        )
+}
+
+fn page(orient: PageOrientationType) -> PageSize {
+    match orient {
+        PageOrientationType::Portrait => PageSize::new().size(A4_W, A4_H).orient(orient),
+        PageOrientationType::Landscape => PageSize::new().size(A4_H, A4_W).orient(orient),
+    }
+}
+
+fn margins() -> PageMargin {
+    PageMargin {
+        top: MARGIN_TOP,
+        bottom: MARGIN_BOTTOM,
+        left: MARGIN_LEFT,
+        right: MARGIN_RIGHT,
+        header: HEADER_DISTANCE,
+        footer: HEADER_DISTANCE,
+        gutter: 0,
+    }
+}
+
+/// The page number, centred in the header (NĐ 30: from page 2 on).
+fn page_number_header() -> Header {
+    Header::new().add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .line_spacing(tight())
+            .size(BODY)
+            .add_page_num(PageNum::new()),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// The document
+
+fn document() -> Docx {
+    let first = Section::new()
+        .page_size(page(PageOrientationType::Portrait))
+        .page_margin(margins())
+        // A different first page with no header of its own: blank (docx-rs
+        // keeps only one header per section, and a first section's missing
+        // header is empty).
+        .title_pg()
+        .header(page_number_header());
+    let first = opening().into_iter().chain(figures()).fold(first, add);
+
+    let tables = Section::new()
+        .page_size(page(PageOrientationType::Landscape))
+        .page_margin(margins())
+        .header(page_number_header());
+    let tables = annex().into_iter().fold(tables, add);
+
+    let mut docx = Docx::new()
+        .default_fonts(fonts())
+        .default_size(BODY)
+        .default_line_spacing(tight())
+        .created_at("2023-11-25T00:00:00Z")
+        .updated_at("2023-11-25T00:00:00Z")
+        .add_section(first)
+        .add_section(tables)
+        .page_size(A4_W, A4_H)
+        .page_orient(PageOrientationType::Portrait)
+        .page_margin(margins())
+        .header(page_number_header());
+    for part in closing() {
+        docx = match part {
+            Part::P(p) => docx.add_paragraph(p),
+            Part::T(t) => docx.add_table(t),
+        };
+    }
+    docx
+}
+
+/// What a section holds: paragraphs and tables.
+#[allow(clippy::large_enum_variant)] // a few hundred, built once
+enum Part {
+    P(Paragraph),
+    T(Table),
+}
+
+impl From<Paragraph> for Part {
+    fn from(p: Paragraph) -> Part {
+        Part::P(p)
+    }
+}
+
+impl From<Table> for Part {
+    fn from(t: Table) -> Part {
+        Part::T(t)
+    }
+}
+
+fn add(s: Section, part: Part) -> Section {
+    match part {
+        Part::P(p) => s.add_paragraph(p),
+        Part::T(t) => s.add_table(t),
+    }
+}
+
+fn paragraphs(lines: &[&str]) -> Vec<Part> {
+    lines.iter().map(|l| body(l).into()).collect()
+}
+
+/// Header, title and section I.1.
+fn opening() -> Vec<Part> {
+    let head = PLAIN.size(HEAD);
+    let left = cell(
+        HEAD_LEFT,
+        vec![
+            centered("{{ co_quan_cap_tren | upper }}", head),
+            centered("{{ co_quan | upper }}", head.bold()),
+            rule(HEAD_LEFT, 1134),
+            centered("Số: {{ so_ky_hieu }}", head),
+        ],
+    );
+    let right = cell(
+        HEAD_RIGHT,
+        vec![
+            centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", head.bold()),
+            centered("Độc lập - Tự do - Hạnh phúc", PLAIN.bold()),
+            rule(HEAD_RIGHT, 3430), // as long as the Tiêu ngữ (6 cm)
+            centered("", head),
+            centered("{{ dia_danh }}, {{ ngay_lap | ngay_dai }}", PLAIN.italic()),
+        ],
+    );
+    let mut parts: Vec<Part> = vec![borderless(&[HEAD_LEFT, HEAD_RIGHT], vec![left, right]).into()];
+    parts.push(centered("", PLAIN).into());
+    parts.push(
+        centered("BÁO CÁO", PLAIN.bold())
+            .line_spacing(tight().before(240))
+            .keep_next(true)
+            .into(),
+    );
+    parts.push(
+        centered(
+            "Tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính {{ ky.ten }}",
+            PLAIN.bold(),
+        )
+        .keep_next(true)
+        .into(),
+    );
+    parts.push(rule_after(TEXT_W, 2835, 80).into());
+
+    parts.extend(paragraphs(&[
+        "Thực hiện chỉ đạo của cấp trên về việc triển khai các nhiệm vụ cải cách thủ tục hành chính (TTHC) trọng tâm; {{ co_quan }} báo cáo tình hình, kết quả thực hiện công tác cải cách TTHC {{ ky.ten }} như sau:",
+    ]));
+    parts.push(heading("I. KẾT QUẢ THỰC HIỆN").into());
+    parts.push(heading("1. Về cải cách việc thực hiện TTHC").into());
+    parts.push(heading("1.1. Kết quả công khai, minh bạch trong thực hiện TTHC").into());
+    parts.extend(paragraphs(&[
+        "Tiếp tục chỉ đạo các cơ quan, đơn vị thực hiện công khai thủ tục hành chính theo các Quyết định công bố TTHC, văn bản chỉ đạo của cấp trên; ban hành văn bản chỉ đạo, hướng dẫn các cơ quan, đơn vị thực hiện điều chỉnh, cập nhật, công khai TTHC tại Bộ phận Một cửa các cấp và đăng tải trên Cổng/Trang thông tin điện tử theo quy định, cụ thể:",
+        "- Ngày …/…/…, ban hành Công văn số …… về việc …… (ghi các văn bản chỉ đạo trong kỳ).",
+        "- Tính đến thời điểm hiện tại, số lượng TTHC thuộc thẩm quyền giải quyết:",
+    ]));
+    parts.push(block("{% for c in cac_cap %}").into());
+    parts.push(body("+ Số lượng TTHC {{ c.ten_thuong }}: …… TTHC.").into());
+    parts.push(block("{% endfor %}").into());
+    parts.push(heading("2. Về tiếp nhận, giải quyết TTHC").into());
+    parts.push(heading("2.1. Hoạt động của Bộ phận Một cửa").into());
+    parts.extend(paragraphs(&[
+        "Bộ phận Một cửa các cấp duy trì hoạt động thường xuyên; tổ chức, cá nhân được hướng dẫn, tiếp nhận hồ sơ và trả kết quả giải quyết TTHC theo đúng quy định; hồ sơ TTHC được tiếp nhận, cập nhật và xử lý trên Hệ thống thông tin giải quyết TTHC.",
+    ]));
+    parts
+}
+
+/// Sections I.2.2 to I.2.4: the figures, level by level.
+fn figures() -> Vec<Part> {
+    let level = |text: &str| -> Part { body_look(text, PLAIN.italic()).keep_next(true).into() };
+    let parts: Vec<Part> = vec![
+        heading("2.2. Kết quả giải quyết thủ tục hành chính").into(),
+        body("Qua theo dõi trên phần mềm dùng chung, kết quả giải quyết TTHC từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }}, như sau:").into(),
+        block("{% for c in cac_cap %}").into(),
+        level("{{ \"abc\"[loop.index0] }}) {{ c.ten }}"),
+        body("- Tổng số hồ sơ TTHC đã tiếp nhận trong kỳ báo cáo: {{ c.tiep_nhan.tong | so }}, trong đó: Tiếp nhận trong kỳ: {{ c.tiep_nhan.trong_ky | so }} (trực tuyến: {{ c.tiep_nhan.truc_tuyen | so }}, trực tiếp: {{ c.tiep_nhan.truc_tiep | so }}{% if c.tiep_nhan.buu_chinh %}, bưu chính công ích: {{ c.tiep_nhan.buu_chinh | so }}{% endif %}); số từ kỳ trước chuyển qua: {{ c.tiep_nhan.ky_truoc | so }}.").into(),
+        body("+ Số lượng hồ sơ đã giải quyết: {{ c.da_giai_quyet.tong | so }}; trong đó, giải quyết trước hạn: {{ c.da_giai_quyet.truoc_han | so }}, đúng hạn: {{ c.da_giai_quyet.dung_han | so }}, quá hạn: {{ c.da_giai_quyet.qua_han | so2 }}.").into(),
+        body("+ Số lượng hồ sơ đang giải quyết: {{ c.dang_giai_quyet.tong | so }}; trong đó, trong hạn: {{ c.dang_giai_quyet.trong_han | so }}{% if c.dang_giai_quyet.qua_han %}, quá hạn: {{ c.dang_giai_quyet.qua_han | so2 }}{% endif %}.").into(),
+        block("{% if c.tam_dung %}").into(),
+        body("+ Số lượng hồ sơ đang tạm dừng: {{ c.tam_dung | so }}.").into(),
+        block("{% endif %}").into(),
+        block("{% if c.tra_lai %}").into(),
+        body("+ Số lượng hồ sơ trả lại dân do không đủ điều kiện giải quyết: {{ c.tra_lai | so2 }}.").into(),
+        block("{% endif %}").into(),
+        block("{% if c.rut %}").into(),
+        body("+ Số lượng hồ sơ tổ chức, công dân xin rút: {{ c.rut | so2 }}.").into(),
+        block("{% endif %}").into(),
+        block("{% endfor %}").into(),
+        heading("2.3. Kết quả thực hiện dịch vụ công trực tuyến (DVCTT)").into(),
+        block("{% for c in cac_cap %}").into(),
+        level("{{ \"abc\"[loop.index0] }}) {{ c.ten }}"),
+        body("- Tỷ lệ hồ sơ tiếp nhận, giải quyết trực tuyến là {{ c.ty_le.truc_tuyen | ty_so }} hồ sơ (đạt tỷ lệ {{ c.ty_le.truc_tuyen | phan_tram }}).").into(),
+        body("- Kết quả thanh toán trực tuyến: {{ c.ty_le.thanh_toan_truc_tuyen | ty_so }}, đạt tỷ lệ {{ c.ty_le.thanh_toan_truc_tuyen | phan_tram }}.").into(),
+        block("{% endfor %}").into(),
+        heading("2.4. Kết quả số hóa hồ sơ, kết quả giải quyết TTHC").into(),
+        block("{% for c in cac_cap %}").into(),
+        body("- {{ c.ten }}:").into(),
+        body("+ Số hóa đầu vào: {{ c.ty_le.so_hoa_dau_vao | ty_so }}, đạt tỷ lệ {{ c.ty_le.so_hoa_dau_vao | phan_tram }}.").into(),
+        body("+ Số hóa đầu ra: {{ c.ty_le.so_hoa_dau_ra | ty_so }}, đạt tỷ lệ {{ c.ty_le.so_hoa_dau_ra | phan_tram }}.").into(),
+        block("{% endfor %}").into(),
+        block("{% if ky_lien_truoc.tong.tiep_nhan.tong %}").into(),
+        body("Tính chung, tỷ lệ số hóa hồ sơ khi tiếp nhận đạt {{ tong.ty_le.so_hoa_dau_vao | phan_tram }}, {{ tong.ty_le.so_hoa_dau_vao | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao) }} so với {{ ky_lien_truoc.ky.ten }}; tỷ lệ số hóa kết quả giải quyết TTHC đạt {{ tong.ty_le.so_hoa_dau_ra | phan_tram }}, {{ tong.ty_le.so_hoa_dau_ra | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_ra) }}; tỷ lệ giải quyết trực tuyến đạt {{ tong.ty_le.truc_tuyen | phan_tram }}, {{ tong.ty_le.truc_tuyen | chenh_lech(ky_lien_truoc.tong.ty_le.truc_tuyen) }}; tỷ lệ thanh toán trực tuyến đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}, {{ tong.ty_le.thanh_toan_truc_tuyen | chenh_lech(ky_lien_truoc.tong.ty_le.thanh_toan_truc_tuyen) }}.").into(),
+        block("{% endif %}").into(),
+        body("(Chi tiết theo đơn vị tại các biểu kèm theo.)").into(),
+    ];
+    parts
+}
+
+// ---------------------------------------------------------------------------
+// The landscape annex: Biểu 06/VPCP/KSTT per unit, and the ratios
+
+fn grid_cell(width: usize, text: &str, look: Look, align: AlignmentType) -> TableCell {
+    TableCell::new()
+        .width(width, WidthType::Dxa)
+        .vertical_align(VAlignType::Center)
+        .add_paragraph(para(text, look, align).line_spacing(tight().before(30).after(30)))
+}
+
+fn grid_table(widths: &[usize], rows: Vec<TableRow>) -> Table {
+    let line = |pos| {
+        TableBorder::new(pos)
+            .border_type(BorderType::Single)
+            .size(4)
+            .color("000000")
+    };
+    Table::new(rows)
+        .set_borders(
+            TableBorders::with_empty()
+                .set(line(TableBorderPosition::Top))
+                .set(line(TableBorderPosition::Left))
+                .set(line(TableBorderPosition::Bottom))
+                .set(line(TableBorderPosition::Right))
+                .set(line(TableBorderPosition::InsideH))
+                .set(line(TableBorderPosition::InsideV)),
+        )
+        .set_grid(widths.to_vec())
+        .width(widths.iter().sum(), WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .margins(
+            TableCellMargins::new()
+                .margin_left(57, WidthType::Dxa)
+                .margin_right(57, WidthType::Dxa),
+        )
+}
+
+/// A row holding only a block tag, in its first cell.
+fn tag_row(widths: &[usize], tag: &str) -> TableRow {
+    // Small: the row is removed when rendering, only the raw template shows it.
+    let look = PLAIN.size(16);
+    let cells = widths
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| grid_cell(w, if i == 0 { tag } else { "" }, look, AlignmentType::Left))
+        .collect();
+    TableRow::new(cells)
+}
+
+/// A row of figures: number, name, then one tag per column.
+fn figure_row(widths: &[usize], tt: &str, name: &str, values: &[String], bold: bool) -> TableRow {
+    let look = if bold {
+        PLAIN.size(TABLE).bold()
+    } else {
+        PLAIN.size(TABLE)
+    };
+    let mut cells = vec![
+        grid_cell(widths[0], tt, look, AlignmentType::Center),
+        grid_cell(widths[1], name, look, AlignmentType::Left),
+    ];
+    cells.extend(
+        values
+            .iter()
+            .zip(&widths[2..])
+            .map(|(v, &w)| grid_cell(w, v, look, AlignmentType::Center)),
+    );
+    TableRow::new(cells)
+}
+
+/// The loops shared by both tables: per level a subtotal row, then its
+/// units, then the grand total.
+fn loop_rows(widths: &[usize], values: impl Fn(&str) -> Vec<String>) -> Vec<TableRow> {
+    vec![
+        tag_row(widths, "{% for c in cac_cap %}"),
+        figure_row(
+            widths,
+            "{{ [\"I\", \"II\", \"III\"][loop.index0] }}",
+            "{{ c.ten }}",
+            &values("c"),
+            true,
+        ),
+        tag_row(widths, "{% for dv in c.don_vi %}"),
+        figure_row(
+            widths,
+            "{{ loop.index }}",
+            "{{ dv.don_vi }}",
+            &values("dv"),
+            false,
+        ),
+        tag_row(widths, "{% endfor %}"),
+        tag_row(widths, "{% endfor %}"),
+        figure_row(widths, "", "Tổng cộng", &values("tong"), true),
+    ]
+}
+
+fn header_cell(width: usize, text: &str) -> TableCell {
+    grid_cell(width, text, PLAIN.size(TABLE).bold(), AlignmentType::Center)
+}
+
+fn resolution_table() -> Table {
+    const TT: usize = 567;
+    const FIG: usize = 986;
+    const NAME: usize = TEXT_W_LANDSCAPE - TT - 11 * FIG;
+    let mut widths = vec![TT, NAME];
+    widths.extend([FIG; 11]);
+
+    let top = TableRow::new(vec![
+        header_cell(TT, "TT").vertical_merge(VMergeType::Restart),
+        header_cell(NAME, "Đơn vị").vertical_merge(VMergeType::Restart),
+        header_cell(4 * FIG, "Số hồ sơ tiếp nhận").grid_span(4),
+        header_cell(4 * FIG, "Số hồ sơ đã giải quyết").grid_span(4),
+        header_cell(3 * FIG, "Số hồ sơ đang giải quyết").grid_span(3),
+    ]);
+    let mut second = vec![
+        header_cell(TT, "").vertical_merge(VMergeType::Continue),
+        header_cell(NAME, "").vertical_merge(VMergeType::Continue),
+    ];
+    for label in [
+        "Tổng số",
+        "Trực tuyến",
+        "Trực tiếp và BCCI",
+        "Kỳ trước chuyển qua",
+        "Tổng số",
+        "Trước hạn",
+        "Đúng hạn",
+        "Quá hạn",
+        "Tổng số",
+        "Trong hạn",
+        "Quá hạn",
+    ] {
+        second.push(header_cell(FIG, label));
+    }
+    let numbers = TableRow::new(
+        widths
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| {
+                grid_cell(
+                    w,
+                    &format!("({})", i + 1),
+                    PLAIN.size(TABLE).italic(),
+                    AlignmentType::Center,
+                )
+            })
+            .collect(),
+    );
+
+    let values = |x: &str| -> Vec<String> {
+        [
+            format!("{{{{ {x}.tiep_nhan.tong | so }}}}"),
+            format!("{{{{ {x}.tiep_nhan.truc_tuyen | so }}}}"),
+            format!("{{{{ ({x}.tiep_nhan.truc_tiep + {x}.tiep_nhan.buu_chinh) | so }}}}"),
+            format!("{{{{ {x}.tiep_nhan.ky_truoc | so }}}}"),
+            format!("{{{{ {x}.da_giai_quyet.tong | so }}}}"),
+            format!("{{{{ {x}.da_giai_quyet.truoc_han | so }}}}"),
+            format!("{{{{ {x}.da_giai_quyet.dung_han | so }}}}"),
+            format!("{{{{ {x}.da_giai_quyet.qua_han | so }}}}"),
+            format!("{{{{ {x}.dang_giai_quyet.tong | so }}}}"),
+            format!("{{{{ {x}.dang_giai_quyet.trong_han | so }}}}"),
+            format!("{{{{ {x}.dang_giai_quyet.qua_han | so }}}}"),
+        ]
+        .to_vec()
+    };
+    let mut rows = vec![top, TableRow::new(second), numbers];
+    rows.extend(loop_rows(&widths, values));
+    grid_table(&widths, rows)
+}
+
+fn ratio_table() -> Table {
+    const TT: usize = 567;
+    const FIG: usize = 1900;
+    const NAME: usize = TEXT_W_LANDSCAPE - TT - 5 * FIG;
+    let mut widths = vec![TT, NAME];
+    widths.extend([FIG; 5]);
+    let head = TableRow::new(
+        [
+            "TT",
+            "Đơn vị",
+            "Giải quyết đúng hạn",
+            "Tiếp nhận trực tuyến",
+            "Thanh toán trực tuyến",
+            "Số hóa đầu vào",
+            "Số hóa đầu ra",
+        ]
+        .iter()
+        .zip(&widths)
+        .map(|(t, &w)| header_cell(w, t))
+        .collect(),
+    );
+    let values = |x: &str| -> Vec<String> {
+        [
+            "dung_han",
+            "truc_tuyen",
+            "thanh_toan_truc_tuyen",
+            "so_hoa_dau_vao",
+            "so_hoa_dau_ra",
+        ]
+        .iter()
+        .map(|k| format!("{{{{ {x}.ty_le.{k} | phan_tram }}}}"))
+        .collect()
+    };
+    let mut rows = vec![head];
+    rows.extend(loop_rows(&widths, values));
+    grid_table(&widths, rows)
+}
+
+fn annex() -> Vec<Part> {
+    let title = |t: &str| -> Part {
+        centered(t, PLAIN.size(SMALL + 2).bold())
+            .keep_next(true)
+            .into()
+    };
+    let sub = |t: &str| -> Part {
+        centered(t, PLAIN.size(SMALL).italic())
+            .keep_next(true)
+            .into()
+    };
+    let gap = || -> Part { centered("", PLAIN.size(SMALL)).into() };
+    vec![
+        title("Biểu: Tình hình, kết quả giải quyết TTHC {{ ky.ten }}"),
+        sub(
+            "(Kèm theo Báo cáo số {{ so_ky_hieu }} của {{ co_quan }}; số liệu từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }})",
+        ),
+        gap(),
+        resolution_table().into(),
+        gap(),
+        title(
+            "Biểu: Tỷ lệ giải quyết đúng hạn, trực tuyến, thanh toán trực tuyến và số hóa {{ ky.ten }}",
+        ),
+        gap(),
+        ratio_table().into(),
+        gap(),
+    ]
+}
+
+// ---------------------------------------------------------------------------
+// Sections II–IV, the closing sentence and the signature
+
+fn closing() -> Vec<Part> {
+    let mut parts: Vec<Part> = vec![
+        heading("II. ĐÁNH GIÁ CHUNG").into(),
+        heading("1. Ưu điểm").into(),
+    ];
+    parts.extend(paragraphs(&[
+        "Bộ phận Một cửa các cấp tiếp tục duy trì thực hiện tốt các yêu cầu, nhiệm vụ cải cách thủ tục hành chính. Tổ chức, công dân được hướng dẫn, hỗ trợ nộp hồ sơ dịch vụ công trực tuyến đầy đủ, chính xác; kết quả giải quyết thủ tục hành chính được trả cho tổ chức, công dân cơ bản đảm bảo trước và đúng thời gian quy định. Tổ chức, công dân đến liên hệ giải quyết công việc hài lòng, đánh giá tốt về thái độ phục vụ của cán bộ, công chức.",
+    ]));
+    parts.push(heading("2. Một số hạn chế, khó khăn").into());
+    parts.extend(paragraphs(&[
+        "- Cán bộ, công chức trực tiếp nhận cùng một lúc phải thực hiện khối lượng công việc lớn (hướng dẫn, tiếp nhận, xử lý hồ sơ, kết quả trên nhiều hệ thống phần mềm) và đôi khi phải thực hiện các nhiệm vụ chuyên môn khác, dẫn đến phát sinh một số thiếu sót trong tác nghiệp hoặc giải quyết TTHC quá hạn.",
+        "- Trình độ năng lực, chuyên môn, nghiệp vụ của cán bộ, công chức giữa các địa phương không đồng đều; việc định kỳ chuyển đổi vị trí công tác đối với công chức dẫn đến việc tham mưu, thực hiện cải cách TTHC còn bộc lộ hạn chế.",
+        "- Việc khai thác, sử dụng số liệu phục vụ báo cáo kết quả giải quyết TTHC trên phần mềm hệ thống thông tin một cửa vẫn còn bất cập, dẫn đến việc tổng hợp số liệu mất nhiều thời gian, ảnh hưởng đến độ chính xác của số liệu cần báo cáo.",
+        "- Hệ thống phần mềm Một cửa dùng chung nhiều lúc bị lỗi dẫn đến việc khai thác, tra cứu, thực hiện tiếp nhận và giải quyết TTHC còn chậm, gây bức xúc cho tổ chức, công dân khi nộp hồ sơ TTHC.",
+    ]));
+    parts.push(
+        heading("III. NHIỆM VỤ {% if ky.loai == \"thang\" %}THÁNG {{ ky.thang % 12 + 1 }}/{{ ky.nam + ky.thang // 12 }}{% else %}TRỌNG TÂM KỲ TỚI{% endif %}")
+            .into(),
+    );
+    parts.extend(paragraphs(&[
+        "- Tiếp tục duy trì và phát huy hiệu quả hoạt động của Bộ phận Một cửa các cấp; tập trung, thường xuyên theo dõi để cập nhật, giải quyết hồ sơ thủ tục hành chính theo quy định.",
+        "- Tiếp tục chỉ đạo các cơ quan chuyên môn thực hiện rà soát, đơn giản hóa thủ tục hành chính đảm bảo phù hợp với quy định tại các văn bản quy phạm pháp luật chuyên ngành và kiểm soát thủ tục hành chính của cơ quan, đơn vị theo kế hoạch đã xây dựng.",
+        "- Tiếp tục quán triệt các văn bản của cấp trên có liên quan đến công tác kiểm soát thủ tục hành chính và giải quyết các thủ tục hành chính theo cơ chế một cửa, một cửa liên thông, giải quyết thủ tục hành chính trên môi trường điện tử đảm bảo yêu cầu quy định.",
+        "- Đẩy mạnh công tác tuyên truyền, phổ biến đến Nhân dân về công tác cải cách thủ tục hành chính.",
+        "- Thực hiện công khai kết quả giải quyết thủ tục hành chính của Bộ phận Một cửa trên Cổng/Trang thông tin điện tử theo quy định.",
+        "- Phấn đấu hoàn thành các chỉ tiêu về tiếp nhận, giải quyết TTHC trực tuyến, số hóa hồ sơ, kết quả giải quyết TTHC, thanh toán trực tuyến theo kế hoạch.",
+    ]));
+    parts.push(heading("IV. KIẾN NGHỊ, ĐỀ XUẤT").into());
+    parts.push(heading("1. Kiến nghị với Chính phủ, Thủ tướng Chính phủ").into());
+    parts.extend(paragraphs(&[
+        "- Chỉ đạo các cấp, các ngành triển khai kết nối đồng bộ các giải pháp thực hiện có hiệu quả Chương trình, Kế hoạch đã xây dựng trên cơ sở Nghị quyết, Nghị định, Quyết định của Chính phủ, Thủ tướng Chính phủ.",
+        "- Giải quyết kịp thời những vướng mắc, khó khăn phát sinh trong quá trình tổ chức thực hiện tại địa phương, cơ sở.",
+    ]));
+    parts.push(heading("2. Kiến nghị với các bộ, ngành, địa phương").into());
+    parts.extend(paragraphs(&[
+        "- Các bộ, ngành nghiên cứu về các quy định của pháp luật chuyên ngành, tập trung đơn giản hóa quy định, TTHC liên quan đến hoạt động đầu tư, sản xuất, kinh doanh và đời sống của Nhân dân, tạo điều kiện thuận lợi cho tổ chức, doanh nghiệp, người dân giải quyết TTHC nhanh chóng, hiệu quả, tiết kiệm thời gian, chi phí.",
+        "- Quan tâm hỗ trợ, đầu tư cơ sở hạ tầng, kinh phí mua sắm trang thiết bị đáp ứng các yêu cầu giải quyết TTHC tại Bộ phận Một cửa các cấp; có cơ chế, chính sách hỗ trợ cán bộ, công chức, viên chức làm việc tại Bộ phận Một cửa.",
+        "- Tập huấn, hướng dẫn, bồi dưỡng, nâng cao chuyên môn, nghiệp vụ cho đội ngũ cán bộ, công chức làm việc tại Bộ phận Một cửa; nâng cấp Hệ thống thông tin giải quyết TTHC để thực hiện các thao tác được nhanh chóng, thuận tiện.",
+    ]));
+    parts.push(
+        body("Trên đây là Báo cáo tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính {{ ky.ten }}, {{ co_quan }} trân trọng báo cáo./.")
+            .keep_next(true)
+            .into(),
+    );
+    parts.push(centered("", PLAIN).keep_next(true).into());
+    parts.push(signature().into());
+    parts
+}
+
+/// "Nơi nhận" on the left, the signer on the right.
+fn signature() -> Table {
+    const LEFT: usize = 4253; // 7.5 cm
+    const RIGHT: usize = TEXT_W - LEFT;
+    let to = PLAIN.size(TABLE);
+    let left = cell(
+        LEFT,
+        vec![
+            para(
+                "Nơi nhận:",
+                PLAIN.size(SMALL).bold().italic(),
+                AlignmentType::Left,
+            ),
+            block("{% for n in noi_nhan %}"),
+            para("- {{ n }}", to, AlignmentType::Left),
+            block("{% endfor %}"),
+        ],
+    );
+    let sign = PLAIN.bold();
+    let right = cell(
+        RIGHT,
+        vec![
+            block("{% if ky_thay %}"),
+            centered("{{ ky_thay }}", sign),
+            block("{% endif %}"),
+            centered("{{ chuc_vu }}", sign),
+            centered("", PLAIN),
+            centered("", PLAIN),
+            centered("", PLAIN),
+            centered("", PLAIN),
+            centered("{{ nguoi_ky }}", sign),
+        ],
+    );
+    borderless(&[LEFT, RIGHT], vec![left, right])
+}
+
+// ---------------------------------------------------------------------------
+// Packaging
+
+/// Rewrites the package with fixed entry times and permissions, deflated,
+/// keeping docx-rs's entry order and dropping directory entries.
+fn repack(raw: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(raw)).expect("docx-rs wrote a bad zip");
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("docx-rs wrote a bad zip entry");
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry
+            .name()
+            .expect("docx-rs wrote a bad entry name")
+            .to_string();
+        let mut data = Vec::new();
+        entry
+            .read_to_end(&mut data)
+            .expect("cannot read a docx-rs zip entry");
+        if name == "docProps/core.xml" {
+            data = String::from_utf8(data)
+                .expect("core.xml is UTF-8")
+                .replace(">unknown<", ">cctthc<")
+                .into_bytes();
+        }
+        out.start_file(name, options)
+            .expect("cannot write a zip entry");
+        out.write_all(&data).expect("cannot write a zip entry");
+    }
+    out.finish().expect("cannot finish the zip").into_inner()
+}
