@@ -6,8 +6,10 @@
 mod check;
 mod common;
 mod output;
+mod report;
 mod stats;
 mod table;
+mod template;
 
 use std::ffi::OsString;
 
@@ -48,12 +50,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Viết báo cáo (.docx theo mẫu, hoặc văn bản, Markdown, JSON)
+    #[command(after_help = "Ví dụ:\n  cctthc report --month 11\n  cctthc report --month 11 --year 2023 -o bao-cao-11.docx\n  cctthc report --quarter 4 --template mau/bao-cao-quy.docx\n  cctthc report --month prev --format md")]
+    Report(report::Args),
     /// Tính số liệu và in ra màn hình (bảng), JSON hoặc CSV
     #[command(after_help = "Ví dụ:\n  cctthc stats --month 11 --by don_vi\n  cctthc stats --from 23/10/2023 --to 22/11/2023 -i du-lieu/ --format json")]
     Stats(stats::Args),
     /// Kiểm tra dữ liệu xuất: đếm từng dòng, liệt kê mọi lỗi; không ghi gì
     #[command(after_help = "Ví dụ:\n  cctthc check -i du-lieu/\n  cctthc check -i ho-so-thang-11.xlsx --month 11")]
     Check(check::Args),
+    /// Mẫu báo cáo: ghi mẫu có sẵn ra để sửa, kiểm tra một mẫu
+    Template(template::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -86,6 +93,8 @@ where
     let result = match &cli.command {
         Command::Stats(a) => stats::run(&cli.global, a, &out),
         Command::Check(a) => check::run(&cli.global, a, &out),
+        Command::Report(a) => report::run(&cli.global, a, &out),
+        Command::Template(a) => template::run(&cli.global, a, &out),
     };
     match result {
         Ok(()) => 0,

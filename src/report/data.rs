@@ -143,7 +143,8 @@ impl Dataset {
     }
 }
 
-/// The period as the context shows it: its days and its names.
+/// The period as the context shows it: its days and its names. `thang`,
+/// `quy`, `nua_nam` are none unless the period is of that kind.
 #[derive(Clone, Debug, Serialize)]
 pub struct PeriodInfo {
     pub tu_ngay: chrono::NaiveDate,
@@ -153,11 +154,8 @@ pub struct PeriodInfo {
     /// `thang`, `quy`, `nua_nam`, `nam` or `khoang`.
     pub loai: &'static str,
     pub nam: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thang: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quy: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nua_nam: Option<u32>,
 }
 

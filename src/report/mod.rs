@@ -4,6 +4,8 @@
 pub mod context;
 pub mod data;
 pub mod filters;
+pub mod render;
+pub mod templates;
 
 pub use context::Context;
 pub use data::{Dataset, Figures, PeriodFigures, PeriodInfo, Which};

@@ -1,0 +1,247 @@
+//! `cctthc report`: the report of a period, as a .docx filled from a
+//! template (or as text, Markdown or the JSON context), written atomically.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::common::{self, Failure, Global, InputArgs, OnProblem, PeriodArgs, Session, SkipArgs};
+use super::output::Output;
+use crate::docx::Template;
+use crate::period::{Reporting, Span};
+use crate::report::render::{self, Format};
+use crate::report::{Context, templates};
+use crate::vn;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    skip: SkipArgs,
+    /// Mẫu báo cáo: tệp .docx, hoặc tên mẫu có sẵn (bao-cao-thang). Mặc định: [xuat] mau, hoặc bao-cao-thang
+    #[arg(short = 't', long, value_name = "MẪU", help_heading = "Đầu ra")]
+    template: Option<String>,
+    /// Tệp kết quả. Mặc định: theo [xuat] tep, hoặc BC-CCTTHC-<năm>-<tháng>.docx
+    #[arg(short = 'o', long, value_name = "TỆP", help_heading = "Đầu ra")]
+    output: Option<PathBuf>,
+    /// Dạng kết quả: docx, text, md, json (ngữ cảnh của mẫu). Mặc định: theo đuôi tệp -o, hoặc docx
+    #[arg(long, value_enum, help_heading = "Đầu ra")]
+    format: Option<FormatArg>,
+    /// Ngày lập báo cáo (dd/mm/yyyy). Mặc định: hôm nay
+    #[arg(long, value_name = "NGÀY", value_parser = common::parse_day, help_heading = "Đầu ra")]
+    date: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    Docx,
+    Text,
+    Md,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Text => Format::Text,
+            FormatArg::Md => Format::Markdown,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+/// Where the report goes.
+enum Destination {
+    File(PathBuf),
+    Stdout,
+}
+
+pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
+    let session = Session::start(global)?;
+    let reporting = session.reporting(&args.period)?;
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f.into(),
+        (None, Some(o)) => Format::from_extension(o).unwrap_or(Format::Docx),
+        (None, None) => Format::Docx,
+    };
+    let destination = match &args.output {
+        Some(o) if o.as_os_str() == "-" => Destination::Stdout,
+        Some(o) => Destination::File(o.clone()),
+        None if format != Format::Docx => Destination::Stdout,
+        None => Destination::File(default_output(&session, &reporting)?),
+    };
+    let template = load_template(&session, args.template.as_deref())?;
+    let mode = if args.skip.skip_invalid {
+        let rejects = args.skip.rejects.clone().unwrap_or_else(|| match &destination {
+            Destination::File(p) => p.with_extension("dong-loi.csv"),
+            Destination::Stdout => PathBuf::from("cctthc-dong-loi.csv"),
+        });
+        OnProblem::Skip { rejects }
+    } else {
+        OnProblem::Stop
+    };
+    let (data, _) = common::read(&session, &args.input, reporting, mode, out)?;
+    let date = args.date.unwrap_or(session.today);
+    let context = Context::new(&data, &session.config, date);
+    let bytes = render::render(&template, &context, format).map_err(|e| match e {
+        render::Error::Template(errors) => Failure::failed(format!(
+            "mẫu {} có {} lỗi:\n{}",
+            template.name(),
+            errors.problems.len(),
+            errors
+        )),
+        other => Failure::failed(other.to_string()),
+    })?;
+    let count = context.ky_nay.tong.tiep_nhan.tong;
+    match destination {
+        Destination::Stdout => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
+            }
+        }
+        Destination::File(path) => {
+            write_report(&path, &bytes)?;
+            let period = match data.reporting.span {
+                Span::Range => data.reporting.label(),
+                _ => format!("{} ({})", data.reporting.label(), data.reporting.current),
+            };
+            out.info(&format!(
+                "Đã ghi {} — {period}, {} hồ sơ.",
+                path.display(),
+                vn::int(count as i64)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn write_report(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(Failure::failed(format!(
+                "không ghi được {}: thư mục {} không tồn tại",
+                path.display(),
+                dir.display()
+            )));
+        }
+    }
+    crate::atomic::write_bytes(path, bytes).map_err(|e| {
+        Failure::failed(format!("không ghi được {}: {e} (báo cáo cũ, nếu có, vẫn giữ nguyên)", path.display()))
+    })
+}
+
+/// `--template`, else `[xuat] mau`, else the built-in monthly report.
+pub fn load_template(session: &Session, wanted: Option<&str>) -> Result<Template, Failure> {
+    let (name, bytes): (String, Vec<u8>) = match wanted {
+        Some(w) => {
+            let path = Path::new(w);
+            if path.is_file() {
+                (w.to_string(), read_template(path)?)
+            } else if let Some(b) = templates::find(w) {
+                (b.file.to_string(), b.bytes.to_vec())
+            } else {
+                let names: Vec<&str> = templates::BUILTIN.iter().map(|b| b.name).collect();
+                return Err(Failure::failed(format!(
+                    "không tìm thấy mẫu '{w}': không có tệp này, và mẫu có sẵn là: {}",
+                    names.join(", ")
+                )));
+            }
+        }
+        None => match &session.config.xuat.mau {
+            Some(m) => {
+                let path = session.config.resolve(m);
+                match templates::find(m) {
+                    Some(b) if !path.is_file() => (b.file.to_string(), b.bytes.to_vec()),
+                    _ => (path.display().to_string(), read_template(&path)?),
+                }
+            }
+            None => {
+                let b = templates::find(templates::DEFAULT)
+                    .ok_or_else(|| Failure::failed("thiếu mẫu mặc định"))?;
+                (b.file.to_string(), b.bytes.to_vec())
+            }
+        },
+    };
+    Template::from_bytes(&name, &bytes).map_err(|e| Failure::failed(e.to_string()))
+}
+
+fn read_template(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::failed(format!("không đọc được mẫu {}: {e}", path.display())))
+}
+
+/// `[xuat] tep` with its placeholders filled, else `BC-CCTTHC-…docx`.
+fn default_output(session: &Session, reporting: &Reporting) -> Result<PathBuf, Failure> {
+    let pattern = session
+        .config
+        .xuat
+        .tep
+        .clone()
+        .unwrap_or_else(|| "BC-CCTTHC-{ky}.docx".to_string());
+    let name = fill_pattern(&pattern, reporting)?;
+    let path = session.config.resolve(&name);
+    // The folders of a configured pattern are the user's layout: make them.
+    if session.config.xuat.tep.is_some() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Failure::failed(format!("không tạo được thư mục {}: {e}", dir.display()))
+            })?;
+        }
+    }
+    Ok(path)
+}
+
+/// Fills `{nam}`, `{thang}`, `{quy}`, `{ky}`, `{tu_ngay}`, `{den_ngay}`.
+pub fn fill_pattern(pattern: &str, reporting: &Reporting) -> Result<String, Failure> {
+    let end = reporting.current.end;
+    let (month, quarter) = match reporting.span {
+        Span::Month { month, .. } => (format!("{month:02}"), format!("{}", (month + 2) / 3)),
+        Span::Quarter { quarter, .. } => (format!("{:02}", quarter * 3), quarter.to_string()),
+        Span::Half { half, .. } => (format!("{:02}", half * 6), (half * 2).to_string()),
+        _ => (format!("{:02}", end.month()), format!("{}", (end.month() + 2) / 3)),
+    };
+    let ky = match reporting.span {
+        Span::Month { year, month } => format!("{year}-{month:02}"),
+        Span::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
+        Span::Half { year, half } => format!("{year}-H{half}"),
+        Span::Year { year } => format!("{year}"),
+        Span::Range => format!(
+            "{}_{}",
+            reporting.current.start.format("%Y-%m-%d"),
+            end.format("%Y-%m-%d")
+        ),
+    };
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| {
+            Failure::usage(format!("[xuat] tep = \"{pattern}\": thiếu dấu }}"))
+        })?;
+        let value = match &after[..close] {
+            "nam" => reporting.year.to_string(),
+            "thang" => month.clone(),
+            "quy" => quarter.clone(),
+            "ky" => ky.clone(),
+            "tu_ngay" => reporting.current.start.format("%Y-%m-%d").to_string(),
+            "den_ngay" => end.format("%Y-%m-%d").to_string(),
+            other => {
+                return Err(Failure::usage(format!(
+                    "[xuat] tep = \"{pattern}\": không biết {{{other}}} (dùng {{nam}}, {{thang}}, {{quy}}, {{ky}}, {{tu_ngay}}, {{den_ngay}})"
+                )));
+            }
+        };
+        out.push_str(&value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}

@@ -1,0 +1,60 @@
+//! Rendering a report: a .docx from a template, the same report as plain
+//! text or Markdown, or the context as JSON.
+
+use crate::docx::{self, Template};
+
+use super::context::Context;
+use super::filters;
+
+/// The output formats of `cctthc report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Text,
+    Markdown,
+    Json,
+}
+
+impl Format {
+    /// The format an output file name implies (SPEC §6: `.docx` → docx).
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "docx" => Format::Docx,
+            "txt" => Format::Text,
+            "md" | "markdown" => Format::Markdown,
+            "json" => Format::Json,
+            _ => return None,
+        })
+    }
+}
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Open(#[from] docx::Error),
+    #[error("{0}")]
+    Template(docx::Errors),
+    #[error("không tạo được JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Renders `context` in `format`, through `template` for every format but
+/// JSON.
+pub fn render(template: &Template, context: &Context, format: Format) -> Result<Vec<u8>, Error> {
+    if format == Format::Json {
+        let mut bytes = serde_json::to_vec_pretty(context)?;
+        bytes.push(b'\n');
+        return Ok(bytes);
+    }
+    let env = filters::environment();
+    let filled = template
+        .render(&env, &context.to_value())
+        .map_err(Error::Template)?;
+    Ok(match format {
+        Format::Docx | Format::Json => filled,
+        Format::Text => docx::text::to_text(&filled, docx::text::Style::Plain)?.into_bytes(),
+        Format::Markdown => docx::text::to_text(&filled, docx::text::Style::Markdown)?.into_bytes(),
+    })
+}
