@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-const SEED: u64 = 4_2023_11_22;
+const SEED: u64 = 420_231_122;
 
 fn s_day() -> NaiveDate {
     ymd(2023, 10, 23)
@@ -310,7 +310,11 @@ fn dvc_cell(rng: &mut Rng, proc: usize) -> String {
 
 fn phi_cell(rng: &mut Rng, proc: usize, fee: bool) -> String {
     if !fee {
-        return if rng.chance(0.3) { "0".into() } else { String::new() };
+        return if rng.chance(0.3) {
+            "0".into()
+        } else {
+            String::new()
+        };
     }
     let amount = fee_amount(&PROCS[proc], rng) as u64;
     let r = rng.f64();
@@ -358,12 +362,26 @@ impl Builder {
             ket_thuc: None,
             tra: None,
             trang_thai: String::new(),
-            so_hoa_hs: if attr.sohoa { yes_word(rng, 0.25) } else { no_word(rng, 0.5) }.into(),
+            so_hoa_hs: if attr.sohoa {
+                yes_word(rng, 0.25)
+            } else {
+                no_word(rng, 0.5)
+            }
+            .into(),
             so_hoa_kq: String::new(),
             dvc: dvc_cell(rng, proc),
-            nvtc: if fee { yes_word(rng, 0.25) } else { no_word(rng, 0.4) }.into(),
+            nvtc: if fee {
+                yes_word(rng, 0.25)
+            } else {
+                no_word(rng, 0.4)
+            }
+            .into(),
             tttt: if fee && attr.paid {
-                if rng.chance(0.1) { "2".into() } else { yes_word(rng, 0.25).into() }
+                if rng.chance(0.1) {
+                    "2".into()
+                } else {
+                    yes_word(rng, 0.25).into()
+                }
             } else if fee {
                 no_word(rng, 0.5).into()
             } else if rng.chance(0.6) {
@@ -416,7 +434,11 @@ impl Builder {
         if !is_workday(day) && !rng.chance(0.25) {
             return None;
         }
-        let t = if rng.chance(0.82) && is_workday(day) { office_time(rng) } else { any_time(rng) };
+        let t = if rng.chance(0.82) && is_workday(day) {
+            office_time(rng)
+        } else {
+            any_time(rng)
+        };
         Some(day.and_time(t))
     }
 
@@ -454,7 +476,9 @@ impl Builder {
                 s - Duration::days(1 + (40.0 * u * u) as i64)
             }
         };
-        let Some(r) = self.receipt(day, attr.kenh) else { return false };
+        let Some(r) = self.receipt(day, attr.kenh) else {
+            return false;
+        };
         let due = due_for(r, PROCS[d.proc].ngay);
         let lo = r.date().max(s);
         let end = match o {
@@ -504,7 +528,11 @@ impl Builder {
         }
         d.so_hoa_kq = match o {
             Outcome::Dang | Outcome::Tam => {
-                if self.rng.chance(0.7) { String::new() } else { no_word(&mut self.rng, 0.5).into() }
+                if self.rng.chance(0.7) {
+                    String::new()
+                } else {
+                    no_word(&mut self.rng, 0.5).into()
+                }
             }
             Outcome::TraLai => String::new(),
             _ => String::new(), // set by the digitisation pass
@@ -574,7 +602,13 @@ fn quotas(cap: Cap) -> Vec<(When, Outcome, usize)> {
 /// The attributes of the dossiers received in the period, by level, with
 /// the exact counts the ratios of reference 004 need.
 fn trong_ky_attrs(cap: Cap, rng: &mut Rng) -> Vec<Attr> {
-    let a = |kenh, dvc, fee, paid| Attr { kenh, dvc, fee, paid, sohoa: true };
+    let a = |kenh, dvc, fee, paid| Attr {
+        kenh,
+        dvc,
+        fee,
+        paid,
+        sohoa: true,
+    };
     let mut v = Vec::new();
     let mut push = |n: usize, x: Attr| v.extend(std::iter::repeat_n(x, n));
     match cap {
@@ -594,8 +628,12 @@ fn trong_ky_attrs(cap: Cap, rng: &mut Rng) -> Vec<Attr> {
             push(2, a(Kenh::Direct, true, true, false));
             push(49, a(Kenh::Direct, false, false, false));
             // Not digitised at intake: 50 = 30 of the direct + 20 online.
-            let direct: Vec<usize> = (0..v.len()).filter(|&i| v[i].kenh == Kenh::Direct).collect();
-            let online: Vec<usize> = (0..v.len()).filter(|&i| v[i].kenh == Kenh::Online).collect();
+            let direct: Vec<usize> = (0..v.len())
+                .filter(|&i| v[i].kenh == Kenh::Direct)
+                .collect();
+            let online: Vec<usize> = (0..v.len())
+                .filter(|&i| v[i].kenh == Kenh::Online)
+                .collect();
             let mut direct = direct;
             let mut online = online;
             rng.shuffle(&mut direct);
@@ -648,120 +686,463 @@ fn edges() -> Vec<Edge> {
     let t = dt;
     vec![
         // ---- huyện
-        e(h, c(h, TrongKy, Dang), on, at(t(2023, 11, 22, 23, 59, 0)), at(t(2023, 11, 28, 17, 0, 0)), None, None,
-          "Được tiếp nhận", "received 22/11 23:59 (last minute of the period), open"),
-        e(h, c(h, KyTruoc, Truoc), on, at(t(2023, 10, 19, 9, 12, 37)), at(t(2023, 10, 25, 9, 12, 37)),
-          at(t(2023, 10, 23, 7, 45, 10)), at(t(2023, 10, 23, 9, 0, 0)),
-          "Đã trả kết quả", "received before the period, ended 23/10 (its first day): carried over and resolved"),
-        e(h, c(h, TrongKy, Dung), on, at(t(2023, 10, 30, 14, 20, 5)), at(t(2023, 11, 2, 8, 0, 0)),
-          at(t(2023, 11, 2, 16, 35, 0)), at(t(2023, 11, 2, 16, 40, 0)),
-          "Hoàn thành", "ended on its due date, hours after the due time: on time (dates compare, not times)"),
-        e(h, c(h, KyTruoc, Dang), on, at(t(2023, 10, 22, 23, 59, 59)), at(t(2023, 11, 24, 17, 0, 0)), None, None,
-          "Đang xử lý", "received 22/10 23:59:59, the last second before the period, open: carried over"),
-        e(h, c(h, TrongKy, Dang), on, at(t(2023, 11, 20, 10, 0, 0)), at(t(2023, 11, 24, 10, 0, 0)),
-          at(t(2023, 11, 23, 8, 0, 0)), at(t(2023, 11, 23, 8, 30, 0)),
-          "Đã trả kết quả", "resolved on 23/11, after the period: still in progress at its end"),
-        e(h, c(h, TrongKy, Truoc), on, at(t(2023, 11, 22, 21, 10, 0)), at(t(2023, 11, 24, 17, 0, 0)),
-          at(t(2023, 11, 22, 23, 59, 59)), at(t(2023, 11, 23, 8, 0, 0)),
-          "10", "ended 22/11 23:59:59, the last second of the period"),
-        e(h, Excluded, on, at(t(2023, 10, 18, 8, 30, 0)), at(t(2023, 10, 23, 8, 30, 0)),
-          at(t(2023, 10, 22, 23, 59, 59)), at(t(2023, 10, 23, 8, 0, 0)),
-          "Đã trả kết quả", "ended 22/10 23:59:59, before the period (handed over 23/10, but the end date decides): left out"),
-        e(h, Excluded, on, at(t(2023, 11, 23, 0, 0, 0)), at(t(2023, 11, 28, 17, 0, 0)), None, None,
-          "Được tiếp nhận", "received 23/11 00:00:00, after the period: left out"),
-        e(h, Excluded, on, at(t(2023, 10, 10, 9, 40, 0)), at(t(2023, 10, 13, 9, 40, 0)),
-          at(t(2023, 10, 20, 10, 0, 0)), None,
-          "Trả lại hồ sơ", "returned on 20/10, before the period: left out"),
-        e(h, Excluded, on, at(t(2023, 10, 12, 14, 0, 0)), at(t(2023, 10, 17, 14, 0, 0)),
-          at(t(2023, 10, 20, 0, 0, 0)).map(|(v, _)| (v, DateStyle::DmyDate)), at(t(2023, 10, 24, 9, 0, 0)),
-          "Đã trả kết quả", "ended 20/10 (date only), handed over 24/10 in the period: the end decides, left out"),
+        e(
+            h,
+            c(h, TrongKy, Dang),
+            on,
+            at(t(2023, 11, 22, 23, 59, 0)),
+            at(t(2023, 11, 28, 17, 0, 0)),
+            None,
+            None,
+            "Được tiếp nhận",
+            "received 22/11 23:59 (last minute of the period), open",
+        ),
+        e(
+            h,
+            c(h, KyTruoc, Truoc),
+            on,
+            at(t(2023, 10, 19, 9, 12, 37)),
+            at(t(2023, 10, 25, 9, 12, 37)),
+            at(t(2023, 10, 23, 7, 45, 10)),
+            at(t(2023, 10, 23, 9, 0, 0)),
+            "Đã trả kết quả",
+            "received before the period, ended 23/10 (its first day): carried over and resolved",
+        ),
+        e(
+            h,
+            c(h, TrongKy, Dung),
+            on,
+            at(t(2023, 10, 30, 14, 20, 5)),
+            at(t(2023, 11, 2, 8, 0, 0)),
+            at(t(2023, 11, 2, 16, 35, 0)),
+            at(t(2023, 11, 2, 16, 40, 0)),
+            "Hoàn thành",
+            "ended on its due date, hours after the due time: on time (dates compare, not times)",
+        ),
+        e(
+            h,
+            c(h, KyTruoc, Dang),
+            on,
+            at(t(2023, 10, 22, 23, 59, 59)),
+            at(t(2023, 11, 24, 17, 0, 0)),
+            None,
+            None,
+            "Đang xử lý",
+            "received 22/10 23:59:59, the last second before the period, open: carried over",
+        ),
+        e(
+            h,
+            c(h, TrongKy, Dang),
+            on,
+            at(t(2023, 11, 20, 10, 0, 0)),
+            at(t(2023, 11, 24, 10, 0, 0)),
+            at(t(2023, 11, 23, 8, 0, 0)),
+            at(t(2023, 11, 23, 8, 30, 0)),
+            "Đã trả kết quả",
+            "resolved on 23/11, after the period: still in progress at its end",
+        ),
+        e(
+            h,
+            c(h, TrongKy, Truoc),
+            on,
+            at(t(2023, 11, 22, 21, 10, 0)),
+            at(t(2023, 11, 24, 17, 0, 0)),
+            at(t(2023, 11, 22, 23, 59, 59)),
+            at(t(2023, 11, 23, 8, 0, 0)),
+            "10",
+            "ended 22/11 23:59:59, the last second of the period",
+        ),
+        e(
+            h,
+            Excluded,
+            on,
+            at(t(2023, 10, 18, 8, 30, 0)),
+            at(t(2023, 10, 23, 8, 30, 0)),
+            at(t(2023, 10, 22, 23, 59, 59)),
+            at(t(2023, 10, 23, 8, 0, 0)),
+            "Đã trả kết quả",
+            "ended 22/10 23:59:59, before the period (handed over 23/10, but the end date decides): left out",
+        ),
+        e(
+            h,
+            Excluded,
+            on,
+            at(t(2023, 11, 23, 0, 0, 0)),
+            at(t(2023, 11, 28, 17, 0, 0)),
+            None,
+            None,
+            "Được tiếp nhận",
+            "received 23/11 00:00:00, after the period: left out",
+        ),
+        e(
+            h,
+            Excluded,
+            on,
+            at(t(2023, 10, 10, 9, 40, 0)),
+            at(t(2023, 10, 13, 9, 40, 0)),
+            at(t(2023, 10, 20, 10, 0, 0)),
+            None,
+            "Trả lại hồ sơ",
+            "returned on 20/10, before the period: left out",
+        ),
+        e(
+            h,
+            Excluded,
+            on,
+            at(t(2023, 10, 12, 14, 0, 0)),
+            at(t(2023, 10, 17, 14, 0, 0)),
+            at(t(2023, 10, 20, 0, 0, 0)).map(|(v, _)| (v, DateStyle::DmyDate)),
+            at(t(2023, 10, 24, 9, 0, 0)),
+            "Đã trả kết quả",
+            "ended 20/10 (date only), handed over 24/10 in the period: the end decides, left out",
+        ),
         // ---- xã
-        e(x, c(x, TrongKy, Dang), on, at(t(2023, 11, 22, 23, 59, 0)), at(t(2023, 11, 24, 17, 0, 0)), None, None,
-          "Được tiếp nhận", "received 22/11 23:59, open"),
-        e(x, c(x, TrongKy, Dang), on, styled(t(2023, 11, 22, 23, 59, 59), DateStyle::IsoT),
-          styled(t(2023, 11, 24, 17, 0, 0), DateStyle::IsoT), None, None,
-          "2", "received 2023-11-22T23:59:59 (ISO form), status code 2"),
-        e(x, c(x, KyTruoc, Truoc), on, at(t(2023, 10, 20, 15, 0, 0)), at(t(2023, 10, 24, 15, 0, 0)),
-          at(t(2023, 10, 23, 0, 0, 0)), at(t(2023, 10, 23, 7, 40, 0)),
-          "Đã trả kết quả", "carried over, ended 23/10 00:00:00, the first second of the period"),
-        e(x, c(x, KyTruoc, Dung), on, at(t(2023, 10, 18, 10, 0, 0)), at(t(2023, 10, 23, 10, 0, 0)),
-          at(t(2023, 10, 23, 15, 30, 0)), at(t(2023, 10, 23, 15, 45, 0)),
-          "Đã có kết quả", "carried over, ended 23/10 15:30 on its due date (due 10:00): on time"),
-        e(x, c(x, TrongKy, Dung), on, at(t(2023, 11, 7, 8, 0, 0)), at(t(2023, 11, 10, 8, 0, 0)),
-          at(t(2023, 11, 10, 17, 30, 0)), at(t(2023, 11, 10, 17, 35, 0)),
-          "Đã trả kết quả", "due 10/11 08:00, ended 10/11 17:30: on time"),
-        e(x, c(x, TrongKy, Dang), on, at(t(2023, 11, 21, 9, 0, 0)), at(t(2023, 11, 24, 9, 0, 0)),
-          at(t(2023, 11, 24, 10, 0, 0)), at(t(2023, 11, 24, 10, 5, 0)),
-          "Đã trả kết quả", "resolved 24/11, after the period: in progress at its end"),
-        e(x, c(x, TrongKy, Dang), on, at(t(2023, 11, 20, 14, 0, 0)), at(t(2023, 11, 27, 14, 0, 0)),
-          at(t(2023, 11, 23, 9, 0, 0)), None,
-          "Trả lại hồ sơ", "returned 23/11, after the period: in progress at its end (not tra_lai)"),
-        e(x, c(x, TrongKy, Dang), on, at(t(2023, 11, 21, 15, 0, 0)), at(t(2023, 11, 28, 15, 0, 0)),
-          at(t(2023, 11, 25, 8, 0, 0)), None,
-          "Xin rút", "withdrawn 25/11, after the period: in progress at its end (not rut)"),
-        e(x, c(x, TrongKy, Dang), on, at(t(2023, 11, 17, 7, 30, 0)), at(t(2023, 11, 22, 7, 30, 0)), None, None,
-          "Đang xử lý", "open, due 22/11 07:30 = the period's last day: trong_han"),
-        e(x, c(x, TrongKy, Tam), on, at(t(2023, 11, 1, 9, 0, 0)), at(t(2023, 11, 6, 9, 0, 0)), None, None,
-          "5", "paused (code 5), due 06/11 already past: tam_dung, not overdue"),
-        e(x, c(x, TrongKy, Tam), on, at(t(2023, 11, 2, 10, 0, 0)), at(t(2023, 11, 7, 10, 0, 0)), None, None,
-          "6", "paused (code 6), due 07/11"),
-        e(x, c(x, KyTruoc, Tam), on, at(t(2023, 10, 10, 8, 45, 0)), at(t(2023, 10, 13, 8, 45, 0)), None, None,
-          "Yêu cầu bổ sung giấy tờ", "carried over, paused since before the period"),
+        e(
+            x,
+            c(x, TrongKy, Dang),
+            on,
+            at(t(2023, 11, 22, 23, 59, 0)),
+            at(t(2023, 11, 24, 17, 0, 0)),
+            None,
+            None,
+            "Được tiếp nhận",
+            "received 22/11 23:59, open",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Dang),
+            on,
+            styled(t(2023, 11, 22, 23, 59, 59), DateStyle::IsoT),
+            styled(t(2023, 11, 24, 17, 0, 0), DateStyle::IsoT),
+            None,
+            None,
+            "2",
+            "received 2023-11-22T23:59:59 (ISO form), status code 2",
+        ),
+        e(
+            x,
+            c(x, KyTruoc, Truoc),
+            on,
+            at(t(2023, 10, 20, 15, 0, 0)),
+            at(t(2023, 10, 24, 15, 0, 0)),
+            at(t(2023, 10, 23, 0, 0, 0)),
+            at(t(2023, 10, 23, 7, 40, 0)),
+            "Đã trả kết quả",
+            "carried over, ended 23/10 00:00:00, the first second of the period",
+        ),
+        e(
+            x,
+            c(x, KyTruoc, Dung),
+            on,
+            at(t(2023, 10, 18, 10, 0, 0)),
+            at(t(2023, 10, 23, 10, 0, 0)),
+            at(t(2023, 10, 23, 15, 30, 0)),
+            at(t(2023, 10, 23, 15, 45, 0)),
+            "Đã có kết quả",
+            "carried over, ended 23/10 15:30 on its due date (due 10:00): on time",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Dung),
+            on,
+            at(t(2023, 11, 7, 8, 0, 0)),
+            at(t(2023, 11, 10, 8, 0, 0)),
+            at(t(2023, 11, 10, 17, 30, 0)),
+            at(t(2023, 11, 10, 17, 35, 0)),
+            "Đã trả kết quả",
+            "due 10/11 08:00, ended 10/11 17:30: on time",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Dang),
+            on,
+            at(t(2023, 11, 21, 9, 0, 0)),
+            at(t(2023, 11, 24, 9, 0, 0)),
+            at(t(2023, 11, 24, 10, 0, 0)),
+            at(t(2023, 11, 24, 10, 5, 0)),
+            "Đã trả kết quả",
+            "resolved 24/11, after the period: in progress at its end",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Dang),
+            on,
+            at(t(2023, 11, 20, 14, 0, 0)),
+            at(t(2023, 11, 27, 14, 0, 0)),
+            at(t(2023, 11, 23, 9, 0, 0)),
+            None,
+            "Trả lại hồ sơ",
+            "returned 23/11, after the period: in progress at its end (not tra_lai)",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Dang),
+            on,
+            at(t(2023, 11, 21, 15, 0, 0)),
+            at(t(2023, 11, 28, 15, 0, 0)),
+            at(t(2023, 11, 25, 8, 0, 0)),
+            None,
+            "Xin rút",
+            "withdrawn 25/11, after the period: in progress at its end (not rut)",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Dang),
+            on,
+            at(t(2023, 11, 17, 7, 30, 0)),
+            at(t(2023, 11, 22, 7, 30, 0)),
+            None,
+            None,
+            "Đang xử lý",
+            "open, due 22/11 07:30 = the period's last day: trong_han",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Tam),
+            on,
+            at(t(2023, 11, 1, 9, 0, 0)),
+            at(t(2023, 11, 6, 9, 0, 0)),
+            None,
+            None,
+            "5",
+            "paused (code 5), due 06/11 already past: tam_dung, not overdue",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Tam),
+            on,
+            at(t(2023, 11, 2, 10, 0, 0)),
+            at(t(2023, 11, 7, 10, 0, 0)),
+            None,
+            None,
+            "6",
+            "paused (code 6), due 07/11",
+        ),
+        e(
+            x,
+            c(x, KyTruoc, Tam),
+            on,
+            at(t(2023, 10, 10, 8, 45, 0)),
+            at(t(2023, 10, 13, 8, 45, 0)),
+            None,
+            None,
+            "Yêu cầu bổ sung giấy tờ",
+            "carried over, paused since before the period",
+        ),
         Edge {
             proc: Some("1.010823"),
             unit: Some("UBND xã Tái Sơn"),
-            ..e(x, c(x, KyTruoc, Qua), on, at(t(2023, 10, 9, 8, 15, 0)), at(t(2023, 10, 20, 8, 15, 0)),
-                at(t(2023, 10, 24, 10, 20, 0)), at(t(2023, 10, 24, 14, 0, 0)),
-                "Đã trả kết quả", "the one overdue: due 20/10, ended 24/10")
+            ..e(
+                x,
+                c(x, KyTruoc, Qua),
+                on,
+                at(t(2023, 10, 9, 8, 15, 0)),
+                at(t(2023, 10, 20, 8, 15, 0)),
+                at(t(2023, 10, 24, 10, 20, 0)),
+                at(t(2023, 10, 24, 14, 0, 0)),
+                "Đã trả kết quả",
+                "the one overdue: due 20/10, ended 24/10",
+            )
         },
-        e(x, c(x, TrongKy, Truoc), on, at(t(2023, 10, 25, 9, 0, 0)), at(t(2023, 10, 27, 9, 0, 0)),
-          None, at(t(2023, 10, 26, 10, 0, 0)),
-          "Đã trả kết quả", "no end date: the hand-over date (26/10) stands in"),
-        e(x, c(x, TrongKy, Truoc), on, at(t(2023, 11, 6, 8, 0, 0)), at(t(2023, 11, 9, 8, 0, 0)),
-          at(t(2023, 11, 8, 16, 0, 0)), at(t(2023, 11, 30, 9, 0, 0)),
-          "Đã trả kết quả", "ended 08/11, handed over 30/11 after the period: resolved in the period"),
-        e(x, c(x, KyTruoc, TraLai), on, at(t(2023, 10, 19, 10, 0, 0)), at(t(2023, 10, 24, 10, 0, 0)),
-          at(t(2023, 10, 23, 9, 0, 0)), None,
-          "Dừng xử lý", "carried over, returned 23/10"),
-        e(x, c(x, TrongKy, Truoc), on, at(t(2023, 11, 22, 20, 0, 0)), at(t(2023, 11, 24, 17, 0, 0)),
-          at(t(2023, 11, 22, 23, 59, 59)), None,
-          "9", "ended 22/11 23:59:59 (status code 9, not yet handed over)"),
-        e(x, c(x, TrongKy, Dung), on, styled(t(2023, 11, 1, 0, 0, 0), DateStyle::IsoDate),
-          styled(t(2023, 11, 3, 0, 0, 0), DateStyle::DmyDate),
-          styled(t(2023, 11, 3, 15, 5, 0), DateStyle::DmyHmShort), styled(t(2023, 11, 3, 15, 20, 0), DateStyle::DmyHmShort),
-          "Đã trả kết quả", "dates as 2023-11-01, 03/11/2023 and 3/11/2023 15:05: on time"),
-        e(x, c(x, TrongKy, Truoc), on, styled(t(2023, 11, 6, 8, 5, 0), DateStyle::DmyHmShort),
-          styled(t(2023, 11, 9, 8, 5, 0), DateStyle::DmyHmShort),
-          styled(t(2023, 11, 7, 10, 30, 0), DateStyle::IsoSpace), styled(t(2023, 11, 7, 10, 45, 0), DateStyle::IsoSpace),
-          "Hoàn thành", "dates as 6/11/2023 08:05 and 2023-11-07 10:30:00"),
-        e(x, Excluded, on, at(t(2023, 10, 16, 9, 0, 0)), at(t(2023, 10, 19, 9, 0, 0)),
-          at(t(2023, 10, 22, 23, 59, 59)), at(t(2023, 10, 23, 7, 35, 0)),
-          "Đã trả kết quả", "ended 22/10 23:59:59, before the period: left out"),
-        e(x, Excluded, on, at(t(2023, 10, 12, 10, 0, 0)), at(t(2023, 10, 17, 10, 0, 0)),
-          at(t(2023, 10, 20, 15, 0, 0)), None,
-          "Công dân yêu cầu rút hồ sơ", "withdrawn 20/10, before the period: left out"),
-        e(x, Excluded, on, at(t(2023, 10, 14, 8, 0, 0)), at(t(2023, 10, 18, 8, 0, 0)),
-          at(t(2023, 10, 21, 16, 0, 0)), at(t(2023, 10, 23, 8, 0, 0)),
-          "Đã trả kết quả", "ended 21/10 (late), handed over 23/10: the end decides, left out"),
-        e(x, Excluded, on, at(t(2023, 11, 23, 0, 0, 0)), at(t(2023, 11, 24, 17, 0, 0)), None, None,
-          "Được tiếp nhận", "received 23/11 00:00:00, after the period: left out"),
-        e(x, Excluded, on, at(t(2023, 11, 25, 8, 0, 0)), at(t(2023, 11, 27, 17, 0, 0)),
-          at(t(2023, 11, 25, 10, 0, 0)), at(t(2023, 11, 25, 10, 10, 0)),
-          "Đã trả kết quả", "received and resolved 25/11, after the period: left out"),
-        e(x, Excluded, on, at(t(2023, 11, 23, 8, 0, 0)), at(t(2023, 11, 27, 8, 0, 0)),
-          at(t(2023, 11, 24, 9, 0, 0)), None,
-          "7", "received 23/11, withdrawn (code 7) 24/11: left out"),
+        e(
+            x,
+            c(x, TrongKy, Truoc),
+            on,
+            at(t(2023, 10, 25, 9, 0, 0)),
+            at(t(2023, 10, 27, 9, 0, 0)),
+            None,
+            at(t(2023, 10, 26, 10, 0, 0)),
+            "Đã trả kết quả",
+            "no end date: the hand-over date (26/10) stands in",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Truoc),
+            on,
+            at(t(2023, 11, 6, 8, 0, 0)),
+            at(t(2023, 11, 9, 8, 0, 0)),
+            at(t(2023, 11, 8, 16, 0, 0)),
+            at(t(2023, 11, 30, 9, 0, 0)),
+            "Đã trả kết quả",
+            "ended 08/11, handed over 30/11 after the period: resolved in the period",
+        ),
+        e(
+            x,
+            c(x, KyTruoc, TraLai),
+            on,
+            at(t(2023, 10, 19, 10, 0, 0)),
+            at(t(2023, 10, 24, 10, 0, 0)),
+            at(t(2023, 10, 23, 9, 0, 0)),
+            None,
+            "Dừng xử lý",
+            "carried over, returned 23/10",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Truoc),
+            on,
+            at(t(2023, 11, 22, 20, 0, 0)),
+            at(t(2023, 11, 24, 17, 0, 0)),
+            at(t(2023, 11, 22, 23, 59, 59)),
+            None,
+            "9",
+            "ended 22/11 23:59:59 (status code 9, not yet handed over)",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Dung),
+            on,
+            styled(t(2023, 11, 1, 0, 0, 0), DateStyle::IsoDate),
+            styled(t(2023, 11, 3, 0, 0, 0), DateStyle::DmyDate),
+            styled(t(2023, 11, 3, 15, 5, 0), DateStyle::DmyHmShort),
+            styled(t(2023, 11, 3, 15, 20, 0), DateStyle::DmyHmShort),
+            "Đã trả kết quả",
+            "dates as 2023-11-01, 03/11/2023 and 3/11/2023 15:05: on time",
+        ),
+        e(
+            x,
+            c(x, TrongKy, Truoc),
+            on,
+            styled(t(2023, 11, 6, 8, 5, 0), DateStyle::DmyHmShort),
+            styled(t(2023, 11, 9, 8, 5, 0), DateStyle::DmyHmShort),
+            styled(t(2023, 11, 7, 10, 30, 0), DateStyle::IsoSpace),
+            styled(t(2023, 11, 7, 10, 45, 0), DateStyle::IsoSpace),
+            "Hoàn thành",
+            "dates as 6/11/2023 08:05 and 2023-11-07 10:30:00",
+        ),
+        e(
+            x,
+            Excluded,
+            on,
+            at(t(2023, 10, 16, 9, 0, 0)),
+            at(t(2023, 10, 19, 9, 0, 0)),
+            at(t(2023, 10, 22, 23, 59, 59)),
+            at(t(2023, 10, 23, 7, 35, 0)),
+            "Đã trả kết quả",
+            "ended 22/10 23:59:59, before the period: left out",
+        ),
+        e(
+            x,
+            Excluded,
+            on,
+            at(t(2023, 10, 12, 10, 0, 0)),
+            at(t(2023, 10, 17, 10, 0, 0)),
+            at(t(2023, 10, 20, 15, 0, 0)),
+            None,
+            "Công dân yêu cầu rút hồ sơ",
+            "withdrawn 20/10, before the period: left out",
+        ),
+        e(
+            x,
+            Excluded,
+            on,
+            at(t(2023, 10, 14, 8, 0, 0)),
+            at(t(2023, 10, 18, 8, 0, 0)),
+            at(t(2023, 10, 21, 16, 0, 0)),
+            at(t(2023, 10, 23, 8, 0, 0)),
+            "Đã trả kết quả",
+            "ended 21/10 (late), handed over 23/10: the end decides, left out",
+        ),
+        e(
+            x,
+            Excluded,
+            on,
+            at(t(2023, 11, 23, 0, 0, 0)),
+            at(t(2023, 11, 24, 17, 0, 0)),
+            None,
+            None,
+            "Được tiếp nhận",
+            "received 23/11 00:00:00, after the period: left out",
+        ),
+        e(
+            x,
+            Excluded,
+            on,
+            at(t(2023, 11, 25, 8, 0, 0)),
+            at(t(2023, 11, 27, 17, 0, 0)),
+            at(t(2023, 11, 25, 10, 0, 0)),
+            at(t(2023, 11, 25, 10, 10, 0)),
+            "Đã trả kết quả",
+            "received and resolved 25/11, after the period: left out",
+        ),
+        e(
+            x,
+            Excluded,
+            on,
+            at(t(2023, 11, 23, 8, 0, 0)),
+            at(t(2023, 11, 27, 8, 0, 0)),
+            at(t(2023, 11, 24, 9, 0, 0)),
+            None,
+            "7",
+            "received 23/11, withdrawn (code 7) 24/11: left out",
+        ),
         // ---- not received: out of every figure
-        e(x, NotReceived, on, None, None, None, None, "Mới đăng ký", "not received yet, no dates"),
-        e(x, NotReceived, on, at(t(2023, 10, 30, 10, 0, 0)), at(t(2023, 11, 2, 10, 0, 0)), None, None,
-          "Không được tiếp nhận", "refused, dated in the period"),
-        e(x, NotReceived, Kenh::Direct, at(t(2023, 11, 8, 14, 0, 0)), None, None, None,
-          "Từ chối tiếp nhận", "refused at the counter, dated in the period"),
-        e(h, NotReceived, on, None, None, None, None, "1", "status code 1 (newly registered), no dates"),
-        e(x, NotReceived, on, at(t(2023, 11, 15, 9, 30, 0)), at(t(2023, 11, 17, 9, 30, 0)), None, None,
-          "3", "status code 3 (refused), dated in the period"),
-        e(h, NotReceived, on, at(t(2023, 11, 22, 16, 0, 0)), None, None, None,
-          "Mới đăng ký", "registered 22/11, not received"),
+        e(
+            x,
+            NotReceived,
+            on,
+            None,
+            None,
+            None,
+            None,
+            "Mới đăng ký",
+            "not received yet, no dates",
+        ),
+        e(
+            x,
+            NotReceived,
+            on,
+            at(t(2023, 10, 30, 10, 0, 0)),
+            at(t(2023, 11, 2, 10, 0, 0)),
+            None,
+            None,
+            "Không được tiếp nhận",
+            "refused, dated in the period",
+        ),
+        e(
+            x,
+            NotReceived,
+            Kenh::Direct,
+            at(t(2023, 11, 8, 14, 0, 0)),
+            None,
+            None,
+            None,
+            "Từ chối tiếp nhận",
+            "refused at the counter, dated in the period",
+        ),
+        e(
+            h,
+            NotReceived,
+            on,
+            None,
+            None,
+            None,
+            None,
+            "1",
+            "status code 1 (newly registered), no dates",
+        ),
+        e(
+            x,
+            NotReceived,
+            on,
+            at(t(2023, 11, 15, 9, 30, 0)),
+            at(t(2023, 11, 17, 9, 30, 0)),
+            None,
+            None,
+            "3",
+            "status code 3 (refused), dated in the period",
+        ),
+        e(
+            h,
+            NotReceived,
+            on,
+            at(t(2023, 11, 22, 16, 0, 0)),
+            None,
+            None,
+            None,
+            "Mới đăng ký",
+            "registered 22/11, not received",
+        ),
     ]
 }
 
@@ -774,7 +1155,9 @@ struct Fixture {
 }
 
 fn build() -> Fixture {
-    let mut b = Builder { rng: Rng::new(SEED) };
+    let mut b = Builder {
+        rng: Rng::new(SEED),
+    };
     let mut finals: Vec<Dos> = Vec::new();
 
     let mut attrs: BTreeMap<Cap, Vec<Attr>> = BTreeMap::new();
@@ -793,7 +1176,10 @@ fn build() -> Fixture {
         let (attr, proc) = match &edge.bucket {
             Bucket::Counted(cap, When::TrongKy, _) => {
                 let list = attrs.get_mut(cap).unwrap();
-                let i = list.iter().position(|a| a.kenh == edge.kenh).expect("attribute left");
+                let i = list
+                    .iter()
+                    .position(|a| a.kenh == edge.kenh)
+                    .expect("attribute left");
                 (list.remove(i), None)
             }
             _ => {
@@ -808,7 +1194,9 @@ fn build() -> Fixture {
         };
         let proc = match edge.proc {
             Some(code) => Some(
-                (0..PROCS.len()).find(|&i| PROCS[i].ma == code && PROCS[i].cap == edge.cap).unwrap(),
+                (0..PROCS.len())
+                    .find(|&i| PROCS[i].ma == code && PROCS[i].cap == edge.cap)
+                    .unwrap(),
             ),
             None => proc,
         };
@@ -940,13 +1328,15 @@ fn build() -> Fixture {
     // end (a second export appended); identical repeats.
     let mut rng = Rng::new(SEED ^ 0xD0D0);
     let mut taken: Vec<usize> = Vec::new();
-    let choose = |rng: &mut Rng, finals: &[Dos], taken: &mut Vec<usize>, ok: &dyn Fn(&Dos) -> bool| {
-        let cands: Vec<usize> =
-            (0..finals.len()).filter(|&i| !taken.contains(&i) && finals[i].edge.is_none() && ok(&finals[i])).collect();
-        let i = *rng.pick(&cands);
-        taken.push(i);
-        i
-    };
+    let choose =
+        |rng: &mut Rng, finals: &[Dos], taken: &mut Vec<usize>, ok: &dyn Fn(&Dos) -> bool| {
+            let cands: Vec<usize> = (0..finals.len())
+                .filter(|&i| !taken.contains(&i) && finals[i].edge.is_none() && ok(&finals[i]))
+                .collect();
+            let i = *rng.pick(&cands);
+            taken.push(i);
+            i
+        };
     let is = |d: &Dos, cap: Cap, w: When, o: Option<Outcome>| match d.bucket {
         Bucket::Counted(c, ww, oo) => c == cap && ww == w && o.is_none_or(|o| o == oo),
         _ => false,
@@ -957,27 +1347,40 @@ fn build() -> Fixture {
     let mut dup_notes: Vec<(String, String)> = Vec::new();
 
     // D1: first exported in progress, later resolved.
-    let i = choose(&mut rng, &finals, &mut taken, &|d| is(d, Cap::Xa, When::TrongKy, Some(Outcome::Truoc)) && d.ket_thuc.is_some());
+    let i = choose(&mut rng, &finals, &mut taken, &|d| {
+        is(d, Cap::Xa, When::TrongKy, Some(Outcome::Truoc)) && d.ket_thuc.is_some()
+    });
     let mut early = finals[i].clone();
     early.trang_thai = "Đang xử lý".into();
     early.ket_thuc = None;
     early.tra = None;
     early.so_hoa_kq = String::new();
-    dup_notes.push((finals[i].ma.clone(), "earlier row 'Đang xử lý' (would count in dang_giai_quyet), last row resolved before due".into()));
+    dup_notes.push((
+        finals[i].ma.clone(),
+        "earlier row 'Đang xử lý' (would count in dang_giai_quyet), last row resolved before due"
+            .into(),
+    ));
     body.push((early.sort_key, early));
     moved.push(i);
 
     // D2: channel corrected from direct to online.
-    let i = choose(&mut rng, &finals, &mut taken, &|d| is(d, Cap::Xa, When::TrongKy, None) && d.kenh == "Trực tuyến");
+    let i = choose(&mut rng, &finals, &mut taken, &|d| {
+        is(d, Cap::Xa, When::TrongKy, None) && d.kenh == "Trực tuyến"
+    });
     let mut early = finals[i].clone();
     early.kenh = "Trực tiếp".into();
-    dup_notes.push((finals[i].ma.clone(), "earlier row 'Trực tiếp' (would make truc_tuyen 4.223/4.226), last row 'Trực tuyến'".into()));
+    dup_notes.push((
+        finals[i].ma.clone(),
+        "earlier row 'Trực tiếp' (would make truc_tuyen 4.223/4.226), last row 'Trực tuyến'".into(),
+    ));
     body.push((early.sort_key, early));
     moved.push(i);
 
     // D3: unit corrected from a commune to the district's justice office.
     let tu_phap = unit_index("Phòng Tư pháp");
-    let i = choose(&mut rng, &finals, &mut taken, &|d| is(d, Cap::Huyen, When::TrongKy, None) && d.unit == tu_phap);
+    let i = choose(&mut rng, &finals, &mut taken, &|d| {
+        is(d, Cap::Huyen, When::TrongKy, None) && d.unit == tu_phap
+    });
     let mut early = finals[i].clone();
     early.unit = unit_index("UBND xã Ngọc Kỳ");
     early.cap_cell = "Cấp xã".into();
@@ -991,7 +1394,11 @@ fn build() -> Fixture {
     });
     let mut early = finals[i].clone();
     early.so_hoa_hs = "Không".into();
-    dup_notes.push((finals[i].ma.clone(), "earlier row so_hoa_ho_so 'Không' (would make so_hoa_dau_vao 4.224/4.275), last row yes".into()));
+    dup_notes.push((
+        finals[i].ma.clone(),
+        "earlier row so_hoa_ho_so 'Không' (would make so_hoa_dau_vao 4.224/4.275), last row yes"
+            .into(),
+    ));
     body.push((early.sort_key, early));
     moved.push(i);
 
@@ -999,7 +1406,8 @@ fn build() -> Fixture {
     let i = choose(&mut rng, &finals, &mut taken, &|d| {
         is(d, Cap::Xa, When::TrongKy, Some(Outcome::Truoc))
             && d.ket_thuc.is_some()
-            && d.hen.is_some_and(|h| h.0.date() + Duration::days(2) <= e_day())
+            && d.hen
+                .is_some_and(|h| h.0.date() + Duration::days(2) <= e_day())
     });
     let mut early = finals[i].clone();
     let late = early.hen.unwrap().0.date() + Duration::days(2);
@@ -1007,13 +1415,19 @@ fn build() -> Fixture {
     if early.tra.is_some() {
         early.tra = at(late.and_hms_opt(10, 30, 0).unwrap());
     }
-    dup_notes.push((finals[i].ma.clone(), "earlier row ended 2 days after its due date (would be qua_han), last row ended before it".into()));
+    dup_notes.push((
+        finals[i].ma.clone(),
+        "earlier row ended 2 days after its due date (would be qua_han), last row ended before it"
+            .into(),
+    ));
     body.push((early.sort_key, early));
     moved.push(i);
 
     // D6: a, b, a — paused, then exported resolved, then paused again: the
     // last row read (identical to the first) wins.
-    let i6 = choose(&mut rng, &finals, &mut taken, &|d| is(d, Cap::Xa, When::TrongKy, Some(Outcome::Tam)));
+    let i6 = choose(&mut rng, &finals, &mut taken, &|d| {
+        is(d, Cap::Xa, When::TrongKy, Some(Outcome::Tam))
+    });
     let mut mid = finals[i6].clone();
     mid.trang_thai = "Đã trả kết quả".into();
     let end = (mid.nhan.unwrap().0 + Duration::days(1)).min(dt(2023, 11, 22, 16, 0, 0));
@@ -1024,7 +1438,8 @@ fn build() -> Fixture {
 
     // D7: receipt date corrected from before the period into it.
     let i = choose(&mut rng, &finals, &mut taken, &|d| {
-        is(d, Cap::Xa, When::TrongKy, Some(Outcome::Dang)) && d.nhan.is_some_and(|n| n.0.date() >= ymd(2023, 10, 25))
+        is(d, Cap::Xa, When::TrongKy, Some(Outcome::Dang))
+            && d.nhan.is_some_and(|n| n.0.date() >= ymd(2023, 10, 25))
     });
     let mut early = finals[i].clone();
     let t = early.nhan.unwrap().0.time();
@@ -1036,18 +1451,29 @@ fn build() -> Fixture {
 
     // D8: online payment recorded later.
     let i = choose(&mut rng, &finals, &mut taken, &|d| {
-        is(d, Cap::Huyen, When::TrongKy, None) && YES.contains(&d.nvtc.as_str()) && (YES.contains(&d.tttt.as_str()) || d.tttt == "2")
+        is(d, Cap::Huyen, When::TrongKy, None)
+            && YES.contains(&d.nvtc.as_str())
+            && (YES.contains(&d.tttt.as_str()) || d.tttt == "2")
     });
     let mut early = finals[i].clone();
     early.tttt = "Chưa".into();
-    dup_notes.push((finals[i].ma.clone(), "earlier row thanh_toan_truc_tuyen 'Chưa' (would make 125/137), last row paid".into()));
+    dup_notes.push((
+        finals[i].ma.clone(),
+        "earlier row thanh_toan_truc_tuyen 'Chưa' (would make 125/137), last row paid".into(),
+    ));
     body.push((early.sort_key, early));
     moved.push(i);
 
     // Identical repeats: one right after its original, two at the end.
-    let i1 = choose(&mut rng, &finals, &mut taken, &|d| is(d, Cap::Huyen, When::TrongKy, Some(Outcome::Truoc)));
-    let i2 = choose(&mut rng, &finals, &mut taken, &|d| is(d, Cap::Xa, When::TrongKy, Some(Outcome::Truoc)));
-    let i3 = choose(&mut rng, &finals, &mut taken, &|d| is(d, Cap::Xa, When::KyTruoc, None));
+    let i1 = choose(&mut rng, &finals, &mut taken, &|d| {
+        is(d, Cap::Huyen, When::TrongKy, Some(Outcome::Truoc))
+    });
+    let i2 = choose(&mut rng, &finals, &mut taken, &|d| {
+        is(d, Cap::Xa, When::TrongKy, Some(Outcome::Truoc))
+    });
+    let i3 = choose(&mut rng, &finals, &mut taken, &|d| {
+        is(d, Cap::Xa, When::KyTruoc, None)
+    });
     for i in [i1, i2, i3] {
         dup_notes.push((finals[i].ma.clone(), "identical row repeated".into()));
     }
@@ -1071,7 +1497,11 @@ fn build() -> Fixture {
 
     let mut rows: Vec<Dos> = body.into_iter().map(|(_, d)| d).collect();
     rows.extend(tail);
-    Fixture { rows, dup_notes, finals }
+    Fixture {
+        rows,
+        dup_notes,
+        finals,
+    }
 }
 
 // ---------------------------------------------------------------- writing
@@ -1148,7 +1578,14 @@ fn write_xlsx(dir: &Path, rows: &[Dos]) -> Result<(), rust_xlsxwriter::XlsxError
     let full = Format::new().set_num_format("dd/mm/yyyy hh:mm:ss");
     let short = Format::new().set_num_format("dd/mm/yyyy hh:mm");
     let date_only = Format::new().set_num_format("dd/mm/yyyy");
-    ws.merge_range(0, 0, 0, 18, "DANH SÁCH HỒ SƠ TIẾP NHẬN TỪ NGÀY 23/10/2023 ĐẾN NGÀY 22/11/2023", &title)?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        18,
+        "DANH SÁCH HỒ SƠ TIẾP NHẬN TỪ NGÀY 23/10/2023 ĐẾN NGÀY 22/11/2023",
+        &title,
+    )?;
     ws.write_string_with_format(2, 0, "STT", &bold)?;
     for (c, h) in HEADERS_VI.iter().enumerate() {
         ws.write_string_with_format(2, c as u16 + 1, *h, &bold)?;
@@ -1164,8 +1601,9 @@ fn write_xlsx(dir: &Path, rows: &[Dos]) -> Result<(), rust_xlsxwriter::XlsxError
             if let Some(k) = col::DATES.iter().position(|&d| d == c) {
                 if let Some((t, st)) = dates[k] {
                     use chrono::Timelike;
-                    let x = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?
-                        .and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)?;
+                    let x =
+                        ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?
+                            .and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)?;
                     let f = if st.date_only() {
                         &date_only
                     } else if st == DateStyle::DmyHmShort {
@@ -1181,15 +1619,22 @@ fn write_xlsx(dir: &Path, rows: &[Dos]) -> Result<(), rust_xlsxwriter::XlsxError
                 continue;
             }
             let as_number = match c {
-                col::KENH | col::TRANG_THAI | col::SO_HOA_HS | col::SO_HOA_KQ | col::DVC | col::NVTC | col::TTTT => {
-                    numeric(v)
-                }
+                col::KENH
+                | col::TRANG_THAI
+                | col::SO_HOA_HS
+                | col::SO_HOA_KQ
+                | col::DVC
+                | col::NVTC
+                | col::TTTT => numeric(v),
                 col::PHI => true,
                 _ => false,
             };
             if as_number {
                 let n: f64 = if c == col::PHI {
-                    v.replace('.', "").replace(',', ".").parse().expect("amount")
+                    v.replace('.', "")
+                        .replace(',', ".")
+                        .parse()
+                        .expect("amount")
                 } else {
                     v.parse().unwrap()
                 };
@@ -1213,11 +1658,20 @@ fn readme(fx: &Fixture) -> String {
     let mut s = String::new();
     let rows = &fx.rows;
     let finals = &fx.finals;
-    let n_not = finals.iter().filter(|d| d.bucket == Bucket::NotReceived).count();
-    let n_excl = finals.iter().filter(|d| d.bucket == Bucket::Excluded).count();
+    let n_not = finals
+        .iter()
+        .filter(|d| d.bucket == Bucket::NotReceived)
+        .count();
+    let n_excl = finals
+        .iter()
+        .filter(|d| d.bucket == Bucket::Excluded)
+        .count();
     let n_counted = finals.len() - n_not - n_excl;
     let dups = rows.len() - finals.len();
-    let _ = writeln!(s, "# Fixture: reference 004 (Tứ Kỳ, 23/10/2023 – 22/11/2023)\n");
+    let _ = writeln!(
+        s,
+        "# Fixture: reference 004 (Tứ Kỳ, 23/10/2023 – 22/11/2023)\n"
+    );
     let _ = writeln!(
         s,
         "Generated by `cargo run --release --example fixture_ref004` (deterministic; do not edit by hand).\n\
@@ -1258,7 +1712,10 @@ fn readme(fx: &Fixture) -> String {
         n_not
     );
     let _ = writeln!(s, "## Buckets (final rows)\n");
-    let _ = writeln!(s, "| level | received | bucket | dossiers | of which hand-written |\n|---|---|---|---:|---:|");
+    let _ = writeln!(
+        s,
+        "| level | received | bucket | dossiers | of which hand-written |\n|---|---|---|---:|---:|"
+    );
     let mut counts: BTreeMap<Bucket, (usize, usize)> = BTreeMap::new();
     for d in finals {
         let e = counts.entry(d.bucket.clone()).or_default();
@@ -1277,7 +1734,11 @@ fn readme(fx: &Fixture) -> String {
                 },
                 o.label().to_string(),
             ),
-            Bucket::Excluded => ("both".into(), "outside", "left out (ended before 23/10 or received after 22/11)".into()),
+            Bucket::Excluded => (
+                "both".into(),
+                "outside",
+                "left out (ended before 23/10 or received after 22/11)".into(),
+            ),
             Bucket::NotReceived => ("both".into(), "—", "not received (chua_tiep_nhan)".into()),
         };
         let _ = writeln!(s, "| {lv} | {w} | {o} | {n} | {ne} |");
@@ -1302,7 +1763,11 @@ fn readme(fx: &Fixture) -> String {
             Bucket::Excluded => "left out".into(),
             Bucket::NotReceived => "not received".into(),
         };
-        let code = if d.ma.is_empty() { "".into() } else { format!("`{}`", d.ma) };
+        let code = if d.ma.is_empty() {
+            "".into()
+        } else {
+            format!("`{}`", d.ma)
+        };
         let _ = writeln!(s, "| {code} | {b} | {} |", d.edge.as_ref().unwrap());
     }
     let _ = writeln!(s, "\n## Duplicates\n");
@@ -1328,9 +1793,10 @@ fn readme(fx: &Fixture) -> String {
 }
 
 fn main() {
-    let dir: PathBuf = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ref004")
-    });
+    let dir: PathBuf = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ref004"));
     std::fs::create_dir_all(&dir).expect("output folder");
     let fx = build();
     let rows = &fx.rows;
@@ -1342,7 +1808,8 @@ fn main() {
     // vi-bom-title.csv
     let mut vi = String::from("\u{FEFF}");
     vi.push_str("ỦY BAN NHÂN DÂN HUYỆN TỨ KỲ\r\n");
-    let mut t2 = vec!["DANH SÁCH HỒ SƠ TIẾP NHẬN TỪ NGÀY 23/10/2023 ĐẾN NGÀY 22/11/2023".to_string()];
+    let mut t2 =
+        vec!["DANH SÁCH HỒ SƠ TIẾP NHẬN TỪ NGÀY 23/10/2023 ĐẾN NGÀY 22/11/2023".to_string()];
     t2.extend(std::iter::repeat_n(String::new(), 18));
     push_line(&mut vi, &t2, ';');
     vi.push_str("\r\n");
@@ -1363,7 +1830,10 @@ fn main() {
     // cp1258.csv
     let text = delimited(rows, &HEADERS_VI, ',', "\r\n");
     let bytes = cp1258(&text);
-    assert!(std::str::from_utf8(&bytes).is_err(), "the Windows-1258 file must not pass for UTF-8");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the Windows-1258 file must not pass for UTF-8"
+    );
     write(&dir, "cp1258.csv", &bytes);
 
     // utf16.csv: no level column
@@ -1379,7 +1849,11 @@ fn main() {
     write_xlsx(&dir, rows).expect("xlsx");
     write(&dir, "README.md", readme(&fx).as_bytes());
 
-    let n_not = fx.finals.iter().filter(|d| d.bucket == Bucket::NotReceived).count();
+    let n_not = fx
+        .finals
+        .iter()
+        .filter(|d| d.bucket == Bucket::NotReceived)
+        .count();
     eprintln!(
         "{}: {} rows, {} dossiers, {} duplicate rows, {} not received",
         dir.display(),

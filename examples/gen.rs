@@ -64,21 +64,39 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         let mut val = |name: &str| it.next().ok_or_else(|| format!("thiếu giá trị cho {name}"));
         match a.as_str() {
-            "--rows" => rows = Some(val("--rows")?.replace(['_', '.'], "").parse().map_err(|_| "--rows: cần một số nguyên")?),
+            "--rows" => {
+                rows = Some(
+                    val("--rows")?
+                        .replace(['_', '.'], "")
+                        .parse()
+                        .map_err(|_| "--rows: cần một số nguyên")?,
+                )
+            }
             "--out" | "-o" => out = Some(PathBuf::from(val("--out")?)),
-            "--seed" => seed = val("--seed")?.parse().map_err(|_| "--seed: cần một số nguyên")?,
+            "--seed" => {
+                seed = val("--seed")?
+                    .parse()
+                    .map_err(|_| "--seed: cần một số nguyên")?
+            }
             "--year" => {
                 year = val("--year")?.parse().map_err(|_| "--year: cần một năm")?;
                 if !(1990..=2100).contains(&year) {
                     return Err("--year: năm từ 1990 đến 2100".into());
                 }
             }
-            "--months" => months = parse_months(&val("--months")?).ok_or("--months: dạng 1-12, 11 hoặc 3-5")?,
+            "--months" => {
+                months =
+                    parse_months(&val("--months")?).ok_or("--months: dạng 1-12, 11 hoặc 3-5")?
+            }
             "--headers" => {
                 vi = match val("--headers")?.as_str() {
                     "canonical" => false,
                     "vi" => true,
-                    other => return Err(format!("--headers: canonical hoặc vi, không phải '{other}'")),
+                    other => {
+                        return Err(format!(
+                            "--headers: canonical hoặc vi, không phải '{other}'"
+                        ));
+                    }
                 }
             }
             "-h" | "--help" => {
@@ -121,7 +139,11 @@ struct Calendar {
 impl Calendar {
     fn new(year: i32, months: (u32, u32)) -> Calendar {
         let first = ymd(year, months.0, 1);
-        let last_receipt = if months.1 == 12 { ymd(year + 1, 1, 1) } else { ymd(year, months.1 + 1, 1) } - Duration::days(1);
+        let last_receipt = if months.1 == 12 {
+            ymd(year + 1, 1, 1)
+        } else {
+            ymd(year, months.1 + 1, 1)
+        } - Duration::days(1);
         let end = last_receipt + Duration::days(200);
         let n = (end - first).num_days() as usize + 1;
         let mut dmy = Vec::with_capacity(n);
@@ -143,7 +165,15 @@ impl Calendar {
         }
         let receipt_days = (0..=(last_receipt - first).num_days() as u32).collect();
         let serial0 = (first - ymd(1899, 12, 30)).num_days() as f64;
-        Calendar { first, dmy, workday, rank, workdays, receipt_days, serial0 }
+        Calendar {
+            first,
+            dmy,
+            workday,
+            rank,
+            workdays,
+            receipt_days,
+            serial0,
+        }
     }
 
     /// `k` working days after day `d` (0: the first working day from d).
@@ -163,6 +193,16 @@ struct At {
     day: u32,
     sec: u32,
 }
+
+/// In-progress statuses, the usual one twice as often.
+const OPEN_WORDS: [&str; 6] = [
+    "Đang xử lý",
+    "Đang xử lý",
+    "Được tiếp nhận",
+    "Đang giải quyết",
+    "Chờ xử lý",
+    "4",
+];
 
 const OPEN: u32 = 7 * 3600 + 1800;
 const CLOSE: u32 = 17 * 3600;
@@ -211,7 +251,10 @@ impl Catalog {
                 (list, w)
             })
             .collect();
-        Catalog { unit_weights, procs }
+        Catalog {
+            unit_weights,
+            procs,
+        }
     }
 }
 
@@ -247,7 +290,7 @@ impl Gen<'_> {
         // Receipt: counters open on working days; online any day, mostly in
         // office hours.
         let mut day = *self.rng.pick(&cal.receipt_days);
-        if !cal.workday[day as usize] && !(kenh == Kenh::Online && self.rng.chance(0.3)) {
+        if !cal.workday[day as usize] && (kenh != Kenh::Online || !self.rng.chance(0.3)) {
             {
                 day = cal.add_workdays(day, 0);
                 if day > *cal.receipt_days.last().unwrap() {
@@ -266,15 +309,30 @@ impl Gen<'_> {
         // dossier came outside office hours.
         let in_office = cal.workday[day as usize] && (OPEN..CLOSE).contains(&sec);
         let hen = if in_office {
-            At { day: cal.add_workdays(day, p.ngay), sec }
+            At {
+                day: cal.add_workdays(day, p.ngay),
+                sec,
+            }
         } else {
             let start = if sec >= CLOSE { day + 1 } else { day };
-            At { day: cal.add_workdays(start.min(cal.last()), p.ngay), sec: CLOSE }
+            At {
+                day: cal.add_workdays(start.min(cal.last()), p.ngay),
+                sec: CLOSE,
+            }
         };
 
         let fee = p.phi > 0;
-        let paid = fee && if kenh == Kenh::Online { self.rng.chance(0.82) } else { self.rng.chance(0.03) };
-        let pages = if p.ma == BAN_SAO { self.rng.range(1, 8) as u32 } else { 1 };
+        let paid = fee
+            && if kenh == Kenh::Online {
+                self.rng.chance(0.82)
+            } else {
+                self.rng.chance(0.03)
+            };
+        let pages = if p.ma == BAN_SAO {
+            self.rng.range(1, 8) as u32
+        } else {
+            1
+        };
         let mut row = Row {
             seq,
             unit,
@@ -298,14 +356,22 @@ impl Gen<'_> {
         let export = *cal.receipt_days.last().unwrap();
         let recent = export.saturating_sub(nhan.day) <= 20;
         let r = self.rng.f64();
-        let (open, paused) = if recent { (0.025, 0.033) } else { (0.0155, 0.0165) };
+        let (open, paused) = if recent {
+            (0.025, 0.033)
+        } else {
+            (0.0155, 0.0165)
+        };
         if r < 0.015 {
             // Not received: registered online and refused, or not yet looked at.
             if self.rng.chance(0.5) {
                 row.status = "Mới đăng ký";
                 row.nhan = None;
             } else {
-                row.status = if self.rng.chance(0.7) { "Từ chối tiếp nhận" } else { "Không được tiếp nhận" };
+                row.status = if self.rng.chance(0.7) {
+                    "Từ chối tiếp nhận"
+                } else {
+                    "Không được tiếp nhận"
+                };
             }
             row.hen = None;
             row.so_hoa_hs = false;
@@ -371,7 +437,7 @@ impl Gen<'_> {
     }
 
     fn in_progress(&mut self) -> &'static str {
-        *self.rng.pick(&["Đang xử lý", "Đang xử lý", "Được tiếp nhận", "Đang giải quyết", "Chờ xử lý", "4"])
+        OPEN_WORDS[self.rng.below(OPEN_WORDS.len() as u64) as usize]
     }
 
     /// A moment on day `d`, not before `after`.
@@ -380,10 +446,18 @@ impl Gen<'_> {
             // Same day: within the afternoon for office-hours receipts, soon
             // after for the few handled in the evening.
             let lo = (after.sec + 300).min(86_399);
-            let hi = (lo + 6 * 3600).min((CLOSE + 1800).max(lo + 3600)).min(86_399);
-            At { day: d, sec: self.rng.range(lo as i64, hi as i64) as u32 }
+            let hi = (lo + 6 * 3600)
+                .min((CLOSE + 1800).max(lo + 3600))
+                .min(86_399);
+            At {
+                day: d,
+                sec: self.rng.range(lo as i64, hi as i64) as u32,
+            }
         } else {
-            At { day: d, sec: self.time_in_office() }
+            At {
+                day: d,
+                sec: self.time_in_office(),
+            }
         }
     }
 
@@ -430,7 +504,11 @@ impl CsvCells {
             proc_lv: PROCS.iter().map(|p| csv_text(p.linh_vuc)).collect(),
             fees: PROCS
                 .iter()
-                .map(|p| (1..=8u64).map(|n| fmt_vnd(p.phi as u64 * n).into_bytes()).collect())
+                .map(|p| {
+                    (1..=8u64)
+                        .map(|n| fmt_vnd(p.phi as u64 * n).into_bytes())
+                        .collect()
+                })
                 .collect(),
         }
     }
@@ -465,7 +543,11 @@ fn push_u64(out: &mut Vec<u8>, mut n: u64, width: usize) {
 }
 
 fn yes_no(b: bool) -> &'static [u8] {
-    if b { "Có".as_bytes() } else { "Không".as_bytes() }
+    if b {
+        "Có".as_bytes()
+    } else {
+        "Không".as_bytes()
+    }
 }
 
 fn dvc_text(row: &Row) -> &'static str {
@@ -552,7 +634,11 @@ fn run_csv(args: &Args, cal: &Calendar, cat: &Catalog) -> std::io::Result<()> {
     w.write_all(line.trim_end().as_bytes())?;
     w.write_all(b"\n")?;
     let cells = CsvCells::new();
-    let mut g = Gen { rng: Rng::new(args.seed), cal, cat };
+    let mut g = Gen {
+        rng: Rng::new(args.seed),
+        cal,
+        cat,
+    };
     let mut buf = Vec::with_capacity(1 << 16);
     for seq in 1..=args.rows {
         let row = g.row(seq);
@@ -580,7 +666,11 @@ fn run_xlsx(args: &Args, cal: &Calendar, cat: &Catalog) -> Result<(), rust_xlsxw
     for (c, h) in headers(args.vi).iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
-    let mut g = Gen { rng: Rng::new(args.seed), cal, cat };
+    let mut g = Gen {
+        rng: Rng::new(args.seed),
+        cal,
+        cat,
+    };
     let mut code = Vec::with_capacity(40);
     for seq in 1..=args.rows {
         let row = g.row(seq);
@@ -591,15 +681,31 @@ fn run_xlsx(args: &Args, cal: &Calendar, cat: &Catalog) -> Result<(), rust_xlsxw
         push_code(&mut code, &row, cal);
         ws.write_string(r, 0, std::str::from_utf8(&code).unwrap())?;
         ws.write_string(r, 1, u.ten)?;
-        ws.write_string(r, 2, if u.cap == Cap::Huyen { "Cấp huyện" } else { "Cấp xã" })?;
+        ws.write_string(
+            r,
+            2,
+            if u.cap == Cap::Huyen {
+                "Cấp huyện"
+            } else {
+                "Cấp xã"
+            },
+        )?;
         ws.write_string(r, 3, p.ma)?;
         ws.write_string(r, 4, p.ten)?;
         ws.write_string(r, 5, p.linh_vuc)?;
         ws.write_string(r, 6, kenh_text(row.kenh))?;
-        for (i, at) in [row.nhan, row.hen, row.ket_thuc, row.tra].into_iter().enumerate() {
+        for (i, at) in [row.nhan, row.hen, row.ket_thuc, row.tra]
+            .into_iter()
+            .enumerate()
+        {
             if let Some(at) = at {
                 let serial = cal.serial0 + at.day as f64 + at.sec as f64 / 86_400.0;
-                ws.write_datetime_with_format(r, 7 + i as u16, ExcelDateTime::from_serial_datetime(serial)?, &date)?;
+                ws.write_datetime_with_format(
+                    r,
+                    7 + i as u16,
+                    ExcelDateTime::from_serial_datetime(serial)?,
+                    &date,
+                )?;
             }
         }
         ws.write_string(r, 11, row.status)?;
@@ -631,7 +737,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let xlsx = args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let xlsx = args
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     if xlsx && args.rows > 1_048_575 {
         eprintln!("lỗi: một trang tính Excel chứa tối đa 1.048.575 dòng dữ liệu; hãy xuất CSV");
         return ExitCode::from(2);

@@ -113,7 +113,11 @@ fn payment_rate(unit: &str, m: u32) -> f64 {
         1..=3 => q2 * 0.75,
         4..=6 => q2,
         _ => {
-            let target = if unit.starts_with("UBND") { 0.965 } else { 0.92 };
+            let target = if unit.starts_with("UBND") {
+                0.965
+            } else {
+                0.92
+            };
             q2 + (target - q2) * ((m - 6) as f64 / 4.0).min(1.0)
         }
     }
@@ -147,7 +151,9 @@ fn sohoa_out_rate(unit: &str, m: u32) -> f64 {
 
 /// Monthly volume relative to an average month.
 fn season(m: u32) -> f64 {
-    [1.0, 0.95, 0.97, 1.03, 0.95, 1.0, 1.02, 1.0, 1.03, 0.95, 1.0, 1.02][m as usize]
+    [
+        1.0, 0.95, 0.97, 1.03, 0.95, 1.0, 1.02, 1.0, 1.03, 0.95, 1.0, 1.02,
+    ][m as usize]
 }
 
 /// Working days of the month `d` falls in.
@@ -180,7 +186,11 @@ impl Sim {
         if day <= after.date() {
             let secs = self.rng.range(300, 5 * 3600);
             let t = after + Duration::seconds(secs);
-            if t.date() == after.date() { t } else { after.date().and_hms_opt(23, 59, 0).unwrap().max(after) }
+            if t.date() == after.date() {
+                t
+            } else {
+                after.date().and_hms_opt(23, 59, 0).unwrap().max(after)
+            }
         } else {
             day.and_time(office_time(&mut self.rng))
         }
@@ -260,7 +270,11 @@ impl Sim {
             End::Resolved => {
                 let late = add_workdays(hen.date() + Duration::days(1), rng.range(0, 2) as u32);
                 // June's only late dossiers are the two set below (reference 001).
-                if late.year() == 2023 && late.month() == 6 { hen.date() } else { late }
+                if late.year() == 2023 && late.month() == 6 {
+                    hen.date()
+                } else {
+                    late
+                }
             }
             _ => add_workdays(start.date(), rng.range(0, 4) as u32),
         };
@@ -273,7 +287,12 @@ impl Sim {
                 (end.date() + Duration::days(rng.range(1, 4))).and_time(office_time(rng))
             }
         });
-        let pause_word = *rng.pick(&["Yêu cầu bổ sung giấy tờ", "Chờ bổ sung", "Yêu cầu bổ sung giấy tờ", "Tạm dừng"]);
+        let pause_word = *rng.pick(&[
+            "Yêu cầu bổ sung giấy tờ",
+            "Chờ bổ sung",
+            "Yêu cầu bổ sung giấy tờ",
+            "Tạm dừng",
+        ]);
         Some(Dossier {
             ma: String::new(),
             unit,
@@ -296,7 +315,9 @@ impl Sim {
 }
 
 fn simulate() -> Vec<Dossier> {
-    let mut sim = Sim { rng: Rng::new(SEED) };
+    let mut sim = Sim {
+        rng: Rng::new(SEED),
+    };
     let huyen: Vec<usize> = (0..FIRST_XA).collect();
     let xa: Vec<usize> = (FIRST_XA..UNITS.len()).collect();
     let hw: Vec<u32> = huyen.iter().map(|&u| UNITS[u].weight).collect();
@@ -306,7 +327,10 @@ fn simulate() -> Vec<Dossier> {
     while day <= ymd(2023, 11, 30) {
         let m = month_index(day);
         let workdays = workdays_in_month(day);
-        for (cap, units, weights, per_month) in [(Cap::Huyen, &huyen, &hw, 200.0), (Cap::Xa, &xa, &xw, 4180.0)] {
+        for (cap, units, weights, per_month) in [
+            (Cap::Huyen, &huyen, &hw, 200.0),
+            (Cap::Xa, &xa, &xw, 4180.0),
+        ] {
             let per_workday = per_month / workdays;
             let base = per_workday * season(m) * if is_workday(day) { 1.0 } else { 0.06 };
             let n = (base * (0.8 + 0.4 * sim.rng.f64())).round() as usize;
@@ -333,11 +357,15 @@ fn simulate() -> Vec<Dossier> {
                     && d.pause.is_none()
             })
             .expect("a June dossier");
-        d.proc = (0..PROCS.len()).find(|&p| PROCS[p].ma == "1.010823").unwrap();
+        d.proc = (0..PROCS.len())
+            .find(|&p| PROCS[p].ma == "1.010823")
+            .unwrap();
         d.hen = due_for(d.nhan, PROCS[d.proc].ngay);
         d.fee = 0;
         d.paid = false;
-        d.end = (d.hen.date() + Duration::days(2)).and_hms_opt(9, 30, 0).unwrap();
+        d.end = (d.hen.date() + Duration::days(2))
+            .and_hms_opt(9, 30, 0)
+            .unwrap();
         d.tra = Some(d.end + Duration::hours(2));
     }
     out.sort_by_key(|d| (d.nhan, d.unit));
@@ -346,7 +374,14 @@ fn simulate() -> Vec<Dossier> {
         let day = d.nhan.date();
         let n = seq.entry((d.unit, day)).or_insert(0);
         *n += 1;
-        d.ma = format!("{}-{:02}{:02}{:02}-{:04}", UNITS[d.unit].ma, day.year() % 100, day.month(), day.day(), n);
+        d.ma = format!(
+            "{}-{:02}{:02}{:02}-{:04}",
+            UNITS[d.unit].ma,
+            day.year() % 100,
+            day.month(),
+            day.day(),
+            n
+        );
     }
     out
 }
@@ -365,7 +400,9 @@ fn unit_name(unit: usize, month: u32, shape: &Shape) -> &'static str {
     let ten = UNITS[unit].ten;
     if shape.other_names {
         match ten {
-            "Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ" => return "CN VPĐKĐĐ huyện Tứ Kỳ",
+            "Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ" => {
+                return "CN VPĐKĐĐ huyện Tứ Kỳ";
+            }
             "Văn phòng HĐND và UBND huyện" => return "Văn phòng HĐND - UBND huyện",
             _ => {}
         }
@@ -448,18 +485,34 @@ fn cells(d: &Dossier, t: NaiveDateTime, month: u32, shape: &Shape) -> Option<Vec
         ket_thuc,
         tra,
         status.to_string(),
-        if d.refused { String::new() } else { yn(d.so_hoa_hs) },
+        if d.refused {
+            String::new()
+        } else {
+            yn(d.so_hoa_hs)
+        },
         so_hoa_kq,
         dvc_word(p.dvc).to_string(),
         yn(d.fee > 0),
-        if d.fee > 0 && !d.refused { yn(d.paid) } else { String::new() },
-        if d.fee > 0 { fmt_vnd(d.fee as u64) } else { String::new() },
+        if d.fee > 0 && !d.refused {
+            yn(d.paid)
+        } else {
+            String::new()
+        },
+        if d.fee > 0 {
+            fmt_vnd(d.fee as u64)
+        } else {
+            String::new()
+        },
     ])
 }
 
-fn month_rows<'a>(all: &'a [Dossier], month: u32) -> (NaiveDateTime, Vec<&'a Dossier>) {
+fn month_rows(all: &[Dossier], month: u32) -> (NaiveDateTime, Vec<&Dossier>) {
     let start = ymd(2023, month, 1).and_hms_opt(0, 0, 0).unwrap();
-    let next = if month == 12 { ymd(2024, 1, 1) } else { ymd(2023, month + 1, 1) };
+    let next = if month == 12 {
+        ymd(2024, 1, 1)
+    } else {
+        ymd(2023, month + 1, 1)
+    };
     let t = (next - Duration::days(1)).and_hms_opt(23, 59, 59).unwrap();
     let rows = all
         .iter()
@@ -473,11 +526,18 @@ fn month_rows<'a>(all: &'a [Dossier], month: u32) -> (NaiveDateTime, Vec<&'a Dos
 }
 
 fn title(month: u32) -> String {
-    format!("DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT TTHC - THÁNG {month:02}/2023 (xuất ngày {})", {
-        let next = if month == 12 { ymd(2024, 1, 1) } else { ymd(2023, month + 1, 1) };
-        let d = next - Duration::days(1);
-        format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
-    })
+    format!(
+        "DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT TTHC - THÁNG {month:02}/2023 (xuất ngày {})",
+        {
+            let next = if month == 12 {
+                ymd(2024, 1, 1)
+            } else {
+                ymd(2023, month + 1, 1)
+            };
+            let d = next - Duration::days(1);
+            format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+        }
+    )
 }
 
 fn write_csv(path: &Path, month: u32, t: NaiveDateTime, rows: &[&Dossier], shape: &Shape) {
@@ -499,7 +559,13 @@ fn write_csv(path: &Path, month: u32, t: NaiveDateTime, rows: &[&Dossier], shape
     std::fs::write(path, s).expect("write csv");
 }
 
-fn write_xlsx(path: &Path, month: u32, t: NaiveDateTime, rows: &[&Dossier], shape: &Shape) -> Result<(), rust_xlsxwriter::XlsxError> {
+fn write_xlsx(
+    path: &Path,
+    month: u32,
+    t: NaiveDateTime,
+    rows: &[&Dossier],
+    shape: &Shape,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut wb = Workbook::new();
     wb.set_properties(&xlsx_properties(&title(month), t.date()));
@@ -515,7 +581,9 @@ fn write_xlsx(path: &Path, month: u32, t: NaiveDateTime, rows: &[&Dossier], shap
     }
     let mut r = 3u32;
     for d in rows {
-        let Some(c) = cells(d, t, month, shape) else { continue };
+        let Some(c) = cells(d, t, month, shape) else {
+            continue;
+        };
         ws.write_number(r, 0, (r - 2) as f64)?;
         for (i, v) in c.iter().enumerate() {
             let col = i as u16 + 1;
@@ -523,12 +591,18 @@ fn write_xlsx(path: &Path, month: u32, t: NaiveDateTime, rows: &[&Dossier], shap
                 continue;
             }
             if col::DATES.contains(&i) {
-                let x = chrono::NaiveDateTime::parse_from_str(v, "%d/%m/%Y %H:%M:%S").expect("own date");
+                let x = chrono::NaiveDateTime::parse_from_str(v, "%d/%m/%Y %H:%M:%S")
+                    .expect("own date");
                 let e = ExcelDateTime::from_ymd(x.year() as u16, x.month() as u8, x.day() as u8)?
                     .and_hms(x.hour() as u16, x.minute() as u8, x.second())?;
                 ws.write_datetime_with_format(r, col, &e, &date)?;
             } else if i == col::PHI {
-                ws.write_number_with_format(r, col, v.replace('.', "").parse::<f64>().unwrap(), &money)?;
+                ws.write_number_with_format(
+                    r,
+                    col,
+                    v.replace('.', "").parse::<f64>().unwrap(),
+                    &money,
+                )?;
             } else {
                 ws.write_string(r, col, v)?;
             }
@@ -560,17 +634,27 @@ fn main() {
             x_marks: month == 9,
             other_names: month == 9,
         };
-        let name = format!("ho-so-2023-{month:02}.{}", if shape.xlsx { "xlsx" } else { "csv" });
+        let name = format!(
+            "ho-so-2023-{month:02}.{}",
+            if shape.xlsx { "xlsx" } else { "csv" }
+        );
         let path = dir.join(&name);
         if shape.xlsx {
             write_xlsx(&path, month, t, &rows, &shape).expect("write xlsx");
         } else {
             write_csv(&path, month, t, &rows, &shape);
         }
-        let received = rows.iter().filter(|d| d.nhan.month() == month && d.nhan.year() == 2023).count();
+        let received = rows
+            .iter()
+            .filter(|d| d.nhan.month() == month && d.nhan.year() == 2023)
+            .count();
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         total += size;
-        eprintln!("{name}: {} rows ({received} received in the month), {} KB", rows.len(), size / 1024);
+        eprintln!(
+            "{name}: {} rows ({received} received in the month), {} KB",
+            rows.len(),
+            size / 1024
+        );
     }
     eprintln!("total {} KB", total / 1024);
 }

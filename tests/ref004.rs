@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ref004").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ref004")
+        .join(name)
 }
 
 /// `cctthc stats` for the report's period on the given inputs, parsed.
@@ -26,7 +28,16 @@ fn stats_json(inputs: &[PathBuf]) -> Value {
     cmd.current_dir(dir.path())
         .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
         .env("NO_COLOR", "1")
-        .args(["stats", "--from", "23/10/2023", "--to", "22/11/2023", "--format", "json", "--config"])
+        .args([
+            "stats",
+            "--from",
+            "23/10/2023",
+            "--to",
+            "22/11/2023",
+            "--format",
+            "json",
+            "--config",
+        ])
         .arg(&config);
     for input in inputs {
         cmd.arg("-i").arg(input);
@@ -39,7 +50,10 @@ fn stats_json(inputs: &[PathBuf]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not one JSON object: {e}\n--- stdout\n{}", String::from_utf8_lossy(&out.stdout))
+        panic!(
+            "stdout is not one JSON object: {e}\n--- stdout\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
     })
 }
 
@@ -56,7 +70,9 @@ fn assert_contains(got: &Value, want: &Value, path: &str) {
         Value::Object(map) => {
             for (k, w) in map {
                 let p = format!("{path}.{k}");
-                let g = got.get(k).unwrap_or_else(|| panic!("{p} is missing in {got}"));
+                let g = got
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{p} is missing in {got}"));
                 assert_contains(g, w, &p);
             }
         }
@@ -117,12 +133,19 @@ fn tong() -> Value {
 
 #[test]
 fn period_is_the_one_asked_for() {
-    assert_eq!(canonical()["ky"], json!({"tu_ngay": "2023-10-23", "den_ngay": "2023-11-22"}));
+    assert_eq!(
+        canonical()["ky"],
+        json!({"tu_ngay": "2023-10-23", "den_ngay": "2023-11-22"})
+    );
 }
 
 #[test]
 fn district_level_matches_reference_004() {
-    assert_contains(&canonical()["theo_cap"]["huyen"], &huyen(), "theo_cap.huyen");
+    assert_contains(
+        &canonical()["theo_cap"]["huyen"],
+        &huyen(),
+        "theo_cap.huyen",
+    );
 }
 
 #[test]
@@ -132,7 +155,9 @@ fn commune_level_matches_reference_004() {
 
 #[test]
 fn only_the_levels_present_are_listed() {
-    let levels = canonical()["theo_cap"].as_object().expect("theo_cap is an object");
+    let levels = canonical()["theo_cap"]
+        .as_object()
+        .expect("theo_cap is an object");
     let mut keys: Vec<&str> = levels.keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(keys, ["huyen", "xa"]);
@@ -144,11 +169,19 @@ fn total_is_the_sum_of_the_levels() {
     let (h, x, t) = (huyen(), xa(), tong());
     for group in ["tiep_nhan", "da_giai_quyet", "dang_giai_quyet"] {
         for (k, v) in t[group].as_object().unwrap() {
-            assert_eq!(v.as_i64().unwrap(), h[group][k].as_i64().unwrap() + x[group][k].as_i64().unwrap(), "{group}.{k}");
+            assert_eq!(
+                v.as_i64().unwrap(),
+                h[group][k].as_i64().unwrap() + x[group][k].as_i64().unwrap(),
+                "{group}.{k}"
+            );
         }
     }
     for k in ["tam_dung", "tra_lai", "rut"] {
-        assert_eq!(t[k].as_i64().unwrap(), h[k].as_i64().unwrap() + x[k].as_i64().unwrap(), "{k}");
+        assert_eq!(
+            t[k].as_i64().unwrap(),
+            h[k].as_i64().unwrap() + x[k].as_i64().unwrap(),
+            "{k}"
+        );
     }
     for (k, v) in t["ty_le"].as_object().unwrap() {
         for term in ["tu_so", "mau_so"] {
@@ -173,8 +206,16 @@ fn every_dossier_falls_in_one_bucket() {
         summaries.push((format!("theo_don_vi[{}]", s["don_vi"]), s));
     }
     for (name, s) in summaries {
-        let n = |p: &str| s.pointer(p).and_then(Value::as_i64).unwrap_or_else(|| panic!("{name}{p}"));
-        assert_eq!(n("/tiep_nhan/tong"), n("/tiep_nhan/trong_ky") + n("/tiep_nhan/ky_truoc"), "{name}");
+        let n = |p: &str| {
+            s.pointer(p)
+                .and_then(Value::as_i64)
+                .unwrap_or_else(|| panic!("{name}{p}"))
+        };
+        assert_eq!(
+            n("/tiep_nhan/tong"),
+            n("/tiep_nhan/trong_ky") + n("/tiep_nhan/ky_truoc"),
+            "{name}"
+        );
         assert_eq!(
             n("/tiep_nhan/trong_ky"),
             n("/tiep_nhan/truc_tuyen") + n("/tiep_nhan/truc_tiep") + n("/tiep_nhan/buu_chinh"),
@@ -182,7 +223,11 @@ fn every_dossier_falls_in_one_bucket() {
         );
         assert_eq!(
             n("/tiep_nhan/tong"),
-            n("/da_giai_quyet/tong") + n("/dang_giai_quyet/tong") + n("/tam_dung") + n("/tra_lai") + n("/rut"),
+            n("/da_giai_quyet/tong")
+                + n("/dang_giai_quyet/tong")
+                + n("/tam_dung")
+                + n("/tra_lai")
+                + n("/rut"),
             "{name}"
         );
     }
@@ -214,7 +259,9 @@ fn input_accounting_covers_every_row() {
 fn per_unit_figures_match_the_construction() {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
-    let got = canonical()["theo_don_vi"].as_array().expect("theo_don_vi is a list");
+    let got = canonical()["theo_don_vi"]
+        .as_array()
+        .expect("theo_don_vi is a list");
     let find = |name: &str| got.iter().find(|u| u["don_vi"] == name);
     for want in expected["theo_don_vi"].as_array().unwrap() {
         let name = want["don_vi"].as_str().unwrap();
@@ -223,13 +270,26 @@ fn per_unit_figures_match_the_construction() {
     }
     for unit in got {
         let name = unit["don_vi"].as_str().expect("don_vi is a string");
-        let known = expected["theo_don_vi"].as_array().unwrap().iter().any(|u| u["don_vi"] == name);
-        assert!(known || unit["tiep_nhan"]["tong"] == 0, "unexpected unit {name} with dossiers");
+        let known = expected["theo_don_vi"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["don_vi"] == name);
+        assert!(
+            known || unit["tiep_nhan"]["tong"] == 0,
+            "unexpected unit {name} with dossiers"
+        );
     }
     // Grouped by level: every huyện unit before every xã unit.
     let levels: Vec<&str> = got.iter().map(|u| u["cap"].as_str().unwrap()).collect();
-    let first_xa = levels.iter().position(|&l| l == "xa").unwrap_or(levels.len());
-    assert!(levels[first_xa..].iter().all(|&l| l == "xa"), "theo_don_vi is not grouped by level: {levels:?}");
+    let first_xa = levels
+        .iter()
+        .position(|&l| l == "xa")
+        .unwrap_or(levels.len());
+    assert!(
+        levels[first_xa..].iter().all(|&l| l == "xa"),
+        "theo_don_vi is not grouped by level: {levels:?}"
+    );
 }
 
 /// The last differing row of a duplicated code wins, even when it repeats
@@ -244,10 +304,26 @@ fn last_row_read_wins() {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
     for name in ["UBND xã Hà Kỳ", "Phòng Tư pháp", "UBND xã Ngọc Kỳ"] {
-        let want = expected["theo_don_vi"].as_array().unwrap().iter().find(|u| u["don_vi"] == name).unwrap();
-        let unit = got.iter().find(|u| u["don_vi"] == name).unwrap_or_else(|| panic!("{name} missing"));
-        assert_contains(&unit["tiep_nhan"], &want["tiep_nhan"], &format!("{name}.tiep_nhan"));
-        assert_contains(&unit["da_giai_quyet"], &want["da_giai_quyet"], &format!("{name}.da_giai_quyet"));
+        let want = expected["theo_don_vi"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["don_vi"] == name)
+            .unwrap();
+        let unit = got
+            .iter()
+            .find(|u| u["don_vi"] == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        assert_contains(
+            &unit["tiep_nhan"],
+            &want["tiep_nhan"],
+            &format!("{name}.tiep_nhan"),
+        );
+        assert_contains(
+            &unit["da_giai_quyet"],
+            &want["da_giai_quyet"],
+            &format!("{name}.da_giai_quyet"),
+        );
         assert_eq!(unit["tam_dung"], want["tam_dung"], "{name}.tam_dung");
     }
 }

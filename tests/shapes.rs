@@ -11,10 +11,19 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const SHAPES: [&str; 6] = ["canonical.csv", "vi-bom-title.csv", "nfd.tsv", "cp1258.csv", "utf16.csv", "ho-so.xlsx"];
+const SHAPES: [&str; 6] = [
+    "canonical.csv",
+    "vi-bom-title.csv",
+    "nfd.tsv",
+    "cp1258.csv",
+    "utf16.csv",
+    "ho-so.xlsx",
+];
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ref004").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ref004")
+        .join(name)
 }
 
 /// `cctthc stats --from 23/10/2023 --to 22/11/2023 -i INPUT --format json`,
@@ -27,7 +36,16 @@ fn stats_json(input: &Path) -> Value {
         .current_dir(dir.path())
         .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
         .env("NO_COLOR", "1")
-        .args(["stats", "--from", "23/10/2023", "--to", "22/11/2023", "--format", "json", "--config"])
+        .args([
+            "stats",
+            "--from",
+            "23/10/2023",
+            "--to",
+            "22/11/2023",
+            "--format",
+            "json",
+            "--config",
+        ])
         .arg(&config)
         .arg("-i")
         .arg(input)
@@ -41,7 +59,10 @@ fn stats_json(input: &Path) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not one JSON object: {e}\n--- stdout\n{}", String::from_utf8_lossy(&out.stdout))
+        panic!(
+            "stdout is not one JSON object: {e}\n--- stdout\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
     })
 }
 
@@ -133,13 +154,18 @@ fn folder_of_every_shape_merges_the_duplicates() {
             panic!("a folder of every shape differs from canonical.csv at {d}");
         }
     }
-    let n = |v: &Value, k: &str| v["nhap_lieu"][k].as_i64().unwrap_or_else(|| panic!("nhap_lieu.{k}"));
+    let n = |v: &Value, k: &str| {
+        v["nhap_lieu"][k]
+            .as_i64()
+            .unwrap_or_else(|| panic!("nhap_lieu.{k}"))
+    };
     let files = SHAPES.len() as i64;
     assert_eq!(n(&got, "so_dong"), files * n(want, "so_dong"), "so_dong");
     assert_eq!(n(&got, "ho_so"), n(want, "ho_so"), "ho_so");
     let not_received = n(&got, "chua_tiep_nhan");
     assert!(
-        not_received == n(want, "chua_tiep_nhan") || not_received == files * n(want, "chua_tiep_nhan"),
+        not_received == n(want, "chua_tiep_nhan")
+            || not_received == files * n(want, "chua_tiep_nhan"),
         "chua_tiep_nhan = {not_received}"
     );
     assert_eq!(n(&got, "loi"), 0, "loi");

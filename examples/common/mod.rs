@@ -101,7 +101,12 @@ pub struct Unit {
 }
 
 const fn u(ten: &'static str, cap: Cap, ma: &'static str, weight: u32) -> Unit {
-    Unit { ten, cap, ma, weight }
+    Unit {
+        ten,
+        cap,
+        ma,
+        weight,
+    }
 }
 
 /// Index of the first commune in [`UNITS`].
@@ -111,13 +116,38 @@ pub const FIRST_XA: usize = 8;
 /// and town (xã, thị trấn).
 pub const UNITS: [Unit; 31] = [
     u("Phòng Tư pháp", Cap::Huyen, "000.01.23.H23", 60),
-    u("Phòng Tài nguyên và Môi trường", Cap::Huyen, "000.02.23.H23", 20),
-    u("Phòng Tài chính - Kế hoạch", Cap::Huyen, "000.03.23.H23", 40),
-    u("Phòng Lao động - Thương binh và Xã hội", Cap::Huyen, "000.04.23.H23", 2),
+    u(
+        "Phòng Tài nguyên và Môi trường",
+        Cap::Huyen,
+        "000.02.23.H23",
+        20,
+    ),
+    u(
+        "Phòng Tài chính - Kế hoạch",
+        Cap::Huyen,
+        "000.03.23.H23",
+        40,
+    ),
+    u(
+        "Phòng Lao động - Thương binh và Xã hội",
+        Cap::Huyen,
+        "000.04.23.H23",
+        2,
+    ),
     u("Phòng Kinh tế và Hạ tầng", Cap::Huyen, "000.05.23.H23", 8),
     u("Phòng Nội vụ", Cap::Huyen, "000.06.23.H23", 1),
-    u("Văn phòng HĐND và UBND huyện", Cap::Huyen, "000.07.23.H23", 2),
-    u("Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ", Cap::Huyen, "000.08.23.H23", 25),
+    u(
+        "Văn phòng HĐND và UBND huyện",
+        Cap::Huyen,
+        "000.07.23.H23",
+        2,
+    ),
+    u(
+        "Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ",
+        Cap::Huyen,
+        "000.08.23.H23",
+        25,
+    ),
     u("UBND xã Ngọc Kỳ", Cap::Xa, "000.21.23.H23", 190),
     u("UBND xã Phượng Kỳ", Cap::Xa, "000.22.23.H23", 200),
     u("UBND xã Đại Sơn", Cap::Xa, "000.23.23.H23", 210),
@@ -182,6 +212,7 @@ pub struct Proc {
     pub weight: u32,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn p(
     ma: &'static str,
     ten: &'static str,
@@ -193,7 +224,17 @@ const fn p(
     ngay: u32,
     weight: u32,
 ) -> Proc {
-    Proc { ma, ten, linh_vuc, cap, don_vi, phi, dvc, ngay, weight }
+    Proc {
+        ma,
+        ten,
+        linh_vuc,
+        cap,
+        don_vi,
+        phi,
+        dvc,
+        ngay,
+        weight,
+    }
 }
 
 use Cap::{Huyen as H, Xa as X};
@@ -206,58 +247,498 @@ pub const BAN_SAO: &str = "2.000815";
 /// shortened as the one-stop software shows them).
 pub const PROCS: [Proc; 44] = [
     // --- huyện: Phòng Tư pháp (0)
-    p(BAN_SAO, "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận", "Chứng thực", H, 0, 2000, TTr, 1, 30),
-    p("2.000884", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Chứng thực", H, 0, 10000, MP, 1, 12),
-    p("2.000843", "Chứng thực chữ ký người dịch mà người dịch là cộng tác viên dịch thuật của Phòng Tư pháp", "Chứng thực", H, 0, 10000, MP, 1, 8),
-    p("1.004859", "Thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc", "Hộ tịch", H, 0, 28000, TTr, 3, 6),
-    p("1.001695", "Đăng ký khai sinh có yếu tố nước ngoài", "Hộ tịch", H, 0, 75000, MP, 5, 2),
-    p("1.000080", "Cấp bản sao Trích lục hộ tịch", "Hộ tịch", H, 0, 0, TTr, 1, 2),
+    p(
+        BAN_SAO,
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận",
+        "Chứng thực",
+        H,
+        0,
+        2000,
+        TTr,
+        1,
+        30,
+    ),
+    p(
+        "2.000884",
+        "Chứng thực chữ ký trong các giấy tờ, văn bản",
+        "Chứng thực",
+        H,
+        0,
+        10000,
+        MP,
+        1,
+        12,
+    ),
+    p(
+        "2.000843",
+        "Chứng thực chữ ký người dịch mà người dịch là cộng tác viên dịch thuật của Phòng Tư pháp",
+        "Chứng thực",
+        H,
+        0,
+        10000,
+        MP,
+        1,
+        8,
+    ),
+    p(
+        "1.004859",
+        "Thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc",
+        "Hộ tịch",
+        H,
+        0,
+        28000,
+        TTr,
+        3,
+        6,
+    ),
+    p(
+        "1.001695",
+        "Đăng ký khai sinh có yếu tố nước ngoài",
+        "Hộ tịch",
+        H,
+        0,
+        75000,
+        MP,
+        5,
+        2,
+    ),
+    p(
+        "1.000080",
+        "Cấp bản sao Trích lục hộ tịch",
+        "Hộ tịch",
+        H,
+        0,
+        0,
+        TTr,
+        1,
+        2,
+    ),
     // --- huyện: Phòng Tài nguyên và Môi trường (1)
-    p("1.001990", "Chuyển mục đích sử dụng đất phải được phép của cơ quan nhà nước có thẩm quyền đối với hộ gia đình, cá nhân", "Đất đai", H, 1, 50000, MP, 15, 10),
-    p("1.004227", "Gia hạn sử dụng đất nông nghiệp của hộ gia đình, cá nhân khi hết thời hạn sử dụng đất", "Đất đai", H, 1, 0, MP, 7, 3),
-    p("1.010733", "Đăng ký môi trường", "Môi trường", H, 1, 0, TTr, 10, 2),
+    p(
+        "1.001990",
+        "Chuyển mục đích sử dụng đất phải được phép của cơ quan nhà nước có thẩm quyền đối với hộ gia đình, cá nhân",
+        "Đất đai",
+        H,
+        1,
+        50000,
+        MP,
+        15,
+        10,
+    ),
+    p(
+        "1.004227",
+        "Gia hạn sử dụng đất nông nghiệp của hộ gia đình, cá nhân khi hết thời hạn sử dụng đất",
+        "Đất đai",
+        H,
+        1,
+        0,
+        MP,
+        7,
+        3,
+    ),
+    p(
+        "1.010733",
+        "Đăng ký môi trường",
+        "Môi trường",
+        H,
+        1,
+        0,
+        TTr,
+        10,
+        2,
+    ),
     // --- huyện: Phòng Tài chính - Kế hoạch (2)
-    p("2.000720", "Đăng ký thành lập hộ kinh doanh", "Đăng ký kinh doanh", H, 2, 100000, TTr, 3, 14),
-    p("2.000575", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", "Đăng ký kinh doanh", H, 2, 100000, TTr, 3, 8),
-    p("2.000599", "Tạm ngừng hoạt động hộ kinh doanh, tiếp tục kinh doanh trước thời hạn đã thông báo", "Đăng ký kinh doanh", H, 2, 0, TTr, 3, 3),
-    p("1.001612", "Chấm dứt hoạt động hộ kinh doanh", "Đăng ký kinh doanh", H, 2, 0, TTr, 3, 2),
+    p(
+        "2.000720",
+        "Đăng ký thành lập hộ kinh doanh",
+        "Đăng ký kinh doanh",
+        H,
+        2,
+        100000,
+        TTr,
+        3,
+        14,
+    ),
+    p(
+        "2.000575",
+        "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh",
+        "Đăng ký kinh doanh",
+        H,
+        2,
+        100000,
+        TTr,
+        3,
+        8,
+    ),
+    p(
+        "2.000599",
+        "Tạm ngừng hoạt động hộ kinh doanh, tiếp tục kinh doanh trước thời hạn đã thông báo",
+        "Đăng ký kinh doanh",
+        H,
+        2,
+        0,
+        TTr,
+        3,
+        3,
+    ),
+    p(
+        "1.001612",
+        "Chấm dứt hoạt động hộ kinh doanh",
+        "Đăng ký kinh doanh",
+        H,
+        2,
+        0,
+        TTr,
+        3,
+        2,
+    ),
     // --- huyện: Phòng Lao động - Thương binh và Xã hội (3)
-    p("1.001758", "Tiếp nhận đối tượng bảo trợ xã hội có hoàn cảnh đặc biệt khó khăn vào cơ sở trợ giúp xã hội cấp tỉnh, cấp huyện", "Bảo trợ xã hội", H, 3, 0, MP, 7, 1),
-    p("1.010819", "Giải quyết hưởng chế độ ưu đãi đối với con đẻ của người hoạt động kháng chiến bị nhiễm chất độc hóa học", "Người có công", H, 3, 0, MP, 15, 1),
+    p(
+        "1.001758",
+        "Tiếp nhận đối tượng bảo trợ xã hội có hoàn cảnh đặc biệt khó khăn vào cơ sở trợ giúp xã hội cấp tỉnh, cấp huyện",
+        "Bảo trợ xã hội",
+        H,
+        3,
+        0,
+        MP,
+        7,
+        1,
+    ),
+    p(
+        "1.010819",
+        "Giải quyết hưởng chế độ ưu đãi đối với con đẻ của người hoạt động kháng chiến bị nhiễm chất độc hóa học",
+        "Người có công",
+        H,
+        3,
+        0,
+        MP,
+        15,
+        1,
+    ),
     // --- huyện: Phòng Kinh tế và Hạ tầng (4)
-    p("1.009994", "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", "Xây dựng", H, 4, 75000, MP, 15, 4),
-    p("1.009997", "Cấp giấy phép xây dựng sửa chữa, cải tạo đối với nhà ở riêng lẻ", "Xây dựng", H, 4, 75000, MP, 15, 2),
-    p("2.000633", "Cấp Giấy phép bán lẻ rượu", "Lưu thông hàng hóa trong nước", H, 4, 400000, TTr, 10, 1),
+    p(
+        "1.009994",
+        "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ",
+        "Xây dựng",
+        H,
+        4,
+        75000,
+        MP,
+        15,
+        4,
+    ),
+    p(
+        "1.009997",
+        "Cấp giấy phép xây dựng sửa chữa, cải tạo đối với nhà ở riêng lẻ",
+        "Xây dựng",
+        H,
+        4,
+        75000,
+        MP,
+        15,
+        2,
+    ),
+    p(
+        "2.000633",
+        "Cấp Giấy phép bán lẻ rượu",
+        "Lưu thông hàng hóa trong nước",
+        H,
+        4,
+        400000,
+        TTr,
+        10,
+        1,
+    ),
     // --- huyện: Phòng Nội vụ (5)
-    p("1.000775", "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp huyện về thực hiện nhiệm vụ chính trị", "Thi đua - Khen thưởng", H, 5, 0, MP, 20, 1),
+    p(
+        "1.000775",
+        "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp huyện về thực hiện nhiệm vụ chính trị",
+        "Thi đua - Khen thưởng",
+        H,
+        5,
+        0,
+        MP,
+        20,
+        1,
+    ),
     // --- huyện: Văn phòng HĐND và UBND huyện (6)
-    p("2.002227", "Thủ tục cung cấp thông tin theo yêu cầu", "Tiếp cận thông tin", H, 6, 0, MP, 10, 1),
+    p(
+        "2.002227",
+        "Thủ tục cung cấp thông tin theo yêu cầu",
+        "Tiếp cận thông tin",
+        H,
+        6,
+        0,
+        MP,
+        10,
+        1,
+    ),
     // --- huyện: Chi nhánh Văn phòng đăng ký đất đai (7)
-    p("1.003010", "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng, tặng cho, thừa kế", "Đất đai", H, 7, 50000, MP, 10, 8),
-    p("1.005194", "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất", "Đất đai", H, 7, 50000, MP, 7, 3),
-    p("1.002273", "Đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất", "Đăng ký biện pháp bảo đảm", H, 7, 80000, TTr, 1, 8),
-    p("1.002246", "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất", "Đăng ký biện pháp bảo đảm", H, 7, 20000, TTr, 1, 5),
+    p(
+        "1.003010",
+        "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng, tặng cho, thừa kế",
+        "Đất đai",
+        H,
+        7,
+        50000,
+        MP,
+        10,
+        8,
+    ),
+    p(
+        "1.005194",
+        "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất",
+        "Đất đai",
+        H,
+        7,
+        50000,
+        MP,
+        7,
+        3,
+    ),
+    p(
+        "1.002273",
+        "Đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất",
+        "Đăng ký biện pháp bảo đảm",
+        H,
+        7,
+        80000,
+        TTr,
+        1,
+        8,
+    ),
+    p(
+        "1.002246",
+        "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất",
+        "Đăng ký biện pháp bảo đảm",
+        H,
+        7,
+        20000,
+        TTr,
+        1,
+        5,
+    ),
     // --- xã
-    p("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", X, 0, 0, TTr, 1, 60),
-    p("1.000894", "Thủ tục đăng ký kết hôn", "Hộ tịch", X, 0, 0, MP, 1, 15),
-    p("1.000656", "Thủ tục đăng ký khai tử", "Hộ tịch", X, 0, 0, TTr, 1, 18),
-    p("1.004873", "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", "Hộ tịch", X, 0, 3000, TTr, 3, 40),
-    p("2.000635", "Thủ tục cấp bản sao Trích lục hộ tịch", "Hộ tịch", X, 0, 8000, TTr, 1, 30),
-    p("1.001022", "Thủ tục đăng ký nhận cha, mẹ, con", "Hộ tịch", X, 0, 10000, MP, 3, 3),
-    p("1.004746", "Thủ tục thay đổi, cải chính, bổ sung thông tin hộ tịch", "Hộ tịch", X, 0, 10000, TTr, 3, 6),
-    p("1.004884", "Thủ tục đăng ký lại khai sinh", "Hộ tịch", X, 0, 5000, MP, 5, 3),
-    p(BAN_SAO, "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận", "Chứng thực", X, 0, 2000, TTr, 1, 200),
-    p("2.000884", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Chứng thực", X, 0, 10000, MP, 1, 25),
-    p("2.001035", "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất và nhà ở", "Chứng thực", X, 0, 50000, MP, 2, 20),
-    p("2.001019", "Chứng thực văn bản thỏa thuận phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở", "Chứng thực", X, 0, 50000, MP, 2, 5),
-    p("2.001016", "Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng, giao dịch", "Chứng thực", X, 0, 30000, MP, 2, 3),
-    p("1.001776", "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng hàng tháng", "Bảo trợ xã hội", X, 0, 0, MP, 20, 8),
-    p("1.010826", "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ", "Người có công", X, 0, 0, MP, 12, 3),
-    p("1.010823", "Giải quyết chế độ mai táng phí đối với người có công với cách mạng", "Người có công", X, 0, 0, MP, 12, 5),
-    p("1.000748", "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp xã về thực hiện nhiệm vụ chính trị", "Thi đua - Khen thưởng", X, 0, 0, MP, 20, 2),
-    p("2.000381", "Thủ tục hòa giải tranh chấp đất đai", "Đất đai", X, 0, 0, TT, 45, 3),
-    p("1.000954", "Thủ tục xét tặng danh hiệu Gia đình văn hóa hằng năm", "Văn hóa cơ sở", X, 0, 0, TT, 5, 3),
-    p("2.000930", "Thủ tục thực hiện hỗ trợ khi hòa giải viên gặp tai nạn hoặc rủi ro ảnh hưởng đến sức khỏe, tính mạng", "Phổ biến giáo dục pháp luật", X, 0, 0, TT, 3, 1),
+    p(
+        "1.001193",
+        "Thủ tục đăng ký khai sinh",
+        "Hộ tịch",
+        X,
+        0,
+        0,
+        TTr,
+        1,
+        60,
+    ),
+    p(
+        "1.000894",
+        "Thủ tục đăng ký kết hôn",
+        "Hộ tịch",
+        X,
+        0,
+        0,
+        MP,
+        1,
+        15,
+    ),
+    p(
+        "1.000656",
+        "Thủ tục đăng ký khai tử",
+        "Hộ tịch",
+        X,
+        0,
+        0,
+        TTr,
+        1,
+        18,
+    ),
+    p(
+        "1.004873",
+        "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân",
+        "Hộ tịch",
+        X,
+        0,
+        3000,
+        TTr,
+        3,
+        40,
+    ),
+    p(
+        "2.000635",
+        "Thủ tục cấp bản sao Trích lục hộ tịch",
+        "Hộ tịch",
+        X,
+        0,
+        8000,
+        TTr,
+        1,
+        30,
+    ),
+    p(
+        "1.001022",
+        "Thủ tục đăng ký nhận cha, mẹ, con",
+        "Hộ tịch",
+        X,
+        0,
+        10000,
+        MP,
+        3,
+        3,
+    ),
+    p(
+        "1.004746",
+        "Thủ tục thay đổi, cải chính, bổ sung thông tin hộ tịch",
+        "Hộ tịch",
+        X,
+        0,
+        10000,
+        TTr,
+        3,
+        6,
+    ),
+    p(
+        "1.004884",
+        "Thủ tục đăng ký lại khai sinh",
+        "Hộ tịch",
+        X,
+        0,
+        5000,
+        MP,
+        5,
+        3,
+    ),
+    p(
+        BAN_SAO,
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận",
+        "Chứng thực",
+        X,
+        0,
+        2000,
+        TTr,
+        1,
+        200,
+    ),
+    p(
+        "2.000884",
+        "Chứng thực chữ ký trong các giấy tờ, văn bản",
+        "Chứng thực",
+        X,
+        0,
+        10000,
+        MP,
+        1,
+        25,
+    ),
+    p(
+        "2.001035",
+        "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất và nhà ở",
+        "Chứng thực",
+        X,
+        0,
+        50000,
+        MP,
+        2,
+        20,
+    ),
+    p(
+        "2.001019",
+        "Chứng thực văn bản thỏa thuận phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở",
+        "Chứng thực",
+        X,
+        0,
+        50000,
+        MP,
+        2,
+        5,
+    ),
+    p(
+        "2.001016",
+        "Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng, giao dịch",
+        "Chứng thực",
+        X,
+        0,
+        30000,
+        MP,
+        2,
+        3,
+    ),
+    p(
+        "1.001776",
+        "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng hàng tháng",
+        "Bảo trợ xã hội",
+        X,
+        0,
+        0,
+        MP,
+        20,
+        8,
+    ),
+    p(
+        "1.010826",
+        "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ",
+        "Người có công",
+        X,
+        0,
+        0,
+        MP,
+        12,
+        3,
+    ),
+    p(
+        "1.010823",
+        "Giải quyết chế độ mai táng phí đối với người có công với cách mạng",
+        "Người có công",
+        X,
+        0,
+        0,
+        MP,
+        12,
+        5,
+    ),
+    p(
+        "1.000748",
+        "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp xã về thực hiện nhiệm vụ chính trị",
+        "Thi đua - Khen thưởng",
+        X,
+        0,
+        0,
+        MP,
+        20,
+        2,
+    ),
+    p(
+        "2.000381",
+        "Thủ tục hòa giải tranh chấp đất đai",
+        "Đất đai",
+        X,
+        0,
+        0,
+        TT,
+        45,
+        3,
+    ),
+    p(
+        "1.000954",
+        "Thủ tục xét tặng danh hiệu Gia đình văn hóa hằng năm",
+        "Văn hóa cơ sở",
+        X,
+        0,
+        0,
+        TT,
+        5,
+        3,
+    ),
+    p(
+        "2.000930",
+        "Thủ tục thực hiện hỗ trợ khi hòa giải viên gặp tai nạn hoặc rủi ro ảnh hưởng đến sức khỏe, tính mạng",
+        "Phổ biến giáo dục pháp luật",
+        X,
+        0,
+        0,
+        TT,
+        3,
+        1,
+    ),
 ];
 
 /// Indices of the procedures a unit handles.
@@ -422,12 +903,45 @@ pub const KENH_TRUC_TIEP: &str = "Trực tiếp";
 pub const KENH_BUU_CHINH: &str = "Bưu chính công ích";
 
 /// Statuses as the one-stop software writes them, by class (SPEC §1).
-pub const ST_CHUA_TIEP_NHAN: [&str; 5] = ["Mới đăng ký", "Không được tiếp nhận", "Từ chối tiếp nhận", "1", "3"];
-pub const ST_DANG_XU_LY: [&str; 6] = ["Được tiếp nhận", "Đang xử lý", "Đang giải quyết", "Chờ xử lý", "2", "4"];
-pub const ST_TAM_DUNG: [&str; 6] = ["Yêu cầu bổ sung giấy tờ", "Chờ bổ sung", "Yêu cầu thực hiện nghĩa vụ tài chính", "Tạm dừng", "5", "6"];
+pub const ST_CHUA_TIEP_NHAN: [&str; 5] = [
+    "Mới đăng ký",
+    "Không được tiếp nhận",
+    "Từ chối tiếp nhận",
+    "1",
+    "3",
+];
+pub const ST_DANG_XU_LY: [&str; 6] = [
+    "Được tiếp nhận",
+    "Đang xử lý",
+    "Đang giải quyết",
+    "Chờ xử lý",
+    "2",
+    "4",
+];
+pub const ST_TAM_DUNG: [&str; 6] = [
+    "Yêu cầu bổ sung giấy tờ",
+    "Chờ bổ sung",
+    "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "Tạm dừng",
+    "5",
+    "6",
+];
 pub const ST_RUT: [&str; 4] = ["Công dân yêu cầu rút hồ sơ", "Rút hồ sơ", "Xin rút", "7"];
-pub const ST_TRA_LAI: [&str; 5] = ["Dừng xử lý", "Trả lại", "Trả lại hồ sơ", "Không đủ điều kiện", "8"];
-pub const ST_DA_XONG: [&str; 6] = ["Đã xử lý xong", "Đã trả kết quả", "Đã có kết quả", "Hoàn thành", "9", "10"];
+pub const ST_TRA_LAI: [&str; 5] = [
+    "Dừng xử lý",
+    "Trả lại",
+    "Trả lại hồ sơ",
+    "Không đủ điều kiện",
+    "8",
+];
+pub const ST_DA_XONG: [&str; 6] = [
+    "Đã xử lý xong",
+    "Đã trả kết quả",
+    "Đã có kết quả",
+    "Hoàn thành",
+    "9",
+    "10",
+];
 
 /// Yes spellings (SPEC §1) — every one but `✓`, which Windows-1258 lacks.
 pub const YES: [&str; 6] = ["Có", "x", "1", "true", "Đã", "yes"];
@@ -435,11 +949,19 @@ pub const NO: [&str; 6] = ["Không", "0", "false", "Chưa", "no", ""];
 
 /// Mostly "Có", sometimes another yes spelling.
 pub fn yes_word(rng: &mut Rng, variety: f64) -> &'static str {
-    if rng.chance(variety) { YES[rng.below(YES.len() as u64) as usize] } else { "Có" }
+    if rng.chance(variety) {
+        YES[rng.below(YES.len() as u64) as usize]
+    } else {
+        "Có"
+    }
 }
 
 pub fn no_word(rng: &mut Rng, variety: f64) -> &'static str {
-    if rng.chance(variety) { NO[rng.below(NO.len() as u64) as usize] } else { "Không" }
+    if rng.chance(variety) {
+        NO[rng.below(NO.len() as u64) as usize]
+    } else {
+        "Không"
+    }
 }
 
 /// The `DVC trực tuyến` cell of a procedure.
@@ -525,7 +1047,8 @@ pub mod col {
 
 /// Appends one delimited-text field, quoted when it must be.
 pub fn push_field(out: &mut String, value: &str, delim: char) {
-    if value.contains(delim) || value.contains('"') || value.contains('\n') || value.contains('\r') {
+    if value.contains(delim) || value.contains('"') || value.contains('\n') || value.contains('\r')
+    {
         out.push('"');
         out.push_str(&value.replace('"', "\"\""));
         out.push('"');
@@ -586,7 +1109,8 @@ pub fn cp1258_form(s: &str) -> String {
         let mut base = decomposed[i];
         let mut tones = Vec::new();
         i += 1;
-        while i < decomposed.len() && unicode_normalization::char::is_combining_mark(decomposed[i]) {
+        while i < decomposed.len() && unicode_normalization::char::is_combining_mark(decomposed[i])
+        {
             let m = decomposed[i];
             if TONES.contains(&m) {
                 tones.push(m);
@@ -618,10 +1142,14 @@ pub fn parse_months(s: &str) -> Option<(u32, u32)> {
 /// Fixed document properties, so a regenerated xlsx is byte-identical (the
 /// default stamps the time of writing).
 pub fn xlsx_properties(title: &str, created: NaiveDate) -> rust_xlsxwriter::DocProperties {
-    let when = rust_xlsxwriter::ExcelDateTime::from_ymd(created.year() as u16, created.month() as u8, created.day() as u8)
-        .expect("valid date")
-        .and_hms(17, 0, 0)
-        .expect("valid time");
+    let when = rust_xlsxwriter::ExcelDateTime::from_ymd(
+        created.year() as u16,
+        created.month() as u8,
+        created.day() as u8,
+    )
+    .expect("valid date")
+    .and_hms(17, 0, 0)
+    .expect("valid time");
     rust_xlsxwriter::DocProperties::new()
         .set_title(title)
         .set_author("Bộ phận Một cửa")
