@@ -220,12 +220,17 @@ impl Config {
         }
         if let Some(e) = &self.nhap.ma_hoa {
             if Encoding::from_name(e).is_none() {
-                return Err(format!("[nhap] ma_hoa = '{e}': không biết bảng mã này (dùng {})", Encoding::NAMES));
+                return Err(format!(
+                    "[nhap] ma_hoa = '{e}': không biết bảng mã này (dùng {})",
+                    Encoding::NAMES
+                ));
             }
         }
         if let Some(t) = &self.chi_tieu.trung_binh {
             if !matches!(t.as_str(), "gop" | "don_vi") {
-                return Err(format!("[chi_tieu] trung_binh = '{t}': cần \"gop\" hoặc \"don_vi\""));
+                return Err(format!(
+                    "[chi_tieu] trung_binh = '{t}': cần \"gop\" hoặc \"don_vi\""
+                ));
             }
         }
         for (key, value) in [
@@ -236,7 +241,9 @@ impl Config {
         ] {
             if let Some(v) = value {
                 if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
-                    return Err(format!("[chi_tieu] {key} = {v}: cần từ 0 đến 100 (phần trăm)"));
+                    return Err(format!(
+                        "[chi_tieu] {key} = {v}: cần từ 0 đến 100 (phần trăm)"
+                    ));
                 }
             }
         }
@@ -385,7 +392,11 @@ impl Config {
 }
 
 fn field_names() -> String {
-    Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+    Field::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn user_config_dir() -> Option<PathBuf> {
@@ -435,7 +446,10 @@ tep = "bao-cao/BC-{nam}-{thang}.docx"
         )
         .unwrap();
         assert_eq!(c.ky_bao_cao.ngay_chot, Some(15));
-        assert_eq!(c.chi_tieu.so_hoa_dau_vao, Some(Decimal::from_str("99.5").unwrap()));
+        assert_eq!(
+            c.chi_tieu.so_hoa_dau_vao,
+            Some(Decimal::from_str("99.5").unwrap())
+        );
         let cols = c.column_mappings().unwrap();
         assert!(cols.contains(&("Mã HS".to_string(), Field::Code)));
         assert!(cols.contains(&("Hạn trả".to_string(), Field::Due)));

@@ -275,7 +275,10 @@ fn year_of_range(span: Span) -> i32 {
 }
 
 fn range(from: NaiveDate, to: NaiveDate, cutoff: u32) -> Reporting {
-    let current = Period { start: from, end: to };
+    let current = Period {
+        start: from,
+        end: to,
+    };
     let days = current.days() as u64;
     let (year, _) = month_of(to, cutoff);
     Reporting {
@@ -311,9 +314,18 @@ impl Reporting {
                 let (year, month) = add_months(year, month, -1);
                 Span::Month { year, month }
             }
-            Span::Quarter { year, quarter: 1 } => Span::Quarter { year: year - 1, quarter: 4 },
-            Span::Quarter { year, quarter } => Span::Quarter { year, quarter: quarter - 1 },
-            Span::Half { year, half: 1 } => Span::Half { year: year - 1, half: 2 },
+            Span::Quarter { year, quarter: 1 } => Span::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            Span::Quarter { year, quarter } => Span::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            Span::Half { year, half: 1 } => Span::Half {
+                year: year - 1,
+                half: 2,
+            },
             Span::Half { year, .. } => Span::Half { year, half: 1 },
             Span::Year { year } => Span::Year { year: year - 1 },
             Span::Range => return range(self.previous.start, self.previous.end, self.cutoff),
@@ -352,14 +364,59 @@ mod tests {
     #[test]
     fn month_defaults_to_the_latest_year_it_has_begun() {
         let today = d(2026, 11, 23);
-        let r = Request { month: Some(MonthArg::Number(11)), ..req() }.resolve(today).unwrap();
-        assert_eq!(r.current, Period { start: d(2026, 11, 1), end: d(2026, 11, 30) });
-        let r = Request { month: Some(MonthArg::Number(12)), ..req() }.resolve(today).unwrap();
-        assert_eq!(r.current, Period { start: d(2025, 12, 1), end: d(2025, 12, 31) });
-        let r = Request { month: Some(MonthArg::Previous), ..req() }.resolve(d(2026, 1, 5)).unwrap();
-        assert_eq!(r.current, Period { start: d(2025, 12, 1), end: d(2025, 12, 31) });
-        assert_eq!(r.previous, Period { start: d(2025, 11, 1), end: d(2025, 11, 30) });
-        assert_eq!(r.year_to_date, Period { start: d(2025, 1, 1), end: d(2025, 12, 31) });
+        let r = Request {
+            month: Some(MonthArg::Number(11)),
+            ..req()
+        }
+        .resolve(today)
+        .unwrap();
+        assert_eq!(
+            r.current,
+            Period {
+                start: d(2026, 11, 1),
+                end: d(2026, 11, 30)
+            }
+        );
+        let r = Request {
+            month: Some(MonthArg::Number(12)),
+            ..req()
+        }
+        .resolve(today)
+        .unwrap();
+        assert_eq!(
+            r.current,
+            Period {
+                start: d(2025, 12, 1),
+                end: d(2025, 12, 31)
+            }
+        );
+        let r = Request {
+            month: Some(MonthArg::Previous),
+            ..req()
+        }
+        .resolve(d(2026, 1, 5))
+        .unwrap();
+        assert_eq!(
+            r.current,
+            Period {
+                start: d(2025, 12, 1),
+                end: d(2025, 12, 31)
+            }
+        );
+        assert_eq!(
+            r.previous,
+            Period {
+                start: d(2025, 11, 1),
+                end: d(2025, 11, 30)
+            }
+        );
+        assert_eq!(
+            r.year_to_date,
+            Period {
+                start: d(2025, 1, 1),
+                end: d(2025, 12, 31)
+            }
+        );
     }
 
     #[test]
@@ -372,31 +429,108 @@ mod tests {
         }
         .resolve(d(2026, 1, 1))
         .unwrap();
-        assert_eq!(r.current, Period { start: d(2023, 10, 15), end: d(2023, 11, 14) });
-        assert_eq!(r.previous, Period { start: d(2023, 9, 15), end: d(2023, 10, 14) });
+        assert_eq!(
+            r.current,
+            Period {
+                start: d(2023, 10, 15),
+                end: d(2023, 11, 14)
+            }
+        );
+        assert_eq!(
+            r.previous,
+            Period {
+                start: d(2023, 9, 15),
+                end: d(2023, 10, 14)
+            }
+        );
         assert_eq!(r.year_to_date.start, d(2022, 12, 15));
         let jan = month(2024, 1, 15);
-        assert_eq!(jan, Period { start: d(2023, 12, 15), end: d(2024, 1, 14) });
+        assert_eq!(
+            jan,
+            Period {
+                start: d(2023, 12, 15),
+                end: d(2024, 1, 14)
+            }
+        );
         assert_eq!(month_of(d(2023, 12, 20), 15), (2024, 1));
         assert_eq!(month_of(d(2023, 12, 14), 15), (2023, 12));
     }
 
     #[test]
     fn leap_february_and_quarters_and_halves() {
-        assert_eq!(month(2024, 2, 1), Period { start: d(2024, 2, 1), end: d(2024, 2, 29) });
+        assert_eq!(
+            month(2024, 2, 1),
+            Period {
+                start: d(2024, 2, 1),
+                end: d(2024, 2, 29)
+            }
+        );
         let today = d(2026, 11, 23);
-        let q = Request { quarter: Some(4), year: Some(2023), ..req() }.resolve(today).unwrap();
-        assert_eq!(q.current, Period { start: d(2023, 10, 1), end: d(2023, 12, 31) });
-        assert_eq!(q.previous, Period { start: d(2023, 7, 1), end: d(2023, 9, 30) });
+        let q = Request {
+            quarter: Some(4),
+            year: Some(2023),
+            ..req()
+        }
+        .resolve(today)
+        .unwrap();
+        assert_eq!(
+            q.current,
+            Period {
+                start: d(2023, 10, 1),
+                end: d(2023, 12, 31)
+            }
+        );
+        assert_eq!(
+            q.previous,
+            Period {
+                start: d(2023, 7, 1),
+                end: d(2023, 9, 30)
+            }
+        );
         assert_eq!(q.previous().current, q.previous);
         assert_eq!(q.previous().label(), "quý III năm 2023");
-        let q1 = Request { quarter: Some(1), year: Some(2024), ..req() }.resolve(today).unwrap();
-        assert_eq!(q1.previous, Period { start: d(2023, 10, 1), end: d(2023, 12, 31) });
-        let h = Request { half: Some(1), year: Some(2023), ..req() }.resolve(today).unwrap();
-        assert_eq!(h.current, Period { start: d(2023, 1, 1), end: d(2023, 6, 30) });
+        let q1 = Request {
+            quarter: Some(1),
+            year: Some(2024),
+            ..req()
+        }
+        .resolve(today)
+        .unwrap();
+        assert_eq!(
+            q1.previous,
+            Period {
+                start: d(2023, 10, 1),
+                end: d(2023, 12, 31)
+            }
+        );
+        let h = Request {
+            half: Some(1),
+            year: Some(2023),
+            ..req()
+        }
+        .resolve(today)
+        .unwrap();
+        assert_eq!(
+            h.current,
+            Period {
+                start: d(2023, 1, 1),
+                end: d(2023, 6, 30)
+            }
+        );
         assert_eq!(h.label(), "6 tháng đầu năm 2023");
-        let y = Request { year: Some(2023), ..req() }.resolve(today).unwrap();
-        assert_eq!(y.current, Period { start: d(2023, 1, 1), end: d(2023, 12, 31) });
+        let y = Request {
+            year: Some(2023),
+            ..req()
+        }
+        .resolve(today)
+        .unwrap();
+        assert_eq!(
+            y.current,
+            Period {
+                start: d(2023, 1, 1),
+                end: d(2023, 12, 31)
+            }
+        );
         assert_eq!(y.previous.start, d(2022, 1, 1));
     }
 
@@ -410,18 +544,51 @@ mod tests {
         .resolve(d(2026, 11, 23))
         .unwrap();
         assert_eq!(r.current.days(), 31);
-        assert_eq!(r.previous, Period { start: d(2023, 9, 22), end: d(2023, 10, 22) });
-        assert_eq!(r.year_to_date, Period { start: d(2023, 1, 1), end: d(2023, 11, 22) });
+        assert_eq!(
+            r.previous,
+            Period {
+                start: d(2023, 9, 22),
+                end: d(2023, 10, 22)
+            }
+        );
+        assert_eq!(
+            r.year_to_date,
+            Period {
+                start: d(2023, 1, 1),
+                end: d(2023, 11, 22)
+            }
+        );
         assert_eq!(r.months_of_year().len(), 11);
     }
 
     #[test]
     fn impossible_periods_are_usage_errors() {
         let today = d(2026, 11, 23);
-        let back = Request { from: Some(d(2023, 11, 22)), to: Some(d(2023, 10, 23)), ..req() };
-        assert!(matches!(back.resolve(today), Err(Error::ToBeforeFrom { .. })));
-        assert_eq!(Request { quarter: Some(5), ..req() }.resolve(today), Err(Error::Quarter(5)));
-        assert_eq!(Request { from: Some(today), ..req() }.resolve(today), Err(Error::HalfRange));
+        let back = Request {
+            from: Some(d(2023, 11, 22)),
+            to: Some(d(2023, 10, 23)),
+            ..req()
+        };
+        assert!(matches!(
+            back.resolve(today),
+            Err(Error::ToBeforeFrom { .. })
+        ));
+        assert_eq!(
+            Request {
+                quarter: Some(5),
+                ..req()
+            }
+            .resolve(today),
+            Err(Error::Quarter(5))
+        );
+        assert_eq!(
+            Request {
+                from: Some(today),
+                ..req()
+            }
+            .resolve(today),
+            Err(Error::HalfRange)
+        );
         assert!("13".parse::<MonthArg>().is_err());
         assert_eq!("prev".parse::<MonthArg>(), Ok(MonthArg::Previous));
     }

@@ -79,12 +79,18 @@ mod tests {
     #[test]
     fn fold_words_keeps_word_boundaries() {
         assert_eq!(fold_words("  UBND  xã Ngọc Kỳ "), "ubnd xa ngoc ky");
-        assert_eq!(fold_words("Văn phòng HĐND và UBND huyện"), "van phong hdnd va ubnd huyen");
+        assert_eq!(
+            fold_words("Văn phòng HĐND và UBND huyện"),
+            "van phong hdnd va ubnd huyen"
+        );
     }
 
     #[test]
     fn clean_name_collapses_whitespace_and_composes() {
-        assert_eq!(clean_name("  UBND   xa\u{0303}\tNgọc Kỳ "), "UBND xã Ngọc Kỳ");
+        assert_eq!(
+            clean_name("  UBND   xa\u{0303}\tNgọc Kỳ "),
+            "UBND xã Ngọc Kỳ"
+        );
         assert!(matches!(nfc("abc"), Cow::Borrowed(_)));
     }
 }

@@ -10,7 +10,8 @@ use tempfile::TempDir;
 
 const HEADER: &str =
     "ma_ho_so,don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,trang_thai,so_hoa_ho_so\n";
-const GOOD: &str = "HS0,UBND xã Ngọc Kỳ,Trực tuyến,01/11/2023,05/11/2023,04/11/2023,Hoàn thành,Có\n";
+const GOOD: &str =
+    "HS0,UBND xã Ngọc Kỳ,Trực tuyến,01/11/2023,05/11/2023,04/11/2023,Hoàn thành,Có\n";
 
 fn cctthc(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("cctthc").unwrap();
@@ -32,7 +33,15 @@ fn rejects(row: &str, line_needle: &str, needles: &[&str]) {
     let dir = TempDir::new().unwrap();
     write(&dir, "ho-so.csv", &format!("{HEADER}{GOOD}{row}\n"));
     let mut assert = cctthc(dir.path())
-        .args(["stats", "-i", "ho-so.csv", "--month", "11", "--year", "2023"])
+        .args([
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ])
         .assert()
         .code(3)
         .stdout("")
@@ -119,11 +128,7 @@ fn unknown_status_channel_level_and_yes_no() {
 
 #[test]
 fn wrong_number_of_fields() {
-    rejects(
-        "HS1,UBND xã Ngọc Kỳ,1",
-        "ho-so.csv:3:",
-        &["3 ô", "8 cột"],
-    );
+    rejects("HS1,UBND xã Ngọc Kỳ,1", "ho-so.csv:3:", &["3 ô", "8 cột"]);
 }
 
 #[test]
@@ -131,7 +136,9 @@ fn every_fault_of_a_row_is_listed_and_more_than_twenty_are_counted() {
     let dir = TempDir::new().unwrap();
     let mut body = String::from(HEADER);
     for i in 0..30 {
-        body.push_str(&format!("HS{i},UBND xã Ngọc Kỳ,fax,31/02/2023,05/11/2023,,Đang xử lý,Có\n"));
+        body.push_str(&format!(
+            "HS{i},UBND xã Ngọc Kỳ,fax,31/02/2023,05/11/2023,,Đang xử lý,Có\n"
+        ));
     }
     write(&dir, "x.csv", &body);
     let out = cctthc(dir.path())
@@ -163,8 +170,18 @@ fn skip_invalid_writes_rejects_and_counts_them() {
     );
     let out = cctthc(dir.path())
         .args([
-            "stats", "-i", "ho-so.csv", "--month", "11", "--year", "2023", "--format", "json",
-            "--skip-invalid", "--rejects", "loai.csv",
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "--format",
+            "json",
+            "--skip-invalid",
+            "--rejects",
+            "loai.csv",
         ])
         .assert()
         .success()
@@ -189,9 +206,21 @@ fn skip_invalid_writes_rejects_and_counts_them() {
 #[test]
 fn missing_column_lists_found_and_accepted_headers() {
     let dir = TempDir::new().unwrap();
-    write(&dir, "thieu.csv", "Mã hồ sơ,Đơn vị,Kênh,Ngày tiếp nhận,Ghi chú\nHS1,UBND xã A,1,01/11/2023,\n");
+    write(
+        &dir,
+        "thieu.csv",
+        "Mã hồ sơ,Đơn vị,Kênh,Ngày tiếp nhận,Ghi chú\nHS1,UBND xã A,1,01/11/2023,\n",
+    );
     cctthc(dir.path())
-        .args(["stats", "-i", "thieu.csv", "--month", "11", "--year", "2023"])
+        .args([
+            "stats",
+            "-i",
+            "thieu.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("thieu.csv"))
@@ -211,7 +240,11 @@ fn unreadable_files_are_clear_errors() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("rong.csv").and(predicate::str::contains("trống")));
-    fs::write(dir.path().join("anh.csv"), [0x89u8, b'P', b'N', b'G', 0, 0, 0, 1, 2]).unwrap();
+    fs::write(
+        dir.path().join("anh.csv"),
+        [0x89u8, b'P', b'N', b'G', 0, 0, 0, 1, 2],
+    )
+    .unwrap();
     cctthc(dir.path())
         .args(["stats", "-i", "anh.csv", "--month", "11"])
         .assert()
@@ -228,7 +261,10 @@ fn unreadable_files_are_clear_errors() {
         .args(["stats", "-i", "gia.xlsx", "--month", "11"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("gia.xlsx").and(predicate::str::contains("không phải tệp Excel")));
+        .stderr(
+            predicate::str::contains("gia.xlsx")
+                .and(predicate::str::contains("không phải tệp Excel")),
+        );
     cctthc(dir.path())
         .args(["stats", "-i", "khong-co.csv", "--month", "11"])
         .assert()
@@ -247,10 +283,34 @@ fn usage_errors_exit_2() {
     let dir = TempDir::new().unwrap();
     write(&dir, "ho-so.csv", &format!("{HEADER}{GOOD}"));
     for args in [
-        &["stats", "-i", "ho-so.csv", "--from", "22/11/2023", "--to", "23/10/2023"][..],
-        &["stats", "-i", "ho-so.csv", "--from", "31/02/2023", "--to", "23/10/2023"],
+        &[
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--from",
+            "22/11/2023",
+            "--to",
+            "23/10/2023",
+        ][..],
+        &[
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--from",
+            "31/02/2023",
+            "--to",
+            "23/10/2023",
+        ],
         &["stats", "-i", "ho-so.csv", "--month", "13"],
-        &["stats", "-i", "ho-so.csv", "--month", "11", "--quarter", "4"],
+        &[
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "11",
+            "--quarter",
+            "4",
+        ],
         &["stats", "-i", "ho-so.csv", "--quarter", "5"],
         &["stats", "-i", "ho-so.csv", "--from", "01/11/2023"],
         &["stats", "-i", "ho-so.csv", "--format", "pdf"],
@@ -261,16 +321,30 @@ fn usage_errors_exit_2() {
         cctthc(dir.path()).args(args).assert().code(2);
     }
     cctthc(dir.path())
-        .args(["stats", "-i", "ho-so.csv", "--from", "22/11/2023", "--to", "23/10/2023"])
+        .args([
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--from",
+            "22/11/2023",
+            "--to",
+            "23/10/2023",
+        ])
         .assert()
-        .stderr(predicate::str::contains("--to (23/10/2023) trước --from (22/11/2023)"));
+        .stderr(predicate::str::contains(
+            "--to (23/10/2023) trước --from (22/11/2023)",
+        ));
 }
 
 #[test]
 fn bad_config_names_the_key() {
     let dir = TempDir::new().unwrap();
     write(&dir, "ho-so.csv", &format!("{HEADER}{GOOD}"));
-    write(&dir, "cctthc.toml", "[bao_cao]\nco_quan = \"UBND\"\nnguoi_kyy = \"A\"\n");
+    write(
+        &dir,
+        "cctthc.toml",
+        "[bao_cao]\nco_quan = \"UBND\"\nnguoi_kyy = \"A\"\n",
+    );
     cctthc(dir.path())
         .args(["stats", "-i", "ho-so.csv", "--month", "11"])
         .assert()
@@ -292,7 +366,9 @@ fn check_lists_every_problem_and_accounts_for_every_row() {
         .args(["check", "-i", "ho-so.csv"])
         .assert()
         .code(3)
-        .stdout(predicate::str::contains("ho-so.csv:4: trường 'kenh' = 'fax'"))
+        .stdout(predicate::str::contains(
+            "ho-so.csv:4: trường 'kenh' = 'fax'",
+        ))
         .stdout(predicate::str::is_match(r"Số dòng dữ liệu:\s+4").unwrap())
         .stdout(predicate::str::is_match(r"hồ sơ được tính:\s+1").unwrap())
         .stdout(predicate::str::is_match(r"dòng trùng đã gộp:\s+1").unwrap())

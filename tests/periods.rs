@@ -51,7 +51,14 @@ fn ended_on_the_due_date_at_a_later_hour_is_on_time() {
         &REF_PERIOD,
     );
     let r = &v["tong"]["da_giai_quyet"];
-    assert_eq!((r["truoc_han"].as_u64(), r["dung_han"].as_u64(), r["qua_han"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (
+            r["truoc_han"].as_u64(),
+            r["dung_han"].as_u64(),
+            r["qua_han"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
     assert_eq!(v["tong"]["ty_le"]["dung_han"]["phan_tram"], "66.67");
 }
 
@@ -66,7 +73,10 @@ fn ended_after_the_period_is_still_in_progress_at_its_end() {
     );
     let t = &v["tong"];
     assert_eq!(t["da_giai_quyet"]["tong"], 0);
-    assert_eq!(t["dang_giai_quyet"]["trong_han"], 2, "due on or after the end: in time");
+    assert_eq!(
+        t["dang_giai_quyet"]["trong_han"], 2,
+        "due on or after the end: in time"
+    );
     assert_eq!(t["dang_giai_quyet"]["qua_han"], 1);
     assert_eq!(t["tam_dung"], 1);
 }
@@ -132,7 +142,11 @@ fn month_flags_pick_the_right_days() {
 #[test]
 fn cutoff_comes_from_config_and_the_flag_wins() {
     let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join("cctthc.toml"), "[ky_bao_cao]\nngay_chot = 23\n").unwrap();
+    fs::write(
+        dir.path().join("cctthc.toml"),
+        "[ky_bao_cao]\nngay_chot = 23\n",
+    )
+    .unwrap();
     fs::write(
         dir.path().join("ho-so.csv"),
         format!("{HEADER}A,UBND xã Ngọc Kỳ,2,23/10/2023,30/10/2023,,Đang xử lý\n"),
@@ -142,7 +156,17 @@ fn cutoff_comes_from_config_and_the_flag_wins() {
         let out = Command::cargo_bin("cctthc")
             .unwrap()
             .current_dir(dir.path())
-            .args(["stats", "-i", "ho-so.csv", "--format", "json", "--month", "11", "--year", "2023"])
+            .args([
+                "stats",
+                "-i",
+                "ho-so.csv",
+                "--format",
+                "json",
+                "--month",
+                "11",
+                "--year",
+                "2023",
+            ])
             .args(extra)
             .assert()
             .success()

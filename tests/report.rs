@@ -27,7 +27,16 @@ fn cctthc(dir: &Path) -> Command {
 fn report(dir: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join("bao-cao.docx");
     cctthc(dir)
-        .args(["report", "--from", "23/10/2023", "--to", "22/11/2023", "--date", "25/11/2023", "-i"])
+        .args([
+            "report",
+            "--from",
+            "23/10/2023",
+            "--to",
+            "22/11/2023",
+            "--date",
+            "25/11/2023",
+            "-i",
+        ])
         .arg(fixture())
         .arg("-o")
         .arg(&out)
@@ -35,14 +44,19 @@ fn report(dir: &Path, extra: &[&str]) -> PathBuf {
         .assert()
         .success()
         .stdout("")
-        .stderr(predicate::str::contains("bao-cao.docx").and(predicate::str::contains("4.673 hồ sơ")));
+        .stderr(
+            predicate::str::contains("bao-cao.docx").and(predicate::str::contains("4.673 hồ sơ")),
+        );
     out
 }
 
 fn document_xml(docx: &Path) -> String {
     let mut zip = zip::ZipArchive::new(fs::File::open(docx).unwrap()).unwrap();
     let mut s = String::new();
-    zip.by_name("word/document.xml").unwrap().read_to_string(&mut s).unwrap();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
     s
 }
 
@@ -96,7 +110,18 @@ fn text_markdown_and_json_formats() {
     let dir = TempDir::new().unwrap();
     let run = |format: &str| {
         let out = cctthc(dir.path())
-            .args(["report", "--from", "23/10/2023", "--to", "22/11/2023", "--date", "25/11/2023", "--format", format, "-i"])
+            .args([
+                "report",
+                "--from",
+                "23/10/2023",
+                "--to",
+                "22/11/2023",
+                "--date",
+                "25/11/2023",
+                "--format",
+                format,
+                "-i",
+            ])
             .arg(fixture())
             .assert()
             .success()
@@ -106,16 +131,30 @@ fn text_markdown_and_json_formats() {
         String::from_utf8(out).unwrap()
     };
     let text = run("text");
-    assert!(text.contains("4.224/4.226 hồ sơ (đạt tỷ lệ 99,95%)"), "{text}");
+    assert!(
+        text.contains("4.224/4.226 hồ sơ (đạt tỷ lệ 99,95%)"),
+        "{text}"
+    );
     let md = run("md");
     assert!(md.contains("**BÁO CÁO**"), "{md}");
-    assert!(md.contains("| Cấp xã | 4.479 |") || md.contains("| II | Cấp xã | 4.479 |"), "{md}");
+    assert!(
+        md.contains("| Cấp xã | 4.479 |") || md.contains("| II | Cấp xã | 4.479 |"),
+        "{md}"
+    );
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     assert_eq!(json["xa"]["tiep_nhan"]["tong"], 4479);
-    assert_eq!(json["huyen"]["ty_le"]["thanh_toan_truc_tuyen"]["phan_tram"], "91.97");
+    assert_eq!(
+        json["huyen"]["ty_le"]["thanh_toan_truc_tuyen"]["phan_tram"],
+        "91.97"
+    );
     assert_eq!(json["tinh"], serde_json::Value::Null);
     assert_eq!(json["ngay_lap"], "2023-11-25");
-    assert!(json["luy_ke"]["tong"]["tiep_nhan"]["tong"].as_u64().unwrap() >= 4673);
+    assert!(
+        json["luy_ke"]["tong"]["tiep_nhan"]["tong"]
+            .as_u64()
+            .unwrap()
+            >= 4673
+    );
     assert_eq!(json["ky_lien_truoc"]["ky"]["den_ngay"], "2023-10-22");
 }
 
@@ -129,7 +168,17 @@ fn unit_names_with_xml_characters_come_out_as_written() {
     )
     .unwrap();
     cctthc(dir.path())
-        .args(["report", "--month", "11", "--year", "2023", "-i", "ho-so.csv", "-o", "r.docx"])
+        .args([
+            "report",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "-i",
+            "ho-so.csv",
+            "-o",
+            "r.docx",
+        ])
         .assert()
         .success();
     let out = dir.path().join("r.docx");
@@ -147,21 +196,34 @@ fn output_file_from_the_config_pattern() {
     )
     .unwrap();
     cctthc(dir.path())
-        .args(["report", "--month", "11", "--year", "2023", "--date", "25/11/2023"])
+        .args([
+            "report",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "--date",
+            "25/11/2023",
+        ])
         .assert()
         .success()
         .stderr(predicate::str::contains("bao-cao/BC-2023-11.docx"));
     let text = text_of(&dir.path().join("bao-cao/BC-2023-11.docx"));
     assert!(text.contains("Tứ Kỳ, ngày 25 tháng 11 năm 2023"), "{text}");
     assert!(text.contains("UBND HUYỆN TỨ KỲ"), "{text}");
-    assert!(text.contains("Số hóa đầu vào: 4.225/4.275, đạt tỷ lệ 98,83%"), "{text}");
+    assert!(
+        text.contains("Số hóa đầu vào: 4.225/4.275, đạt tỷ lệ 98,83%"),
+        "{text}"
+    );
 }
 
 #[test]
 fn template_errors_say_where_they_are_and_nothing_is_written() {
     let dir = TempDir::new().unwrap();
     // A template made from the default one with a misspelt name.
-    let default = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/bao-cao-thang.docx")).unwrap();
+    let default =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/bao-cao-thang.docx"))
+            .unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(default)).unwrap();
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..zip.len() {
@@ -176,13 +238,20 @@ fn template_errors_say_where_they_are_and_nothing_is_written() {
                 .replacen("{{ ky.ten }}", "{{ ky.ten ", 1)
                 .into_bytes();
         }
-        w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         std::io::Write::write_all(&mut w, &body).unwrap();
     }
-    fs::write(dir.path().join("mau.docx"), w.finish().unwrap().into_inner()).unwrap();
+    fs::write(
+        dir.path().join("mau.docx"),
+        w.finish().unwrap().into_inner(),
+    )
+    .unwrap();
     fs::write(dir.path().join("r.docx"), b"old report").unwrap();
     cctthc(dir.path())
-        .args(["report", "--month", "11", "--year", "2023", "-t", "mau.docx", "-o", "r.docx", "-i"])
+        .args([
+            "report", "--month", "11", "--year", "2023", "-t", "mau.docx", "-o", "r.docx", "-i",
+        ])
         .arg(fixture())
         .assert()
         .code(1)
@@ -202,7 +271,10 @@ fn template_errors_say_where_they_are_and_nothing_is_written() {
 #[test]
 fn template_init_and_check() {
     let dir = TempDir::new().unwrap();
-    cctthc(dir.path()).args(["template", "init", "mau"]).assert().success();
+    cctthc(dir.path())
+        .args(["template", "init", "mau"])
+        .assert()
+        .success();
     let path = dir.path().join("mau/bao-cao-thang.docx");
     assert!(path.is_file());
     cctthc(dir.path())
@@ -211,22 +283,46 @@ fn template_init_and_check() {
         .success()
         .stdout(predicate::str::contains("{{ c.tiep_nhan.tong | so }}"))
         .stdout(predicate::str::contains("Không có lỗi"));
-    cctthc(dir.path()).args(["template", "init", "mau"]).assert().code(1);
-    cctthc(dir.path()).args(["template", "init", "mau", "--force"]).assert().success();
+    cctthc(dir.path())
+        .args(["template", "init", "mau"])
+        .assert()
+        .code(1);
+    cctthc(dir.path())
+        .args(["template", "init", "mau", "--force"])
+        .assert()
+        .success();
 }
 
 #[test]
 fn unwritable_output_is_a_clear_error() {
     let dir = TempDir::new().unwrap();
     cctthc(dir.path())
-        .args(["report", "--month", "11", "--year", "2023", "-o", "khong-co/r.docx", "-i"])
+        .args([
+            "report",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "-o",
+            "khong-co/r.docx",
+            "-i",
+        ])
         .arg(fixture())
         .assert()
         .code(1)
         .stderr(predicate::str::contains("khong-co"));
     fs::create_dir(dir.path().join("thu-muc.docx")).unwrap();
     cctthc(dir.path())
-        .args(["report", "--month", "11", "--year", "2023", "-o", "thu-muc.docx", "-i"])
+        .args([
+            "report",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "-o",
+            "thu-muc.docx",
+            "-i",
+        ])
         .arg(fixture())
         .assert()
         .code(1)
@@ -245,7 +341,10 @@ fn libreoffice_renders_the_report() {
     let dir = TempDir::new().unwrap();
     let out = report(dir.path(), &[]);
     let status = Process::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}/lo-profile",
+            dir.path().display()
+        ))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(dir.path())
         .arg(&out)
@@ -253,13 +352,29 @@ fn libreoffice_renders_the_report() {
         .unwrap();
     let pdf = dir.path().join("bao-cao.pdf");
     assert!(pdf.is_file(), "LibreOffice wrote no PDF: {status:?}");
-    let info = String::from_utf8(Process::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
+    let info =
+        String::from_utf8(Process::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
     assert!(info.contains("(A4)"), "{info}");
     let text = String::from_utf8(
-        Process::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap().stdout,
+        Process::new("pdftotext")
+            .args(["-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
     )
     .unwrap();
-    for f in ["4.479", "4.224/4.226", "99,95%", "96,39%", "98,83%", "98,57%", "91,97%", "BÁO CÁO"] {
+    for f in [
+        "4.479",
+        "4.224/4.226",
+        "99,95%",
+        "96,39%",
+        "98,83%",
+        "98,57%",
+        "91,97%",
+        "BÁO CÁO",
+    ] {
         assert!(text.contains(f), "{f} not in the PDF text");
     }
     assert!(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));

@@ -21,7 +21,13 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let reporting = session.reporting(&args.period)?;
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
-    let (data, problems) = common::read(&session, &args.input, reporting, OnProblem::List(&mut w), out)?;
+    let (data, problems) = common::read(
+        &session,
+        &args.input,
+        reporting,
+        OnProblem::List(&mut w),
+        out,
+    )?;
     let a = &data.accounting;
     let n = |x: u64| vn::int(x as i64);
     let mut s = String::new();
@@ -58,19 +64,34 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         .map(|x| n(*x).len())
         .max()
         .unwrap_or(1);
-    s.push_str(&format!("\nSố dòng dữ liệu:            {:>width$}\n", n(a.so_dong)));
-    s.push_str(&format!("  hồ sơ được tính:          {:>width$}\n", n(a.ho_so)));
+    s.push_str(&format!(
+        "\nSố dòng dữ liệu:            {:>width$}\n",
+        n(a.so_dong)
+    ));
+    s.push_str(&format!(
+        "  hồ sơ được tính:          {:>width$}\n",
+        n(a.ho_so)
+    ));
     s.push_str(&format!(
         "  dòng trùng đã gộp:        {:>width$}{}\n",
         n(a.trung_lap),
         if a.trung_lap_khac > 0 {
-            format!(" (trong đó {} dòng khác dòng trước: lấy dòng đọc sau)", n(a.trung_lap_khac))
+            format!(
+                " (trong đó {} dòng khác dòng trước: lấy dòng đọc sau)",
+                n(a.trung_lap_khac)
+            )
         } else {
             String::new()
         }
     ));
-    s.push_str(&format!("  hồ sơ chưa tiếp nhận:     {:>width$}\n", n(a.chua_tiep_nhan)));
-    s.push_str(&format!("  dòng lỗi:                 {:>width$}\n", n(a.loi)));
+    s.push_str(&format!(
+        "  hồ sơ chưa tiếp nhận:     {:>width$}\n",
+        n(a.chua_tiep_nhan)
+    ));
+    s.push_str(&format!(
+        "  dòng lỗi:                 {:>width$}\n",
+        n(a.loi)
+    ));
     let balanced = a.so_dong == a.ho_so + a.trung_lap + a.chua_tiep_nhan + a.loi;
     if problems.rows > 0 {
         s.push_str("\nLỗi theo loại:\n");
@@ -84,7 +105,9 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let _ = w.write_all(s.as_bytes());
     let _ = w.flush();
     if !balanced {
-        return Err(Failure::failed("số dòng không khớp: đây là lỗi của cctthc, xin báo lại"));
+        return Err(Failure::failed(
+            "số dòng không khớp: đây là lỗi của cctthc, xin báo lại",
+        ));
     }
     if problems.rows > 0 {
         return Err(Failure {

@@ -132,7 +132,9 @@ pub struct PeriodArgs {
 pub fn parse_day(s: &str) -> Result<NaiveDate, String> {
     match input::values::date(s) {
         Ok(Some(d)) => Ok(d),
-        _ => Err(format!("ngày '{s}' không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)")),
+        _ => Err(format!(
+            "ngày '{s}' không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)"
+        )),
     }
 }
 
@@ -178,7 +180,10 @@ impl Session {
         };
         Ok(Options {
             encoding,
-            sheet: args.sheet.clone().or_else(|| self.config.nhap.trang_tinh.clone()),
+            sheet: args
+                .sheet
+                .clone()
+                .or_else(|| self.config.nhap.trang_tinh.clone()),
             headers: self.config.header_rules(),
             statuses: self.config.status_rules(),
         })
@@ -412,7 +417,10 @@ impl Rejects {
 
     fn commit(self) -> Result<(), Failure> {
         let fail = |e: std::io::Error| {
-            Failure::failed(format!("không ghi được tệp dòng lỗi {}: {e}", self.path.display()))
+            Failure::failed(format!(
+                "không ghi được tệp dòng lỗi {}: {e}",
+                self.path.display()
+            ))
         };
         if let Some(e) = self.error {
             return Err(fail(e));
@@ -441,7 +449,9 @@ impl Progress {
         use std::io::IsTerminal;
         let bar = (std::io::stderr().is_terminal() && !out.quiet()).then(|| {
             let bar = indicatif::ProgressBar::hidden();
-            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} đã đọc {msg} dòng ({elapsed})") {
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} đã đọc {msg} dòng ({elapsed})")
+            {
                 bar.set_style(style);
             }
             bar

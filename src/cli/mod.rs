@@ -51,13 +51,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Viết báo cáo (.docx theo mẫu, hoặc văn bản, Markdown, JSON)
-    #[command(after_help = "Ví dụ:\n  cctthc report --month 11\n  cctthc report --month 11 --year 2023 -o bao-cao-11.docx\n  cctthc report --quarter 4 --template mau/bao-cao-quy.docx\n  cctthc report --month prev --format md")]
+    #[command(
+        after_help = "Ví dụ:\n  cctthc report --month 11\n  cctthc report --month 11 --year 2023 -o bao-cao-11.docx\n  cctthc report --quarter 4 --template mau/bao-cao-quy.docx\n  cctthc report --month prev --format md"
+    )]
     Report(report::Args),
     /// Tính số liệu và in ra màn hình (bảng), JSON hoặc CSV
-    #[command(after_help = "Ví dụ:\n  cctthc stats --month 11 --by don_vi\n  cctthc stats --from 23/10/2023 --to 22/11/2023 -i du-lieu/ --format json")]
+    #[command(
+        after_help = "Ví dụ:\n  cctthc stats --month 11 --by don_vi\n  cctthc stats --from 23/10/2023 --to 22/11/2023 -i du-lieu/ --format json"
+    )]
     Stats(stats::Args),
     /// Kiểm tra dữ liệu xuất: đếm từng dòng, liệt kê mọi lỗi; không ghi gì
-    #[command(after_help = "Ví dụ:\n  cctthc check -i du-lieu/\n  cctthc check -i ho-so-thang-11.xlsx --month 11")]
+    #[command(
+        after_help = "Ví dụ:\n  cctthc check -i du-lieu/\n  cctthc check -i ho-so-thang-11.xlsx --month 11"
+    )]
     Check(check::Args),
     /// Mẫu báo cáo: ghi mẫu có sẵn ra để sửa, kiểm tra một mẫu
     Template(template::Args),
@@ -121,6 +127,8 @@ pub fn command() -> clap::Command {
         .help("In phiên bản")
         .action(clap::ArgAction::Version);
     let mut cmd = Cli::command().arg(help).arg(version);
-    cmd = cmd.mut_subcommands(|sc| sc.help_template("{about}\n\nCách dùng: {usage}\n\n{all-args}{after-help}"));
+    cmd = cmd.mut_subcommands(|sc| {
+        sc.help_template("{about}\n\nCách dùng: {usage}\n\n{all-args}{after-help}")
+    });
     cmd
 }

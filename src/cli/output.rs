@@ -65,5 +65,4 @@ impl Output {
     pub fn problem(&self, message: &str) {
         self.line(message);
     }
-
 }

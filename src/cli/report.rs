@@ -76,10 +76,14 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     };
     let template = load_template(&session, args.template.as_deref())?;
     let mode = if args.skip.skip_invalid {
-        let rejects = args.skip.rejects.clone().unwrap_or_else(|| match &destination {
-            Destination::File(p) => p.with_extension("dong-loi.csv"),
-            Destination::Stdout => PathBuf::from("cctthc-dong-loi.csv"),
-        });
+        let rejects = args
+            .skip
+            .rejects
+            .clone()
+            .unwrap_or_else(|| match &destination {
+                Destination::File(p) => p.with_extension("dong-loi.csv"),
+                Destination::Stdout => PathBuf::from("cctthc-dong-loi.csv"),
+            });
         OnProblem::Skip { rejects }
     } else {
         OnProblem::Stop
@@ -134,7 +138,10 @@ fn write_report(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         }
     }
     crate::atomic::write_bytes(path, bytes).map_err(|e| {
-        Failure::failed(format!("không ghi được {}: {e} (báo cáo cũ, nếu có, vẫn giữ nguyên)", path.display()))
+        Failure::failed(format!(
+            "không ghi được {}: {e} (báo cáo cũ, nếu có, vẫn giữ nguyên)",
+            path.display()
+        ))
     })
 }
 
@@ -174,7 +181,8 @@ pub fn load_template(session: &Session, wanted: Option<&str>) -> Result<Template
 }
 
 fn read_template(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::failed(format!("không đọc được mẫu {}: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| Failure::failed(format!("không đọc được mẫu {}: {e}", path.display())))
 }
 
 /// `[xuat] tep` with its placeholders filled, else `BC-CCTTHC-…docx`.
@@ -202,10 +210,13 @@ fn default_output(session: &Session, reporting: &Reporting) -> Result<PathBuf, F
 pub fn fill_pattern(pattern: &str, reporting: &Reporting) -> Result<String, Failure> {
     let end = reporting.current.end;
     let (month, quarter) = match reporting.span {
-        Span::Month { month, .. } => (format!("{month:02}"), format!("{}", (month + 2) / 3)),
+        Span::Month { month, .. } => (format!("{month:02}"), month.div_ceil(3).to_string()),
         Span::Quarter { quarter, .. } => (format!("{:02}", quarter * 3), quarter.to_string()),
         Span::Half { half, .. } => (format!("{:02}", half * 6), (half * 2).to_string()),
-        _ => (format!("{:02}", end.month()), format!("{}", (end.month() + 2) / 3)),
+        _ => (
+            format!("{:02}", end.month()),
+            end.month().div_ceil(3).to_string(),
+        ),
     };
     let ky = match reporting.span {
         Span::Month { year, month } => format!("{year}-{month:02}"),
@@ -223,9 +234,9 @@ pub fn fill_pattern(pattern: &str, reporting: &Reporting) -> Result<String, Fail
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| {
-            Failure::usage(format!("[xuat] tep = \"{pattern}\": thiếu dấu }}"))
-        })?;
+        let close = after
+            .find('}')
+            .ok_or_else(|| Failure::usage(format!("[xuat] tep = \"{pattern}\": thiếu dấu }}")))?;
         let value = match &after[..close] {
             "nam" => reporting.year.to_string(),
             "thang" => month.clone(),

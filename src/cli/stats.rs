@@ -69,7 +69,10 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         Format::Table => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
     };
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
@@ -144,7 +147,12 @@ fn summary_values(s: &Summary) -> Vec<String> {
         let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
         v.push(opt(ratio.tu_so));
         v.push(opt(ratio.mau_so));
-        v.push(ratio.phan_tram.map(|p| format!("{:.2}", p.value())).unwrap_or_default());
+        v.push(
+            ratio
+                .phan_tram
+                .map(|p| format!("{:.2}", p.value()))
+                .unwrap_or_default(),
+        );
     }
     v
 }
@@ -247,7 +255,10 @@ fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
         }
         By::LinhVuc => {
             for d in &figures.theo_linh_vuc {
-                t.row(cells(d.linh_vuc.as_deref().unwrap_or("(không ghi lĩnh vực)"), &d.summary));
+                t.row(cells(
+                    d.linh_vuc.as_deref().unwrap_or("(không ghi lĩnh vực)"),
+                    &d.summary,
+                ));
             }
         }
     }
@@ -262,7 +273,9 @@ fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
         data.reporting.current
     );
     s.push_str(&t.render(terminal_width()));
-    s.push_str("GQ: giải quyết · Đang GQ gồm cả tạm dừng · Quá hạn: đã GQ quá hạn và đang GQ quá hạn\n");
+    s.push_str(
+        "GQ: giải quyết · Đang GQ gồm cả tạm dừng · Quá hạn: đã GQ quá hạn và đang GQ quá hạn\n",
+    );
     s.push_str("TT: thanh toán · Tỷ lệ theo SPEC §4 · N/A: dữ liệu xuất không có cột cần thiết\n");
     s.push_str(&format!(
         "\nĐã đọc {} dòng từ {} tệp: {} hồ sơ, {} dòng trùng đã gộp, {} hồ sơ chưa tiếp nhận, {} dòng lỗi bỏ qua.\n",

@@ -58,7 +58,11 @@ impl Table {
                 .map(|h| {
                     // Header lines sit at the bottom of their cell.
                     let pad = lines - h.len();
-                    if l >= pad { h[l - pad].clone() } else { String::new() }
+                    if l >= pad {
+                        h[l - pad].clone()
+                    } else {
+                        String::new()
+                    }
                 })
                 .collect();
             push_line(&mut out, &cells, &widths);
@@ -125,8 +129,16 @@ mod tests {
 
     #[test]
     fn fits_the_width_and_aligns_numbers() {
-        let mut t = Table::new(vec![vec!["Đơn vị"], vec!["Tiếp", "nhận"], vec!["Đúng", "hạn"]]);
-        t.row(vec!["Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ".into(), "4.479".into(), "99,97%".into()]);
+        let mut t = Table::new(vec![
+            vec!["Đơn vị"],
+            vec!["Tiếp", "nhận"],
+            vec!["Đúng", "hạn"],
+        ]);
+        t.row(vec![
+            "Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ".into(),
+            "4.479".into(),
+            "99,97%".into(),
+        ]);
         t.row(vec!["UBND xã Ngọc Kỳ".into(), "12".into(), "100%".into()]);
         let s = t.render(40);
         for line in s.lines() {

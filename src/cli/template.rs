@@ -19,7 +19,9 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Command {
     /// Ghi các mẫu có sẵn ra thư mục để sửa trong Word hoặc LibreOffice
-    #[command(after_help = "Ví dụ:\n  cctthc template init mau/\n  (rồi khai báo [xuat] mau = \"mau/bao-cao-thang.docx\" trong cctthc.toml)")]
+    #[command(
+        after_help = "Ví dụ:\n  cctthc template init mau/\n  (rồi khai báo [xuat] mau = \"mau/bao-cao-thang.docx\" trong cctthc.toml)"
+    )]
     Init {
         /// Thư mục ghi mẫu (tạo nếu chưa có)
         #[arg(value_name = "THƯ_MỤC", default_value = ".")]
@@ -79,7 +81,11 @@ fn check(global: &Global, file: &str, out: &Output) -> Result<(), Failure> {
     for tag in &tags {
         let here = (tag.part.clone(), tag.paragraph.clone());
         if here != last {
-            text.push_str(&format!("\n{} — \"{}\"\n", tag.part, shorten(&tag.paragraph)));
+            text.push_str(&format!(
+                "\n{} — \"{}\"\n",
+                tag.part,
+                shorten(&tag.paragraph)
+            ));
             last = here;
         }
         let kind = match tag.kind {

@@ -74,10 +74,10 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
         let event = reader.read_event().map_err(|e| e.to_string())?;
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "b" && in_rpr => {
-                let off = e
-                    .attributes()
-                    .flatten()
-                    .any(|a| a.key.local_name().as_ref() == "val" && matches!(a.value.as_ref(), "0" | "false"));
+                let off = e.attributes().flatten().any(|a| {
+                    a.key.local_name().as_ref() == "val"
+                        && matches!(a.value.as_ref(), "0" | "false")
+                });
                 run_bold = !off;
             }
             Event::Start(e) => match e.local_name().as_ref() {
@@ -136,11 +136,13 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
                     "gt" => Some('>'),
                     "quot" => Some('"'),
                     "apos" => Some('\''),
-                    other => other.strip_prefix('#').and_then(|n| match n.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => n.parse::<u32>().ok(),
-                    })
-                    .and_then(char::from_u32),
+                    other => other
+                        .strip_prefix('#')
+                        .and_then(|n| match n.strip_prefix(['x', 'X']) {
+                            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                            None => n.parse::<u32>().ok(),
+                        })
+                        .and_then(char::from_u32),
                 };
                 if let (Some(p), Some(c)) = (para.as_mut(), ch) {
                     p.text.push(c);
@@ -175,7 +177,12 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
     Ok(blocks)
 }
 
-fn finish_paragraph(p: Paragraph, table_depth: usize, cell: &mut Option<String>, blocks: &mut Vec<Block>) {
+fn finish_paragraph(
+    p: Paragraph,
+    table_depth: usize,
+    cell: &mut Option<String>,
+    blocks: &mut Vec<Block>,
+) {
     if table_depth > 0 {
         if let Some(c) = cell.as_mut() {
             let t = p.text.trim();
@@ -284,7 +291,11 @@ mod tests {
     fn docx() -> Vec<u8> {
         use std::io::Write;
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        w.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        w.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         w.write_all(DOC.as_bytes()).unwrap();
         w.finish().unwrap().into_inner()
     }
@@ -302,7 +313,10 @@ mod tests {
     fn markdown_has_tables_and_bold_titles() {
         let t = to_text(&docx(), Style::Markdown).unwrap();
         assert!(t.starts_with("**BÁO CÁO**\n"), "{t}");
-        assert!(t.contains("| Đơn vị | Tổng |\n|---|---|\n| UBND xã Ngọc Kỳ | 12 |\n"), "{t}");
+        assert!(
+            t.contains("| Đơn vị | Tổng |\n|---|---|\n| UBND xã Ngọc Kỳ | 12 |\n"),
+            "{t}"
+        );
         assert!(t.contains("\\- Lưu: VT."), "{t}");
     }
 }

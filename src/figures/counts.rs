@@ -155,9 +155,26 @@ impl AddAssign<&Counts> for Counts {
             ($($f:ident),*) => { $(self.$f = self.$f.wrapping_add(o.$f);)* };
         }
         add!(
-            online, direct, postal, carried, early, on_time, late, pending_in_time, pending_late,
-            paused, returned, withdrawn, online_service, fee, fee_paid_online, fee_unknown,
-            digitised_in, digitised_in_unknown, digitised_out, digitised_out_unknown
+            online,
+            direct,
+            postal,
+            carried,
+            early,
+            on_time,
+            late,
+            pending_in_time,
+            pending_late,
+            paused,
+            returned,
+            withdrawn,
+            online_service,
+            fee,
+            fee_paid_online,
+            fee_unknown,
+            digitised_in,
+            digitised_in_unknown,
+            digitised_out,
+            digitised_out_unknown
         );
     }
 }
@@ -172,7 +189,12 @@ mod tests {
         NaiveDate::from_ymd_opt(2023, m, dd).unwrap()
     }
 
-    fn dossier(status: Status, received: NaiveDate, due: NaiveDate, ended: Option<NaiveDate>) -> Dossier {
+    fn dossier(
+        status: Status,
+        received: NaiveDate,
+        due: NaiveDate,
+        ended: Option<NaiveDate>,
+    ) -> Dossier {
         Dossier {
             unit: 0,
             level: Level::Xa,
@@ -229,7 +251,10 @@ mod tests {
         assert_eq!((c.early, c.on_time, c.late), (1, 1, 0));
         assert_eq!((c.pending_in_time, c.pending_late), (1, 1));
         assert_eq!((c.paused, c.returned, c.withdrawn), (1, 1, 0));
-        assert_eq!(c.total(), c.resolved() + c.pending() + c.paused + c.returned + c.withdrawn);
+        assert_eq!(
+            c.total(),
+            c.resolved() + c.pending() + c.paused + c.returned + c.withdrawn
+        );
     }
 
     #[test]

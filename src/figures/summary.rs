@@ -18,7 +18,10 @@ impl Percent {
             return None;
         }
         let p = Decimal::from(numerator) * Decimal::ONE_HUNDRED / Decimal::from(denominator);
-        Some(Percent(p.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)))
+        Some(Percent(p.round_dp_with_strategy(
+            2,
+            RoundingStrategy::MidpointAwayFromZero,
+        )))
     }
 
     pub fn value(self) -> Decimal {
@@ -191,6 +194,9 @@ mod tests {
     #[test]
     fn unknown_values_make_the_whole_ratio_null() {
         let r = Ratio::known(1, 2, 1);
-        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"tu_so":null,"mau_so":null,"phan_tram":null}"#);
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"tu_so":null,"mau_so":null,"phan_tram":null}"#
+        );
     }
 }

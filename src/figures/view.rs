@@ -61,7 +61,9 @@ impl ByLevel {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (Level, &Summary)> {
-        Level::ALL.into_iter().filter_map(|l| self.get(l).map(|s| (l, s)))
+        Level::ALL
+            .into_iter()
+            .filter_map(|l| self.get(l).map(|s| (l, s)))
     }
 }
 

@@ -84,12 +84,13 @@ pub(crate) fn read(
         Cow::Borrowed(body)
     };
     let text_encoding = if utf16 { Encoding::Utf8 } else { encoding };
-    let found = find_header(&sniff_text, text_encoding, rules)
-        .map_err(|(found, missing)| Error::NoHeader {
+    let found = find_header(&sniff_text, text_encoding, rules).map_err(|(found, missing)| {
+        Error::NoHeader {
             path: path.to_path_buf(),
             found,
             missing,
-        })?;
+        }
+    })?;
 
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(found.delimiter)
@@ -130,7 +131,10 @@ pub(crate) fn read(
             continue;
         }
         let line = record.position().map_or(0, |p| p.line());
-        let extra_filled = record.iter().skip(width).any(|f| !f.trim_ascii().is_empty());
+        let extra_filled = record
+            .iter()
+            .skip(width)
+            .any(|f| !f.trim_ascii().is_empty());
         if record.len() < named_width || extra_filled {
             visitor.problem(RowProblem {
                 file: name.clone(),
@@ -280,7 +284,10 @@ fn find_header(
                     }
                 };
                 if better {
-                    let named_width = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1);
+                    let named_width = cells
+                        .iter()
+                        .rposition(|c| !c.is_empty())
+                        .map_or(0, |p| p + 1);
                     best = Some(FoundHeader {
                         delimiter,
                         header_index: index,
@@ -310,7 +317,9 @@ mod tests {
     #[test]
     fn header_after_title_rows_with_semicolons() {
         let text = "DANH SÁCH HỒ SƠ;;;\n\n;Mã hồ sơ;Đơn vị;Kênh;Ngày tiếp nhận;Ngày hẹn trả;Trạng thái\n1;HS1;UBND xã A;2;01/01/2023;02/01/2023;9\n";
-        let found = find_header(text.as_bytes(), Encoding::Utf8, &HeaderRules::new(&[])).ok().unwrap();
+        let found = find_header(text.as_bytes(), Encoding::Utf8, &HeaderRules::new(&[]))
+            .ok()
+            .unwrap();
         assert_eq!(found.delimiter, b';');
         assert_eq!(found.header_index, 1);
         assert_eq!(found.columns.get(Field::Code), Some(1));

@@ -74,9 +74,7 @@ pub fn is_utf8_prefix(prefix: &[u8]) -> bool {
 /// Windows-1258). `None` when the bytes are not valid UTF-8.
 pub fn decode_field(bytes: &[u8], encoding: Encoding) -> Option<Cow<'_, str>> {
     match encoding {
-        Encoding::Windows1258 => {
-            Some(WINDOWS_1258.decode_without_bom_handling(bytes).0)
-        }
+        Encoding::Windows1258 => Some(WINDOWS_1258.decode_without_bom_handling(bytes).0),
         // UTF-16 was transcoded to UTF-8 before parsing.
         _ => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
     }
@@ -157,10 +155,19 @@ mod tests {
     fn names_and_boms() {
         assert_eq!(Encoding::from_name("UTF-8"), Some(Encoding::Utf8));
         assert_eq!(Encoding::from_name("cp1258"), Some(Encoding::Windows1258));
-        assert_eq!(Encoding::from_name("Windows-1258"), Some(Encoding::Windows1258));
+        assert_eq!(
+            Encoding::from_name("Windows-1258"),
+            Some(Encoding::Windows1258)
+        );
         assert_eq!(Encoding::from_name("latin1"), None);
-        assert_eq!(Encoding::from_bom(b"\xEF\xBB\xBFa"), Some((Encoding::Utf8, 3)));
-        assert_eq!(Encoding::from_bom(b"\xFF\xFEa\0"), Some((Encoding::Utf16Le, 2)));
+        assert_eq!(
+            Encoding::from_bom(b"\xEF\xBB\xBFa"),
+            Some((Encoding::Utf8, 3))
+        );
+        assert_eq!(
+            Encoding::from_bom(b"\xFF\xFEa\0"),
+            Some((Encoding::Utf16Le, 2))
+        );
         assert_eq!(Encoding::from_bom(b"a"), None);
     }
 
@@ -189,7 +196,9 @@ mod tests {
         ] {
             let bytes: Vec<u8> = text.encode_utf16().flat_map(encode).collect();
             let mut out = String::new();
-            Transcoder::new(&bytes[..], enc).read_to_string(&mut out).unwrap();
+            Transcoder::new(&bytes[..], enc)
+                .read_to_string(&mut out)
+                .unwrap();
             assert_eq!(out, text);
         }
     }

@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(rules.field_of("SỐ HÓA HỒ SƠ"), Some(Field::DigitisedIn));
         assert_eq!(rules.field_of("so_hoa_ho_so"), Some(Field::DigitisedIn));
         assert_eq!(rules.field_of("Hạn xử lý"), Some(Field::Due));
-        assert_eq!(rules.field_of("Ma\u{0303} hô\u{0300} sơ"), Some(Field::Code));
+        assert_eq!(
+            rules.field_of("Ma\u{0303} hô\u{0300} sơ"),
+            Some(Field::Code)
+        );
         assert_eq!(rules.field_of("Phí, lệ phí"), Some(Field::Amount));
         assert_eq!(rules.field_of("Ghi chú"), None);
     }

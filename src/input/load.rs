@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::Visitor;
 use super::cells::{Cell, Cells};
 use super::dossier::{Dossier, Level, Status, Tri};
 use super::field::Field;
@@ -15,7 +16,6 @@ use super::header::Columns;
 use super::names::Names;
 use super::problem::{Fault, FaultKind, RowProblem};
 use super::values::{self, StatusRules};
-use super::Visitor;
 
 /// A dossier read from a row, with what identifies it.
 #[derive(Debug)]
@@ -163,13 +163,22 @@ impl Faults {
     }
 }
 
-fn parse(cells: &Cells<'_>, statuses: &StatusRules, names: &mut Names) -> Result<Parsed, Vec<Fault>> {
+fn parse(
+    cells: &Cells<'_>,
+    statuses: &StatusRules,
+    names: &mut Names,
+) -> Result<Parsed, Vec<Fault>> {
     let mut faults = Faults(Vec::new());
     let text = |f: Field| cells.get(f).display();
 
     let code = text(Field::Code).trim().to_string();
     if code.is_empty() {
-        faults.add(FaultKind::MissingValue, Field::Code, cells.get(Field::Code), "thiếu mã hồ sơ");
+        faults.add(
+            FaultKind::MissingValue,
+            Field::Code,
+            cells.get(Field::Code),
+            "thiếu mã hồ sơ",
+        );
     }
     let status_cell = cells.get(Field::Status);
     let status = faults.check(
@@ -183,7 +192,12 @@ fn parse(cells: &Cells<'_>, statuses: &StatusRules, names: &mut Names) -> Result
     let unit_cell = cells.get(Field::Unit);
     let unit = names.unit(&unit_cell.display());
     if unit.is_none() {
-        faults.add(FaultKind::MissingValue, Field::Unit, unit_cell, "thiếu đơn vị");
+        faults.add(
+            FaultKind::MissingValue,
+            Field::Unit,
+            unit_cell,
+            "thiếu đơn vị",
+        );
     }
 
     let received = date(&mut faults, cells, Field::Received);
@@ -217,7 +231,12 @@ fn parse(cells: &Cells<'_>, statuses: &StatusRules, names: &mut Names) -> Result
                     "hồ sơ đã kết thúc nhưng tệp không có cột ngày kết thúc xử lý hay ngày trả kết quả"
                         .to_string()
                 };
-                faults.add(FaultKind::NoEndDate, Field::Ended, cells.get(Field::Ended), reason);
+                faults.add(
+                    FaultKind::NoEndDate,
+                    Field::Ended,
+                    cells.get(Field::Ended),
+                    reason,
+                );
             }
         }
         if let (Some((field, e)), Some(r)) = (end, received) {
@@ -226,7 +245,10 @@ fn parse(cells: &Cells<'_>, statuses: &StatusRules, names: &mut Names) -> Result
                     FaultKind::EndBeforeReceipt,
                     field,
                     cells.get(field),
-                    format!("ngày kết thúc trước ngày tiếp nhận ({})", crate::vn::date(r)),
+                    format!(
+                        "ngày kết thúc trước ngày tiếp nhận ({})",
+                        crate::vn::date(r)
+                    ),
                 );
             }
         }
@@ -290,7 +312,9 @@ fn parse(cells: &Cells<'_>, statuses: &StatusRules, names: &mut Names) -> Result
 
     let amount_cell = cells.get(Field::Amount);
     let amount = match amount_cell {
-        Cell::Number(n) => rust_decimal::Decimal::try_from(*n).map_err(|_| "số tiền không hợp lệ".to_string()),
+        Cell::Number(n) => {
+            rust_decimal::Decimal::try_from(*n).map_err(|_| "số tiền không hợp lệ".to_string())
+        }
         other => values::amount(&other.display()),
     };
     let amount = faults.check(Field::Amount, amount_cell, FaultKind::BadAmount, amount);
@@ -351,9 +375,9 @@ fn date(faults: &mut Faults, cells: &Cells<'_>, field: Field) -> Option<Option<N
     let result = match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(*d)),
-        Cell::Number(n) => excel_serial(*n).map(Some).ok_or_else(|| {
-            "không đọc được ngày (ô số không phải ngày Excel)".to_string()
-        }),
+        Cell::Number(n) => excel_serial(*n)
+            .map(Some)
+            .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
         Cell::Text(t) => values::date(t),
     };
     faults.check(field, cell, FaultKind::BadDate, result)
@@ -367,6 +391,7 @@ fn excel_serial(n: f64) -> Option<NaiveDate> {
     }
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
     let date = base.checked_add_signed(chrono::Duration::days(n.floor() as i64))?;
-    (1990..=2100).contains(&chrono::Datelike::year(&date)).then_some(date)
+    (1990..=2100)
+        .contains(&chrono::Datelike::year(&date))
+        .then_some(date)
 }
-

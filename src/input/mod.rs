@@ -76,12 +76,20 @@ fn no_header_message(path: &Path, found: &[String], missing: &[Field]) -> String
         header::MAX_HEADER_ROW
     );
     if found.iter().any(|c| !c.is_empty()) {
-        let cells: Vec<String> = found.iter().filter(|c| !c.is_empty()).map(|c| format!("'{c}'")).collect();
+        let cells: Vec<String> = found
+            .iter()
+            .filter(|c| !c.is_empty())
+            .map(|c| format!("'{c}'"))
+            .collect();
         let _ = write!(m, "\n  Các cột tìm thấy: {}", cells.join(", "));
     }
     let _ = write!(m, "\n  Thiếu cột:");
     for field in missing {
-        let _ = write!(m, "\n    {field}: tên được chấp nhận: {}", accepted_spellings(*field));
+        let _ = write!(
+            m,
+            "\n    {field}: tên được chấp nhận: {}",
+            accepted_spellings(*field)
+        );
     }
     let _ = write!(
         m,
@@ -128,7 +136,9 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound { path: input.clone() },
+            std::io::ErrorKind::NotFound => Error::NotFound {
+                path: input.clone(),
+            },
             _ => Error::Io {
                 path: input.clone(),
                 source,
@@ -164,7 +174,9 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             }
         }
         if found.is_empty() {
-            return Err(Error::EmptyFolder { path: input.clone() });
+            return Err(Error::EmptyFolder {
+                path: input.clone(),
+            });
         }
         found.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
         files.extend(found);
@@ -240,7 +252,8 @@ fn format_of(path: &Path) -> Result<Format, Error> {
         "xlsx" | "xlsm" => {
             return Err(Error::NotSpreadsheet {
                 path: path.to_path_buf(),
-                why: "tệp có đuôi .xlsx nhưng không phải tệp Excel (không phải tệp nén .zip)".into(),
+                why: "tệp có đuôi .xlsx nhưng không phải tệp Excel (không phải tệp nén .zip)"
+                    .into(),
             });
         }
         "xls" | "ods" | "xlsb" => Format::OtherSheet,
@@ -250,10 +263,19 @@ fn format_of(path: &Path) -> Result<Format, Error> {
     })
 }
 
-fn read_file(path: &Path, name: &Arc<str>, options: &Options, visitor: &mut dyn Visitor) -> Result<(), Error> {
+fn read_file(
+    path: &Path,
+    name: &Arc<str>,
+    options: &Options,
+    visitor: &mut dyn Visitor,
+) -> Result<(), Error> {
     match format_of(path)? {
-        Format::Delimited => delimited::read(path, name, options.encoding, &options.headers, visitor),
+        Format::Delimited => {
+            delimited::read(path, name, options.encoding, &options.headers, visitor)
+        }
         Format::Xlsx => xlsx::read(path, options.sheet.as_deref(), &options.headers, visitor),
-        Format::OtherSheet => xlsx::read_other(path, options.sheet.as_deref(), &options.headers, visitor),
+        Format::OtherSheet => {
+            xlsx::read_other(path, options.sheet.as_deref(), &options.headers, visitor)
+        }
     }
 }

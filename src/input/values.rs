@@ -22,9 +22,9 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, Reason> {
     if s.is_empty() {
         return Ok(None);
     }
-    parse_date(s.as_bytes())
-        .map(Some)
-        .ok_or_else(|| "không đọc được ngày (cần dd/mm/yyyy hoặc yyyy-mm-dd, có thể kèm giờ)".into())
+    parse_date(s.as_bytes()).map(Some).ok_or_else(|| {
+        "không đọc được ngày (cần dd/mm/yyyy hoặc yyyy-mm-dd, có thể kèm giờ)".into()
+    })
 }
 
 fn parse_date(b: &[u8]) -> Option<NaiveDate> {
@@ -89,7 +89,11 @@ fn parse_time(b: &[u8]) -> Option<()> {
     let rest = trim_start(rest);
     match rest {
         [] | [b'Z'] => Some(()),
-        [b'+' | b'-', tz @ ..] if tz.len() <= 5 && tz.iter().all(|c| c.is_ascii_digit() || *c == b':') => Some(()),
+        [b'+' | b'-', tz @ ..]
+            if tz.len() <= 5 && tz.iter().all(|c| c.is_ascii_digit() || *c == b':') =>
+        {
+            Some(())
+        }
         _ if rest.eq_ignore_ascii_case(b"AM") || rest.eq_ignore_ascii_case(b"PM") => Some(()),
         _ => None,
     }
@@ -104,7 +108,11 @@ fn separator(b: &[u8]) -> Option<&[u8]> {
 
 /// One or up to `max` ASCII digits, and the rest.
 fn number(b: &[u8], max: usize) -> Option<(u32, &[u8])> {
-    let n = b.iter().take(max).take_while(|c| c.is_ascii_digit()).count();
+    let n = b
+        .iter()
+        .take(max)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if n == 0 {
         return None;
     }
@@ -127,7 +135,10 @@ pub fn channel(s: &str) -> Result<Channel, Reason> {
         _ if f.starts_with("tructuyen") || f.starts_with("dvctt") => Ok(Channel::Online),
         _ if f.starts_with("tructiep") => Ok(Channel::Direct),
         _ if f.starts_with("buuchinh") || f.contains("bcci") => Ok(Channel::Postal),
-        _ => Err("kênh không rõ (cần Trực tuyến, Trực tiếp hoặc Bưu chính công ích; hay mã 1, 2, 3)".into()),
+        _ => Err(
+            "kênh không rõ (cần Trực tuyến, Trực tiếp hoặc Bưu chính công ích; hay mã 1, 2, 3)"
+                .into(),
+        ),
     }
 }
 
@@ -202,7 +213,11 @@ pub fn level(s: &str) -> Result<Option<Level>, Reason> {
         "huyen" | "cap huyen" | "quan" | "cap quan" | "thi xa" | "thanh pho" => Level::Huyen,
         "xa" | "cap xa" | "phuong" | "thi tran" | "dac khu" => Level::Xa,
         _ if f.starts_with("so ") => Level::Tinh,
-        _ => return Err("cấp không rõ (cần tinh, huyen hoặc xa: Cấp tỉnh, Cấp huyện, Cấp xã)".into()),
+        _ => {
+            return Err(
+                "cấp không rõ (cần tinh, huyen hoặc xa: Cấp tỉnh, Cấp huyện, Cấp xã)".into(),
+            );
+        }
     };
     Ok(Some(level))
 }
@@ -282,11 +297,24 @@ impl StatusRules {
 
 const BUILT_IN_STATUSES: &[(&[&str], Status)] = &[
     (
-        &["Mới đăng ký", "Không được tiếp nhận", "Từ chối tiếp nhận", "1", "3"],
+        &[
+            "Mới đăng ký",
+            "Không được tiếp nhận",
+            "Từ chối tiếp nhận",
+            "1",
+            "3",
+        ],
         Status::NotReceived,
     ),
     (
-        &["Được tiếp nhận", "Đang xử lý", "Đang giải quyết", "Chờ xử lý", "2", "4"],
+        &[
+            "Được tiếp nhận",
+            "Đang xử lý",
+            "Đang giải quyết",
+            "Chờ xử lý",
+            "2",
+            "4",
+        ],
         Status::InProgress,
     ),
     (
@@ -305,11 +333,24 @@ const BUILT_IN_STATUSES: &[(&[&str], Status)] = &[
         Status::Withdrawn,
     ),
     (
-        &["Dừng xử lý", "Trả lại", "Trả lại hồ sơ", "Không đủ điều kiện", "8"],
+        &[
+            "Dừng xử lý",
+            "Trả lại",
+            "Trả lại hồ sơ",
+            "Không đủ điều kiện",
+            "8",
+        ],
         Status::Returned,
     ),
     (
-        &["Đã xử lý xong", "Đã trả kết quả", "Đã có kết quả", "Hoàn thành", "9", "10"],
+        &[
+            "Đã xử lý xong",
+            "Đã trả kết quả",
+            "Đã có kết quả",
+            "Hoàn thành",
+            "9",
+            "10",
+        ],
         Status::Resolved,
     ),
 ];
@@ -384,7 +425,10 @@ mod tests {
         }
         assert_eq!(yes_no("Toàn trình", Field::OnlineService), Ok(true));
         assert_eq!(yes_no("Một phần", Field::OnlineService), Ok(true));
-        assert_eq!(yes_no("Cung cấp thông tin", Field::OnlineService), Ok(false));
+        assert_eq!(
+            yes_no("Cung cấp thông tin", Field::OnlineService),
+            Ok(false)
+        );
         assert!(yes_no("Toàn trình", Field::DigitisedIn).is_err());
         assert_eq!(yes_no("2", Field::PaidOnline), Ok(true));
         assert!(yes_no("2", Field::Fee).is_err());
@@ -430,7 +474,10 @@ mod tests {
         assert_eq!(level_from_unit("UBND xã Ngọc Kỳ"), Some(Level::Xa));
         assert_eq!(level_from_unit("UBND thị trấn Tứ Kỳ"), Some(Level::Xa));
         assert_eq!(level_from_unit("Phòng Tư pháp"), Some(Level::Huyen));
-        assert_eq!(level_from_unit("Văn phòng HĐND và UBND huyện"), Some(Level::Huyen));
+        assert_eq!(
+            level_from_unit("Văn phòng HĐND và UBND huyện"),
+            Some(Level::Huyen)
+        );
         assert_eq!(
             level_from_unit("Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ"),
             Some(Level::Huyen)

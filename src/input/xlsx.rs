@@ -147,7 +147,13 @@ impl<'r> RowAssembler<'r> {
         }
     }
 
-    fn push(&mut self, row: u32, col: u32, cell: Cell<'static>, visitor: &mut dyn Visitor) -> Result<(), Error> {
+    fn push(
+        &mut self,
+        row: u32,
+        col: u32,
+        cell: Cell<'static>,
+        visitor: &mut dyn Visitor,
+    ) -> Result<(), Error> {
         if self.current != Some(row) {
             self.flush(visitor)?;
             self.current = Some(row);
@@ -187,7 +193,10 @@ impl<'r> RowAssembler<'r> {
                 visitor.row(u64::from(row) + 1, &by_field, &raw);
             }
             None => {
-                let texts: Vec<String> = cells.iter().map(|c| c.display().trim().to_string()).collect();
+                let texts: Vec<String> = cells
+                    .iter()
+                    .map(|c| c.display().trim().to_string())
+                    .collect();
                 let columns = self.rules.columns(&texts);
                 if columns.is_header() {
                     visitor.columns(&columns);

@@ -48,7 +48,12 @@ impl PeriodBlock {
                 ten: level.label(),
                 ten_thuong: level.label().to_lowercase(),
                 tong: *summary,
-                don_vi: s.theo_don_vi.iter().filter(|u| u.cap == level).cloned().collect(),
+                don_vi: s
+                    .theo_don_vi
+                    .iter()
+                    .filter(|u| u.cap == level)
+                    .cloned()
+                    .collect(),
             })
             .collect();
         PeriodBlock {
@@ -111,7 +116,13 @@ impl Header {
                 .map(|n| {
                     n.to_vec()
                         .iter()
-                        .flat_map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect::<Vec<_>>())
+                        .flat_map(|s| {
+                            s.lines()
+                                .map(str::trim)
+                                .filter(|l| !l.is_empty())
+                                .map(String::from)
+                                .collect::<Vec<_>>()
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -143,7 +154,10 @@ impl Context {
             ky_nay: PeriodBlock::new(PeriodInfo::of(&data.reporting), snap(Which::Current)),
             nhap_lieu: data.accounting,
             luy_ke: PeriodBlock::new(ytd_info, snap(Which::YearToDate)),
-            ky_lien_truoc: PeriodBlock::new(PeriodInfo::of(&data.reporting.previous()), snap(Which::Previous)),
+            ky_lien_truoc: PeriodBlock::new(
+                PeriodInfo::of(&data.reporting.previous()),
+                snap(Which::Previous),
+            ),
             ngay_lap: date,
             header: Header::from_config(config),
         }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::figures::{Accounting, ByLevel, Collector, DomainFigures, Snapshot, Summary, Tally, UnitFigures};
+use crate::figures::{
+    Accounting, ByLevel, Collector, DomainFigures, Snapshot, Summary, Tally, UnitFigures,
+};
 use crate::input::{self, FileReport, Names, Options, RowProblem, UnitRule};
 use crate::period::{Period, Reporting, Span};
 
@@ -53,7 +55,11 @@ impl Dataset {
         progress: &mut dyn FnMut(u64),
     ) -> Result<Dataset, input::Error> {
         let months = reporting.months_of_year();
-        let mut periods = vec![reporting.current, reporting.year_to_date, reporting.previous];
+        let mut periods = vec![
+            reporting.current,
+            reporting.year_to_date,
+            reporting.previous,
+        ];
         periods.extend(months.iter().map(|(_, p)| *p));
         let mut collector = Collector::new(Tally::new(periods));
         let mut names = Names::new(units);
@@ -84,7 +90,11 @@ impl Dataset {
         use crate::figures::Sign;
         use crate::input::{Channel, Dossier, Level, Status, Tri};
         let months = reporting.months_of_year();
-        let mut periods = vec![reporting.current, reporting.year_to_date, reporting.previous];
+        let mut periods = vec![
+            reporting.current,
+            reporting.year_to_date,
+            reporting.previous,
+        ];
         periods.extend(months.iter().map(|(_, p)| *p));
         let mut tally = Tally::new(periods);
         let mut names = Names::new(&[]);
@@ -94,7 +104,9 @@ impl Dataset {
             ("Phòng Tư pháp", Level::Huyen),
             ("UBND xã Ngọc Kỳ", Level::Xa),
         ] {
-            let Some(unit) = names.unit(unit) else { continue };
+            let Some(unit) = names.unit(unit) else {
+                continue;
+            };
             let domain = names.domain("Hộ tịch");
             let d = Dossier {
                 unit,
@@ -134,7 +146,8 @@ impl Dataset {
 
     /// The figures of one of the periods; `None` for a month not tallied.
     pub fn snapshot(&self, which: Which) -> Option<Snapshot> {
-        self.index(which).map(|i| Snapshot::new(&self.tally, i, &self.names))
+        self.index(which)
+            .map(|i| Snapshot::new(&self.tally, i, &self.names))
     }
 
     /// The months of the reporting year up to the period's last one.

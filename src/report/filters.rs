@@ -29,7 +29,15 @@ pub fn environment() -> Environment<'static> {
 }
 
 /// The names of the filters, for messages and `template check`.
-pub const FILTERS: [&str; 7] = ["so", "so2", "phan_tram", "ty_so", "ngay", "ngay_dai", "chenh_lech"];
+pub const FILTERS: [&str; 7] = [
+    "so",
+    "so2",
+    "phan_tram",
+    "ty_so",
+    "ngay",
+    "ngay_dai",
+    "chenh_lech",
+];
 
 /// Strict names: a filter never turns an unknown name into `N/A`.
 fn defined(value: &Value) -> Result<(), Error> {
@@ -183,17 +191,30 @@ mod tests {
     #[test]
     fn filters_write_the_vietnamese_way() {
         let ratio = context! { tu_so => 4224, mau_so => 4226, phan_tram => "99.95" };
-        let ctx = context! { n => 4479, r => ratio, d => "2023-10-03", z => 0, one => 1, none => () };
+        let ctx =
+            context! { n => 4479, r => ratio, d => "2023-10-03", z => 0, one => 1, none => () };
         assert_eq!(render("{{ n | so }}", ctx.clone()), "4.479");
         assert_eq!(render("{{ one | so2 }} {{ z | so2 }}", ctx.clone()), "01 0");
         assert_eq!(render("{{ r | phan_tram }}", ctx.clone()), "99,95%");
-        assert_eq!(render("{{ r.phan_tram | phan_tram }}", ctx.clone()), "99,95%");
+        assert_eq!(
+            render("{{ r.phan_tram | phan_tram }}", ctx.clone()),
+            "99,95%"
+        );
         assert_eq!(render("{{ none | phan_tram }}", ctx.clone()), "N/A");
         assert_eq!(render("{{ r | ty_so }}", ctx.clone()), "4.224/4.226");
         assert_eq!(render("{{ d | ngay }}", ctx.clone()), "03/10/2023");
-        assert_eq!(render("{{ d | ngay_dai }}", ctx.clone()), "ngày 03 tháng 10 năm 2023");
-        assert_eq!(render("{{ '0.66' | chenh_lech }}", ctx.clone()), "tăng 0,66%");
-        assert_eq!(render("{{ r | chenh_lech('100') }}", ctx.clone()), "giảm 0,05%");
+        assert_eq!(
+            render("{{ d | ngay_dai }}", ctx.clone()),
+            "ngày 03 tháng 10 năm 2023"
+        );
+        assert_eq!(
+            render("{{ '0.66' | chenh_lech }}", ctx.clone()),
+            "tăng 0,66%"
+        );
+        assert_eq!(
+            render("{{ r | chenh_lech('100') }}", ctx.clone()),
+            "giảm 0,05%"
+        );
         assert_eq!(render("{{ r | chenh_lech(r) }}", ctx), "không đổi");
     }
 
@@ -201,7 +222,13 @@ mod tests {
     fn wrong_values_are_errors_not_garbage() {
         let env = environment();
         assert!(env.render_str("{{ 'abc' | so }}", context! {}).is_err());
-        assert!(env.render_str("{{ 'hôm qua' | ngay }}", context! {}).is_err());
-        assert!(env.render_str("{{ x | so }}", context! {}).is_err(), "strict names");
+        assert!(
+            env.render_str("{{ 'hôm qua' | ngay }}", context! {})
+                .is_err()
+        );
+        assert!(
+            env.render_str("{{ x | so }}", context! {}).is_err(),
+            "strict names"
+        );
     }
 }
