@@ -65,6 +65,7 @@ impl From<crate::period::Error> for Failure {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Tuỳ chọn chung")]
 pub struct Global {
     /// Tệp cấu hình (mặc định: ./cctthc.toml, rồi thư mục cấu hình của người dùng)
     #[arg(long, global = true, value_name = "TỆP")]

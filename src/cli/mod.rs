@@ -83,9 +83,13 @@ where
     let matches = match command().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            if !e.use_stderr() {
+                // --help and --version.
+                let _ = e.print();
+                return 0;
+            }
+            eprint!("{}", vietnamese_usage_error(&e.render().to_string()));
+            return 2;
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
@@ -113,6 +117,40 @@ where
     }
 }
 
+/// clap's usage errors, in Vietnamese.
+fn vietnamese_usage_error(message: &str) -> String {
+    const WORDS: [(&str, &str); 17] = [
+        ("' found", "'"),
+        ("error: ", "lỗi: "),
+        ("unexpected argument '", "tham số lạ '"),
+        ("invalid value '", "giá trị không hợp lệ '"),
+        ("' for '", "' cho '"),
+        ("the argument '", "tham số '"),
+        ("cannot be used with", "không dùng cùng được với"),
+        (
+            "the following required arguments were not provided:",
+            "thiếu tham số bắt buộc:",
+        ),
+        ("requires a value but none was supplied", "cần một giá trị"),
+        ("unrecognized subcommand '", "không có lệnh '"),
+        ("a similar argument exists:", "có tham số gần giống:"),
+        ("a similar subcommand exists:", "có lệnh gần giống:"),
+        ("to pass '", "để truyền '"),
+        ("as a value, use '", "làm giá trị, dùng '"),
+        ("Usage: ", "Cách dùng: "),
+        (
+            "For more information, try '--help'.",
+            "Xem hướng dẫn: --help",
+        ),
+        ("[possible values: ", "[giá trị được nhận: "),
+    ];
+    let mut m = message.to_string();
+    for (en, vi) in WORDS {
+        m = m.replace(en, vi);
+    }
+    m.replace("  tip: ", "  gợi ý: ")
+}
+
 /// The clap command with Vietnamese help flags.
 pub fn command() -> clap::Command {
     let help = clap::Arg::new("help")
@@ -127,8 +165,26 @@ pub fn command() -> clap::Command {
         .help("In phiên bản")
         .action(clap::ArgAction::Version);
     let mut cmd = Cli::command().arg(help).arg(version);
-    cmd = cmd.mut_subcommands(|sc| {
-        sc.help_template("{about}\n\nCách dùng: {usage}\n\n{all-args}{after-help}")
-    });
-    cmd
+    cmd = cmd.override_usage("cctthc [TUỲ CHỌN] <LỆNH>");
+    cmd.mut_subcommands(vietnamese)
+}
+
+/// Help in Vietnamese for a subcommand and those under it.
+fn vietnamese(sc: clap::Command) -> clap::Command {
+    const TEMPLATE: &str = "{about}\n\nCách dùng: {usage}\n\n{all-args}{after-help}";
+    let name = sc.get_name().to_string();
+    let usage = if sc.has_subcommands() {
+        format!("cctthc {name} <LỆNH>")
+    } else {
+        format!("cctthc {name} [TUỲ CHỌN]")
+    };
+    sc.help_template(TEMPLATE)
+        .override_usage(usage)
+        .subcommand_help_heading("Lệnh")
+        .subcommand_value_name("LỆNH")
+        .disable_help_subcommand(true)
+        .mut_subcommands(move |inner| {
+            let usage = format!("cctthc {name} {} [TUỲ CHỌN]", inner.get_name());
+            inner.help_template(TEMPLATE).override_usage(usage)
+        })
 }

@@ -28,7 +28,13 @@ pub struct Args {
     #[arg(short = 'o', long, value_name = "TỆP", help_heading = "Đầu ra")]
     output: Option<PathBuf>,
     /// Dạng kết quả: docx, text, md, json (ngữ cảnh của mẫu). Mặc định: theo đuôi tệp -o, hoặc docx
-    #[arg(long, value_enum, help_heading = "Đầu ra")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "DẠNG",
+        hide_possible_values = true,
+        help_heading = "Đầu ra"
+    )]
     format: Option<FormatArg>,
     /// Ngày lập báo cáo (dd/mm/yyyy). Mặc định: hôm nay
     #[arg(long, value_name = "NGÀY", value_parser = common::parse_day, help_heading = "Đầu ra")]

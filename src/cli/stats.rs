@@ -18,11 +18,17 @@ pub struct Args {
     period: PeriodArgs,
     #[command(flatten)]
     skip: SkipArgs,
-    /// Dạng kết quả: table (bảng để đọc), json, csv
-    #[arg(long, value_enum, default_value_t = Format::Table, help_heading = "Đầu ra")]
+    /// Dạng kết quả: table (bảng để đọc, mặc định), json, csv (mỗi đơn vị một dòng)
+    #[arg(long, value_enum, value_name = "DẠNG", default_value_t = Format::Table, hide_default_value = true, hide_possible_values = true, help_heading = "Đầu ra")]
     format: Format,
     /// Chia theo: cap (cấp), don_vi (đơn vị), linh_vuc (lĩnh vực)
-    #[arg(long, value_enum, help_heading = "Đầu ra")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "THEO",
+        hide_possible_values = true,
+        help_heading = "Đầu ra"
+    )]
     by: Option<By>,
 }
 

@@ -23,18 +23,23 @@ enum Command {
         after_help = "Ví dụ:\n  cctthc template init mau/\n  (rồi khai báo [xuat] mau = \"mau/bao-cao-thang.docx\" trong cctthc.toml)"
     )]
     Init {
-        /// Thư mục ghi mẫu (tạo nếu chưa có)
-        #[arg(value_name = "THƯ_MỤC", default_value = ".")]
+        /// Thư mục ghi mẫu, tạo nếu chưa có (mặc định: thư mục hiện tại)
+        #[arg(
+            value_name = "THƯ_MỤC",
+            default_value = ".",
+            hide_default_value = true,
+            help_heading = "Đối số"
+        )]
         dir: PathBuf,
         /// Ghi đè tệp đã có
-        #[arg(long)]
+        #[arg(long, help_heading = "Tuỳ chọn")]
         force: bool,
     },
     /// Liệt kê các thẻ của một mẫu và những tên mẫu dùng mà số liệu không có
     #[command(after_help = "Ví dụ:\n  cctthc template check mau/bao-cao-thang.docx")]
     Check {
         /// Tệp mẫu .docx, hoặc tên mẫu có sẵn
-        #[arg(value_name = "MẪU")]
+        #[arg(value_name = "MẪU", help_heading = "Đối số")]
         file: String,
     },
 }
