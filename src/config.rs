@@ -145,6 +145,10 @@ pub struct Targets {
     pub rat_thap: Option<Decimal>,
     pub chuoi_thang: Option<u32>,
     pub trung_binh: Option<String>,
+    /// A high mark for digitisation (default 99): units at or above it on
+    /// both ratios, short of 100%, are named as doing well.
+    #[serde(default, deserialize_with = "decimal")]
+    pub muc_cao: Option<Decimal>,
 }
 
 /// `[[don_vi]]`.
@@ -238,6 +242,7 @@ impl Config {
             ("so_hoa_dau_vao", self.chi_tieu.so_hoa_dau_vao),
             ("so_hoa_dau_ra", self.chi_tieu.so_hoa_dau_ra),
             ("rat_thap", self.chi_tieu.rat_thap),
+            ("muc_cao", self.chi_tieu.muc_cao),
         ] {
             if let Some(v) = value {
                 if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {

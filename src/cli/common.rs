@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::output::Output;
 use crate::config::Config;
+use crate::figures::KeepRule;
 use crate::input::{self, Encoding, FaultKind, Options, RowProblem};
 use crate::period::{MonthArg, Reporting, Request};
 use crate::report::Dataset;
@@ -265,6 +266,19 @@ pub fn read(
     mode: OnProblem<'_>,
     out: &Output,
 ) -> Result<(Dataset, Problems), Failure> {
+    read_keeping(session, input, reporting, None, mode, out)
+}
+
+/// Like [`read`], keeping whole the dossiers `keep` selects (default: late
+/// in the period).
+pub fn read_keeping(
+    session: &Session,
+    input: &InputArgs,
+    reporting: Reporting,
+    keep: Option<KeepRule>,
+    mode: OnProblem<'_>,
+    out: &Output,
+) -> Result<(Dataset, Problems), Failure> {
     let files = session.files(input)?;
     let options = session.options(input)?;
     let units = session.config.unit_rules().map_err(Failure::usage)?;
@@ -276,12 +290,14 @@ pub fn read(
     let progress = Progress::new(out);
     let mut on_rows = |n: u64| progress.update(n);
     let mut write_error: Option<std::io::Error> = None;
+    let keep = keep.unwrap_or_else(|| crate::report::data::late_in(reporting.current));
     let data = match mode {
         OnProblem::Stop => Dataset::read_with_progress(
             &files,
             &options,
             &units,
             reporting,
+            keep,
             &mut |p| problems.add(&p),
             &mut on_rows,
         )?,
@@ -290,6 +306,7 @@ pub fn read(
             &options,
             &units,
             reporting,
+            keep,
             &mut |p| {
                 problems.add(&p);
                 for line in p.lines() {
@@ -307,6 +324,7 @@ pub fn read(
                 &options,
                 &units,
                 reporting,
+                keep,
                 &mut |p| {
                     problems.add(&p);
                     file.add(&p);

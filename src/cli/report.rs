@@ -9,8 +9,9 @@ use super::common::{self, Failure, Global, InputArgs, OnProblem, PeriodArgs, Ses
 use super::output::Output;
 use crate::docx::Template;
 use crate::period::{Reporting, Span};
+use crate::report::analysis::{Analysis, Targets};
 use crate::report::render::{self, Format};
-use crate::report::{Context, templates};
+use crate::report::{Context, Dataset, templates};
 use crate::vn;
 
 #[derive(Debug, clap::Args)]
@@ -36,6 +37,9 @@ pub struct Args {
         help_heading = "Đầu ra"
     )]
     format: Option<FormatArg>,
+    /// Chỉ lấy số liệu của một đơn vị (công văn gửi một xã): tên đơn vị như trong dữ liệu
+    #[arg(long, value_name = "TÊN", help_heading = "Đầu ra")]
+    don_vi: Option<String>,
     /// Ngày lập báo cáo (dd/mm/yyyy). Mặc định: hôm nay
     #[arg(long, value_name = "NGÀY", value_parser = common::parse_day, help_heading = "Đầu ra")]
     date: Option<NaiveDate>,
@@ -96,7 +100,12 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     };
     let (data, _) = common::read(&session, &args.input, reporting, mode, out)?;
     let date = args.date.unwrap_or(session.today);
-    let context = Context::new(&data, &session.config, date);
+    let unit = match &args.don_vi {
+        Some(name) => Some(find_unit(&data, name)?),
+        None => None,
+    };
+    let analysis = Analysis::new(&data, Targets::from_config(&session.config));
+    let context = Context::new(&data, &analysis, &session.config, date, unit);
     let bytes = render::render(&template, &context, format).map_err(|e| match e {
         render::Error::Template(errors) => Failure::failed(format!(
             "mẫu {} có {} lỗi:\n{}",
@@ -131,6 +140,30 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The unit `name` names, or a usage error listing the closest names.
+pub fn find_unit(data: &Dataset, name: &str) -> Result<crate::input::UnitId, Failure> {
+    if let Some(id) = data.names.find(name) {
+        return Ok(id);
+    }
+    let wanted = crate::text::fold(name);
+    let mut close: Vec<&str> = data
+        .names
+        .units()
+        .filter(|u| {
+            let f = crate::text::fold(u);
+            f.contains(&wanted) || wanted.contains(&f)
+        })
+        .collect();
+    if close.is_empty() {
+        close = data.names.units().collect();
+    }
+    close.truncate(10);
+    Err(Failure::usage(format!(
+        "không có đơn vị '{name}' trong dữ liệu; các đơn vị gần nhất: {}",
+        close.join("; ")
+    )))
 }
 
 fn write_report(path: &Path, bytes: &[u8]) -> Result<(), Failure> {

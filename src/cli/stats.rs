@@ -7,6 +7,7 @@ use super::common::{self, Failure, Global, InputArgs, OnProblem, PeriodArgs, Ses
 use super::output::Output;
 use super::table::{Table, terminal_width};
 use crate::figures::{Ratio, Summary};
+use crate::report::analysis::{Analysis, Targets};
 use crate::report::{Dataset, Figures};
 use crate::vn;
 
@@ -63,7 +64,8 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         OnProblem::Stop
     };
     let (data, _) = common::read(&session, &args.input, reporting, mode, out)?;
-    let figures = Figures::of(&data);
+    let analysis = Analysis::new(&data, Targets::from_config(&session.config));
+    let figures = Figures::of(&data, &analysis);
     let text = match args.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&figures)
@@ -176,8 +178,8 @@ fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
     match by {
         By::DonVi => {
             for u in &figures.theo_don_vi {
-                let mut row = vec![u.don_vi.clone(), u.cap.key().to_string()];
-                row.extend(summary_values(&u.summary));
+                let mut row = vec![u.figures.don_vi.clone(), u.figures.cap.key().to_string()];
+                row.extend(summary_values(&u.figures.summary));
                 w.write_record(&row).map_err(bad)?;
             }
         }
@@ -252,8 +254,12 @@ fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
         }
         By::DonVi => {
             for (level, s) in figures.theo_cap.iter() {
-                for u in figures.theo_don_vi.iter().filter(|u| u.cap == level) {
-                    t.row(cells(&u.don_vi, &u.summary));
+                for u in figures
+                    .theo_don_vi
+                    .iter()
+                    .filter(|u| u.figures.cap == level)
+                {
+                    t.row(cells(&u.figures.don_vi, &u.figures.summary));
                 }
                 t.row(cells(&format!("Cộng {}", level.label().to_lowercase()), s));
                 t.rule();

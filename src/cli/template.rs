@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::common::{Failure, Global, Session};
 use super::output::Output;
 use crate::docx::TagKind;
+use crate::report::analysis::{Analysis, Targets};
 use crate::report::{Context, Dataset, filters, templates};
 
 #[derive(Debug, clap::Args)]
@@ -76,7 +77,9 @@ fn check(global: &Global, file: &str, out: &Output) -> Result<(), Failure> {
         .reporting(&Default::default())
         .map_err(|f| Failure::failed(f.message))?;
     let sample = Dataset::sample(reporting);
-    let context = Context::new(&sample, &session.config, session.today);
+    let analysis = Analysis::new(&sample, Targets::from_config(&session.config));
+    let unit = sample.names.find("UBND xã Ngọc Kỳ");
+    let context = Context::new(&sample, &analysis, &session.config, session.today, unit);
     let env = filters::environment();
     let problems = template.check(&env, &context.to_value());
     let mut text = String::new();

@@ -14,13 +14,34 @@ struct Seen {
     dossier: Dossier,
 }
 
+/// A dossier kept with its texts, for lists of single dossiers (overdue).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    pub code: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub dossier: Dossier,
+}
+
+/// Which dossiers to keep whole; the rest are only counted.
+pub type KeepRule = Box<dyn Fn(&Dossier) -> bool>;
+
 /// Tallies records as they are read, merging duplicates.
-#[derive(Debug)]
 pub struct Collector {
     tally: Tally,
     seen: HashMap<Box<str>, Seen>,
     duplicates: u64,
     differing: u64,
+    keep: Option<KeepRule>,
+    kept: HashMap<Box<str>, Detail>,
+}
+
+/// What a collector gathered.
+pub struct Collected {
+    pub tally: Tally,
+    pub merged: Merged,
+    /// The dossiers the keep rule selected, by code.
+    pub details: Vec<Detail>,
 }
 
 /// What a collector found, for the input accounting.
@@ -75,6 +96,30 @@ impl Collector {
             seen: HashMap::new(),
             duplicates: 0,
             differing: 0,
+            keep: None,
+            kept: HashMap::new(),
+        }
+    }
+
+    /// Also keeps, whole, the final rows of the dossiers `keep` selects.
+    pub fn keeping(mut self, keep: KeepRule) -> Collector {
+        self.keep = Some(keep);
+        self
+    }
+
+    fn consider(&mut self, record: &Record<'_>) {
+        if let Some(keep) = &self.keep {
+            if keep(&record.dossier) {
+                self.kept.insert(
+                    record.code.into(),
+                    Detail {
+                        code: record.code.to_string(),
+                        procedure_code: record.procedure_code.to_string(),
+                        procedure_name: record.procedure_name.to_string(),
+                        dossier: record.dossier,
+                    },
+                );
+            }
         }
     }
 
@@ -82,6 +127,7 @@ impl Collector {
         match self.seen.get_mut(record.code) {
             None => {
                 self.tally.apply(&record.dossier, Sign::Add);
+                self.consider(record);
                 self.seen.insert(
                     record.code.into(),
                     Seen {
@@ -100,17 +146,14 @@ impl Collector {
                         fingerprint: record.fingerprint,
                         dossier: record.dossier,
                     };
+                    self.kept.remove(record.code);
+                    self.consider(record);
                 }
             }
         }
     }
 
-    /// The dossiers kept, after merging; each appears once.
-    pub fn dossiers(&self) -> impl Iterator<Item = (&str, &Dossier)> {
-        self.seen.iter().map(|(k, s)| (&**k, &s.dossier))
-    }
-
-    pub fn finish(self) -> (Tally, Merged) {
+    pub fn finish(self) -> Collected {
         let not_received = self
             .seen
             .values()
@@ -122,6 +165,12 @@ impl Collector {
             duplicates: self.duplicates,
             differing: self.differing,
         };
-        (self.tally, merged)
+        let mut details: Vec<Detail> = self.kept.into_values().collect();
+        details.sort_by(|a, b| a.code.cmp(&b.code));
+        Collected {
+            tally: self.tally,
+            merged,
+            details,
+        }
     }
 }

@@ -7,8 +7,8 @@ pub mod summary;
 pub mod tally;
 pub mod view;
 
-pub use collect::{Accounting, Collector, Merged};
+pub use collect::{Accounting, Collected, Collector, Detail, KeepRule, Merged};
 pub use counts::{Counts, Sign};
 pub use summary::{Percent, Ratio, Ratios, Summary};
-pub use tally::{GroupKey, Tally};
+pub use tally::{GroupKey, MonthIndex, Tally, month_index, month_period};
 pub use view::{ByLevel, DomainFigures, Snapshot, UnitFigures};

@@ -24,6 +24,11 @@ impl Percent {
         )))
     }
 
+    /// `d` rounded as percentages are: half away from zero, two places.
+    pub fn round(d: Decimal) -> Percent {
+        Percent(d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    }
+
     pub fn value(self) -> Decimal {
         self.0
     }

@@ -1,8 +1,11 @@
 //! Counts per group (unit × level × field) and per period, filled in one
-//! pass over the dossiers. Memory grows with the number of groups, never
-//! with the number of rows.
+//! pass over the dossiers, and the ratios of each unit per calendar month.
+//! Memory grows with the number of groups and months, never with the
+//! number of rows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
 
 use super::counts::{Counts, Sign};
 use crate::input::{DomainId, Dossier, Level, Status, UnitId};
@@ -30,6 +33,29 @@ impl GroupKey {
 pub struct Tally {
     periods: Vec<Period>,
     groups: HashMap<GroupKey, Group>,
+    monthly: HashMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>>,
+}
+
+/// A calendar month as `year * 12 + month - 1`.
+pub type MonthIndex = i32;
+
+pub fn month_index(d: NaiveDate) -> MonthIndex {
+    d.year() * 12 + d.month0() as i32
+}
+
+/// The days of calendar month `m`.
+pub fn month_period(m: MonthIndex) -> Period {
+    let (y, m0) = (m.div_euclid(12), m.rem_euclid(12) as u32);
+    let start = NaiveDate::from_ymd_opt(y, m0 + 1, 1).unwrap_or(NaiveDate::MIN);
+    let next = if m0 == 11 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(y, m0 + 2, 1)
+    };
+    Period {
+        start,
+        end: next.and_then(|n| n.pred_opt()).unwrap_or(start),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +72,7 @@ impl Tally {
         Tally {
             periods,
             groups: HashMap::new(),
+            monthly: HashMap::new(),
         }
     }
 
@@ -69,11 +96,37 @@ impl Tally {
         for (c, p) in group.counts.iter_mut().zip(&self.periods) {
             c.apply(d, p, sign);
         }
+        // Ratios count what was received in a month and what was resolved
+        // in it: only the months of receipt and of the end can change them.
+        let months = self.monthly.entry((d.unit, d.level)).or_default();
+        let mut touched = [d.received.map(month_index), d.ended.map(month_index)];
+        if touched[0] == touched[1] {
+            touched[1] = None;
+        }
+        for m in touched.into_iter().flatten() {
+            months
+                .entry(m)
+                .or_default()
+                .apply(d, &month_period(m), sign);
+        }
+    }
+
+    /// The ratio counts of a unit per calendar month. Only the fields that
+    /// ratios use are right: carried-over and pending dossiers are counted
+    /// in the months of receipt and end only.
+    pub fn monthly(&self) -> &HashMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> {
+        &self.monthly
     }
 
     /// Adds `other`, a tally of the same periods (another file or thread).
     pub fn merge(&mut self, other: Tally) {
         debug_assert_eq!(self.periods, other.periods);
+        for (key, months) in other.monthly {
+            let mine = self.monthly.entry(key).or_default();
+            for (m, c) in months {
+                *mine.entry(m).or_default() += &c;
+            }
+        }
         for (key, group) in other.groups {
             match self.groups.get_mut(&key) {
                 Some(mine) => {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::counts::Counts;
 use super::summary::Summary;
-use super::tally::Tally;
+use super::tally::{GroupKey, Tally};
 use crate::input::{Level, Names, UnitId};
 use crate::period::Period;
 
@@ -82,12 +82,25 @@ pub struct Snapshot {
 impl Snapshot {
     /// The figures of period `index` of `tally`.
     pub fn new(tally: &Tally, index: usize, names: &Names) -> Snapshot {
+        Snapshot::of_groups(tally, index, names, |_| true)
+    }
+
+    /// The figures of period `index` of the groups `keep` selects.
+    pub fn of_groups(
+        tally: &Tally,
+        index: usize,
+        names: &Names,
+        keep: impl Fn(&GroupKey) -> bool,
+    ) -> Snapshot {
         let ky = tally.periods()[index];
         let mut total = Counts::default();
         let mut levels: BTreeMap<Level, Counts> = BTreeMap::new();
         let mut units: BTreeMap<(Level, UnitId), Counts> = BTreeMap::new();
         let mut domains: BTreeMap<u32, Counts> = BTreeMap::new();
         for (key, counts) in tally.groups() {
+            if !keep(&key) {
+                continue;
+            }
             let c = &counts[index];
             total += c;
             *levels.entry(key.level).or_default() += c;

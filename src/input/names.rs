@@ -78,6 +78,32 @@ impl Names {
         Some(id)
     }
 
+    /// The unit a name (or alias) names, without adding it. Case and
+    /// diacritics must match; see [`Names::units`] for suggestions.
+    pub fn find(&self, name: &str) -> Option<UnitId> {
+        if let Some(&id) = self.unit_raw.get(name) {
+            return Some(id);
+        }
+        self.unit_ids.get(&clean_name(name)).copied().or_else(|| {
+            // Then ignoring case and diacritics, if that names one unit only.
+            let wanted = crate::text::fold(name);
+            let mut found = self
+                .units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| crate::text::fold(u) == wanted);
+            match (found.next(), found.next()) {
+                (Some((id, _)), None) => Some(id as UnitId),
+                _ => None,
+            }
+        })
+    }
+
+    /// Every unit's name, in the order first seen.
+    pub fn units(&self) -> impl Iterator<Item = &str> {
+        self.units.iter().map(String::as_str)
+    }
+
     /// The level config or the unit's name gives it.
     pub fn unit_level(&self, id: UnitId) -> Option<Level> {
         self.unit_levels.get(id as usize).copied().flatten()

@@ -5,14 +5,39 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::data::{Dataset, PeriodInfo, Which};
+use std::collections::BTreeMap;
+
+use super::analysis::{Analysis, Lists, PerRatio, TargetsView, UnitEntry};
+use super::data::{
+    Dataset, LateDossier, MonthFigures, PeriodInfo, Which, late_dossiers, month_series,
+};
 use crate::config::Config;
-use crate::figures::{Accounting, ByLevel, DomainFigures, Snapshot, Summary, UnitFigures};
-use crate::input::Level;
+use crate::figures::{
+    Accounting, ByLevel, DomainFigures, GroupKey, Percent, Snapshot, Summary, UnitFigures,
+};
+use crate::input::{Level, UnitId};
+
+/// A unit of a list, as the context holds it: a unit's figures, with or
+/// without the analysis.
+pub trait Unit: Clone + Serialize {
+    fn level(&self) -> Level;
+}
+
+impl Unit for UnitFigures {
+    fn level(&self) -> Level {
+        self.cap
+    }
+}
+
+impl Unit for UnitEntry {
+    fn level(&self) -> Level {
+        self.figures.cap
+    }
+}
 
 /// One level with its units, for templates that loop over levels.
 #[derive(Clone, Debug, Serialize)]
-pub struct LevelBlock {
+pub struct LevelBlock<U> {
     /// `huyen`.
     pub ma: &'static str,
     /// `Cấp huyện`.
@@ -21,25 +46,25 @@ pub struct LevelBlock {
     pub ten_thuong: String,
     #[serde(flatten)]
     pub tong: Summary,
-    pub don_vi: Vec<UnitFigures>,
+    pub don_vi: Vec<U>,
 }
 
 /// The figures of one period as templates see them.
 #[derive(Clone, Debug, Serialize)]
-pub struct PeriodBlock {
+pub struct PeriodBlock<U> {
     pub ky: PeriodInfo,
     pub tong: Summary,
     pub theo_cap: ByLevel,
     pub tinh: Option<Summary>,
     pub huyen: Option<Summary>,
     pub xa: Option<Summary>,
-    pub cac_cap: Vec<LevelBlock>,
-    pub theo_don_vi: Vec<UnitFigures>,
+    pub cac_cap: Vec<LevelBlock<U>>,
+    pub theo_don_vi: Vec<U>,
     pub theo_linh_vuc: Vec<DomainFigures>,
 }
 
-impl PeriodBlock {
-    fn new(ky: PeriodInfo, s: Snapshot) -> PeriodBlock {
+impl<U: Unit> PeriodBlock<U> {
+    fn new(ky: PeriodInfo, s: Snapshot, units: Vec<U>) -> PeriodBlock<U> {
         let cac_cap = s
             .theo_cap
             .iter()
@@ -48,10 +73,9 @@ impl PeriodBlock {
                 ten: level.label(),
                 ten_thuong: level.label().to_lowercase(),
                 tong: *summary,
-                don_vi: s
-                    .theo_don_vi
+                don_vi: units
                     .iter()
-                    .filter(|u| u.cap == level)
+                    .filter(|u| u.level() == level)
                     .cloned()
                     .collect(),
             })
@@ -64,7 +88,7 @@ impl PeriodBlock {
             xa: s.theo_cap.get(Level::Xa).copied(),
             theo_cap: s.theo_cap,
             cac_cap,
-            theo_don_vi: s.theo_don_vi,
+            theo_don_vi: units,
             theo_linh_vuc: s.theo_linh_vuc,
         }
     }
@@ -74,10 +98,23 @@ impl PeriodBlock {
 #[derive(Clone, Debug, Serialize)]
 pub struct Context {
     #[serde(flatten)]
-    pub ky_nay: PeriodBlock,
+    pub ky_nay: PeriodBlock<UnitEntry>,
     pub nhap_lieu: Accounting,
-    pub luy_ke: PeriodBlock,
-    pub ky_lien_truoc: PeriodBlock,
+    pub luy_ke: PeriodBlock<UnitFigures>,
+    pub ky_lien_truoc: PeriodBlock<UnitFigures>,
+    /// The months of the reporting year up to the period's last one.
+    pub theo_thang: Vec<MonthFigures>,
+    pub chi_tieu: TargetsView,
+    /// Each level's average of each ratio (SPEC §10).
+    pub trung_binh: BTreeMap<&'static str, PerRatio<Option<Percent>>>,
+    /// The lists a letter names, as unit names (SPEC §10).
+    pub danh_sach: Lists<String>,
+    /// The same lists with each unit's figures, for templates.
+    pub danh_sach_chi_tiet: Lists<UnitEntry>,
+    /// Dossiers resolved late in the period or pending past due at its end.
+    pub qua_han: Vec<LateDossier>,
+    /// The unit a report is restricted to (`--don-vi`), if any.
+    pub don_vi: Option<UnitEntry>,
     /// The date the report is made (`--date`, else today).
     pub ngay_lap: NaiveDate,
     #[serde(flatten)]
@@ -131,10 +168,19 @@ impl Header {
 }
 
 impl Context {
-    pub fn new(data: &Dataset, config: &Config, date: NaiveDate) -> Context {
+    /// The context of `data`, judged by `analysis`; restricted to one unit
+    /// when `unit` is given (its level's averages stay those of all units).
+    pub fn new(
+        data: &Dataset,
+        analysis: &Analysis,
+        config: &Config,
+        date: NaiveDate,
+        unit: Option<UnitId>,
+    ) -> Context {
+        let keep = |k: &GroupKey| unit.is_none_or(|u| k.unit == u);
         let snap = |w: Which| {
-            data.snapshot(w)
-                .unwrap_or_else(|| Snapshot::new(&data.tally, 0, &data.names))
+            let index = data.index(w).unwrap_or(0);
+            Snapshot::of_groups(&data.tally, index, &data.names, keep)
         };
         let ytd_info = PeriodInfo {
             tu_ngay: data.reporting.year_to_date.start,
@@ -150,14 +196,33 @@ impl Context {
             quy: None,
             nua_nam: None,
         };
+        let mut analysis = analysis.clone();
+        if let Some(u) = unit {
+            analysis.restrict(u);
+        }
+        let now = snap(Which::Current);
+        let ytd = snap(Which::YearToDate);
+        let prev = snap(Which::Previous);
+        let qua_han = late_dossiers(data)
+            .into_iter()
+            .filter(|d| unit.is_none_or(|u| d.unit == u))
+            .collect();
         Context {
-            ky_nay: PeriodBlock::new(PeriodInfo::of(&data.reporting), snap(Which::Current)),
+            ky_nay: PeriodBlock::new(PeriodInfo::of(&data.reporting), now, analysis.units.clone()),
             nhap_lieu: data.accounting,
-            luy_ke: PeriodBlock::new(ytd_info, snap(Which::YearToDate)),
+            luy_ke: PeriodBlock::new(ytd_info, ytd.clone(), ytd.theo_don_vi),
             ky_lien_truoc: PeriodBlock::new(
                 PeriodInfo::of(&data.reporting.previous()),
-                snap(Which::Previous),
+                prev.clone(),
+                prev.theo_don_vi,
             ),
+            theo_thang: month_series(data, keep),
+            chi_tieu: TargetsView::from(&analysis.targets),
+            trung_binh: analysis.averages_by_key(),
+            danh_sach: analysis.lists.map(|u| u.figures.don_vi.clone()),
+            danh_sach_chi_tiet: analysis.lists.clone(),
+            qua_han,
+            don_vi: unit.and_then(|_| analysis.units.first().cloned()),
             ngay_lap: date,
             header: Header::from_config(config),
         }

@@ -1,14 +1,21 @@
 //! Reading the exports and counting them for a reporting period: the data
 //! every command shows, and the figures part of a report's context.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::analysis::{Analysis, Lists, PerRatio, TargetsView, UnitEntry};
+
 use crate::figures::{
-    Accounting, ByLevel, Collector, DomainFigures, Snapshot, Summary, Tally, UnitFigures,
+    Accounting, ByLevel, Collector, Detail, DomainFigures, GroupKey, KeepRule, Percent, Snapshot,
+    Summary, Tally, UnitFigures,
 };
-use crate::input::{self, FileReport, Names, Options, RowProblem, UnitRule};
+use crate::input::{
+    self, Dossier, FileReport, Level, Names, Options, RowProblem, Status, UnitId, UnitRule,
+};
 use crate::period::{Period, Reporting, Span};
 
 /// Which of the tallied periods.
@@ -28,7 +35,32 @@ pub struct Dataset {
     pub names: Names,
     pub accounting: Accounting,
     pub files: Vec<FileReport>,
+    /// The dossiers kept whole (by default: late in the period).
+    pub details: Vec<Detail>,
     months: Vec<u32>,
+}
+
+/// The keep rule of reports: dossiers resolved late in `p`, or still in
+/// progress at its end past their due date.
+pub fn late_in(p: Period) -> KeepRule {
+    Box::new(move |d: &Dossier| lateness(d, p).is_some())
+}
+
+/// Days late of a dossier in period `p`, if it is late: resolved in `p`
+/// after its due date, or in progress (not paused) at the end of `p` past
+/// its due date.
+pub fn lateness(d: &Dossier, p: Period) -> Option<i64> {
+    if d.status == Status::NotReceived || d.received.is_none_or(|r| r > p.end) {
+        return None;
+    }
+    let due = d.due?;
+    match d.ended {
+        Some(e) if e < p.start => None,
+        Some(e) if e <= p.end => {
+            (d.status == Status::Resolved && e > due).then(|| (e - due).num_days())
+        }
+        _ => (d.status != Status::Paused && due < p.end).then(|| (p.end - due).num_days()),
+    }
 }
 
 impl Dataset {
@@ -41,16 +73,19 @@ impl Dataset {
         reporting: Reporting,
         report: &mut dyn FnMut(RowProblem),
     ) -> Result<Dataset, input::Error> {
-        Dataset::read_with_progress(files, options, units, reporting, report, &mut |_| {})
+        let keep = late_in(reporting.current);
+        Dataset::read_with_progress(files, options, units, reporting, keep, report, &mut |_| {})
     }
 
-    /// Like [`Dataset::read`], calling `progress` with the rows read so far
-    /// every few thousand rows.
+    /// Like [`Dataset::read`], keeping whole the dossiers `keep` selects,
+    /// and calling `progress` with the rows read so far every few thousand
+    /// rows.
     pub fn read_with_progress(
         files: &[PathBuf],
         options: &Options,
         units: &[UnitRule],
         reporting: Reporting,
+        keep: KeepRule,
         report: &mut dyn FnMut(RowProblem),
         progress: &mut dyn FnMut(u64),
     ) -> Result<Dataset, input::Error> {
@@ -61,7 +96,7 @@ impl Dataset {
             reporting.previous,
         ];
         periods.extend(months.iter().map(|(_, p)| *p));
-        let mut collector = Collector::new(Tally::new(periods));
+        let mut collector = Collector::new(Tally::new(periods)).keeping(keep);
         let mut names = Names::new(units);
         let mut rows = 0u64;
         let mut sink = |r: &input::Record<'_>| {
@@ -72,12 +107,13 @@ impl Dataset {
             }
         };
         let read = input::read(files, options, &mut names, &mut sink, report)?;
-        let (tally, merged) = collector.finish();
+        let collected = collector.finish();
         Ok(Dataset {
             reporting,
-            tally,
+            tally: collected.tally,
             names,
-            accounting: Accounting::new(read.counts, merged, files.len() as u64),
+            accounting: Accounting::new(read.counts, collected.merged, files.len() as u64),
+            details: collected.details,
             files: read.files,
             months: months.into_iter().map(|(m, _)| m).collect(),
         })
@@ -131,11 +167,13 @@ impl Dataset {
             names,
             accounting: Accounting::default(),
             files: Vec::new(),
+            details: Vec::new(),
             months: months.into_iter().map(|(m, _)| m).collect(),
         }
     }
 
-    fn index(&self, which: Which) -> Option<usize> {
+    /// The position of a period in the tally.
+    pub fn index(&self, which: Which) -> Option<usize> {
         match which {
             Which::Current => Some(0),
             Which::YearToDate => Some(1),
@@ -225,22 +263,28 @@ impl From<Snapshot> for PeriodFigures {
     }
 }
 
-/// What `stats --format json` prints (SPEC §5), with the comparison periods.
-/// Nested objects have exactly the contract's keys; extras are top-level.
+/// What `stats --format json` prints (SPEC §5, §10), with the comparison
+/// periods. The objects of §5 have exactly the contract's keys; the units
+/// add those of §10.
 #[derive(Clone, Debug, Serialize)]
 pub struct Figures {
     pub ky: Period,
     pub tong: Summary,
     pub theo_cap: ByLevel,
-    pub theo_don_vi: Vec<UnitFigures>,
+    pub theo_don_vi: Vec<UnitEntry>,
     pub theo_linh_vuc: Vec<DomainFigures>,
     pub nhap_lieu: Accounting,
+    pub trung_binh: BTreeMap<&'static str, PerRatio<Option<Percent>>>,
+    pub danh_sach: Lists<String>,
+    pub qua_han: Vec<LateDossier>,
+    pub chi_tieu: TargetsView,
     pub luy_ke: PeriodFigures,
     pub ky_lien_truoc: PeriodFigures,
+    pub theo_thang: Vec<MonthFigures>,
 }
 
 impl Figures {
-    pub fn of(data: &Dataset) -> Figures {
+    pub fn of(data: &Dataset, analysis: &Analysis) -> Figures {
         let now = Snapshot::new(&data.tally, 0, &data.names);
         let ytd = Snapshot::new(&data.tally, 1, &data.names);
         let prev = Snapshot::new(&data.tally, 2, &data.names);
@@ -248,11 +292,107 @@ impl Figures {
             ky: data.reporting.current,
             tong: now.tong,
             theo_cap: now.theo_cap,
-            theo_don_vi: now.theo_don_vi,
+            theo_don_vi: analysis.units.clone(),
             theo_linh_vuc: now.theo_linh_vuc,
             nhap_lieu: data.accounting,
+            trung_binh: analysis.averages_by_key(),
+            danh_sach: analysis.lists.map(|u| u.figures.don_vi.clone()),
+            qua_han: late_dossiers(data),
+            chi_tieu: TargetsView::from(&analysis.targets),
             luy_ke: ytd.into(),
             ky_lien_truoc: prev.into(),
+            theo_thang: month_series(data, |_| true),
         }
     }
+}
+
+/// One month of the reporting year (`theo_thang`).
+#[derive(Clone, Debug, Serialize)]
+pub struct MonthFigures {
+    pub thang: u32,
+    pub nam: i32,
+    pub ky: Period,
+    pub tong: Summary,
+    pub theo_cap: ByLevel,
+    pub tinh: Option<Summary>,
+    pub huyen: Option<Summary>,
+    pub xa: Option<Summary>,
+}
+
+/// The months of the reporting year up to the period's last, for the
+/// groups `keep` selects.
+pub fn month_series(data: &Dataset, keep: impl Fn(&GroupKey) -> bool + Copy) -> Vec<MonthFigures> {
+    data.months()
+        .iter()
+        .filter_map(|m| {
+            let index = data.index(Which::Month(*m))?;
+            let s = Snapshot::of_groups(&data.tally, index, &data.names, keep);
+            Some(MonthFigures {
+                thang: *m,
+                nam: data.reporting.year,
+                ky: s.ky,
+                tong: s.tong,
+                tinh: s.theo_cap.get(Level::Tinh).copied(),
+                huyen: s.theo_cap.get(Level::Huyen).copied(),
+                xa: s.theo_cap.get(Level::Xa).copied(),
+                theo_cap: s.theo_cap,
+            })
+        })
+        .collect()
+}
+
+/// A dossier resolved late in the period or pending past due at its end.
+#[derive(Clone, Debug, Serialize)]
+pub struct LateDossier {
+    pub ma_ho_so: String,
+    pub don_vi: String,
+    pub cap: Level,
+    pub linh_vuc: Option<String>,
+    pub ma_thu_tuc: String,
+    pub ten_thu_tuc: String,
+    pub ngay_tiep_nhan: Option<NaiveDate>,
+    pub ngay_hen_tra: Option<NaiveDate>,
+    /// Null while in progress.
+    pub ngay_ket_thuc: Option<NaiveDate>,
+    /// `da_giai_quyet` (resolved late) or `dang_giai_quyet` (still open).
+    pub tinh_trang: &'static str,
+    /// Days past the due date: to the end, or to the period's end.
+    pub so_ngay: i64,
+    #[serde(skip)]
+    pub unit: UnitId,
+}
+
+/// The late dossiers of the period, by level, unit and code.
+pub fn late_dossiers(data: &Dataset) -> Vec<LateDossier> {
+    let p = data.reporting.current;
+    let mut out: Vec<LateDossier> = data
+        .details
+        .iter()
+        .filter_map(|d| {
+            let x = &d.dossier;
+            let days = lateness(x, p)?;
+            let ended = x.ended.filter(|e| *e <= p.end);
+            let domain = data.names.domain_name(x.domain);
+            Some(LateDossier {
+                ma_ho_so: d.code.clone(),
+                don_vi: data.names.unit_name(x.unit).to_string(),
+                cap: x.level,
+                linh_vuc: (!domain.is_empty()).then(|| domain.to_string()),
+                ma_thu_tuc: d.procedure_code.clone(),
+                ten_thu_tuc: d.procedure_name.clone(),
+                ngay_tiep_nhan: x.received,
+                ngay_hen_tra: x.due,
+                ngay_ket_thuc: ended,
+                tinh_trang: if ended.is_some() {
+                    "da_giai_quyet"
+                } else {
+                    "dang_giai_quyet"
+                },
+                so_ngay: days,
+                unit: x.unit,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.cap, &a.don_vi, &a.ma_ho_so).cmp(&(b.cap, &b.don_vi, &b.ma_ho_so)));
+    out
 }

@@ -1,6 +1,7 @@
 //! From counted data to what a user reads: the figures object of `stats`,
 //! and the context and rendering of reports.
 
+pub mod analysis;
 pub mod context;
 pub mod data;
 pub mod filters;

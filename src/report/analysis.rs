@@ -1,0 +1,537 @@
+//! What letters that commend and remind units need (SPEC §10, reference
+//! 001): targets met, level averages, each unit's distance to them and its
+//! change since the period before, months in a row below the average, and
+//! the lists of units a letter names.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::data::Dataset;
+use crate::config::Config;
+use crate::figures::{
+    Counts, MonthIndex, Percent, Ratio, Snapshot, Summary, UnitFigures, month_index,
+};
+use crate::input::{Level, UnitId};
+
+/// The ratios, by key, in the contract's order.
+pub const RATIOS: [&str; 5] = [
+    "truc_tuyen",
+    "thanh_toan_truc_tuyen",
+    "so_hoa_dau_vao",
+    "so_hoa_dau_ra",
+    "dung_han",
+];
+
+/// The ratios that have targets.
+pub const TARGETED: [&str; 3] = ["thanh_toan_truc_tuyen", "so_hoa_dau_vao", "so_hoa_dau_ra"];
+
+/// One value per ratio, serialised in the contract's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PerRatio<T> {
+    pub truc_tuyen: T,
+    pub thanh_toan_truc_tuyen: T,
+    pub so_hoa_dau_vao: T,
+    pub so_hoa_dau_ra: T,
+    pub dung_han: T,
+}
+
+impl<T> PerRatio<T> {
+    pub fn from_fn(mut f: impl FnMut(&'static str) -> T) -> PerRatio<T> {
+        PerRatio {
+            truc_tuyen: f("truc_tuyen"),
+            thanh_toan_truc_tuyen: f("thanh_toan_truc_tuyen"),
+            so_hoa_dau_vao: f("so_hoa_dau_vao"),
+            so_hoa_dau_ra: f("so_hoa_dau_ra"),
+            dung_han: f("dung_han"),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&T> {
+        Some(match key {
+            "truc_tuyen" => &self.truc_tuyen,
+            "thanh_toan_truc_tuyen" => &self.thanh_toan_truc_tuyen,
+            "so_hoa_dau_vao" => &self.so_hoa_dau_vao,
+            "so_hoa_dau_ra" => &self.so_hoa_dau_ra,
+            "dung_han" => &self.dung_han,
+            _ => return None,
+        })
+    }
+}
+
+/// One value per targeted ratio.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PerTarget<T> {
+    pub thanh_toan_truc_tuyen: T,
+    pub so_hoa_dau_vao: T,
+    pub so_hoa_dau_ra: T,
+}
+
+/// How a level's average is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mean {
+    /// Σ numerators ÷ Σ denominators of the level's units.
+    Pooled,
+    /// The mean of the units' ratios.
+    Units,
+}
+
+/// `[chi_tieu]` with its defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Targets {
+    pub payment: Decimal,
+    pub digitised_in: Decimal,
+    pub digitised_out: Decimal,
+    pub very_low: Decimal,
+    pub streak: u32,
+    pub mean: Mean,
+    pub high: Decimal,
+}
+
+impl Targets {
+    pub fn from_config(config: &Config) -> Targets {
+        let t = &config.chi_tieu;
+        Targets {
+            payment: t.thanh_toan_truc_tuyen.unwrap_or(Decimal::from(30)),
+            digitised_in: t.so_hoa_dau_vao.unwrap_or(Decimal::ONE_HUNDRED),
+            digitised_out: t.so_hoa_dau_ra.unwrap_or(Decimal::ONE_HUNDRED),
+            very_low: t.rat_thap.unwrap_or(Decimal::TWO),
+            streak: t.chuoi_thang.unwrap_or(3),
+            mean: match t.trung_binh.as_deref() {
+                Some("don_vi") => Mean::Units,
+                _ => Mean::Pooled,
+            },
+            high: t.muc_cao.unwrap_or(Decimal::from(99)),
+        }
+    }
+
+    pub fn target(&self, ratio: &str) -> Option<Decimal> {
+        match ratio {
+            "thanh_toan_truc_tuyen" => Some(self.payment),
+            "so_hoa_dau_vao" => Some(self.digitised_in),
+            "so_hoa_dau_ra" => Some(self.digitised_out),
+            _ => None,
+        }
+    }
+}
+
+/// `chi_tieu` in the context: the targets as the templates quote them.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetsView {
+    pub thanh_toan_truc_tuyen: Percent,
+    pub so_hoa_dau_vao: Percent,
+    pub so_hoa_dau_ra: Percent,
+    pub rat_thap: Percent,
+    pub muc_cao: Percent,
+    pub chuoi_thang: u32,
+    pub trung_binh: &'static str,
+}
+
+impl From<&Targets> for TargetsView {
+    fn from(t: &Targets) -> Self {
+        TargetsView {
+            thanh_toan_truc_tuyen: Percent::round(t.payment),
+            so_hoa_dau_vao: Percent::round(t.digitised_in),
+            so_hoa_dau_ra: Percent::round(t.digitised_out),
+            rat_thap: Percent::round(t.very_low),
+            muc_cao: Percent::round(t.high),
+            chuoi_thang: t.streak,
+            trung_binh: match t.mean {
+                Mean::Pooled => "gop",
+                Mean::Units => "don_vi",
+            },
+        }
+    }
+}
+
+/// A unit's figures with what is judged of them.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitEntry {
+    #[serde(flatten)]
+    pub figures: UnitFigures,
+    /// Whether each targeted ratio meets its target; null without data.
+    pub dat_chi_tieu: PerTarget<Option<bool>>,
+    /// Calendar months in a row, ending with the period's last, below the
+    /// level's average.
+    pub chuoi_duoi_trung_binh: PerRatio<u32>,
+    /// The ratio minus the level's average, in percentage points.
+    pub so_voi_trung_binh: PerRatio<Option<Percent>>,
+    /// The ratio minus that of the period before, in percentage points.
+    pub chenh_lech: PerRatio<Option<Percent>>,
+    pub ky_lien_truoc: Summary,
+    pub luy_ke: Summary,
+    /// Overdue dossiers (resolved late or pending past due) by field.
+    pub qua_han_theo_linh_vuc: Vec<FieldCount>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldCount {
+    pub linh_vuc: Option<String>,
+    pub so_ho_so: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Streak {
+    pub don_vi: String,
+    pub so_thang: u32,
+}
+
+/// The lists of SPEC §10, as names (`danh_sach`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Lists<T> {
+    pub so_hoa_100: Vec<T>,
+    /// Both digitisation ratios at or above the high mark, short of 100%.
+    pub so_hoa_cao: Vec<T>,
+    pub thanh_toan_dat: Vec<T>,
+    pub thanh_toan_chua_dat: Vec<T>,
+    pub thanh_toan_rat_thap: Vec<T>,
+    pub thanh_toan_khong: Vec<T>,
+    pub co_qua_han: Vec<T>,
+    pub chuoi_duoi_trung_binh: PerRatio<Vec<Streak>>,
+}
+
+impl<T> Default for Lists<T> {
+    fn default() -> Self {
+        Lists {
+            so_hoa_100: Vec::new(),
+            so_hoa_cao: Vec::new(),
+            thanh_toan_dat: Vec::new(),
+            thanh_toan_chua_dat: Vec::new(),
+            thanh_toan_rat_thap: Vec::new(),
+            thanh_toan_khong: Vec::new(),
+            co_qua_han: Vec::new(),
+            chuoi_duoi_trung_binh: PerRatio::default(),
+        }
+    }
+}
+
+impl<T> Lists<T> {
+    /// The same lists with each unit mapped.
+    pub fn map<U>(&self, f: impl Fn(&T) -> U) -> Lists<U> {
+        let m = |v: &Vec<T>| v.iter().map(&f).collect();
+        Lists {
+            so_hoa_100: m(&self.so_hoa_100),
+            so_hoa_cao: m(&self.so_hoa_cao),
+            thanh_toan_dat: m(&self.thanh_toan_dat),
+            thanh_toan_chua_dat: m(&self.thanh_toan_chua_dat),
+            thanh_toan_rat_thap: m(&self.thanh_toan_rat_thap),
+            thanh_toan_khong: m(&self.thanh_toan_khong),
+            co_qua_han: m(&self.co_qua_han),
+            chuoi_duoi_trung_binh: self.chuoi_duoi_trung_binh.clone(),
+        }
+    }
+
+    pub fn retain(&mut self, keep: impl Fn(&T) -> bool, keep_name: impl Fn(&str) -> bool) {
+        for v in [
+            &mut self.so_hoa_100,
+            &mut self.so_hoa_cao,
+            &mut self.thanh_toan_dat,
+            &mut self.thanh_toan_chua_dat,
+            &mut self.thanh_toan_rat_thap,
+            &mut self.thanh_toan_khong,
+            &mut self.co_qua_han,
+        ] {
+            v.retain(&keep);
+        }
+        for key in RATIOS {
+            let list = match key {
+                "truc_tuyen" => &mut self.chuoi_duoi_trung_binh.truc_tuyen,
+                "thanh_toan_truc_tuyen" => &mut self.chuoi_duoi_trung_binh.thanh_toan_truc_tuyen,
+                "so_hoa_dau_vao" => &mut self.chuoi_duoi_trung_binh.so_hoa_dau_vao,
+                "so_hoa_dau_ra" => &mut self.chuoi_duoi_trung_binh.so_hoa_dau_ra,
+                _ => &mut self.chuoi_duoi_trung_binh.dung_han,
+            };
+            list.retain(|s| keep_name(&s.don_vi));
+        }
+    }
+}
+
+/// The analysis of a period over all units.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub targets: Targets,
+    /// Each level's average of each ratio in the period.
+    pub averages: BTreeMap<Level, PerRatio<Option<Percent>>>,
+    /// The units, sorted by level then name, with their judgement.
+    pub units: Vec<UnitEntry>,
+    pub lists: Lists<UnitEntry>,
+}
+
+fn percent(r: &Ratio) -> Option<Decimal> {
+    r.phan_tram.map(Percent::value)
+}
+
+/// Ratio `key` of a summary.
+fn ratio<'s>(s: &'s Summary, key: &str) -> &'s Ratio {
+    s.ty_le.get(key).unwrap_or(&s.ty_le.dung_han)
+}
+
+/// The average of ratio `key` over units, pooled or as a mean.
+fn average<'a>(
+    units: impl Iterator<Item = &'a Summary>,
+    pooled: &Summary,
+    key: &str,
+    mean: Mean,
+) -> Option<Percent> {
+    match mean {
+        Mean::Pooled => ratio(pooled, key).phan_tram,
+        Mean::Units => {
+            let exact: Vec<Decimal> = units
+                .filter_map(|s| {
+                    let r = ratio(s, key);
+                    match (r.tu_so, r.mau_so) {
+                        (Some(t), Some(m)) if m > 0 => {
+                            Some(Decimal::from(t) * Decimal::ONE_HUNDRED / Decimal::from(m))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            if exact.is_empty() {
+                return None;
+            }
+            let sum: Decimal = exact.iter().sum();
+            Some(Percent::round(sum / Decimal::from(exact.len() as u64)))
+        }
+    }
+}
+
+fn difference(a: Option<Decimal>, b: Option<Decimal>) -> Option<Percent> {
+    Some(Percent::round(a? - b?))
+}
+
+impl Analysis {
+    pub fn new(data: &Dataset, targets: Targets) -> Analysis {
+        let now = Snapshot::new(&data.tally, 0, &data.names);
+        let ytd = Snapshot::new(&data.tally, 1, &data.names);
+        let prev = Snapshot::new(&data.tally, 2, &data.names);
+        let find = |s: &Snapshot, u: &UnitFigures| {
+            s.theo_don_vi
+                .iter()
+                .find(|x| x.unit == u.unit && x.cap == u.cap)
+                .map(|x| x.summary)
+                .unwrap_or_default()
+        };
+        let mut averages = BTreeMap::new();
+        for (level, pooled) in now.theo_cap.iter() {
+            let units = || {
+                now.theo_don_vi
+                    .iter()
+                    .filter(move |u| u.cap == level)
+                    .map(|u| &u.summary)
+            };
+            averages.insert(
+                level,
+                PerRatio::from_fn(|k| average(units(), pooled, k, targets.mean)),
+            );
+        }
+        let monthly = MonthlyAverages::new(data, targets.mean);
+        let last_month = month_index(data.reporting.current.end);
+        let late_by_field = late_by_field(data);
+        let units: Vec<UnitEntry> = now
+            .theo_don_vi
+            .iter()
+            .map(|u| {
+                let s = &u.summary;
+                let before = find(&prev, u);
+                let avg = averages.get(&u.cap);
+                UnitEntry {
+                    dat_chi_tieu: PerTarget {
+                        thanh_toan_truc_tuyen: meets(s, "thanh_toan_truc_tuyen", &targets),
+                        so_hoa_dau_vao: meets(s, "so_hoa_dau_vao", &targets),
+                        so_hoa_dau_ra: meets(s, "so_hoa_dau_ra", &targets),
+                    },
+                    chuoi_duoi_trung_binh: PerRatio::from_fn(|k| {
+                        monthly.streak(u.unit, u.cap, k, last_month)
+                    }),
+                    so_voi_trung_binh: PerRatio::from_fn(|k| {
+                        difference(
+                            percent(ratio(s, k)),
+                            avg.and_then(|a| a.get(k).copied().flatten())
+                                .map(Percent::value),
+                        )
+                    }),
+                    chenh_lech: PerRatio::from_fn(|k| {
+                        difference(percent(ratio(s, k)), percent(ratio(&before, k)))
+                    }),
+                    ky_lien_truoc: before,
+                    luy_ke: find(&ytd, u),
+                    qua_han_theo_linh_vuc: late_by_field
+                        .get(&(u.unit, u.cap))
+                        .cloned()
+                        .unwrap_or_default(),
+                    figures: u.clone(),
+                }
+            })
+            .collect();
+        let lists = Analysis::lists(&units, &targets);
+        Analysis {
+            targets,
+            averages,
+            units,
+            lists,
+        }
+    }
+
+    fn lists(units: &[UnitEntry], t: &Targets) -> Lists<UnitEntry> {
+        let mut l = Lists::default();
+        for u in units {
+            let s = &u.figures.summary;
+            let (din, dout) = (&s.ty_le.so_hoa_dau_vao, &s.ty_le.so_hoa_dau_ra);
+            let full =
+                |r: &Ratio| matches!((r.tu_so, r.mau_so), (Some(a), Some(b)) if b > 0 && a == b);
+            if full(din) && full(dout) {
+                l.so_hoa_100.push(u.clone());
+            } else if percent(din)
+                .zip(percent(dout))
+                .is_some_and(|(a, b)| a >= t.high && b >= t.high)
+            {
+                l.so_hoa_cao.push(u.clone());
+            }
+            let pay = &s.ty_le.thanh_toan_truc_tuyen;
+            if let (Some(tu), Some(mau), Some(p)) = (pay.tu_so, pay.mau_so, percent(pay)) {
+                if p >= t.payment {
+                    l.thanh_toan_dat.push(u.clone());
+                } else if tu > 0 {
+                    l.thanh_toan_chua_dat.push(u.clone());
+                }
+                if tu > 0 && p < t.very_low {
+                    l.thanh_toan_rat_thap.push(u.clone());
+                }
+                if tu == 0 && mau > 0 {
+                    l.thanh_toan_khong.push(u.clone());
+                }
+            }
+            if u.figures.counts.has_overdue() {
+                l.co_qua_han.push(u.clone());
+            }
+        }
+        l.chuoi_duoi_trung_binh = PerRatio::from_fn(|k| {
+            units
+                .iter()
+                .filter_map(|u| {
+                    let n = *u.chuoi_duoi_trung_binh.get(k).unwrap_or(&0);
+                    (n >= t.streak && n > 0).then(|| Streak {
+                        don_vi: u.figures.don_vi.clone(),
+                        so_thang: n,
+                    })
+                })
+                .collect()
+        });
+        l
+    }
+
+    /// `trung_binh` as the contract writes it: `{level: {ratio: "97.04"}}`.
+    pub fn averages_by_key(&self) -> BTreeMap<&'static str, PerRatio<Option<Percent>>> {
+        self.averages
+            .iter()
+            .map(|(l, a)| (l.key(), a.clone()))
+            .collect()
+    }
+
+    /// Keeps only unit `unit` (a unit's own letter).
+    pub fn restrict(&mut self, unit: UnitId) {
+        self.units.retain(|u| u.figures.unit == unit);
+        let name = self
+            .units
+            .first()
+            .map(|u| u.figures.don_vi.clone())
+            .unwrap_or_default();
+        self.lists.retain(|u| u.figures.unit == unit, |n| n == name);
+    }
+}
+
+fn meets(s: &Summary, key: &str, t: &Targets) -> Option<bool> {
+    let p = percent(ratio(s, key))?;
+    Some(p >= t.target(key)?)
+}
+
+/// Overdue dossiers per unit and field in the period.
+fn late_by_field(data: &Dataset) -> HashMap<(UnitId, Level), Vec<FieldCount>> {
+    let mut out: HashMap<(UnitId, Level), Vec<FieldCount>> = HashMap::new();
+    for (key, counts) in data.tally.groups() {
+        let c = &counts[0];
+        let n = c.late + c.pending_late;
+        if n > 0 {
+            let name = data.names.domain_name(key.domain);
+            out.entry((key.unit, key.level))
+                .or_default()
+                .push(FieldCount {
+                    linh_vuc: (!name.is_empty()).then(|| name.to_string()),
+                    so_ho_so: n,
+                });
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| {
+            b.so_ho_so
+                .cmp(&a.so_ho_so)
+                .then_with(|| a.linh_vuc.cmp(&b.linh_vuc))
+        });
+    }
+    out
+}
+
+/// Each level's average of each ratio per calendar month, for streaks.
+struct MonthlyAverages<'d> {
+    data: &'d Dataset,
+    levels: HashMap<(Level, MonthIndex), PerRatio<Option<Percent>>>,
+}
+
+impl<'d> MonthlyAverages<'d> {
+    fn new(data: &'d Dataset, mean: Mean) -> MonthlyAverages<'d> {
+        let mut pooled: HashMap<(Level, MonthIndex), Counts> = HashMap::new();
+        let mut units: HashMap<(Level, MonthIndex), Vec<Summary>> = HashMap::new();
+        for ((_, level), months) in data.tally.monthly() {
+            for (m, c) in months {
+                *pooled.entry((*level, *m)).or_default() += c;
+                units
+                    .entry((*level, *m))
+                    .or_default()
+                    .push(Summary::from(c));
+            }
+        }
+        let levels = pooled
+            .iter()
+            .map(|(key, c)| {
+                let all = Summary::from(c);
+                let list = units.get(key).map(Vec::as_slice).unwrap_or_default();
+                (
+                    *key,
+                    PerRatio::from_fn(|k| average(list.iter(), &all, k, mean)),
+                )
+            })
+            .collect();
+        MonthlyAverages { data, levels }
+    }
+
+    /// Months in a row, ending with `last`, where the unit's ratio is below
+    /// its level's average; a month without a denominator ends the run.
+    fn streak(&self, unit: UnitId, level: Level, key: &str, last: MonthIndex) -> u32 {
+        let Some(months) = self.data.tally.monthly().get(&(unit, level)) else {
+            return 0;
+        };
+        let mut n = 0;
+        let mut m = last;
+        loop {
+            let Some(c) = months.get(&m) else { break };
+            let s = Summary::from(c);
+            let r = ratio(&s, key);
+            let (Some(mine), Some(avg)) = (
+                r.mau_so.filter(|d| *d > 0).and(percent(r)),
+                self.levels
+                    .get(&(level, m))
+                    .and_then(|a| a.get(key).copied().flatten()),
+            ) else {
+                break;
+            };
+            if mine >= avg.value() {
+                break;
+            }
+            n += 1;
+            m -= 1;
+        }
+        n
+    }
+}
