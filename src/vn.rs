@@ -88,6 +88,22 @@ pub fn change(points: Option<Decimal>) -> String {
     }
 }
 
+/// A difference against a reference in percentage points: `thấp hơn 7,24%`,
+/// `cao hơn 3%`, `bằng`.
+pub fn compare(points: Option<Decimal>) -> String {
+    let Some(points) = points else {
+        return "N/A".to_string();
+    };
+    let points = points.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    if points.is_zero() {
+        "bằng".to_string()
+    } else if points.is_sign_positive() {
+        format!("cao hơn {}%", decimal(points, 2))
+    } else {
+        format!("thấp hơn {}%", decimal(-points, 2))
+    }
+}
+
 /// `03/10/2023`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -144,6 +160,9 @@ mod tests {
         assert_eq!(change(Some(dec("-1.20"))), "giảm 1,2%");
         assert_eq!(change(Some(dec("0.001"))), "không đổi");
         assert_eq!(change(None), "N/A");
+        assert_eq!(compare(Some(dec("-7.24"))), "thấp hơn 7,24%");
+        assert_eq!(compare(Some(dec("3.00"))), "cao hơn 3%");
+        assert_eq!(compare(Some(dec("0"))), "bằng");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("ngay", ngay);
     env.add_filter("ngay_dai", ngay_dai);
     env.add_filter("chenh_lech", chenh_lech);
+    env.add_filter("so_sanh", so_sanh);
     env
 }
 
@@ -179,6 +180,21 @@ fn chenh_lech(value: Value, before: Option<Value>, _kw: Kwargs) -> Result<String
     Ok(vn::change(change))
 }
 
+/// A difference against a reference: `thấp hơn 7,24%`, `cao hơn 3%`,
+/// `bằng`. `x | so_sanh` reads x as the difference; `x | so_sanh(y)` is
+/// x − y.
+fn so_sanh(value: Value, reference: Option<Value>) -> Result<String, Error> {
+    let now = percent_of("so_sanh", &value)?;
+    let diff = match reference {
+        Some(r) => match (now, percent_of("so_sanh", &r)?) {
+            (Some(a), Some(b)) => Some(a - b),
+            _ => None,
+        },
+        None => now,
+    };
+    Ok(vn::compare(diff))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,7 +231,9 @@ mod tests {
             render("{{ r | chenh_lech('100') }}", ctx.clone()),
             "giảm 0,05%"
         );
-        assert_eq!(render("{{ r | chenh_lech(r) }}", ctx), "không đổi");
+        assert_eq!(render("{{ r | chenh_lech(r) }}", ctx.clone()), "không đổi");
+        assert_eq!(render("{{ '-7.24' | so_sanh }}", ctx.clone()), "thấp hơn 7,24%");
+        assert_eq!(render("{{ r | so_sanh('90') }}", ctx), "cao hơn 9,95%");
     }
 
     #[test]
