@@ -6,6 +6,7 @@
 mod check;
 mod common;
 mod output;
+mod overdue;
 mod report;
 mod stats;
 mod table;
@@ -65,6 +66,13 @@ enum Command {
         after_help = "Ví dụ:\n  cctthc check -i du-lieu/\n  cctthc check -i ho-so-thang-11.xlsx --month 11"
     )]
     Check(check::Args),
+    /// Danh sách hồ sơ quá hạn và sắp đến hạn tại một ngày, theo đơn vị
+    #[command(
+        name = "qua-han",
+        alias = "overdue",
+        after_help = "Ví dụ:\n  cctthc qua-han\n  cctthc qua-han --ngay 30/06/2024 --trong 3 --format csv -o qua-han.csv\n  cctthc qua-han --fail-if-any -q || gui-canh-bao"
+    )]
+    QuaHan(overdue::Args),
     /// Mẫu báo cáo: ghi mẫu có sẵn ra để sửa, kiểm tra một mẫu
     Template(template::Args),
 }
@@ -105,6 +113,7 @@ where
         Command::Check(a) => check::run(&cli.global, a, &out),
         Command::Report(a) => report::run(&cli.global, a, &out),
         Command::Template(a) => template::run(&cli.global, a, &out),
+        Command::QuaHan(a) => overdue::run(&cli.global, a, &out),
     };
     match result {
         Ok(()) => 0,

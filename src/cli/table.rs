@@ -10,6 +10,8 @@ pub struct Table {
 enum Row {
     Cells(Vec<String>),
     Rule,
+    /// A line across the whole table (a group's heading).
+    Text(String),
 }
 
 impl Table {
@@ -30,6 +32,10 @@ impl Table {
 
     pub fn rule(&mut self) {
         self.rows.push(Row::Rule);
+    }
+
+    pub fn line(&mut self, text: String) {
+        self.rows.push(Row::Text(text));
     }
 
     pub fn render(&self, width: usize) -> String {
@@ -74,6 +80,10 @@ impl Table {
                 Row::Cells(cells) => push_line(&mut out, cells, &widths),
                 Row::Rule => {
                     out.push_str(&"─".repeat(total));
+                    out.push('\n');
+                }
+                Row::Text(t) => {
+                    out.push_str(&cut(t, width));
                     out.push('\n');
                 }
             }

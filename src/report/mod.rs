@@ -7,6 +7,7 @@ pub mod data;
 pub mod filters;
 pub mod render;
 pub mod templates;
+pub mod watch;
 
 pub use context::Context;
 pub use data::{Dataset, Figures, PeriodFigures, PeriodInfo, Which};

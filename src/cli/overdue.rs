@@ -1,0 +1,193 @@
+//! `cctthc qua-han` (alias `overdue`): the dossiers open past their due
+//! date and those due within a few days, as of a day, grouped by unit. A
+//! list, not a failure: it exits 0 unless `--fail-if-any` is given.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::common::{self, Failure, Global, InputArgs, OnProblem, Session, SkipArgs};
+use super::output::Output;
+use super::table::{Table, terminal_width};
+use crate::period::Request;
+use crate::report::watch::{self, Standing, Watch};
+use crate::vn;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    skip: SkipArgs,
+    /// Xét tại ngày này (dd/mm/yyyy). Mặc định: hôm nay
+    #[arg(long, value_name = "NGÀY", value_parser = common::parse_day, help_heading = "Danh sách")]
+    ngay: Option<NaiveDate>,
+    /// Kể cả hồ sơ đến hạn trong N ngày tới (mặc định 2)
+    #[arg(long, value_name = "N", default_value_t = 2, hide_default_value = true, help_heading = "Danh sách")]
+    trong: u32,
+    /// Dạng kết quả: table (mặc định), json, csv
+    #[arg(long, value_enum, value_name = "DẠNG", default_value_t = Format::Table, hide_default_value = true, hide_possible_values = true, help_heading = "Đầu ra")]
+    format: Format,
+    /// Ghi vào tệp thay vì in ra màn hình
+    #[arg(short = 'o', long, value_name = "TỆP", help_heading = "Đầu ra")]
+    output: Option<PathBuf>,
+    /// Thoát với mã 1 khi danh sách không trống (cho kịch bản cảnh báo)
+    #[arg(long, help_heading = "Đầu ra")]
+    fail_if_any: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
+    let session = Session::start(global)?;
+    let day = args.ngay.unwrap_or(session.today);
+    // The figures are not shown; a period is needed only to read.
+    let reporting = Request {
+        from: Some(day),
+        to: Some(day),
+        ..Request::default()
+    }
+    .resolve(day)?;
+    let mode = if args.skip.skip_invalid {
+        OnProblem::Skip {
+            rejects: args
+                .skip
+                .rejects
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("cctthc-dong-loi.csv")),
+        }
+    } else {
+        OnProblem::Stop
+    };
+    let keep = watch::keep(day, args.trong);
+    let (data, _) = common::read_keeping(&session, &args.input, reporting, Some(keep), mode, out)?;
+    let list = Watch::new(&data, day, args.trong);
+    let text = match args.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&list)
+                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+        Format::Csv => csv_text(&list)?,
+        Format::Table => table_text(&list, args.trong),
+    };
+    match &args.output {
+        Some(path) => crate::atomic::write_bytes(path, text.as_bytes())
+            .map_err(|e| Failure::failed(format!("không ghi được {}: {e}", path.display())))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
+            }
+        }
+    }
+    let overdue = list.ho_so.iter().filter(|w| w.tinh_trang == Standing::QuaHan).count();
+    let soon = list.ho_so.len() - overdue;
+    out.detail(&format!("{overdue} hồ sơ quá hạn, {soon} hồ sơ sắp đến hạn"));
+    if args.fail_if_any && !list.ho_so.is_empty() {
+        return Err(Failure::failed(format!(
+            "ngày {}: {} hồ sơ quá hạn, {} hồ sơ sắp đến hạn",
+            vn::date(day),
+            vn::int(overdue as i64),
+            vn::int(soon as i64)
+        )));
+    }
+    Ok(())
+}
+
+fn standing_text(w: &watch::Watched) -> String {
+    match (w.tinh_trang, w.so_ngay) {
+        (Standing::QuaHan, n) => format!("quá hạn {n} ngày"),
+        (Standing::SapDenHan, 0) => "đến hạn hôm nay".to_string(),
+        (Standing::SapDenHan, n) => format!("còn {n} ngày"),
+    }
+}
+
+fn table_text(list: &Watch, within: u32) -> String {
+    let mut s = format!(
+        "Hồ sơ quá hạn và sắp đến hạn (trong {within} ngày) tại ngày {}\n\n",
+        vn::date(list.ngay)
+    );
+    if list.ho_so.is_empty() {
+        s.push_str("Không có hồ sơ nào quá hạn hay sắp đến hạn.\n");
+        return s;
+    }
+    // Grouped by unit, units in the order of government then by name.
+    let mut units: Vec<(&crate::input::Level, &str)> = list.ho_so.iter().map(|w| (&w.cap, w.don_vi.as_str())).collect();
+    units.sort();
+    units.dedup();
+    let mut t = Table::new(vec![vec!["Thủ tục"], vec!["Mã hồ sơ"], vec!["Hạn trả"], vec!["Tình trạng"]]);
+    for (i, (level, unit)) in units.into_iter().enumerate() {
+        let rows: Vec<&watch::Watched> = list.ho_so.iter().filter(|w| &w.cap == level && w.don_vi == unit).collect();
+        let late = rows.iter().filter(|w| w.tinh_trang == Standing::QuaHan).count();
+        if i > 0 {
+            t.line(String::new());
+        }
+        t.line(format!("{unit}: {late} quá hạn, {} sắp đến hạn", rows.len() - late));
+        for w in rows {
+            t.row(vec![
+                format!("  {}", w.ten_thu_tuc),
+                w.ma_ho_so.clone(),
+                w.ngay_hen_tra.map(vn::date).unwrap_or_default(),
+                standing_text(w),
+            ]);
+        }
+    }
+    s.push_str(&t.render(terminal_width()));
+    let late = list.ho_so.iter().filter(|w| w.tinh_trang == Standing::QuaHan).count();
+    s.push_str(&format!(
+        "Tổng: {} hồ sơ quá hạn, {} hồ sơ sắp đến hạn.\n",
+        vn::int(late as i64),
+        vn::int((list.ho_so.len() - late) as i64)
+    ));
+    s
+}
+
+fn csv_text(list: &Watch) -> Result<String, Failure> {
+    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "ma_ho_so",
+        "don_vi",
+        "cap",
+        "linh_vuc",
+        "ten_thu_tuc",
+        "ngay_tiep_nhan",
+        "ngay_hen_tra",
+        "tinh_trang",
+        "so_ngay",
+    ])
+    .map_err(bad)?;
+    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    for x in &list.ho_so {
+        w.write_record([
+            x.ma_ho_so.clone(),
+            x.don_vi.clone(),
+            x.cap.key().to_string(),
+            x.linh_vuc.clone().unwrap_or_default(),
+            x.ten_thu_tuc.clone(),
+            date(x.ngay_tiep_nhan),
+            date(x.ngay_hen_tra),
+            match x.tinh_trang {
+                Standing::QuaHan => "qua_han",
+                Standing::SapDenHan => "sap_den_han",
+            }
+            .to_string(),
+            x.so_ngay.to_string(),
+        ])
+        .map_err(bad)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Failure::failed(format!("không tạo được CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Failure::failed(e.to_string()))
+}
