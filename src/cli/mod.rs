@@ -79,7 +79,27 @@ enum Command {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    run(std::env::args_os())
+    // A panic is a bug of cctthc: say so in the user's words, with exit 1,
+    // instead of a Rust backtrace. Panics caught on purpose (a spreadsheet
+    // library failing on a corrupt file) stay silent.
+    static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(info.to_string());
+        }
+    }));
+    match std::panic::catch_unwind(|| run(std::env::args_os())) {
+        Ok(code) => code,
+        Err(_) => {
+            let what = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut l| l.take())
+                .unwrap_or_default();
+            eprintln!("lỗi nội bộ của cctthc (xin báo lại kèm tệp dữ liệu nếu được): {what}");
+            1
+        }
+    }
 }
 
 /// Runs with the given arguments (the first is the program name).

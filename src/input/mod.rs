@@ -269,13 +269,21 @@ fn read_file(
     options: &Options,
     visitor: &mut dyn Visitor,
 ) -> Result<(), Error> {
-    match format_of(path)? {
-        Format::Delimited => {
-            delimited::read(path, name, options.encoding, &options.headers, visitor)
-        }
-        Format::Xlsx => xlsx::read(path, options.sheet.as_deref(), &options.headers, visitor),
-        Format::OtherSheet => {
-            xlsx::read_other(path, options.sheet.as_deref(), &options.headers, visitor)
-        }
+    let format = format_of(path)?;
+    if format == Format::Delimited {
+        return delimited::read(path, name, options.encoding, &options.headers, visitor);
     }
+    // A corrupt spreadsheet must be an error, never a crash, even if the
+    // spreadsheet library panics on it.
+    let sheet = options.sheet.as_deref();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Xlsx => xlsx::read(path, sheet, &options.headers, visitor),
+        _ => xlsx::read_other(path, sheet, &options.headers, visitor),
+    }));
+    read.unwrap_or_else(|_| {
+        Err(Error::Spreadsheet {
+            path: path.to_path_buf(),
+            message: "tệp hỏng, không đọc được".into(),
+        })
+    })
 }
