@@ -15,6 +15,11 @@
 //! - Before rendering, every tag is checked (syntax, block structure,
 //!   names against the context, filters) and all faults are reported at
 //!   once, each with its part and paragraph.
+//! - A `{{ expr }}` alone in its paragraph whose value is a [`Picture`]
+//!   (a PNG with its size, from a function) turns the paragraph into that
+//!   picture, inline: the PNG becomes `word/media/cctthc-imageN.png`, with
+//!   a relationship in the part's rels and the `png` content type. A
+//!   picture anywhere else (inside a sentence) is an error.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,16 +31,13 @@
 //! let filled: Vec<u8> = template.render(&env, &ctx)?;
 //! # Ok(()) }
 //! ```
-//!
-//! Pictures (a function returning PNG bytes in a paragraph of its own)
-//! are not supported yet: they would add an entry, a relationship and a
-//! content type to the package, which [`package::write`] is the place for.
 
 mod blocks;
 mod error;
 mod expr;
 mod names;
 mod package;
+mod picture;
 mod render;
 mod tags;
 pub mod text;
@@ -47,6 +49,7 @@ use minijinja::Environment;
 use minijinja::value::Value;
 
 pub use error::{Error, Errors, Fault, Problem};
+pub use picture::{EMU_PER_CM, Picture};
 pub use tags::TagKind;
 
 use blocks::{Unit, layout};
@@ -251,6 +254,7 @@ impl Template {
         };
         let mut replaced = BTreeMap::new();
         let mut problems = Vec::new();
+        let mut media: Option<picture::Media<'_>> = None;
         for prepared in &self.parts {
             // A part without tags is copied as it is.
             if prepared.scan.tags.is_empty() {
@@ -258,15 +262,51 @@ impl Template {
             }
             let part = &prepared.part;
             let source = render::build(part, &prepared.scan, &prepared.units);
-            match env.render_named_str(&part.name, &source.text, ctx.clone()) {
-                Ok(xml) => match xml::check_output(&xml) {
-                    Ok(()) => {
-                        replaced.insert(prepared.index, xml.into_bytes());
+            let rendered = env
+                .template_from_named_str(&part.name, &source.text)
+                .and_then(|t| t.render_captured(ctx.clone()))
+                .map(|mut captured| {
+                    let pictures = captured.with_state_mut(|state| {
+                        state
+                            .get_extension_mut::<picture::Placed>()
+                            .map(std::mem::take)
+                            .unwrap_or_default()
+                    });
+                    (captured.output().to_string(), pictures.0)
+                });
+            match rendered {
+                Ok((xml, pictures)) => {
+                    let xml = if pictures.is_empty() {
+                        Ok(xml)
+                    } else {
+                        if media.is_none() {
+                            let parts = self.parts.iter().map(|p| p.part.xml.as_str());
+                            match picture::Media::new(&self.bytes, parts) {
+                                Ok(m) => media = Some(m),
+                                Err(detail) => {
+                                    problems.push(self.problem(
+                                        part,
+                                        None,
+                                        Fault::Output { detail },
+                                    ));
+                                    continue;
+                                }
+                            }
+                        }
+                        media.as_mut().map_or_else(
+                            || Err("không chuẩn bị được chỗ chứa hình".to_string()),
+                            |m| m.place(&part.name, &xml, &pictures),
+                        )
+                    };
+                    match xml.and_then(|xml| xml::check_output(&xml).map(|()| xml)) {
+                        Ok(xml) => {
+                            replaced.insert(prepared.index, xml.into_bytes());
+                        }
+                        Err(detail) => {
+                            problems.push(self.problem(part, None, Fault::Output { detail }));
+                        }
                     }
-                    Err(detail) => {
-                        problems.push(self.problem(part, None, Fault::Output { detail }));
-                    }
-                },
+                }
                 Err(e) => {
                     let tag = e
                         .range()
@@ -286,7 +326,14 @@ impl Template {
         if !problems.is_empty() {
             return fail(problems);
         }
-        package::write(&self.bytes, &replaced)
+        let added = match media {
+            Some(media) => match media.finish(&mut replaced) {
+                Ok(added) => added,
+                Err(detail) => return fail(vec![whole(Fault::Output { detail })]),
+            },
+            None => Vec::new(),
+        };
+        package::write(&self.bytes, &replaced, &added)
             .or_else(|detail| fail(vec![whole(Fault::Output { detail })]))
     }
 }

@@ -119,9 +119,44 @@ fn read_parts_within(
     Ok(parts)
 }
 
+/// The names of all entries, in zip order.
+pub(crate) fn entry_names(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    archive
+        .file_names()
+        .map(|n| n.map(|n| n.into_owned()).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// One entry's index and contents (at most [`PART_LIMIT`] bytes), or
+/// `None` when the zip has no entry of that name.
+pub(crate) fn read_entry(bytes: &[u8], name: &str) -> Result<Option<(usize, Vec<u8>)>, String> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let Some(index) = archive.index_for_name(name) else {
+        return Ok(None);
+    };
+    let file = archive.by_index(index).map_err(|e| e.to_string())?;
+    let mut data = Vec::new();
+    file.take(PART_LIMIT + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| format!("{name}: {e}"))?;
+    if data.len() as u64 > PART_LIMIT {
+        return Err(format!(
+            "{name}: lớn hơn {} MiB khi giải nén",
+            PART_LIMIT / (1024 * 1024)
+        ));
+    }
+    Ok(Some((index, data)))
+}
+
 /// Writes a copy of the zip `bytes` where the entries at the keys of
-/// `replaced` get new contents; all others are copied raw.
-pub(crate) fn write(bytes: &[u8], replaced: &BTreeMap<usize, Vec<u8>>) -> Result<Vec<u8>, String> {
+/// `replaced` get new contents and the `added` entries follow the others
+/// (PNG stored as they are, the rest deflated); all others are copied raw.
+pub(crate) fn write(
+    bytes: &[u8],
+    replaced: &BTreeMap<usize, Vec<u8>>,
+    added: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, String> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
@@ -143,6 +178,18 @@ pub(crate) fn write(bytes: &[u8], replaced: &BTreeMap<usize, Vec<u8>>) -> Result
                 writer.raw_copy_file(file).map_err(|e| e.to_string())?;
             }
         }
+    }
+    for (name, data) in added {
+        // PNG is compressed already; deflating it again gains nothing.
+        let method = if name.ends_with(".png") {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        writer
+            .start_file(name.as_str(), options.compression_method(method))
+            .map_err(|e| e.to_string())?;
+        writer.write_all(data).map_err(|e| e.to_string())?;
     }
     if !archive.comment().is_empty() {
         writer

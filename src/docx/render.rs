@@ -14,6 +14,7 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
 use super::blocks::{Unit, keyword};
 use super::error::Fault;
+use super::picture::{ALONE_FLAG, Picture, Placed, marker};
 use super::tags::{Piece, Scan, TagKind};
 use super::xml::{Part, escape_text, escape_value, preserve_space};
 
@@ -43,20 +44,39 @@ fn syntax() -> Result<SyntaxConfig, Error> {
         .build()
 }
 
-/// Writes a value into a text node: XML-escaped, none as nothing.
+/// Writes a value into a text node: XML-escaped, none as nothing. A
+/// [`Picture`] becomes a marker, replaced by a drawing after rendering;
+/// it must be the only thing in its paragraph.
 fn format_value(
     out: &mut minijinja::Output<'_>,
-    _state: &mut minijinja::State<'_, '_>,
+    state: &mut minijinja::State<'_, '_>,
     value: &Value,
 ) -> Result<(), Error> {
+    if let Some(picture) = value.downcast_object::<Picture>() {
+        let alone = state.lookup(ALONE_FLAG).is_some_and(|v| v.is_true());
+        if !alone {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "hình ảnh phải do một thẻ {{ … }} đứng riêng trong đoạn tạo ra, không chèn được giữa câu chữ",
+            ));
+        }
+        if let Some(fault) = picture.fault() {
+            return Err(Error::new(ErrorKind::InvalidOperation, fault));
+        }
+        let placed = state.get_or_insert_extension(Placed::default());
+        let mark = marker(placed.0.len());
+        placed.0.push(picture);
+        return out
+            .write_str(&mark)
+            .map_err(|_| Error::from(ErrorKind::WriteFailure));
+    }
     match value.kind() {
         ValueKind::Undefined => Err(Error::new(
             ErrorKind::UndefinedError,
             "giá trị không xác định",
         )),
         ValueKind::None => Ok(()),
-        // Pictures will be bytes from a function; they need a drawing and a
-        // relationship, which a text node cannot hold.
+        // Raw bytes have no size or kind; pictures come as `Picture`.
         ValueKind::Bytes => Err(Error::new(
             ErrorKind::InvalidOperation,
             "không chèn được dữ liệu nhị phân vào văn bản",
@@ -243,7 +263,14 @@ pub(crate) fn build(part: &Part, scan: &Scan, units: &[Unit]) -> Source {
                     let Some(tag) = scan.tags.get(*id) else {
                         continue;
                     };
+                    let alone = scan.alone.get(tag.paragraph).copied().unwrap_or(false);
                     let text = match tag.kind {
+                        // Only an expression alone in its paragraph may
+                        // give a picture; the flag tells the formatter.
+                        TagKind::Expr if alone => format!(
+                            "{BLOCK_START} set {ALONE_FLAG} = true {BLOCK_END}{VAR_START}{}{VAR_END}{BLOCK_START} set {ALONE_FLAG} = false {BLOCK_END}",
+                            tag.inner
+                        ),
                         TagKind::Expr => format!("{VAR_START}{}{VAR_END}", tag.inner),
                         TagKind::Block => format!("{BLOCK_START}{}{BLOCK_END}", tag.inner),
                     };

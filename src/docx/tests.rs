@@ -861,3 +861,249 @@ fn renders_a_document_written_by_docx_rs() {
     assert_eq!(paragraphs(&out, &footer), vec!["A & B <C>"]);
     assert!(docx_rs::read_docx(&out).is_ok());
 }
+
+mod pictures {
+    use super::*;
+
+    /// A 2×1 RGB PNG.
+    const PNG: [u8; 70] = [
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x7b,
+        0x40, 0xe8, 0xdd, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
+        0xcf, 0x00, 0x04, 0xff, 0x01, 0x07, 0x00, 0x01, 0xff, 0xe2, 0x23, 0x9e, 0x59, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+
+    fn picture(description: &str) -> Value {
+        Picture::new(PNG.to_vec(), 8 * EMU_PER_CM, 4 * EMU_PER_CM, description).value()
+    }
+
+    fn pic_ctx() -> Value {
+        context! {
+            pic => picture("Biểu đồ \"A & B\""),
+            hai => vec![picture("một"), picture("hai")],
+            ..ctx()
+        }
+    }
+
+    fn render_pic(bytes: &[u8]) -> Result<Vec<u8>, Vec<String>> {
+        template(bytes)
+            .render(&env(), &pic_ctx())
+            .map_err(|e| e.problems.iter().map(Problem::to_string).collect())
+    }
+
+    fn names(bytes: &[u8]) -> Vec<String> {
+        match ZipArchive::new(Cursor::new(bytes)) {
+            Ok(a) => a
+                .file_names()
+                .map(|n| n.map(|n| n.into_owned()).unwrap_or_default())
+                .collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn raw(bytes: &[u8], name: &str) -> Vec<u8> {
+        let mut archive = match ZipArchive::new(Cursor::new(bytes)) {
+            Ok(a) => a,
+            Err(e) => panic!("{e}"),
+        };
+        let mut out = Vec::new();
+        match archive.by_name(name) {
+            Ok(mut f) => {
+                if let Err(e) = f.read_to_end(&mut out) {
+                    panic!("{e}");
+                }
+            }
+            Err(e) => panic!("{name}: {e}"),
+        }
+        out
+    }
+
+    /// The template's content types without the `png` default.
+    fn without_png(bytes: &[u8]) -> Vec<u8> {
+        let types =
+            CONTENT_TYPES.replace(r#"<Default Extension="png" ContentType="image/png"/>"#, "");
+        replace_entry(bytes, "[Content_Types].xml", &types)
+    }
+
+    #[test]
+    fn a_picture_alone_in_its_paragraph_becomes_a_drawing() {
+        let body = [
+            p("Trước"),
+            r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve"> {{ </w:t></w:r><w:r><w:t>pic }}</w:t></w:r></w:p>"#.to_string(),
+            p("Sau {{ so_lieu }}"),
+        ]
+        .concat();
+        let bytes = without_png(&docx_with(&body, &p("{{ pic }}"), &p("x")));
+        let out = match render_pic(&bytes) {
+            Ok(out) => out,
+            Err(e) => panic!("{e:?}"),
+        };
+        let again = render_pic(&bytes);
+        assert_eq!(again.as_ref(), Ok(&out), "same bytes twice");
+
+        let all = names(&out);
+        assert!(
+            all.contains(&"word/media/cctthc-image1.png".to_string()),
+            "{all:?}"
+        );
+        assert!(
+            all.contains(&"word/media/cctthc-image2.png".to_string()),
+            "{all:?}"
+        );
+        assert!(
+            all.contains(&"word/_rels/header1.xml.rels".to_string()),
+            "{all:?}"
+        );
+        // The template's own image is still there, untouched.
+        assert!(all.contains(&"word/media/image1.png".to_string()));
+        assert_eq!(raw(&out, "word/media/cctthc-image1.png"), PNG);
+
+        let types = entry(&out, "[Content_Types].xml");
+        assert_eq!(types.matches(r#"Extension="png""#).count(), 1, "{types}");
+        assert!(types.contains(r#"<Default Extension="png" ContentType="image/png"/>"#));
+
+        let rels = entry(&out, "word/_rels/document.xml.rels");
+        assert!(rels.contains(r#"<Relationship Id="rIdCctthcImage1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/cctthc-image1.png"/></Relationships>"#), "{rels}");
+        assert!(
+            rels.contains(r#"Id="rIdH""#),
+            "existing relationships are kept"
+        );
+        let header_rels = entry(&out, "word/_rels/header1.xml.rels");
+        assert!(
+            header_rels.contains(r#"Target="media/cctthc-image2.png""#),
+            "{header_rels}"
+        );
+
+        let xml = entry(&out, "word/document.xml");
+        assert_eq!(xml::check_output(&xml), Ok(()));
+        assert!(xml.contains(r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:drawing><wp:inline"#), "{xml}");
+        assert!(xml.contains(r#"r:embed="rIdCctthcImage1""#), "{xml}");
+        assert!(
+            xml.contains(r#"<wp:extent cx="2880000" cy="1440000"/>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"descr="Biểu đồ &quot;A &amp; B&quot;""#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"<wp:docPr id="1" "#), "{xml}");
+        assert!(!xml.contains('\u{2}'));
+        assert_eq!(
+            paragraphs(&out, "word/document.xml"),
+            vec!["Trước", "", "Sau 5"]
+        );
+        let header = entry(&out, "word/header1.xml");
+        assert_eq!(xml::check_output(&header), Ok(()));
+        assert!(header.contains(r#"<wp:docPr id="2" "#), "{header}");
+        assert!(header.contains(r#"r:embed="rIdCctthcImage1""#), "{header}");
+        assert!(docx_rs::read_docx(&out).is_ok());
+    }
+
+    #[test]
+    fn pictures_in_a_loop_get_their_own_entries_and_ids() {
+        let body = [
+            p("{% for h in hai %}"),
+            p("{{ h }}"),
+            p("{% endfor %}"),
+            // A drawing already in the template: new ids go above its id.
+            r#"<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><wp:extent cx="1" cy="1"/><wp:docPr id="41" name="x"/></wp:inline></w:drawing></w:r></w:p>"#.to_string(),
+        ]
+        .concat();
+        let out = match render_pic(&docx(&body)) {
+            Ok(out) => out,
+            Err(e) => panic!("{e:?}"),
+        };
+        let xml = entry(&out, "word/document.xml");
+        assert_eq!(xml.matches("<w:drawing>").count(), 3, "{xml}");
+        assert!(
+            xml.contains(r#"<wp:docPr id="42" name="Hình 42" descr="một"/>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<wp:docPr id="43" name="Hình 43" descr="hai"/>"#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"r:embed="rIdCctthcImage2""#), "{xml}");
+        let all = names(&out);
+        assert!(
+            all.contains(&"word/media/cctthc-image2.png".to_string()),
+            "{all:?}"
+        );
+        // The template's content types had png already.
+        assert_eq!(entry(&out, "[Content_Types].xml"), CONTENT_TYPES);
+    }
+
+    #[test]
+    fn a_picture_inside_a_sentence_is_an_error_naming_its_paragraph() {
+        let body = [p("Biểu đồ {{ pic }} dưới đây"), p("{{ pic }}")].concat();
+        let problems = match render_pic(&docx(&body)) {
+            Ok(_) => panic!("rendered a picture inside a sentence"),
+            Err(problems) => problems,
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "mau.docx, word/document.xml, đoạn \"Biểu đồ {{ pic }} dưới đây\": lỗi khi điền '{{ pic }}': "
+            ),
+            "{problems:?}"
+        );
+        assert!(
+            problems[0].contains("đứng riêng trong đoạn"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn not_a_png_is_an_error() {
+        let mut e = env();
+        e.add_function("hong", || {
+            Picture::new(b"GIF89a".to_vec(), EMU_PER_CM, EMU_PER_CM, "x").value()
+        });
+        let problems = match template(&docx(&p("{{ hong() }}"))).render(&e, &ctx()) {
+            Ok(_) => panic!("rendered a bad picture"),
+            Err(e) => e.problems,
+        };
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].to_string().contains("không phải ảnh PNG"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_picture_opens_in_libreoffice() {
+        let out = match render_pic(&without_png(&docx(&p("{{ pic }}")))) {
+            Ok(out) => out,
+            Err(e) => panic!("{e:?}"),
+        };
+        let Some(pdfs) = to_pdf(&[("picture", &out)]) else {
+            eprintln!("skipped: soffice (LibreOffice) is not on PATH");
+            return;
+        };
+        let pdf = pdfs.into_iter().next().unwrap_or_default();
+        assert!(pdf.starts_with(b"%PDF"), "LibreOffice could not open it");
+        // The picture is drawn: the PDF holds an image.
+        let dir = std::env::temp_dir().join(format!("cctthc-docx-pic-{}", std::process::id()));
+        let path = dir.join("picture.pdf");
+        if std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&path, &pdf))
+            .is_err()
+        {
+            panic!("writing {path:?}");
+        }
+        let listed = std::process::Command::new("pdfimages")
+            .arg("-list")
+            .arg(&path)
+            .output();
+        let _ = std::fs::remove_dir_all(&dir);
+        match listed {
+            Ok(o) => {
+                let text = String::from_utf8_lossy(&o.stdout);
+                // A header of two lines, then one line per image.
+                assert!(text.lines().count() >= 3, "no image in the PDF:\n{text}");
+            }
+            Err(_) => eprintln!("skipped the image check: pdfimages is not on PATH"),
+        }
+    }
+}

@@ -1,0 +1,1244 @@
+//! Bar charts of one ratio per unit with its target, for the letters that
+//! commend and remind units (reference 001): a PNG for documents, bars of
+//! text for the terminal, and the template function `bieu_do`.
+//!
+//! Bars are horizontal, so long unit names ("Chi nhánh Văn phòng đăng ký
+//! đất đai huyện Tứ Kỳ") fit on the left; values are written the
+//! Vietnamese way (98,83%) at the bars' ends, and the target is a dashed
+//! vertical line. Text is drawn with an embedded font (Liberation Sans, see
+//! `assets/fonts/`), so the same chart gives the same bytes on any machine
+//! of the same platform, whatever fonts it has.
+
+use std::str::FromStr;
+
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use minijinja::value::{Kwargs, Value, ValueKind};
+use minijinja::{Environment, Error, ErrorKind, State};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::docx::Picture;
+use crate::vn;
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
+
+/// One unit's bar: a percentage (0–100), or none for N/A (no bar drawn,
+/// the label kept).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    pub label: String,
+    pub value: Option<Decimal>,
+}
+
+/// A bar chart of one ratio per unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BarChart {
+    pub title: String,
+    pub bars: Vec<Bar>,
+    /// The target in percent, drawn as a line; bars below it are coloured
+    /// apart.
+    pub target: Option<Decimal>,
+    /// E.g. `Chỉ tiêu 30%`.
+    pub target_label: String,
+}
+
+/// Resolution of the PNG: 180 dpi, so 1 pixel is 5 080 EMU exactly.
+const DPI: u32 = 180;
+const EMU_PER_PX: u64 = 914_400 / DPI as u64;
+/// 16 cm wide: the text width of an A4 page with the decree's margins.
+const WIDTH: u32 = 1134;
+/// 9 cm: the height a chart of a few bars aims at.
+const BASE_HEIGHT: f32 = 638.0;
+/// 24 cm: the most a page holds under a heading.
+const MAX_HEIGHT: f32 = 1701.0;
+/// More bars than this are left out, with a note saying how many.
+pub const MAX_BARS: usize = 80;
+/// Longest label or title kept, in characters: a bound on layout work.
+const MAX_CHARS: usize = 300;
+
+const MARGIN: f32 = 24.0;
+const TITLE_PX: f32 = 32.0;
+const LABEL_PX: f32 = 24.0;
+const SMALL_PX: f32 = 21.0;
+
+type Rgb = [u8; 3];
+const WHITE: Rgb = [255, 255, 255];
+const INK: Rgb = [38, 38, 38];
+const GREY: Rgb = [118, 118, 118];
+const GRID: Rgb = [217, 217, 217];
+const AXIS: Rgb = [128, 128, 128];
+const MET: Rgb = [68, 114, 196];
+const UNMET: Rgb = [237, 125, 49];
+const TARGET: Rgb = [192, 0, 0];
+
+/// The chart as a PNG, about 16 × 9 cm at 180 dpi; taller with many bars,
+/// up to 24 cm. The same chart always gives the same bytes.
+pub fn png(chart: &BarChart) -> Vec<u8> {
+    draw(chart).0
+}
+
+/// The chart as a picture for a .docx template, sized 16 cm wide.
+pub fn picture(chart: &BarChart) -> Picture {
+    let (png, width, height) = draw(chart);
+    Picture::new(
+        png,
+        u64::from(width) * EMU_PER_PX,
+        u64::from(height) * EMU_PER_PX,
+        clean(&chart.title),
+    )
+}
+
+/// Normalised text for drawing and counting: NFC (so a letter and its
+/// marks are one glyph), control characters as spaces, runs of spaces
+/// as one, at most [`MAX_CHARS`] characters.
+fn clean(text: &str) -> String {
+    let text: String = text
+        .nfc()
+        .take(MAX_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A value for reading: 98,83%.
+fn value_text(value: Option<Decimal>) -> String {
+    vn::percent(value)
+}
+
+/// A percentage as a fraction of the axis, within 0–1.
+fn fraction(value: Decimal) -> f32 {
+    let v = value.to_f32().unwrap_or(0.0) / 100.0;
+    if v.is_finite() {
+        v.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The pixels of the chart, in RGB.
+struct Canvas {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+impl Canvas {
+    fn new(width: u32, height: u32) -> Canvas {
+        Canvas {
+            width,
+            height,
+            pixels: vec![255; width as usize * height as usize * 3],
+        }
+    }
+
+    fn blend(&mut self, x: i32, y: i32, color: Rgb, alpha: f32) {
+        if x < 0 || y < 0 || x >= self.width as i32 || y >= self.height as i32 {
+            return;
+        }
+        let alpha = alpha.clamp(0.0, 1.0);
+        let at = (y as usize * self.width as usize + x as usize) * 3;
+        if let Some(px) = self.pixels.get_mut(at..at + 3) {
+            for (p, c) in px.iter_mut().zip(color) {
+                let mixed = f32::from(*p) * (1.0 - alpha) + f32::from(c) * alpha;
+                *p = mixed.round().clamp(0.0, 255.0) as u8;
+            }
+        }
+    }
+
+    /// Fills the pixels from (x0, y0) up to, not including, (x1, y1).
+    fn rect(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, color: Rgb) {
+        let (x0, x1) = (x0.round() as i32, x1.round() as i32);
+        let (y0, y1) = (y0.round() as i32, y1.round() as i32);
+        for y in y0.max(0)..y1.min(self.height as i32) {
+            for x in x0.max(0)..x1.min(self.width as i32) {
+                self.blend(x, y, color, 1.0);
+            }
+        }
+    }
+
+    /// Draws `text` with its baseline at `y`, starting at `x`.
+    fn text(&mut self, font: &FontRef<'_>, px: f32, x: f32, y: f32, text: &str, color: Rgb) {
+        let scaled = font.as_scaled(PxScale::from(px));
+        let mut caret = x;
+        let mut prev = None;
+        for c in text.chars() {
+            let id = scaled.glyph_id(c);
+            if let Some(p) = prev {
+                caret += scaled.kern(p, id);
+            }
+            let glyph = id.with_scale_and_position(px, point(caret, y));
+            caret += scaled.h_advance(id);
+            prev = Some(id);
+            if let Some(outline) = font.outline_glyph(glyph) {
+                let bounds = outline.px_bounds();
+                let (bx, by) = (bounds.min.x as i32, bounds.min.y as i32);
+                outline.draw(|gx, gy, coverage| {
+                    self.blend(bx + gx as i32, by + gy as i32, color, coverage);
+                });
+            }
+        }
+    }
+
+    fn png(&self) -> Result<Vec<u8>, png::EncodingError> {
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, self.width, self.height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::High);
+        // 180 dpi in pixels per metre, so viewers show the intended size.
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: 7087,
+            yppu: 7087,
+            unit: png::Unit::Meter,
+        }));
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(&self.pixels)?;
+        writer.finish()?;
+        Ok(out)
+    }
+}
+
+/// The width of `text` drawn at `px`.
+fn measure(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
+    let scaled = font.as_scaled(PxScale::from(px));
+    let mut width = 0.0;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(p) = prev {
+            width += scaled.kern(p, id);
+        }
+        width += scaled.h_advance(id);
+        prev = Some(id);
+    }
+    width
+}
+
+/// `text` cut to fit `max` pixels, ending in `…` when cut.
+fn ellipsize(font: &FontRef<'_>, px: f32, text: &str, max: f32) -> String {
+    if measure(font, px, text) <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let cut: String = chars.iter().collect();
+        let candidate = format!("{}…", cut.trim_end());
+        if measure(font, px, &candidate) <= max {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+/// Word-wraps `text` into at most `max_lines` lines of at most `max`
+/// pixels; what does not fit ends the last line with `…`.
+fn wrap(font: &FontRef<'_>, px: f32, text: &str, max: f32, max_lines: usize) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut rest = words.len();
+    for (i, word) in words.iter().enumerate() {
+        let candidate = if current.is_empty() {
+            (*word).to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if current.is_empty() || measure(font, px, &candidate) <= max {
+            current = candidate;
+            continue;
+        }
+        if lines.len() + 1 == max_lines {
+            rest = i;
+            break;
+        }
+        lines.push(std::mem::replace(&mut current, (*word).to_string()));
+    }
+    if rest < words.len() {
+        // The last line gets the words left over, and is cut.
+        let left: Vec<&str> = words.get(rest..).unwrap_or_default().to_vec();
+        current = format!("{current} {}", left.join(" "));
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+        .into_iter()
+        .take(max_lines.max(1))
+        .map(|line| ellipsize(font, px, &line, max))
+        .collect()
+}
+
+/// The y of a baseline that centres a line of `px` text on `center`.
+fn baseline(font: &FontRef<'_>, px: f32, center: f32) -> f32 {
+    let scaled = font.as_scaled(PxScale::from(px));
+    center + (scaled.ascent() + scaled.descent()) / 2.0
+}
+
+/// Draws the chart: the PNG bytes, width and height in pixels.
+fn draw(chart: &BarChart) -> (Vec<u8>, u32, u32) {
+    // The fonts are part of the binary and known good; if they were not,
+    // the chart would still be drawn, without text.
+    let regular = FontRef::try_from_slice(REGULAR).ok();
+    let bold = FontRef::try_from_slice(BOLD).ok();
+    let (Some(regular), Some(bold)) = (regular, bold) else {
+        return blank();
+    };
+    let canvas = layout_and_draw(chart, &regular, &bold);
+    match canvas.png() {
+        Ok(bytes) => (bytes, canvas.width, canvas.height),
+        // Encoding into memory fails only on a wrong size of the pixel
+        // buffer or a zero dimension, neither of which `Canvas` makes.
+        Err(_) => blank(),
+    }
+}
+
+/// A white 16 × 9 cm picture, for the cases that cannot happen.
+fn blank() -> (Vec<u8>, u32, u32) {
+    let canvas = Canvas::new(WIDTH, BASE_HEIGHT as u32);
+    (canvas.png().unwrap_or_default(), WIDTH, BASE_HEIGHT as u32)
+}
+
+fn layout_and_draw(chart: &BarChart, regular: &FontRef<'_>, bold: &FontRef<'_>) -> Canvas {
+    let width = WIDTH as f32;
+    let inner = width - 2.0 * MARGIN;
+    let shown = chart
+        .bars
+        .get(..chart.bars.len().min(MAX_BARS))
+        .unwrap_or_default();
+    let hidden = chart.bars.len() - shown.len();
+    let target = chart.target;
+    let has_target = target.is_some() && !shown.is_empty();
+    let met = |v: Decimal| target.is_none_or(|t| v >= t);
+    // The legend names the colours used, and N/A when there is one.
+    let mut items: Vec<(Option<Rgb>, &str)> = Vec::new();
+    if has_target {
+        if shown.iter().any(|b| b.value.is_some_and(met)) {
+            items.push((Some(MET), "Đạt chỉ tiêu"));
+        }
+        if shown.iter().any(|b| b.value.is_some_and(|v| !met(v))) {
+            items.push((Some(UNMET), "Chưa đạt chỉ tiêu"));
+        }
+    }
+    if shown.iter().any(|b| b.value.is_none()) {
+        items.push((None, "N/A: không có hồ sơ để tính"));
+    }
+
+    // Vertical budget outside the rows.
+    let title = wrap(bold, TITLE_PX, &clean(&chart.title), inner, 2);
+    let title_line = TITLE_PX * 1.25;
+    let mut top = MARGIN + title.len() as f32 * title_line;
+    if !title.is_empty() {
+        top += 10.0;
+    }
+    let target_row = if has_target { SMALL_PX * 1.6 } else { 0.0 };
+    let ticks = 8.0 + SMALL_PX * 1.4;
+    let legend = if !items.is_empty() {
+        12.0 + SMALL_PX * 1.5
+    } else {
+        0.0
+    };
+    let note = if hidden > 0 { SMALL_PX * 1.5 } else { 0.0 };
+    let overhead = top + target_row + ticks + legend + note + MARGIN;
+
+    // Rows: two-line labels when a name is long and there is room.
+    let label_max = inner * 0.46;
+    let labels: Vec<String> = shown.iter().map(|b| clean(&b.label)).collect();
+    let n = shown.len();
+    let mut label_px = LABEL_PX;
+    let mut lines: Vec<Vec<String>> = labels
+        .iter()
+        .map(|l| wrap(regular, label_px, l, label_max, 2))
+        .collect();
+    let two_lines = lines.iter().any(|l| l.len() > 1);
+    let min_row = if two_lines {
+        label_px * 2.0 * 1.2 + 10.0
+    } else {
+        label_px * 1.75
+    };
+    let mut row = if n == 0 {
+        0.0
+    } else {
+        ((BASE_HEIGHT - overhead) / n as f32).clamp(min_row, 72.0)
+    };
+    if n > 0 && overhead + row * n as f32 > MAX_HEIGHT {
+        row = ((MAX_HEIGHT - overhead) / n as f32).max(14.0);
+        if row < min_row {
+            label_px = (row / 1.6).clamp(11.0, LABEL_PX);
+            lines = labels
+                .iter()
+                .map(|l| wrap(regular, label_px, l, label_max, 1))
+                .collect();
+        }
+    }
+    let value_px = label_px * 0.92;
+    let plot_h = if n == 0 { 90.0 } else { row * n as f32 };
+    let height = (overhead + plot_h).ceil().clamp(1.0, MAX_HEIGHT + 200.0) as u32;
+    let mut canvas = Canvas::new(WIDTH, height);
+
+    // Title, centred.
+    for (i, line) in title.iter().enumerate() {
+        let w = measure(bold, TITLE_PX, line);
+        let y = MARGIN + TITLE_PX + i as f32 * title_line - TITLE_PX * 0.2;
+        canvas.text(bold, TITLE_PX, (width - w) / 2.0, y, line, INK);
+    }
+
+    let plot_top = top + target_row;
+    let plot_bottom = plot_top + plot_h;
+    if n == 0 {
+        let message = "Không có đơn vị nào để vẽ";
+        let w = measure(regular, LABEL_PX, message);
+        let y = baseline(regular, LABEL_PX, plot_top + plot_h / 2.0);
+        canvas.text(regular, LABEL_PX, (width - w) / 2.0, y, message, GREY);
+        return canvas;
+    }
+
+    // Columns: labels, the plot, room for the values past 100%.
+    let label_w = lines
+        .iter()
+        .flatten()
+        .map(|l| measure(regular, label_px, l))
+        .fold(0.0_f32, f32::max);
+    let value_w = shown
+        .iter()
+        .map(|b| measure(regular, value_px, &value_text(b.value)))
+        .chain(std::iter::once(measure(regular, SMALL_PX, "100%") / 2.0))
+        .fold(0.0_f32, f32::max);
+    let x0 = MARGIN + label_w + 14.0;
+    let x1 = (width - MARGIN - value_w - 10.0).max(x0 + 10.0);
+    let x_of = |v: f32| x0 + (x1 - x0) * v;
+
+    // Grid and axis ticks.
+    for step in 0..=5u8 {
+        let x = x_of(f32::from(step) / 5.0);
+        canvas.rect(x.round(), plot_top, x.round() + 1.0, plot_bottom, GRID);
+        let tick = format!("{}%", u32::from(step) * 20);
+        let w = measure(regular, SMALL_PX, &tick);
+        canvas.text(
+            regular,
+            SMALL_PX,
+            x - w / 2.0,
+            plot_bottom + 8.0 + SMALL_PX,
+            &tick,
+            GREY,
+        );
+    }
+
+    // Labels and bars.
+    let bar_h = (row * 0.62).max(4.0);
+    let label_line = label_px * 1.2;
+    let center_of = |i: usize| plot_top + row * (i as f32 + 0.5);
+    for (i, (bar, label)) in shown.iter().zip(&lines).enumerate() {
+        let center = center_of(i);
+        let first = center - label_line * (label.len() as f32 - 1.0) / 2.0;
+        for (k, line) in label.iter().enumerate() {
+            let w = measure(regular, label_px, line);
+            let y = baseline(regular, label_px, first + k as f32 * label_line);
+            canvas.text(regular, label_px, x0 - 12.0 - w, y, line, INK);
+        }
+        if let Some(v) = bar.value {
+            let end = x_of(fraction(v));
+            let color = if met(v) { MET } else { UNMET };
+            if end > x0 {
+                let (top, bottom) = (center - bar_h / 2.0, center + bar_h / 2.0);
+                canvas.rect(x0, top, end.max(x0 + 1.0), bottom, color);
+            }
+        }
+    }
+    // The axis over the bars' starts.
+    canvas.rect(x0 - 1.0, plot_top, x0 + 1.0, plot_bottom, AXIS);
+
+    // The target: a dashed line over everything, its label above.
+    if let (Some(t), true) = (target, has_target) {
+        let x = x_of(fraction(t));
+        let mut y = plot_top - 4.0;
+        while y < plot_bottom + 4.0 {
+            let end = (y + 12.0).min(plot_bottom + 4.0);
+            canvas.rect(x - 1.5, y, x + 1.5, end, TARGET);
+            y += 20.0;
+        }
+        let label = ellipsize(regular, SMALL_PX, &clean(&chart.target_label), inner);
+        let w = measure(regular, SMALL_PX, &label);
+        let lx = (x - w / 2.0).clamp(MARGIN, width - MARGIN - w);
+        canvas.text(regular, SMALL_PX, lx, plot_top - 10.0, &label, TARGET);
+    }
+
+    // Values over everything, on white so the target line does not cross
+    // them.
+    for (i, bar) in shown.iter().enumerate() {
+        let center = center_of(i);
+        let text = value_text(bar.value);
+        let (x, color) = match bar.value {
+            Some(v) => (x_of(fraction(v)) + 6.0, INK),
+            None => (x0 + 6.0, GREY),
+        };
+        let w = measure(regular, value_px, &text);
+        let half = value_px * 0.6;
+        canvas.rect(x - 2.0, center - half, x + w + 2.0, center + half, WHITE);
+        canvas.text(
+            regular,
+            value_px,
+            x,
+            baseline(regular, value_px, center),
+            &text,
+            color,
+        );
+    }
+
+    // Legend: what the colours and N/A mean.
+    let mut y = plot_bottom + ticks;
+    if legend > 0.0 {
+        let swatch = SMALL_PX * 0.8;
+        let total: f32 = items
+            .iter()
+            .map(|(c, t)| {
+                measure(regular, SMALL_PX, t) + if c.is_some() { swatch + 8.0 } else { 0.0 }
+            })
+            .sum::<f32>()
+            + 28.0 * (items.len().saturating_sub(1)) as f32;
+        let mut x = ((width - total) / 2.0).max(MARGIN);
+        let center = y + 12.0 + SMALL_PX * 0.75;
+        let base = baseline(regular, SMALL_PX, center);
+        for (color, text) in items {
+            if let Some(color) = color {
+                canvas.rect(
+                    x,
+                    center - swatch / 2.0,
+                    x + swatch,
+                    center + swatch / 2.0,
+                    color,
+                );
+                x += swatch + 8.0;
+            }
+            canvas.text(regular, SMALL_PX, x, base, text, GREY);
+            x += measure(regular, SMALL_PX, text) + 28.0;
+        }
+        y += legend;
+    }
+    if hidden > 0 {
+        let text = format!("… và {} đơn vị khác không vẽ hết", vn::int(hidden as i64));
+        let w = measure(regular, SMALL_PX, &text);
+        let base = baseline(regular, SMALL_PX, y + SMALL_PX * 0.75);
+        canvas.text(regular, SMALL_PX, (width - w) / 2.0, base, &text, GREY);
+    }
+    canvas
+}
+
+/// Columns a string takes in a terminal (marks take none).
+fn columns(text: &str) -> usize {
+    text.chars().filter(|c| !is_combining_mark(*c)).count()
+}
+
+/// `text` cut to `max` columns, ending in `…` when cut.
+fn cut(text: &str, max: usize) -> String {
+    if columns(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = usize::from(!is_combining_mark(c));
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Pads `text` with spaces to `width` columns, on the right or the left.
+fn pad(text: &str, width: usize, left: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(columns(text)));
+    if left {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
+/// The chart as text for a terminal of `width` columns: one line per
+/// unit with its name, a bar of █ scaled to 100% and its value (95,44%);
+/// the target is a │ through the bars and named on the line below. Every
+/// line fits `width`.
+pub fn text(chart: &BarChart, width: usize) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let mut out: Vec<String> = Vec::new();
+    let title = clean(&chart.title);
+    if !title.is_empty() {
+        out.push(title);
+    }
+    if chart.bars.is_empty() {
+        out.push("(không có đơn vị nào)".to_string());
+    }
+    let labels: Vec<String> = chart.bars.iter().map(|b| clean(&b.label)).collect();
+    let values: Vec<String> = chart.bars.iter().map(|b| value_text(b.value)).collect();
+    let value_w = values.iter().map(|v| columns(v)).max().unwrap_or(0);
+    let label_max = labels.iter().map(|l| columns(l)).max().unwrap_or(0);
+    // Labels take what the bars leave, but at most 45% of the line and at
+    // least 8 columns when there is room.
+    let room = width.saturating_sub(value_w + 2);
+    let label_w = label_max
+        .min(room * 45 / 100)
+        .max(label_max.min(8))
+        .min(room);
+    let bar_w = room.saturating_sub(label_w);
+    let target_col = chart.target.map(|t| {
+        let col = (fraction(t) * bar_w as f32).round() as usize;
+        col.min(bar_w.saturating_sub(1))
+    });
+    for ((bar, label), value) in chart.bars.iter().zip(&labels).zip(&values) {
+        let eighths = bar
+            .value
+            .map_or(0, |v| (fraction(v) * bar_w as f32 * 8.0).round() as usize);
+        let (full, part) = (eighths / 8, eighths % 8);
+        let mut cells = String::new();
+        for i in 0..bar_w {
+            let c = if i < full {
+                '█'
+            } else if i == full && part > 0 {
+                EIGHTHS.get(part).copied().unwrap_or(' ')
+            } else if Some(i) == target_col {
+                '│'
+            } else {
+                ' '
+            };
+            cells.push(c);
+        }
+        out.push(format!(
+            "{} {} {}",
+            pad(&cut(label, label_w), label_w, false),
+            cells,
+            pad(value, value_w, true)
+        ));
+    }
+    if let (Some(col), false) = (target_col, chart.bars.is_empty()) {
+        let at = label_w + 1 + col;
+        let name = clean(&chart.target_label);
+        let right = format!("└ {name}");
+        let line = if at + columns(&right) <= width {
+            format!("{}{right}", " ".repeat(at))
+        } else {
+            let left = format!("{name} ┘");
+            let start = (at + 1).saturating_sub(columns(&left));
+            format!("{}{left}", " ".repeat(start))
+        };
+        out.push(line);
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut text = String::new();
+    for line in out {
+        text.push_str(cut(line.trim_end(), width).as_str());
+        text.push('\n');
+    }
+    text
+}
+
+/// The ratios a chart can show, with its title.
+const RATIOS: [(&str, &str); 5] = [
+    ("truc_tuyen", "Tỷ lệ tiếp nhận hồ sơ trực tuyến theo đơn vị"),
+    (
+        "thanh_toan_truc_tuyen",
+        "Tỷ lệ thanh toán trực tuyến theo đơn vị",
+    ),
+    (
+        "so_hoa_dau_vao",
+        "Tỷ lệ số hóa hồ sơ khi tiếp nhận theo đơn vị",
+    ),
+    (
+        "so_hoa_dau_ra",
+        "Tỷ lệ số hóa kết quả giải quyết TTHC theo đơn vị",
+    ),
+    ("dung_han", "Tỷ lệ giải quyết hồ sơ đúng hạn theo đơn vị"),
+];
+
+const LEVELS: [(&str, &str); 3] = [
+    ("tinh", "cấp tỉnh"),
+    ("huyen", "cấp huyện"),
+    ("xa", "cấp xã"),
+];
+
+/// Adds the template function `bieu_do(ratio, cap=none, sap_xep=false)`.
+pub fn register(env: &mut Environment<'static>) {
+    env.add_function("bieu_do", bieu_do);
+}
+
+fn fail(detail: impl Into<String>) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!("bieu_do: {}", detail.into()),
+    )
+}
+
+/// A percentage from the context: a string like "98.83", a number, or
+/// none.
+fn percent(value: &Value, what: &str) -> Result<Option<Decimal>, Error> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    if let Some(s) = value.as_str() {
+        return Decimal::from_str(s.trim())
+            .map(Some)
+            .map_err(|_| fail(format!("{what} không phải một tỷ lệ: '{s}'")));
+    }
+    if let Some(i) = value.as_i64() {
+        return Ok(Some(Decimal::from(i)));
+    }
+    if value.kind() == ValueKind::Number {
+        if let Ok(f) = f64::try_from(value.clone()) {
+            if let Ok(d) = Decimal::try_from(f) {
+                return Ok(Some(d));
+            }
+        }
+    }
+    Err(fail(format!("{what} không phải một tỷ lệ: {value}")))
+}
+
+/// An attribute that must be there.
+fn attr(value: &Value, key: &str, what: &str) -> Result<Value, Error> {
+    match value.get_attr(key) {
+        Ok(v) if !v.is_undefined() => Ok(v),
+        _ => Err(fail(format!("{what} không có '{key}'"))),
+    }
+}
+
+/// `{{ bieu_do("thanh_toan_truc_tuyen", cap="xa") }}`: a bar chart of one
+/// ratio for every unit of `theo_don_vi` (or those of one level), with the
+/// target from `chi_tieu` when it has one. `sap_xep=true` orders the bars
+/// from highest to lowest (N/A last).
+fn bieu_do(state: &State, ratio: &str, kwargs: Kwargs) -> Result<Value, Error> {
+    let Some(title) = RATIOS
+        .iter()
+        .find(|(key, _)| *key == ratio)
+        .map(|(_, t)| *t)
+    else {
+        let known: Vec<&str> = RATIOS.iter().map(|(k, _)| *k).collect();
+        return Err(fail(format!(
+            "không có tỷ lệ '{ratio}'; dùng một trong: {}",
+            known.join(", ")
+        )));
+    };
+    let cap: Option<String> = kwargs.get("cap")?;
+    let sort: Option<bool> = kwargs.get("sap_xep")?;
+    kwargs.assert_all_used()?;
+    let level = match cap.as_deref() {
+        None => None,
+        Some(c) => match LEVELS.iter().find(|(key, _)| *key == c) {
+            Some(level) => Some(*level),
+            None => {
+                return Err(fail(format!(
+                    "cap phải là 'tinh', 'huyen' hoặc 'xa', không phải '{c}'"
+                )));
+            }
+        },
+    };
+
+    let units = match state.lookup("theo_don_vi") {
+        Some(v) if !v.is_undefined() && !v.is_none() => v,
+        _ => return Err(fail("dữ liệu không có 'theo_don_vi'")),
+    };
+    let iter = units
+        .try_iter()
+        .map_err(|_| fail("'theo_don_vi' không phải danh sách"))?;
+    let mut bars = Vec::new();
+    for unit in iter {
+        let name = attr(&unit, "don_vi", "một đơn vị của 'theo_don_vi'")?;
+        let name = name
+            .as_str()
+            .map_or_else(|| name.to_string(), str::to_string);
+        let what = format!("đơn vị '{name}'");
+        if let Some((key, _)) = level {
+            let unit_level = attr(&unit, "cap", &what)?;
+            if unit_level.as_str() != Some(key) {
+                continue;
+            }
+        }
+        let ty_le = attr(&unit, "ty_le", &what)?;
+        let ratio_value = attr(&ty_le, ratio, &format!("ty_le của {what}"))?;
+        let value = if ratio_value.kind() == ValueKind::Map {
+            let p = attr(
+                &ratio_value,
+                "phan_tram",
+                &format!("ty_le.{ratio} của {what}"),
+            )?;
+            percent(&p, &format!("ty_le.{ratio}.phan_tram của {what}"))?
+        } else {
+            percent(&ratio_value, &format!("ty_le.{ratio} của {what}"))?
+        };
+        bars.push(Bar { label: name, value });
+    }
+    if sort == Some(true) {
+        // Stable: equal values keep the context's order.
+        bars.sort_by(|a, b| match (a.value, b.value) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+
+    let target = match state.lookup("chi_tieu") {
+        Some(targets) if targets.kind() == ValueKind::Map => match targets.get_attr(ratio) {
+            Ok(t) if !t.is_undefined() => percent(&t, &format!("chi_tieu.{ratio}"))?,
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut title = match level {
+        Some((_, name)) => format!("{title} {name}"),
+        None => title.to_string(),
+    };
+    if let Some(period) = state
+        .lookup("ky")
+        .and_then(|ky| ky.get_attr("ten").ok())
+        .and_then(|ten| ten.as_str().map(str::to_string))
+    {
+        title = format!("{title}, {period}");
+    }
+    let chart = BarChart {
+        title,
+        bars,
+        target,
+        target_label: target.map_or_else(String::new, |t| {
+            format!("Chỉ tiêu {}", vn::percent(Some(t)))
+        }),
+    };
+    Ok(picture(&chart).value())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    fn bar(label: &str, value: Option<&str>) -> Bar {
+        Bar {
+            label: label.to_string(),
+            value: value.map(dec),
+        }
+    }
+
+    /// The units of reference 001's payment paragraph, and a few more.
+    fn sample() -> BarChart {
+        BarChart {
+            title: "Tỷ lệ thanh toán trực tuyến theo đơn vị cấp xã, tháng 6 năm 2023".into(),
+            bars: vec![
+                bar("UBND xã Chí Minh", Some("95.44")),
+                bar("UBND xã Quang Phục", Some("92.67")),
+                bar("UBND xã An Thanh", Some("85.66")),
+                bar("UBND xã Quảng Nghiệp", Some("80.71")),
+                bar(
+                    "Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ",
+                    Some("12.5"),
+                ),
+                bar("UBND xã Hưng Đạo", Some("0")),
+                bar("UBND thị trấn Tứ Kỳ", None),
+                bar("UBND xã Ngọc Kỳ", Some("100")),
+            ],
+            target: Some(dec("30")),
+            target_label: "Chỉ tiêu 30%".into(),
+        }
+    }
+
+    /// Width and height from the IHDR chunk, after checking the signature.
+    fn png_size(bytes: &[u8]) -> (u32, u32) {
+        assert!(bytes.starts_with(&[0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n']));
+        assert_eq!(bytes.get(12..16), Some(&b"IHDR"[..]));
+        let word = |at: usize| {
+            let b: [u8; 4] = bytes
+                .get(at..at + 4)
+                .and_then(|s| s.try_into().ok())
+                .unwrap_or_default();
+            u32::from_be_bytes(b)
+        };
+        (word(16), word(20))
+    }
+
+    /// Decodes a PNG fully, to be sure it is valid.
+    fn decode(bytes: &[u8]) -> (u32, u32) {
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = match decoder.read_info() {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        let info = match reader.next_frame(&mut buf) {
+            Ok(info) => info,
+            Err(e) => panic!("{e}"),
+        };
+        (info.width, info.height)
+    }
+
+    #[test]
+    fn the_font_has_every_vietnamese_letter() {
+        let font = FontRef::try_from_slice(REGULAR).ok();
+        let bold = FontRef::try_from_slice(BOLD).ok();
+        let letters = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ";
+        for font in [font, bold] {
+            let Some(font) = font else {
+                panic!("the embedded font does not load");
+            };
+            for c in letters
+                .chars()
+                .chain(letters.to_uppercase().chars())
+                .chain("…│%".chars())
+            {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn same_chart_same_bytes_and_a_valid_png() {
+        let a = png(&sample());
+        let b = png(&sample());
+        assert_eq!(a, b);
+        let (w, h) = png_size(&a);
+        assert_eq!(w, WIDTH);
+        assert!((400..=800).contains(&h), "{h}");
+        assert_eq!(decode(&a), (w, h));
+        let picture = picture(&sample());
+        assert_eq!(picture.width_emu(), u64::from(w) * EMU_PER_PX);
+        assert_eq!(picture.height_emu(), u64::from(h) * EMU_PER_PX);
+        // About 16 cm wide.
+        assert!((5_700_000..5_800_000).contains(&picture.width_emu()));
+    }
+
+    #[test]
+    fn no_bars_and_many_bars() {
+        let empty = BarChart {
+            title: "Trống".into(),
+            bars: vec![],
+            target: Some(dec("30")),
+            target_label: "Chỉ tiêu 30%".into(),
+        };
+        let (w, h) = decode(&png(&empty));
+        assert_eq!(w, WIDTH);
+        assert!(h > 100 && h < BASE_HEIGHT as u32, "{h}");
+
+        let many = |n: usize| BarChart {
+            title: "Nhiều".into(),
+            bars: (0..n)
+                .map(|i| {
+                    bar(
+                        &format!("UBND xã Số {i} có tên khá dài"),
+                        Some(&format!("{}", i % 101)),
+                    )
+                })
+                .collect(),
+            target: None,
+            target_label: String::new(),
+        };
+        let (_, h60) = decode(&png(&many(60)));
+        assert!(
+            h60 > BASE_HEIGHT as u32 && h60 <= MAX_HEIGHT as u32,
+            "{h60}"
+        );
+        let (_, h500) = decode(&png(&many(500)));
+        assert!(h500 <= MAX_HEIGHT as u32 + 1, "{h500}");
+        let (_, h10) = decode(&png(&many(10)));
+        assert!(h10 <= h60);
+    }
+
+    #[test]
+    fn odd_values_do_not_break_the_drawing() {
+        let chart = BarChart {
+            title: "x\u{0}\ty".repeat(200),
+            bars: vec![
+                bar("", Some("-5")),
+                bar("\u{7}", Some("250.5")),
+                bar(&"Rất dài ".repeat(500), Some("99.999")),
+                bar("ÁÂ", None),
+            ],
+            target: Some(dec("150")),
+            target_label: "Chỉ tiêu 150%".into(),
+        };
+        let bytes = png(&chart);
+        assert_eq!(decode(&bytes).0, WIDTH);
+        assert!(text(&chart, 60).lines().all(|l| columns(l) <= 60));
+    }
+
+    #[test]
+    fn text_bars_fit_the_width_and_speak_vietnamese() {
+        for width in [0, 1, 5, 20, 40, 80, 120] {
+            let out = text(&sample(), width);
+            for line in out.lines() {
+                assert!(columns(line) <= width, "{width}: {line:?}");
+            }
+        }
+        let out = text(&sample(), 80);
+        assert!(out.contains("95,44%"), "{out}");
+        assert!(out.contains("12,5%"), "{out}");
+        assert!(out.contains("N/A"), "{out}");
+        assert!(out.contains("└ Chỉ tiêu 30%"), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1 + 8 + 1, "{out}");
+        let full = lines
+            .iter()
+            .find(|l| l.starts_with("UBND xã Ngọc Kỳ"))
+            .copied()
+            .unwrap_or("");
+        assert!(full.contains('█') && !full.contains('│'), "{full}");
+        let zero = lines
+            .iter()
+            .find(|l| l.starts_with("UBND xã Hưng Đạo"))
+            .copied()
+            .unwrap_or("");
+        assert!(
+            !zero.contains('█') && zero.contains('│') && zero.ends_with(" 0%"),
+            "{zero}"
+        );
+        // The target mark is in the same column on every line.
+        let col = |l: &str| l.chars().position(|c| c == '│' || c == '└');
+        let marks: Vec<usize> = lines.iter().filter_map(|l| col(l)).collect();
+        assert!(
+            marks.len() >= 3 && marks.windows(2).all(|w| w[0] == w[1]),
+            "{out}"
+        );
+        let none = text(
+            &BarChart {
+                title: "Trống".into(),
+                bars: vec![],
+                target: None,
+                target_label: String::new(),
+            },
+            40,
+        );
+        assert_eq!(none, "Trống\n(không có đơn vị nào)\n");
+    }
+
+    fn context() -> Value {
+        let ratio =
+            |p: Option<&str>| serde_json::json!({ "tu_so": 1, "mau_so": 2, "phan_tram": p });
+        let unit = |name: &str, cap: &str, pay: Option<&str>| {
+            serde_json::json!({
+                "don_vi": name,
+                "cap": cap,
+                "ty_le": {
+                    "truc_tuyen": ratio(Some("50.00")),
+                    "thanh_toan_truc_tuyen": ratio(pay),
+                    "so_hoa_dau_vao": ratio(Some("97.31")),
+                    "so_hoa_dau_ra": ratio(Some("98.67")),
+                    "dung_han": ratio(None),
+                }
+            })
+        };
+        let json = serde_json::json!({
+            "ky": { "ten": "tháng 6 năm 2023" },
+            "theo_don_vi": [
+                unit("Phòng Tư pháp huyện", "huyen", None),
+                unit("UBND xã Chí Minh", "xa", Some("95.44")),
+                unit("UBND xã Hưng Đạo", "xa", Some("20.10")),
+                unit("UBND xã An Thanh", "xa", Some("85.66")),
+            ],
+            "chi_tieu": { "thanh_toan_truc_tuyen": "30.00", "so_hoa_dau_vao": "100.00" },
+        });
+        Value::from(minijinja::value::Serde(json))
+    }
+
+    fn env() -> Environment<'static> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        register(&mut env);
+        env.add_function("kiem_tra", |state: &State, ratio: &str, kwargs: Kwargs| {
+            let v = bieu_do(state, ratio, kwargs)?;
+            match v.downcast_object::<Picture>() {
+                Some(p) => Ok(format!("{}|{}", p.description(), png_size(p.png()).1)),
+                None => Err(fail("not a picture")),
+            }
+        });
+        env
+    }
+
+    fn call(src: &str) -> Result<String, String> {
+        env()
+            .render_str(src, context())
+            .map_err(|e| format!("{e:#}"))
+    }
+
+    #[test]
+    fn bieu_do_reads_the_context() {
+        let out = call(r#"{{ kiem_tra("thanh_toan_truc_tuyen", cap="xa") }}"#);
+        let Ok(out) = out else {
+            panic!("{out:?}");
+        };
+        assert!(
+            out.starts_with("Tỷ lệ thanh toán trực tuyến theo đơn vị cấp xã, tháng 6 năm 2023|"),
+            "{out}"
+        );
+        // The same chart, built by hand, gives the same bytes.
+        let by_hand = BarChart {
+            title: "Tỷ lệ thanh toán trực tuyến theo đơn vị cấp xã, tháng 6 năm 2023".into(),
+            bars: vec![
+                bar("UBND xã Chí Minh", Some("95.44")),
+                bar("UBND xã Hưng Đạo", Some("20.10")),
+                bar("UBND xã An Thanh", Some("85.66")),
+            ],
+            target: Some(dec("30.00")),
+            target_label: "Chỉ tiêu 30%".into(),
+        };
+        let mut env = env();
+        env.add_function(
+            "giong",
+            move |state: &State, ratio: &str, kwargs: Kwargs| {
+                let v = bieu_do(state, ratio, kwargs)?;
+                let same = v
+                    .downcast_object::<Picture>()
+                    .is_some_and(|p| p.png() == png(&by_hand));
+                Ok(if same { "giống" } else { "khác" })
+            },
+        );
+        let same = env.render_str(
+            r#"{{ giong("thanh_toan_truc_tuyen", cap="xa") }}"#,
+            context(),
+        );
+        assert_eq!(same.ok().as_deref(), Some("giống"));
+
+        // No target for a ratio without one; every level without `cap`.
+        let out = call(r#"{{ kiem_tra("dung_han") }}"#).unwrap_or_default();
+        assert!(
+            out.starts_with("Tỷ lệ giải quyết hồ sơ đúng hạn theo đơn vị, tháng 6 năm 2023|"),
+            "{out}"
+        );
+        assert!(call(r#"{{ kiem_tra("so_hoa_dau_vao", cap=none, sap_xep=true) }}"#).is_ok());
+    }
+
+    #[test]
+    fn bieu_do_errors_name_what_is_accepted() {
+        let err = call(r#"{{ bieu_do("thanh_toan") }}"#)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("không có tỷ lệ 'thanh_toan'; dùng một trong: truc_tuyen, thanh_toan_truc_tuyen, so_hoa_dau_vao, so_hoa_dau_ra, dung_han"),
+            "{err}"
+        );
+        let err = call(r#"{{ bieu_do("dung_han", cap="phuong") }}"#)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("cap phải là 'tinh', 'huyen' hoặc 'xa'"),
+            "{err}"
+        );
+        let err = call(r#"{{ bieu_do("dung_han", mau="do") }}"#)
+            .err()
+            .unwrap_or_default();
+        assert!(!err.is_empty());
+        let err = env()
+            .render_str(r#"{{ bieu_do("dung_han") }}"#, minijinja::context! {})
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(err.contains("không có 'theo_don_vi'"), "{err}");
+    }
+
+    /// A .docx with `{{ bieu_do(…) }}` alone in a paragraph: the chart is in
+    /// it, and LibreOffice shows it.
+    #[test]
+    fn a_chart_in_a_docx_opens_in_libreoffice() {
+        use std::io::{Cursor, Write};
+        use zip::write::SimpleFileOptions;
+        let document = concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+            r#"<w:p><w:r><w:t>Biểu đồ:</w:t></w:r></w:p>"#,
+            r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>{{ bieu_do("thanh_toan_truc_tuyen", cap="xa") }}</w:t></w:r></w:p>"#,
+            r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1701" w:header="720" w:footer="720" w:gutter="0"/></w:sectPr>"#,
+            r#"</w:body></w:document>"#,
+        );
+        let entries = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+            ),
+            ("word/document.xml", document),
+        ];
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in entries {
+            let written = w
+                .start_file(name, SimpleFileOptions::default())
+                .map_err(|e| e.to_string())
+                .and_then(|()| w.write_all(data.as_bytes()).map_err(|e| e.to_string()));
+            assert_eq!(written, Ok(()));
+        }
+        let bytes = match w.finish() {
+            Ok(c) => c.into_inner(),
+            Err(e) => panic!("{e}"),
+        };
+        let template = match crate::docx::Template::from_bytes("bieu-do.docx", &bytes) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        let out = match template.render(&env(), &context()) {
+            Ok(out) => out,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            template.render(&env(), &context()).ok().as_ref(),
+            Some(&out)
+        );
+
+        let dir = std::env::temp_dir().join(format!("cctthc-chart-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let docx = dir.join("bieu-do.docx");
+        if std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&docx, &out))
+            .is_err()
+        {
+            panic!("writing {docx:?}");
+        }
+        let converted = std::process::Command::new("soffice")
+            .env("HOME", &dir)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&dir)
+            .arg(&docx)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        if converted.is_err() {
+            let _ = std::fs::remove_dir_all(&dir);
+            eprintln!("skipped: soffice (LibreOffice) is not on PATH");
+            return;
+        }
+        let pdf = dir.join("bieu-do.pdf");
+        let head = std::fs::read(&pdf).unwrap_or_default();
+        assert!(
+            head.starts_with(b"%PDF"),
+            "LibreOffice could not open the chart's .docx"
+        );
+        let listed = std::process::Command::new("pdfimages")
+            .arg("-list")
+            .arg(&pdf)
+            .output();
+        let _ = std::fs::remove_dir_all(&dir);
+        match listed {
+            Ok(o) => {
+                let text = String::from_utf8_lossy(&o.stdout);
+                let width = WIDTH.to_string();
+                assert!(
+                    text.lines().any(|l| {
+                        let cols: Vec<&str> = l.split_whitespace().collect();
+                        cols.get(2) == Some(&"image") && cols.get(3) == Some(&width.as_str())
+                    }),
+                    "no {WIDTH}-pixel-wide image in the PDF:\n{text}"
+                );
+            }
+            Err(_) => eprintln!("skipped the image check: pdfimages is not on PATH"),
+        }
+    }
+}
