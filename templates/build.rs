@@ -4,23 +4,34 @@
 //! cargo run --example build-templates
 //! ```
 //!
-//! writes `templates/bao-cao-thang.docx` (overwriting it). The file is
-//! committed and built into the binary; `tests/template_build.rs` checks
-//! that building again gives exactly the committed bytes, so edit this
-//! file, rerun the command and commit both.
+//! writes (overwriting them):
+//!
+//! - `templates/bao-cao-thang.docx`, the monthly report (reference 004);
+//! - `templates/bieu-duong-nhac-nho.docx`, the letter that commends,
+//!   criticises and reminds units by their ratios (reference 001);
+//! - `templates/cong-van-xa.docx`, a commune's letter with its month and
+//!   year-to-date figures (reference 000).
+//!
+//! The files are committed and built into the binary;
+//! `tests/template_build.rs` checks that building again gives exactly the
+//! committed bytes, so edit this file, rerun the command and commit them.
 //!
 //! The layout follows Nghị định 30/2020/NĐ-CP (Phụ lục I): A4, Times New
 //! Roman 13–14, margins 20/20/30/15 mm, the two-column header with Quốc
 //! hiệu and Tiêu ngữ, page numbers centred at the top from page 2, "Nơi
-//! nhận" and the signature block. The figures follow reference report 004
-//! (I.2.2–2.4) with tags in place of the numbers, then a landscape section
-//! with the per-unit table of Biểu 06/VPCP/KSTT.
+//! nhận" and the signature block. The report's figures follow reference
+//! report 004 (I.2.2–2.4) with tags in place of the numbers, then a
+//! landscape section with the per-unit table of Biểu 06/VPCP/KSTT. The
+//! letters (công văn) put "V/v …" under the number in the left column and
+//! the "Kính gửi:" block under the header.
 //!
-//! Every tag is typed inside one run, and every block tag (`{% for %}`,
-//! `{% if %}`…) alone in its paragraph or table row.
+//! Every tag is typed inside one run. Every block tag (`{% for %}`,
+//! `{% if %}`…) is alone in its paragraph or table row, except whole
+//! `{% if %}…{% endif %}` and `{% for %}…{% endfor %}` written inside the
+//! one run of a sentence (the letters list units that way).
 //!
 //! Determinism: docx-rs numbers paragraphs (`w14:paraId`) from a
-//! thread-local counter, so the document is built on a fresh thread; the
+//! thread-local counter, so each document is built on a fresh thread; the
 //! package dates are fixed; and the zip docx-rs writes is repacked with a
 //! fixed entry time, fixed permissions and fixed compression.
 
@@ -37,26 +48,53 @@ use docx_rs::{
 
 /// Where the monthly report template goes, from the crate root.
 pub const BAO_CAO_THANG: &str = "templates/bao-cao-thang.docx";
+/// Where the letter commending and reminding units goes.
+pub const BIEU_DUONG_NHAC_NHO: &str = "templates/bieu-duong-nhac-nho.docx";
+/// Where the commune letter goes.
+pub const CONG_VAN_XA: &str = "templates/cong-van-xa.docx";
+
+/// Builds a template's bytes.
+pub type Builder = fn() -> Vec<u8>;
+
+/// Every template: where it goes and how it is built.
+pub const ALL: [(&str, Builder); 3] = [
+    (BAO_CAO_THANG, bao_cao_thang),
+    (BIEU_DUONG_NHAC_NHO, bieu_duong_nhac_nho),
+    (CONG_VAN_XA, cong_van_xa),
+];
 
 #[allow(dead_code)] // unused when the test includes this file as a module
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let path = root.join(BAO_CAO_THANG);
-    write(&path).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-    println!("wrote {}", path.display());
-}
-
-/// Writes the monthly report template to `path`.
-pub fn write(path: &Path) -> std::io::Result<()> {
-    std::fs::write(path, bao_cao_thang())
+    for (file, build) in ALL {
+        let path = root.join(file);
+        std::fs::write(&path, build())
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        println!("wrote {}", path.display());
+    }
 }
 
 /// The bytes of `bao-cao-thang.docx`: the same on every build.
 pub fn bao_cao_thang() -> Vec<u8> {
+    pack(document)
+}
+
+/// The bytes of `bieu-duong-nhac-nho.docx`: the same on every build.
+pub fn bieu_duong_nhac_nho() -> Vec<u8> {
+    pack(bieu_duong_document)
+}
+
+/// The bytes of `cong-van-xa.docx`: the same on every build.
+pub fn cong_van_xa() -> Vec<u8> {
+    pack(cong_van_xa_document)
+}
+
+/// Builds a document on a fresh thread and packs it deterministically.
+fn pack(build: fn() -> Docx) -> Vec<u8> {
     // A fresh thread starts docx-rs's paragraph-id counter at 1.
-    let raw = std::thread::spawn(|| {
+    let raw = std::thread::spawn(move || {
         let mut out = Cursor::new(Vec::new());
-        document()
+        build()
             .pack(&mut out)
             .expect("docx-rs cannot write the package");
         out.into_inner()
@@ -207,10 +245,11 @@ fn centered(text: &str, look: Look) -> Paragraph {
     para(text, look, AlignmentType::Center)
 }
 
-/// A short horizontal rule: an empty, tiny paragraph whose top border is
-/// limited by its indents to `width` out of `room`.
+/// A short horizontal rule under a line of the header: an empty, tiny
+/// paragraph whose top border is limited by its indents to `width` out of
+/// `room`, 2 pt below the line so it clears the descenders.
 fn rule(room: usize, width: usize) -> Paragraph {
-    rule_after(room, width, 0)
+    rule_after(room, width, 40)
 }
 
 /// A rule `gap` twips below the line above.
@@ -369,16 +408,7 @@ fn opening() -> Vec<Part> {
             centered("Số: {{ so_ky_hieu }}", head),
         ],
     );
-    let right = cell(
-        HEAD_RIGHT,
-        vec![
-            centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", head.bold()),
-            centered("Độc lập - Tự do - Hạnh phúc", PLAIN.bold()),
-            rule(HEAD_RIGHT, 3430), // as long as the Tiêu ngữ (6 cm)
-            centered("", head),
-            centered("{{ dia_danh }}, {{ ngay_lap | ngay_dai }}", PLAIN.italic()),
-        ],
-    );
+    let right = quoc_hieu_cell();
     let mut parts: Vec<Part> = vec![borderless(&[HEAD_LEFT, HEAD_RIGHT], vec![left, right]).into()];
     parts.push(centered("", PLAIN).into());
     parts.push(
@@ -417,6 +447,22 @@ fn opening() -> Vec<Part> {
         "Bộ phận Một cửa các cấp duy trì hoạt động thường xuyên; tổ chức, cá nhân được hướng dẫn, tiếp nhận hồ sơ và trả kết quả giải quyết TTHC theo đúng quy định; hồ sơ TTHC được tiếp nhận, cập nhật và xử lý trên Hệ thống thông tin giải quyết TTHC.",
     ]));
     parts
+}
+
+/// The right column of the header: Quốc hiệu, Tiêu ngữ, a rule as long as
+/// the Tiêu ngữ, then the place and date.
+fn quoc_hieu_cell() -> TableCell {
+    let head = PLAIN.size(HEAD);
+    cell(
+        HEAD_RIGHT,
+        vec![
+            centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", head.bold()),
+            centered("Độc lập - Tự do - Hạnh phúc", PLAIN.bold()),
+            rule(HEAD_RIGHT, 3430), // as long as the Tiêu ngữ (6 cm)
+            centered("", head),
+            centered("{{ dia_danh }}, {{ ngay_lap | ngay_dai }}", PLAIN.italic()),
+        ],
+    )
 }
 
 /// Sections I.2.2 to I.2.4: the figures, level by level.
@@ -749,22 +795,27 @@ fn closing() -> Vec<Part> {
 
 /// "Nơi nhận" on the left, the signer on the right.
 fn signature() -> Table {
+    signature_with(&[])
+}
+
+/// The signature block, with `first` recipients before those of config
+/// (a letter is first sent to those it is addressed to: "Như trên;").
+fn signature_with(first: &[&str]) -> Table {
     const LEFT: usize = 4253; // 7.5 cm
     const RIGHT: usize = TEXT_W - LEFT;
     let to = PLAIN.size(TABLE);
-    let left = cell(
-        LEFT,
-        vec![
-            para(
-                "Nơi nhận:",
-                PLAIN.size(SMALL).bold().italic(),
-                AlignmentType::Left,
-            ),
-            block("{% for n in noi_nhan %}"),
-            para("- {{ n }}", to, AlignmentType::Left),
-            block("{% endfor %}"),
-        ],
-    );
+    let mut recipients = vec![para(
+        "Nơi nhận:",
+        PLAIN.size(SMALL).bold().italic(),
+        AlignmentType::Left,
+    )];
+    for line in first {
+        recipients.push(para(&format!("- {line}"), to, AlignmentType::Left));
+    }
+    recipients.push(block("{% for n in noi_nhan %}"));
+    recipients.push(para("- {{ n }}", to, AlignmentType::Left));
+    recipients.push(block("{% endfor %}"));
+    let left = cell(LEFT, recipients);
     let sign = PLAIN.bold();
     let right = cell(
         RIGHT,
@@ -781,6 +832,267 @@ fn signature() -> Table {
         ],
     );
     borderless(&[LEFT, RIGHT], vec![left, right])
+}
+
+// ---------------------------------------------------------------------------
+// Letters (công văn): header with "V/v …", "Kính gửi:", body, signature
+
+/// A one-section portrait letter: page numbers from page 2 on.
+fn letter(subject: &str, recipients: Vec<Paragraph>, body: Vec<Part>) -> Docx {
+    let mut parts: Vec<Part> = vec![letter_header(subject).into()];
+    parts.push(centered("", PLAIN).into());
+    parts.push(kinh_gui(recipients).into());
+    parts.extend(body);
+    parts.push(centered("", PLAIN).keep_next(true).into());
+    parts.push(signature_with(&["Như trên;"]).into());
+    let mut docx = Docx::new()
+        .default_fonts(fonts())
+        .default_size(BODY)
+        .default_line_spacing(tight())
+        .created_at("2023-11-25T00:00:00Z")
+        .updated_at("2023-11-25T00:00:00Z")
+        .page_size(A4_W, A4_H)
+        .page_orient(PageOrientationType::Portrait)
+        .page_margin(margins())
+        // No header on the first page (NĐ 30: numbers from page 2).
+        .title_pg()
+        .header(page_number_header());
+    for part in parts {
+        docx = match part {
+            Part::P(p) => docx.add_paragraph(p),
+            Part::T(t) => docx.add_table(t),
+        };
+    }
+    docx
+}
+
+/// The header of a công văn: the agency, its number and, under it, the
+/// subject ("V/v …", 12 pt, centred); Quốc hiệu, Tiêu ngữ and the date on
+/// the right.
+fn letter_header(subject: &str) -> Table {
+    let head = PLAIN.size(HEAD);
+    let left = cell(
+        HEAD_LEFT,
+        vec![
+            block("{% if co_quan_cap_tren %}"),
+            centered("{{ co_quan_cap_tren | upper }}", head),
+            block("{% endif %}"),
+            centered("{{ co_quan | upper }}", head.bold()),
+            rule(HEAD_LEFT, 1134),
+            centered("Số: {{ so_ky_hieu }}", head),
+            centered(subject, PLAIN.size(SMALL)).line_spacing(tight().before(60)),
+        ],
+    );
+    let right = quoc_hieu_cell();
+    borderless(&[HEAD_LEFT, HEAD_RIGHT], vec![left, right])
+}
+
+/// "Kính gửi:" on the left, the recipients one per line on the right.
+fn kinh_gui(recipients: Vec<Paragraph>) -> Table {
+    const LEFT: usize = 2835; // 5 cm
+    const RIGHT: usize = TEXT_W - LEFT;
+    let left = cell(
+        LEFT,
+        vec![para("Kính gửi:", PLAIN, AlignmentType::Right).indent(None, None, Some(113), None)],
+    );
+    borderless(&[LEFT, RIGHT], vec![left, cell(RIGHT, recipients)])
+}
+
+/// A recipient line of "Kính gửi:".
+fn recipient(text: &str) -> Paragraph {
+    para(text, PLAIN, AlignmentType::Left)
+}
+
+/// Body paragraphs, block tags included: a line that is only a block tag
+/// becomes a block paragraph.
+fn lines(lines: &[&str]) -> Vec<Part> {
+    lines
+        .iter()
+        .map(|l| {
+            let t = l.trim();
+            if t.starts_with("{%") && t.ends_with("%}") && t.matches("{%").count() == 1 {
+                block(l).into()
+            } else {
+                body(l).into()
+            }
+        })
+        .collect()
+}
+
+/// The letter of reference 001: the chairman commends the units with the
+/// best ratios, criticises those below their level's average for months,
+/// reminds those with overdue dossiers, lists online payment against the
+/// target, and sets the tasks. Sections 2 and 3 appear only when a unit is
+/// named, so the numbering is counted (`muc`).
+fn bieu_duong_document() -> Docx {
+    let recipients = vec![
+        block("{% for c in cac_cap %}"),
+        recipient(
+            r#"- {% if c.ma == "xa" %}Chủ tịch UBND các xã, phường, thị trấn{% else %}Thủ trưởng các cơ quan, đơn vị {{ c.ten_thuong }}{% endif %}{% if loop.last %}.{% else %};{% endif %}"#,
+        ),
+        block("{% endfor %}"),
+    ];
+    let mut parts: Vec<Part> = Vec::new();
+    parts.extend(lines(&[
+        r#"Trong {{ ky.ten }}, các cơ quan, đơn vị đã có nhiều cố gắng trong thực hiện nhiệm vụ cải cách hành chính. Kết quả tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận đạt {{ tong.ty_le.so_hoa_dau_vao | phan_tram }}{% if ky_lien_truoc.tong.ty_le.so_hoa_dau_vao.phan_tram %}, {{ tong.ty_le.so_hoa_dau_vao | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao) }} so với {{ ky_lien_truoc.ky.ten }}{% endif %}; tỷ lệ số hoá kết quả giải quyết TTHC đạt {{ tong.ty_le.so_hoa_dau_ra | phan_tram }}{% if ky_lien_truoc.tong.ty_le.so_hoa_dau_ra.phan_tram %}, {{ tong.ty_le.so_hoa_dau_ra | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_ra) }} so với {{ ky_lien_truoc.ky.ten }}{% endif %}; tỷ lệ thanh toán trực tuyến đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}{% if ky_lien_truoc.tong.ty_le.thanh_toan_truc_tuyen.phan_tram %}, {{ tong.ty_le.thanh_toan_truc_tuyen | chenh_lech(ky_lien_truoc.tong.ty_le.thanh_toan_truc_tuyen) }} so với {{ ky_lien_truoc.ky.ten }}{% endif %}{% if qua_han %}; phát sinh {{ qua_han | length | so2 }} hồ sơ giải quyết TTHC quá hạn ở lĩnh vực {{ qua_han | map(attribute="linh_vuc") | unique | join(", ") }} tại {{ qua_han | map(attribute="don_vi") | unique | join(", ") }}{% else %}; không phát sinh hồ sơ giải quyết TTHC quá hạn{% endif %}."#,
+        "Theo đề xuất của ……; Chủ tịch {{ co_quan }} có ý kiến như sau:",
+        "{% set muc = namespace(so=1) %}",
+    ]));
+
+    // 1. Commendations.
+    parts.push(heading("1. Biểu dương các cơ quan, đơn vị").into());
+    parts.extend(lines(&[
+        "{% if danh_sach.so_hoa_100 or danh_sach.so_hoa_cao or danh_sach.thanh_toan_dat %}",
+        "Chủ tịch {{ co_quan }} biểu dương:",
+        "{% if danh_sach.so_hoa_100 %}",
+        r#"- {{ danh_sach.so_hoa_100 | length | so2 }} cơ quan, đơn vị có kết quả tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận và số hoá kết quả giải quyết TTHC trong {{ ky.ten }} đạt tỷ lệ 100%; gồm: {% for dv in danh_sach_chi_tiet.so_hoa_100 %}{{ dv.don_vi }} (tiếp nhận {{ dv.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, giải quyết {{ dv.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ){% if loop.last %}.{% else %}; {% endif %}{% endfor %}"#,
+        "{% endif %}",
+        "{% if danh_sach.so_hoa_cao %}",
+        r#"- {{ danh_sach.so_hoa_cao | length | so2 }} cơ quan, đơn vị có kết quả tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận và số hoá kết quả giải quyết TTHC trong {{ ky.ten }} đạt tỷ lệ cao (từ {{ chi_tieu.muc_cao | phan_tram }} trở lên): {% for dv in danh_sach_chi_tiet.so_hoa_cao %}{{ dv.don_vi }} (tiếp nhận đạt {{ dv.ty_le.so_hoa_dau_vao | phan_tram }}; giải quyết đạt {{ dv.ty_le.so_hoa_dau_ra | phan_tram }}){% if loop.last %}.{% else %}; {% endif %}{% endfor %}"#,
+        "{% endif %}",
+        "{% if danh_sach.thanh_toan_dat %}",
+        r#"- {{ danh_sach.thanh_toan_dat | length | so2 }} cơ quan, đơn vị có kết quả thanh toán trực tuyến của dịch vụ công trên Cổng dịch vụ công quốc gia đạt chỉ tiêu giao ({{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }}) trở lên: {% for dv in danh_sach_chi_tiet.thanh_toan_dat %}{{ dv.don_vi }} ({{ dv.ty_le.thanh_toan_truc_tuyen | phan_tram }}){% if loop.last %}.{% else %}, {% endif %}{% endfor %}"#,
+        "{% endif %}",
+        "{% else %}",
+        "Trong {{ ky.ten }}, chưa có cơ quan, đơn vị nào đạt tỷ lệ số hoá hồ sơ 100% hoặc đạt chỉ tiêu thanh toán trực tuyến.",
+        "{% endif %}",
+    ]));
+
+    // 2. Criticism: months in a row below the level's average.
+    parts.extend(lines(&[
+        "{% if danh_sach.chuoi_duoi_trung_binh.so_hoa_dau_vao %}",
+        "{% set muc.so = muc.so + 1 %}",
+    ]));
+    parts.push(
+        heading(r#"{{ muc.so }}. Phê bình {{ danh_sach.chuoi_duoi_trung_binh.so_hoa_dau_vao | map(attribute="don_vi") | join(", ") }}"#)
+            .into(),
+    );
+    parts.extend(lines(&[
+        "{% for s in danh_sach.chuoi_duoi_trung_binh.so_hoa_dau_vao %}",
+        "{% for dv in theo_don_vi if dv.don_vi == s.don_vi %}",
+        r#"- Lý do{% if danh_sach.chuoi_duoi_trung_binh.so_hoa_dau_vao | length > 1 %} ({{ s.don_vi }}){% endif %}: Có {{ s.so_thang | so2 }} tháng liên tiếp tỷ lệ số hoá đầy đủ thành phần hồ sơ thấp hơn so với mức trung bình chung của các đơn vị {% for c in cac_cap if c.ma == dv.cap %}{{ c.ten_thuong }}{% endfor %} (trong {{ ky.ten }}, đạt {{ dv.ty_le.so_hoa_dau_vao | phan_tram }}{% if dv.chenh_lech.so_hoa_dau_vao is not none %}, {{ dv.chenh_lech.so_hoa_dau_vao | chenh_lech }} so với {{ ky_lien_truoc.ky.ten }}{% endif %}, {% if dv.chenh_lech.so_hoa_dau_vao is not none and dv.chenh_lech.so_hoa_dau_vao | float > 0 %}tuy nhiên vẫn{% else %}và{% endif %} {{ dv.so_voi_trung_binh.so_hoa_dau_vao | so_sanh }} so với trung bình chung là {{ trung_binh[dv.cap].so_hoa_dau_vao | phan_tram }})."#,
+        "{% endfor %}",
+        "{% endfor %}",
+        r#"- Yêu cầu {{ danh_sach.chuoi_duoi_trung_binh.so_hoa_dau_vao | map(attribute="don_vi") | join(", ") }}, người đứng đầu và các công chức được phân công làm việc tại Bộ phận Một cửa khắc phục ngay hạn chế nêu trên và tập trung nâng cao tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận đảm bảo bằng hoặc cao hơn mức bình quân chung."#,
+        "{% endif %}",
+    ]));
+
+    // 3. Reminders: overdue dossiers.
+    parts.extend(lines(&[
+        "{% if danh_sach.co_qua_han %}",
+        "{% set muc.so = muc.so + 1 %}",
+    ]));
+    parts.push(heading(r#"{{ muc.so }}. Nhắc nhở {{ danh_sach.co_qua_han | join(", ") }}"#).into());
+    parts.extend(lines(&[
+        "{% for dv in danh_sach_chi_tiet.co_qua_han %}",
+        r#"- Lý do{% if danh_sach.co_qua_han | length > 1 %} ({{ dv.don_vi }}){% endif %}: Trong {{ ky.ten }}, đơn vị đã để phát sinh {{ dv.qua_han_theo_linh_vuc | sum(attribute="so_ho_so") | so2 }} hồ sơ quá hạn thuộc lĩnh vực {% for lv in dv.qua_han_theo_linh_vuc %}{{ lv.linh_vuc }}{% if dv.qua_han_theo_linh_vuc | length > 1 %} ({{ lv.so_ho_so | so2 }} hồ sơ){% endif %}{% if not loop.last %}, {% endif %}{% endfor %} trên Hệ thống thông tin giải quyết TTHC."#,
+        "{% endfor %}",
+        "- Yêu cầu người đứng đầu các cơ quan, đơn vị nêu trên chấn chỉnh, rút kinh nghiệm; chỉ đạo giải quyết dứt điểm hồ sơ quá hạn, thực hiện xin lỗi tổ chức, cá nhân theo quy định và không để phát sinh hồ sơ quá hạn.",
+        "{% endif %}",
+    ]));
+
+    // 4. Online payment against the target, with the chart.
+    parts.push(block("{% set muc.so = muc.so + 1 %}").into());
+    parts.push(heading("{{ muc.so }}. Về thanh toán trực tuyến").into());
+    parts.extend(lines(&[
+        "- Kết quả thanh toán trực tuyến trên Cổng dịch vụ công quốc gia từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }}:",
+        "{% if danh_sach.thanh_toan_dat %}",
+        r#"+ Có {{ danh_sach.thanh_toan_dat | length | so2 }} cơ quan, đơn vị thực hiện thanh toán trực tuyến đạt chỉ tiêu giao ({{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }}), gồm {{ danh_sach.thanh_toan_dat | join(", ") }}."#,
+        "{% endif %}",
+        "{% if danh_sach.thanh_toan_chua_dat %}",
+        r#"+ Có {{ danh_sach.thanh_toan_chua_dat | length | so2 }} cơ quan, đơn vị thực hiện thanh toán trực tuyến chưa đạt chỉ tiêu giao, gồm: {% for dv in danh_sach_chi_tiet.thanh_toan_chua_dat %}{{ dv.don_vi }} ({{ dv.ty_le.thanh_toan_truc_tuyen | phan_tram }}){% if not loop.last %}, {% endif %}{% endfor %}{% if danh_sach.thanh_toan_rat_thap %}; trong đó {{ danh_sach.thanh_toan_rat_thap | length | so2 }} cơ quan, đơn vị có tỷ lệ thanh toán trực tuyến rất thấp (dưới {{ chi_tieu.rat_thap | phan_tram }}): {% for dv in danh_sach_chi_tiet.thanh_toan_rat_thap %}{{ dv.don_vi }} ({{ dv.ty_le.thanh_toan_truc_tuyen | phan_tram }}){% if not loop.last %}, {% endif %}{% endfor %}{% endif %}."#,
+        "{% endif %}",
+        "{% if danh_sach.thanh_toan_khong %}",
+        r#"+ Có {{ danh_sach.thanh_toan_khong | length | so2 }} cơ quan, đơn vị chưa thực hiện thanh toán trực tuyến ({{ danh_sach.thanh_toan_khong | join(", ") }})."#,
+        "{% endif %}",
+        "{% if danh_sach.thanh_toan_khong or danh_sach.thanh_toan_chua_dat %}",
+        r#"- Chủ tịch {{ co_quan }} yêu cầu {% if danh_sach.thanh_toan_khong %}người đứng đầu {{ danh_sach.thanh_toan_khong | join(", ") }} chỉ đạo thực hiện ngay thanh toán trực tuyến trên Cổng dịch vụ công quốc gia{% if danh_sach.thanh_toan_chua_dat %}; {% endif %}{% endif %}{% if danh_sach.thanh_toan_chua_dat %}người đứng đầu {{ danh_sach.thanh_toan_chua_dat | length | so2 }} cơ quan, đơn vị chưa đạt chỉ tiêu đã nêu tên ở trên nâng cao tỷ lệ thanh toán trực tuyến đảm bảo bằng hoặc cao hơn tỷ lệ giao ({{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }}){% endif %}. Cơ quan, đơn vị nào có kết quả thanh toán trực tuyến không đảm bảo tỷ lệ giao, Chủ tịch {{ co_quan }} sẽ có văn bản phê bình, nhắc nhở."#,
+        "{% endif %}",
+    ]));
+    parts.push(
+        centered(r#"{{ bieu_do("thanh_toan_truc_tuyen") }}"#, PLAIN)
+            .line_spacing(tight().before(120))
+            .keep_next(true)
+            .into(),
+    );
+    parts.push(
+        centered(
+            "Biểu đồ: Tỷ lệ thanh toán trực tuyến của các cơ quan, đơn vị {{ ky.ten }} (chỉ tiêu giao: {{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }})",
+            PLAIN.size(SMALL).italic(),
+        )
+        .line_spacing(tight().before(60))
+        .into(),
+    );
+
+    // 5. Tasks.
+    parts.push(block("{% set muc.so = muc.so + 1 %}").into());
+    parts.push(
+        heading("{{ muc.so }}. Chủ tịch {{ co_quan }} giao Thủ trưởng các cơ quan, đơn vị").into(),
+    );
+    parts.push(
+        heading("{{ muc.so }}.1. Về tỷ lệ số hoá hồ sơ, giấy tờ, kết quả giải quyết TTHC:").into(),
+    );
+    parts.extend(lines(&[
+        "Trong thời gian tới, thực hiện đảm bảo tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận đạt {{ chi_tieu.so_hoa_dau_vao | phan_tram }} và tỷ lệ số hoá kết quả giải quyết hồ sơ TTHC đạt {{ chi_tieu.so_hoa_dau_ra | phan_tram }}.",
+    ]));
+    parts.push(heading("{{ muc.so }}.2. Về thanh toán trực tuyến:").into());
+    parts.extend(lines(&[
+        "Đảm bảo ít nhất {{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }} thanh toán trực tuyến trên Cổng dịch vụ công quốc gia trên tổng số giao dịch thanh toán của dịch vụ công.",
+    ]));
+    parts.push(
+        body(r#"Yêu cầu các cơ quan, đơn vị tập trung cao độ trong chỉ đạo thực hiện nhiệm vụ cải cách hành chính{% if ky.loai == "thang" %} ngay trong tháng {{ ky.thang % 12 + 1 }} năm {{ ky.nam + ky.thang // 12 }}{% else %} trong thời gian tới{% endif %}./."#)
+            .keep_next(true)
+            .into(),
+    );
+    letter(
+        "V/v biểu dương, nhắc nhở các cơ quan, đơn vị trong thực hiện nhiệm vụ cải cách hành chính {{ ky.ten }}",
+        recipients,
+        parts,
+    )
+}
+
+/// The commune letter of reference 000: the commune's year-to-date and
+/// month figures, what falls short (overdue dossiers, online payment below
+/// the target), then the chairman's requests. Meant for
+/// `cctthc report --don-vi "UBND xã …"`, where `tong`, `luy_ke`, `qua_han`
+/// are the commune's and `don_vi` its entry.
+fn cong_van_xa_document() -> Docx {
+    let recipients = [
+        "- Ban Thường vụ Đảng ủy xã;",
+        "- Thường trực HĐND xã;",
+        "- Lãnh đạo UBND xã;",
+        "- Bộ phận Tiếp nhận và trả kết quả xã;",
+        "- Bộ phận có TTHC thuộc UBND cấp xã;",
+        "- Tổ chức, cá nhân có nhu cầu giải quyết TTHC.",
+    ]
+    .iter()
+    .map(|r| recipient(r))
+    .collect();
+    let mut parts = lines(&[
+        "Thực hiện Công văn số …… ngày …… của {% if co_quan_cap_tren %}{{ co_quan_cap_tren }}{% else %}……{% endif %} về việc triển khai các nhiệm vụ cải cách thủ tục hành chính trọng tâm từ nay đến hết năm {{ ky.nam }}. Trên cơ sở theo dõi, tổng hợp kết quả thực hiện nhiệm vụ công tác cải cách TTHC của các công chức đến hết {{ ky.ten }}, nhận thấy, các công chức đã tập trung thực hiện và đạt kết quả tích cực trong tiếp nhận và giải quyết TTHC trên dịch vụ công trực tuyến.",
+        "Tính đến ngày {{ ky.den_ngay | ngay }}, có {{ luy_ke.tong.ty_le.truc_tuyen | ty_so }} hồ sơ được tiếp nhận và giải quyết trên DVC ({{ ky.ten }} là {{ tong.ty_le.truc_tuyen | ty_so }} hồ sơ), đạt {{ luy_ke.tong.ty_le.truc_tuyen | phan_tram }}; tỷ lệ số hoá đầy đủ thành phần hồ sơ TTHC khi tiếp nhận là {{ luy_ke.tong.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, đạt {{ luy_ke.tong.ty_le.so_hoa_dau_vao | phan_tram }} ({{ ky.ten }} là {{ tong.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, đạt {{ tong.ty_le.so_hoa_dau_vao | phan_tram }}); tỷ lệ số hoá kết quả giải quyết TTHC {{ luy_ke.tong.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ, đạt {{ luy_ke.tong.ty_le.so_hoa_dau_ra | phan_tram }} ({{ ky.ten }} là {{ tong.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ, đạt {{ tong.ty_le.so_hoa_dau_ra | phan_tram }}); tỷ lệ thanh toán trực tuyến là {{ luy_ke.tong.ty_le.thanh_toan_truc_tuyen | ty_so }} hồ sơ, đạt {{ luy_ke.tong.ty_le.thanh_toan_truc_tuyen | phan_tram }} ({{ ky.ten }} là {{ tong.ty_le.thanh_toan_truc_tuyen | ty_so }} hồ sơ, đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}).",
+        // Whether online payment falls short of the target: for the month
+        // (the unit's own flag) and for the year so far.
+        "{% set tt_thang = don_vi and don_vi.dat_chi_tieu.thanh_toan_truc_tuyen == false %}",
+        "{% set tt_nam = luy_ke.tong.ty_le.thanh_toan_truc_tuyen.phan_tram is not none and luy_ke.tong.ty_le.thanh_toan_truc_tuyen.phan_tram | float < chi_tieu.thanh_toan_truc_tuyen | float %}",
+        r#"{% if qua_han or tt_thang or tt_nam %}Bên cạnh những kết quả đạt được, {% if qua_han %}trong {{ ky.ten }} vẫn còn {{ qua_han | length | so2 }} hồ sơ trễ hạn thuộc lĩnh vực {% for g in qua_han | groupby("linh_vuc") %}{{ g.grouper }}{% if g.list | length < qua_han | length %} ({{ g.list | length | so2 }} hồ sơ){% endif %}{% if not loop.last %}, {% endif %}{% endfor %}{% if tt_thang or tt_nam %}; {% else %}. {% endif %}{% endif %}{% if tt_thang or tt_nam %}tỷ lệ thanh toán trực tuyến {% if tt_nam %}từ đầu năm đạt {{ luy_ke.tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}{% if tt_thang %}, {{ ky.ten }} đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}{% endif %}{% else %}{{ ky.ten }} đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}{% endif %}, chưa đạt chỉ tiêu UBND tỉnh giao ({{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }}). {% endif %}{% endif %}Để kịp thời triển khai thực hiện chỉ đạo của cấp trên về triển khai các nhiệm vụ cải cách thủ tục hành chính trọng tâm từ nay đến hết năm {{ ky.nam }}, Chủ tịch UBND xã yêu cầu:"#,
+        "1. Bộ phận có thủ tục hành chính cấp xã:",
+        "- Thực hiện cập nhật đầy đủ, kịp thời, niêm yết công khai thủ tục hành chính thuộc thẩm quyền đúng quy định; tiếp nhận, xử lý phản ánh, kiến nghị về quy định, hành vi hành chính trên Cổng Dịch vụ công quốc gia (nếu có); tiếp tục thực hiện có hiệu quả việc đổi mới cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính; thực hiện đúng quy trình, duy trì và nâng cao 2 tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính; tăng tỷ lệ thanh toán trực tuyến trên Cổng Dịch vụ công quốc gia.",
+        "- Tập trung rà soát quy trình, thủ tục hành chính nội bộ của lĩnh vực phụ trách; đồng thời, nâng cao hiệu quả công tác phối hợp giữa các bộ phận trong giải quyết thủ tục hành chính, tránh phát sinh thủ tục gây phiền hà; kiến nghị cắt giảm thực chất các thủ tục hành chính, tạo điều kiện thuận lợi cho người dân.",
+        "- Chủ động, nâng cao trách nhiệm giải trình và chịu trách nhiệm trước Chủ tịch UBND xã về kết quả thực hiện công tác cải cách thủ tục hành chính; kiểm soát thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính.",
+        "- Giao công chức Văn phòng - Thống kê thường xuyên theo dõi, đôn đốc các bộ phận có TTHC niêm yết công khai theo quy định, báo cáo tình hình thực hiện với Chủ tịch UBND xã; công chức Văn hóa - Xã hội kịp thời đăng tải thông tin lên Trang thông tin điện tử xã.",
+        "2. Đề nghị lãnh đạo Đảng uỷ, HĐND tiếp tục quan tâm lãnh đạo, chỉ đạo sát sao công việc để đảm bảo thực hiện đạt kết quả cao theo yêu cầu.",
+    ]);
+    parts.push(
+        body("3. Đề nghị các tổ chức, cá nhân có nhu cầu giải quyết TTHC cấp xã nghiêm túc, phối hợp thực hiện giải quyết TTHC theo nội dung, quy trình đã niêm yết; phản ánh, kiến nghị những nội dung chưa phù hợp để góp phần xây dựng chất lượng kết quả giải quyết TTHC./.")
+            .keep_next(true)
+            .into(),
+    );
+    letter(
+        "V/v triển khai các nhiệm vụ CCTTHC trọng tâm từ nay đến hết năm {{ ky.nam }}",
+        recipients,
+        parts,
+    )
 }
 
 // ---------------------------------------------------------------------------

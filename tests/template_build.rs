@@ -1,9 +1,11 @@
-//! The default template `templates/bao-cao-thang.docx` is built by
-//! `templates/build.rs` (`cargo run --example build-templates`) and
-//! committed. These tests check that building again gives exactly the
-//! committed bytes, that the document is laid out as Nghị định 30/2020
-//! prescribes with the tags of SPEC §6, that it renders with a hand-built
-//! context, and (when LibreOffice is installed) that a real client opens it.
+//! The default templates `templates/bao-cao-thang.docx`,
+//! `templates/bieu-duong-nhac-nho.docx` and `templates/cong-van-xa.docx`
+//! are built by `templates/build.rs` (`cargo run --example build-templates`)
+//! and committed. These tests check that building again gives exactly the
+//! committed bytes, that the documents are laid out as Nghị định 30/2020
+//! prescribes with the tags of SPEC §6 and §10, that they render with a
+//! hand-built context, and (when LibreOffice is installed) that a real
+//! client opens them.
 
 #[path = "../templates/build.rs"]
 #[allow(dead_code)]
@@ -781,4 +783,756 @@ fn libreoffice_opens_the_template() {
     );
     assert!(text.contains("Độc lập - Tự do - Hạnh phúc"), "{text}");
     assert!(text.contains("BÁO CÁO"), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// The letters (công văn): bieu-duong-nhac-nho.docx (reference 001) and
+// cong-van-xa.docx (reference 000)
+
+/// Each letter: where it is committed, how it is built, its subject line.
+fn letters() -> [(&'static str, build::Builder, &'static str); 2] {
+    [
+        (
+            build::BIEU_DUONG_NHAC_NHO,
+            build::bieu_duong_nhac_nho,
+            "V/v biểu dương, nhắc nhở các cơ quan, đơn vị trong thực hiện nhiệm vụ cải cách hành chính {{ ky.ten }}",
+        ),
+        (
+            build::CONG_VAN_XA,
+            build::cong_van_xa,
+            "V/v triển khai các nhiệm vụ CCTTHC trọng tâm từ nay đến hết năm {{ ky.nam }}",
+        ),
+    ]
+}
+
+fn committed_file(file: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .unwrap_or_else(|e| panic!("{file} is committed: {e}"))
+}
+
+#[test]
+fn building_the_letters_again_gives_the_committed_bytes() {
+    for (file, build, _) in letters() {
+        let built = build();
+        let committed = committed_file(file);
+        assert!(
+            built == committed,
+            "{file} is not what templates/build.rs builds ({} bytes built, {} committed): \
+             run `cargo run --example build-templates` and commit the result",
+            built.len(),
+            committed.len()
+        );
+        assert!(built == build(), "{file}: two builds in one process differ");
+    }
+    // `cargo run --example build-templates` writes every template.
+    let files: Vec<&str> = build::ALL.iter().map(|(f, _)| *f).collect();
+    assert_eq!(
+        files,
+        [
+            build::BAO_CAO_THANG,
+            build::BIEU_DUONG_NHAC_NHO,
+            build::CONG_VAN_XA
+        ]
+    );
+}
+
+#[test]
+fn the_letters_have_fixed_times_and_metadata() {
+    for (file, _, _) in letters() {
+        let docx = committed_file(file);
+        let mut archive = zip::ZipArchive::new(Cursor::new(&docx[..])).expect("a zip");
+        for i in 0..archive.len() {
+            let entry = archive.by_index(i).expect("an entry");
+            let time = entry.last_modified().expect("a time");
+            assert_eq!(
+                (
+                    time.year(),
+                    time.month(),
+                    time.day(),
+                    time.hour(),
+                    time.minute()
+                ),
+                (1980, 1, 1, 0, 0),
+                "{file}: {} is stamped with a time",
+                entry.name().unwrap_or_default()
+            );
+            assert_eq!(
+                entry.unix_mode().map(|m| m & 0o777),
+                Some(0o644),
+                "{file}: mode"
+            );
+        }
+        let core = part(&docx, "docProps/core.xml");
+        assert!(core.contains("2023-11-25T00:00:00Z"), "{file}: {core}");
+        assert!(!core.contains("unknown"), "{file}: {core}");
+    }
+}
+
+/// One portrait A4 section with the margins of NĐ 30, page numbers from
+/// page 2; the header table with "V/v …" under the number; "Kính gửi:";
+/// "Nơi nhận" beginning with "Như trên" and the signer.
+#[test]
+fn letters_are_laid_out_as_a_cong_van() {
+    for (file, _, subject) in letters() {
+        let docx = committed_file(file);
+        let doc = part(&docx, "word/document.xml");
+        assert_eq!(doc.matches("<w:sectPr").count(), 1, "{file}: one section");
+        assert!(
+            doc.contains(r#"<w:pgSz w:w="11906" w:h="16838""#) && !doc.contains("landscape"),
+            "{file}: A4 portrait"
+        );
+        assert_eq!(
+            doc.matches(r#"<w:pgMar w:top="1134" w:right="850" w:bottom="1134" w:left="1701""#)
+                .count(),
+            1,
+            "{file}: margins 20/15/20/30 mm"
+        );
+        assert_eq!(
+            doc.matches("<w:titlePg").count(),
+            1,
+            "{file}: first page apart"
+        );
+        assert!(
+            !doc.contains(r#"w:type="first""#),
+            "{file}: no first-page header"
+        );
+        let headers: Vec<String> = entry_names(&docx)
+            .into_iter()
+            .filter(|n| n.starts_with("word/header"))
+            .collect();
+        assert_eq!(headers.len(), 1, "{file}: {headers:?}");
+        let header = part(&docx, &headers[0]);
+        assert!(
+            header.contains("<w:instrText>PAGE</w:instrText>"),
+            "{file}: {header}"
+        );
+        assert!(
+            header.contains(r#"<w:jc w:val="center" />"#),
+            "{file}: {header}"
+        );
+        let styles = part(&docx, "word/styles.xml");
+        assert!(
+            styles.contains(r#"w:ascii="Times New Roman" w:hAnsi="Times New Roman""#),
+            "{file}"
+        );
+        assert!(styles.contains(r#"<w:sz w:val="28" />"#), "{file}: 14 pt");
+        assert!(
+            doc.contains(r#"<w:jc w:val="both" /><w:ind w:left="0" w:right="0" w:firstLine="567" /><w:spacing w:before="120" w:after="0" w:line="276" w:lineRule="auto" />"#),
+            "{file}: body justified, first line 1 cm, spacing 1.15"
+        );
+
+        let tables = elements(&doc, "w:tbl");
+        assert_eq!(tables.len(), 3, "{file}: header, Kính gửi, signature");
+        // Header: agency, number and subject on the left; Quốc hiệu, Tiêu
+        // ngữ and date on the right.
+        let cells = elements(tables[0], "w:tc");
+        assert_eq!(cells.len(), 2, "{file}");
+        assert_eq!(
+            paragraphs(cells[0]),
+            [
+                "{% if co_quan_cap_tren %}",
+                "{{ co_quan_cap_tren | upper }}",
+                "{% endif %}",
+                "{{ co_quan | upper }}",
+                "",
+                "Số: {{ so_ky_hieu }}",
+                subject,
+            ],
+            "{file}"
+        );
+        let vv = *elements(cells[0], "w:p").last().expect("the subject");
+        assert!(
+            vv.contains(r#"<w:jc w:val="center" />"#) && vv.contains(r#"<w:sz w:val="24" />"#),
+            "{file}: V/v in 12 pt, centred: {vv}"
+        );
+        assert_eq!(
+            paragraphs(cells[1]),
+            [
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Độc lập - Tự do - Hạnh phúc",
+                "",
+                "",
+                "{{ dia_danh }}, {{ ngay_lap | ngay_dai }}",
+            ],
+            "{file}"
+        );
+        // Kính gửi: one recipient a line, each opened by a dash.
+        let cells = elements(tables[1], "w:tc");
+        assert_eq!(paragraphs(cells[0]), ["Kính gửi:"], "{file}");
+        let to = paragraphs(cells[1]);
+        assert!(!to.is_empty(), "{file}");
+        assert!(
+            to.iter().all(|l| l.starts_with("- ") || is_block_tag(l)),
+            "{file}: {to:?}"
+        );
+        // Signature.
+        let cells = elements(tables[2], "w:tc");
+        assert_eq!(
+            paragraphs(cells[0]),
+            [
+                "Nơi nhận:",
+                "- Như trên;",
+                "{% for n in noi_nhan %}",
+                "- {{ n }}",
+                "{% endfor %}"
+            ],
+            "{file}"
+        );
+        let signer = paragraphs(cells[1]);
+        for line in ["{{ ky_thay }}", "{{ chuc_vu }}", "{{ nguoi_ky }}"] {
+            assert!(signer.iter().any(|l| l == line), "{file}: {signer:?}");
+        }
+        let lines = paragraphs(&doc);
+        let last_body = lines
+            .iter()
+            .rposition(|l| l.ends_with("./."))
+            .expect("a closing sentence ending in ./.");
+        assert!(
+            lines[last_body + 1..].iter().any(|l| l == "Nơi nhận:"),
+            "{file}: the signature follows the closing sentence"
+        );
+    }
+}
+
+#[test]
+fn the_letters_use_the_names_of_spec_10() {
+    let bd = unescape(&part(
+        &committed_file(build::BIEU_DUONG_NHAC_NHO),
+        "word/document.xml",
+    ));
+    for tag in [
+        "{{ tong.ty_le.so_hoa_dau_vao | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao) }} so với {{ ky_lien_truoc.ky.ten }}",
+        "{% for dv in danh_sach_chi_tiet.so_hoa_100 %}{{ dv.don_vi }} (tiếp nhận {{ dv.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, giải quyết {{ dv.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ)",
+        "{% for dv in danh_sach_chi_tiet.so_hoa_cao %}",
+        "{% for dv in danh_sach_chi_tiet.thanh_toan_dat %}",
+        "{% for s in danh_sach.chuoi_duoi_trung_binh.so_hoa_dau_vao %}",
+        "{% for dv in theo_don_vi if dv.don_vi == s.don_vi %}",
+        "Có {{ s.so_thang | so2 }} tháng liên tiếp",
+        "{{ dv.so_voi_trung_binh.so_hoa_dau_vao | so_sanh }} so với trung bình chung",
+        "{% for dv in danh_sach_chi_tiet.co_qua_han %}",
+        "{% for lv in dv.qua_han_theo_linh_vuc %}",
+        "{{ danh_sach.thanh_toan_dat | length | so2 }}",
+        "{% for dv in danh_sach_chi_tiet.thanh_toan_rat_thap %}",
+        "{{ danh_sach.thanh_toan_khong | join(\", \") }}",
+        "{{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }}",
+        "{{ qua_han | length | so2 }}",
+    ] {
+        assert!(bd.contains(tag), "bieu-duong-nhac-nho: no {tag}");
+    }
+    // The chart alone in its paragraph, its caption under it.
+    let lines = paragraphs(&part(
+        &committed_file(build::BIEU_DUONG_NHAC_NHO),
+        "word/document.xml",
+    ));
+    let chart = lines
+        .iter()
+        .position(|l| l == "{{ bieu_do(\"thanh_toan_truc_tuyen\") }}")
+        .expect("the chart alone in a paragraph");
+    assert!(
+        lines[chart + 1].starts_with("Biểu đồ: "),
+        "{:?}",
+        lines[chart + 1]
+    );
+
+    let xa = unescape(&part(
+        &committed_file(build::CONG_VAN_XA),
+        "word/document.xml",
+    ));
+    for tag in [
+        "Tính đến ngày {{ ky.den_ngay | ngay }}, có {{ luy_ke.tong.ty_le.truc_tuyen | ty_so }} hồ sơ được tiếp nhận và giải quyết trên DVC ({{ ky.ten }} là {{ tong.ty_le.truc_tuyen | ty_so }} hồ sơ), đạt {{ luy_ke.tong.ty_le.truc_tuyen | phan_tram }}",
+        "{{ luy_ke.tong.ty_le.so_hoa_dau_vao | ty_so }}",
+        "{{ luy_ke.tong.ty_le.so_hoa_dau_ra | phan_tram }}",
+        "{{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}",
+        "don_vi and don_vi.dat_chi_tieu.thanh_toan_truc_tuyen == false",
+        "{% for g in qua_han | groupby(\"linh_vuc\") %}",
+        "chưa đạt chỉ tiêu UBND tỉnh giao",
+    ] {
+        assert!(xa.contains(tag), "cong-van-xa: no {tag}");
+    }
+}
+
+/// Every tag sits in one run. Block tags are alone in their paragraph, or
+/// a whole `if … endif` / `for … endfor` sits in one run of a sentence.
+#[test]
+fn letter_tags_sit_in_one_run() {
+    for (file, _, _) in letters() {
+        let docx = committed_file(file);
+        let xml = part(&docx, "word/document.xml");
+        for t in run_texts(&xml) {
+            for (open, close) in [("{{", "}}"), ("{%", "%}")] {
+                assert_eq!(
+                    t.matches(open).count(),
+                    t.matches(close).count(),
+                    "{file}: {t:?}"
+                );
+            }
+            if !is_block_tag(&t) {
+                for (open, close) in [("{% if", "{% endif"), ("{% for", "{% endfor")] {
+                    assert_eq!(
+                        t.matches(open).count(),
+                        t.matches(close).count(),
+                        "{file}: an inline block is not whole in its run: {t:?}"
+                    );
+                }
+            }
+        }
+        for p in elements(&xml, "w:p") {
+            let runs = run_texts(p);
+            if runs.len() > 1 {
+                assert!(
+                    runs.iter().all(|r| !r.contains("{{") && !r.contains("{%")),
+                    "{file}: a paragraph with tags has several runs: {runs:?}"
+                );
+            }
+        }
+    }
+}
+
+// Contexts for the letters: the reference-004 context with the analysis of
+// SPEC §10 (targets, averages, lists, overdue dossiers).
+
+const RATIOS: [&str; 5] = [
+    "truc_tuyen",
+    "thanh_toan_truc_tuyen",
+    "so_hoa_dau_vao",
+    "so_hoa_dau_ra",
+    "dung_han",
+];
+
+/// The same value for every ratio.
+fn per_ratio(v: serde_json::Value) -> serde_json::Value {
+    serde_json::Value::Object(RATIOS.iter().map(|r| (r.to_string(), v.clone())).collect())
+}
+
+/// A unit entry: figures, name, level and the analysis, `extra` replacing
+/// whole keys.
+fn unit(
+    figures: &serde_json::Value,
+    name: &str,
+    cap: &str,
+    extra: serde_json::Value,
+) -> serde_json::Value {
+    let entry = merged(
+        figures,
+        serde_json::json!({
+            "don_vi": name, "cap": cap,
+            "dat_chi_tieu": {"thanh_toan_truc_tuyen": true, "so_hoa_dau_vao": true, "so_hoa_dau_ra": true},
+            "chuoi_duoi_trung_binh": per_ratio(0.into()),
+            "so_voi_trung_binh": per_ratio("0.00".into()),
+            "chenh_lech": per_ratio("0.00".into()),
+            "ky_lien_truoc": figures, "luy_ke": figures,
+            "qua_han_theo_linh_vuc": [],
+        }),
+    );
+    merged(&entry, extra)
+}
+
+fn names(units: &[&serde_json::Value]) -> serde_json::Value {
+    units.iter().map(|u| u["don_vi"].clone()).collect()
+}
+
+/// Tứ Kỳ in November 2023 with one district office and two communes:
+/// Phòng Tư pháp at 100% digitisation, Ngọc Kỳ high, An Thanh five months
+/// below the communes' average, with an overdue dossier and a very low
+/// payment ratio.
+fn letter_context() -> serde_json::Value {
+    let mut ctx = context_ref004();
+    let tp = unit(
+        &ctx["huyen"].clone(),
+        "Phòng Tư pháp",
+        "huyen",
+        serde_json::json!({}),
+    );
+    let an_thanh = summary(
+        [2000, 20, 0, 100],
+        [1900, 50, 1],
+        [100, 0],
+        [0, 0, 0],
+        (2000, 2010),
+        (20, 1600),
+        (898, 1000),
+        (1900, 1951),
+    );
+    let at = unit(
+        &an_thanh,
+        "UBND xã An Thanh",
+        "xa",
+        serde_json::json!({
+            "dat_chi_tieu": {"thanh_toan_truc_tuyen": false, "so_hoa_dau_vao": false, "so_hoa_dau_ra": false},
+            "chuoi_duoi_trung_binh": {"truc_tuyen": 0, "thanh_toan_truc_tuyen": 2, "so_hoa_dau_vao": 5, "so_hoa_dau_ra": 1, "dung_han": 0},
+            "so_voi_trung_binh": {"truc_tuyen": "0.50", "thanh_toan_truc_tuyen": "-90.00", "so_hoa_dau_vao": "-7.24", "so_hoa_dau_ra": "-1.00", "dung_han": "0.00"},
+            "chenh_lech": {"truc_tuyen": "0.10", "thanh_toan_truc_tuyen": "-1.00", "so_hoa_dau_vao": "3.03", "so_hoa_dau_ra": "0.00", "dung_han": "0.00"},
+            "qua_han_theo_linh_vuc": [{"linh_vuc": "Người có công", "so_ho_so": 1}],
+        }),
+    );
+    let ngoc_ky = summary(
+        [2224, 31, 0, 104],
+        [1938, 36, 0],
+        [416, 0],
+        [35, 3, 0],
+        (2224, 2216),
+        (1647, 1665),
+        (2245, 2255),
+        (1969, 1974),
+    );
+    let nk = unit(
+        &ngoc_ky,
+        "UBND xã Ngọc Kỳ",
+        "xa",
+        serde_json::json!({
+            "dat_chi_tieu": {"thanh_toan_truc_tuyen": true, "so_hoa_dau_vao": false, "so_hoa_dau_ra": false},
+        }),
+    );
+    ctx["theo_don_vi"] = serde_json::json!([tp, at, nk]);
+    ctx["cac_cap"][0]["don_vi"] = serde_json::json!([tp]);
+    ctx["cac_cap"][1]["don_vi"] = serde_json::json!([at, nk]);
+    ctx["chi_tieu"] = serde_json::json!({
+        "thanh_toan_truc_tuyen": "30.00", "so_hoa_dau_vao": "100.00", "so_hoa_dau_ra": "100.00",
+        "rat_thap": "2.00", "muc_cao": "99.00", "chuoi_thang": 3, "trung_binh": "gop",
+    });
+    ctx["trung_binh"] = serde_json::json!({
+        "huyen": per_ratio("100.00".into()),
+        "xa": {"truc_tuyen": "99.50", "thanh_toan_truc_tuyen": "50.00", "so_hoa_dau_vao": "97.04",
+               "so_hoa_dau_ra": "98.00", "dung_han": "99.95"},
+    });
+    let streaks = serde_json::json!({
+        "truc_tuyen": [], "thanh_toan_truc_tuyen": [], "dung_han": [],
+        "so_hoa_dau_vao": [{"don_vi": "UBND xã An Thanh", "so_thang": 5}],
+        "so_hoa_dau_ra": [],
+    });
+    let lists: [(&str, Vec<&serde_json::Value>); 7] = [
+        ("so_hoa_100", vec![&tp]),
+        ("so_hoa_cao", vec![&nk]),
+        ("thanh_toan_dat", vec![&tp, &nk]),
+        ("thanh_toan_chua_dat", vec![&at]),
+        ("thanh_toan_rat_thap", vec![&at]),
+        ("thanh_toan_khong", vec![]),
+        ("co_qua_han", vec![&at]),
+    ];
+    let mut detail = serde_json::json!({"chuoi_duoi_trung_binh": streaks});
+    let mut plain = detail.clone();
+    for (key, units) in lists {
+        detail[key] = units.iter().map(|u| (*u).clone()).collect();
+        plain[key] = names(&units);
+    }
+    ctx["danh_sach_chi_tiet"] = detail;
+    ctx["danh_sach"] = plain;
+    ctx["qua_han"] = serde_json::json!([{
+        "ma_ho_so": "000.27.23.H23-231105-0012", "don_vi": "UBND xã An Thanh", "cap": "xa",
+        "linh_vuc": "Người có công", "ma_thu_tuc": "1.010823",
+        "ten_thu_tuc": "Giải quyết chế độ mai táng phí đối với người có công với cách mạng",
+        "ngay_tiep_nhan": "2023-11-05", "ngay_hen_tra": "2023-11-15", "ngay_ket_thuc": "2023-11-17",
+        "tinh_trang": "da_giai_quyet", "so_ngay": 2,
+    }]);
+    ctx["theo_thang"] = serde_json::json!([]);
+    ctx["don_vi"] = serde_json::Value::Null;
+    ctx
+}
+
+/// The same with every list empty and no overdue dossier.
+fn letter_context_empty() -> serde_json::Value {
+    let mut ctx = letter_context();
+    for key in ["danh_sach", "danh_sach_chi_tiet"] {
+        for list in [
+            "so_hoa_100",
+            "so_hoa_cao",
+            "thanh_toan_dat",
+            "thanh_toan_chua_dat",
+            "thanh_toan_rat_thap",
+            "thanh_toan_khong",
+            "co_qua_han",
+        ] {
+            ctx[key][list] = serde_json::json!([]);
+        }
+        ctx[key]["chuoi_duoi_trung_binh"] = per_ratio(serde_json::json!([]));
+    }
+    ctx["qua_han"] = serde_json::json!([]);
+    ctx
+}
+
+/// The filters, and `bieu_do` if it is registered; else a stand-in of the
+/// same name that draws nothing.
+fn letter_environment() -> minijinja::Environment<'static> {
+    let mut env = cctthc::report::filters::environment();
+    if !env.globals().any(|(name, _)| name == "bieu_do") {
+        eprintln!(
+            "note: bieu_do is not registered in report::filters::environment(); \
+             the test uses a stand-in that returns an empty string"
+        );
+        env.add_function("bieu_do", |_ratio: String| String::new());
+    }
+    env
+}
+
+/// Renders a letter; its paragraphs, one line each.
+fn render_letter(file: &str, ctx: serde_json::Value) -> Vec<String> {
+    let template = cctthc::docx::Template::from_bytes(file, &committed_file(file))
+        .expect("the template opens");
+    let env = letter_environment();
+    let value = minijinja::Value::from(minijinja::value::Serde(ctx));
+    let filled = template
+        .render(&env, &value)
+        .unwrap_or_else(|e| panic!("{file} does not render:\n{e}"));
+    let xml = part(&filled, "word/document.xml");
+    assert!(
+        !xml.contains("{{") && !xml.contains("{%"),
+        "{file}: a tag survives"
+    );
+    paragraphs(&xml)
+}
+
+fn has_line(lines: &[String], line: &str) {
+    assert!(
+        lines.iter().any(|l| l == line),
+        "no line {line:?} in\n{}",
+        lines.join("\n")
+    );
+}
+
+fn has_text(lines: &[String], text: &str) {
+    assert!(
+        lines.iter().any(|l| l.contains(text)),
+        "no {text:?} in\n{}",
+        lines.join("\n")
+    );
+}
+
+#[test]
+fn the_letter_of_reference_001_renders() {
+    let lines = render_letter(build::BIEU_DUONG_NHAC_NHO, letter_context());
+    let all = lines.join("\n");
+    has_line(&lines, "UBND TỈNH HẢI DƯƠNG");
+    has_line(&lines, "ỦY BAN NHÂN DÂN HUYỆN TỨ KỲ");
+    has_line(&lines, "Số: 123/BC-UBND");
+    has_line(
+        &lines,
+        "V/v biểu dương, nhắc nhở các cơ quan, đơn vị trong thực hiện nhiệm vụ cải cách hành chính tháng 11 năm 2023",
+    );
+    has_line(&lines, "Tứ Kỳ, ngày 25 tháng 11 năm 2023");
+    has_line(&lines, "Kính gửi:");
+    has_line(&lines, "- Thủ trưởng các cơ quan, đơn vị cấp huyện;");
+    has_line(&lines, "- Chủ tịch UBND các xã, phường, thị trấn.");
+    // Overall results against the month before (4.383/4.433 against
+    // 3.900/4.060), and the overdue dossier.
+    has_text(
+        &lines,
+        "Kết quả tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận đạt 98,87%, tăng 2,81% so với tháng 10 năm 2023;",
+    );
+    has_text(
+        &lines,
+        "; phát sinh 01 hồ sơ giải quyết TTHC quá hạn ở lĩnh vực Người có công tại UBND xã An Thanh.",
+    );
+    has_line(&lines, "1. Biểu dương các cơ quan, đơn vị");
+    has_line(
+        &lines,
+        "- 01 cơ quan, đơn vị có kết quả tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận và số hoá kết quả giải quyết TTHC trong tháng 11 năm 2023 đạt tỷ lệ 100%; gồm: Phòng Tư pháp (tiếp nhận 158/158 hồ sơ, giải quyết 180/180 hồ sơ).",
+    );
+    has_text(
+        &lines,
+        "đạt tỷ lệ cao (từ 99% trở lên): UBND xã Ngọc Kỳ (tiếp nhận đạt 99,56%; giải quyết đạt 99,75%).",
+    );
+    has_text(
+        &lines,
+        "đạt chỉ tiêu giao (30%) trở lên: Phòng Tư pháp (91,97%), UBND xã Ngọc Kỳ (98,92%).",
+    );
+    has_line(&lines, "2. Phê bình UBND xã An Thanh");
+    has_line(
+        &lines,
+        "- Lý do: Có 05 tháng liên tiếp tỷ lệ số hoá đầy đủ thành phần hồ sơ thấp hơn so với mức trung bình chung của các đơn vị cấp xã (trong tháng 11 năm 2023, đạt 89,8%, tăng 3,03% so với tháng 10 năm 2023, tuy nhiên vẫn thấp hơn 7,24% so với trung bình chung là 97,04%).",
+    );
+    has_line(&lines, "3. Nhắc nhở UBND xã An Thanh");
+    has_line(
+        &lines,
+        "- Lý do: Trong tháng 11 năm 2023, đơn vị đã để phát sinh 01 hồ sơ quá hạn thuộc lĩnh vực Người có công trên Hệ thống thông tin giải quyết TTHC.",
+    );
+    has_line(&lines, "4. Về thanh toán trực tuyến");
+    has_line(
+        &lines,
+        "+ Có 02 cơ quan, đơn vị thực hiện thanh toán trực tuyến đạt chỉ tiêu giao (30%), gồm Phòng Tư pháp, UBND xã Ngọc Kỳ.",
+    );
+    has_line(
+        &lines,
+        "+ Có 01 cơ quan, đơn vị thực hiện thanh toán trực tuyến chưa đạt chỉ tiêu giao, gồm: UBND xã An Thanh (1,25%); trong đó 01 cơ quan, đơn vị có tỷ lệ thanh toán trực tuyến rất thấp (dưới 2%): UBND xã An Thanh (1,25%).",
+    );
+    assert!(
+        !all.contains("chưa thực hiện thanh toán trực tuyến ("),
+        "{all}"
+    );
+    has_text(&lines, "Biểu đồ: Tỷ lệ thanh toán trực tuyến");
+    has_line(
+        &lines,
+        "5. Chủ tịch Ủy ban nhân dân huyện Tứ Kỳ giao Thủ trưởng các cơ quan, đơn vị",
+    );
+    has_line(
+        &lines,
+        "5.1. Về tỷ lệ số hoá hồ sơ, giấy tờ, kết quả giải quyết TTHC:",
+    );
+    has_line(&lines, "5.2. Về thanh toán trực tuyến:");
+    has_text(&lines, "ngay trong tháng 12 năm 2023./.");
+    has_line(&lines, "- Như trên;");
+    has_line(&lines, "- UBND tỉnh Hải Dương;");
+    has_line(&lines, "KT. CHỦ TỊCH");
+    has_line(&lines, "Đào Văn Soái");
+    assert!(!all.contains("N/A"), "{all}");
+}
+
+/// Empty lists leave their paragraphs out and the sections are renumbered.
+#[test]
+fn the_letter_of_reference_001_leaves_out_empty_lists() {
+    let lines = render_letter(build::BIEU_DUONG_NHAC_NHO, letter_context_empty());
+    let all = lines.join("\n");
+    for gone in [
+        "Phê bình",
+        "Nhắc nhở",
+        "+ Có ",
+        "đạt tỷ lệ 100%; gồm",
+        "Lý do",
+    ] {
+        assert!(!all.contains(gone), "{gone:?} in\n{all}");
+    }
+    has_text(&lines, "; không phát sinh hồ sơ giải quyết TTHC quá hạn.");
+    has_line(&lines, "1. Biểu dương các cơ quan, đơn vị");
+    has_text(
+        &lines,
+        "Trong tháng 11 năm 2023, chưa có cơ quan, đơn vị nào",
+    );
+    has_line(&lines, "2. Về thanh toán trực tuyến");
+    has_line(
+        &lines,
+        "3. Chủ tịch Ủy ban nhân dân huyện Tứ Kỳ giao Thủ trưởng các cơ quan, đơn vị",
+    );
+    has_line(&lines, "3.2. Về thanh toán trực tuyến:");
+}
+
+/// The commune letter with the context restricted to An Thanh: its year to
+/// date and month, its overdue dossier, payment short of the target.
+#[test]
+fn the_commune_letter_renders() {
+    let mut ctx = letter_context();
+    let at = ctx["theo_don_vi"][1].clone();
+    for key in ["tong", "xa"] {
+        ctx[key] = at.clone();
+    }
+    ctx["huyen"] = serde_json::Value::Null;
+    ctx["theo_don_vi"] = serde_json::json!([at]);
+    ctx["luy_ke"]["tong"] = summary(
+        [12000, 300, 0, 0],
+        [11800, 300, 2],
+        [198, 0],
+        [0, 0, 0],
+        (12000, 12150),
+        (150, 1000),
+        (12100, 12300),
+        (12050, 12102),
+    );
+    ctx["don_vi"] = at;
+    ctx["co_quan"] = "UBND xã An Thanh".into();
+    ctx["co_quan_cap_tren"] = "".into();
+    let lines = render_letter(build::CONG_VAN_XA, ctx.clone());
+    let all = lines.join("\n");
+    assert!(
+        !all.contains("UBND TỈNH"),
+        "no superior agency when unset:\n{all}"
+    );
+    has_line(&lines, "UBND XÃ AN THANH");
+    has_line(
+        &lines,
+        "V/v triển khai các nhiệm vụ CCTTHC trọng tâm từ nay đến hết năm 2023",
+    );
+    has_line(&lines, "- Ban Thường vụ Đảng ủy xã;");
+    has_line(&lines, "- Tổ chức, cá nhân có nhu cầu giải quyết TTHC.");
+    has_line(
+        &lines,
+        "Tính đến ngày 22/11/2023, có 12.000/12.150 hồ sơ được tiếp nhận và giải quyết trên DVC (tháng 11 năm 2023 là 2.000/2.010 hồ sơ), đạt 98,77%; tỷ lệ số hoá đầy đủ thành phần hồ sơ TTHC khi tiếp nhận là 12.100/12.300 hồ sơ, đạt 98,37% (tháng 11 năm 2023 là 898/1.000 hồ sơ, đạt 89,8%); tỷ lệ số hoá kết quả giải quyết TTHC 12.050/12.102 hồ sơ, đạt 99,57% (tháng 11 năm 2023 là 1.900/1.951 hồ sơ, đạt 97,39%); tỷ lệ thanh toán trực tuyến là 150/1.000 hồ sơ, đạt 15% (tháng 11 năm 2023 là 20/1.600 hồ sơ, đạt 1,25%).",
+    );
+    has_text(
+        &lines,
+        "Bên cạnh những kết quả đạt được, trong tháng 11 năm 2023 vẫn còn 01 hồ sơ trễ hạn thuộc lĩnh vực Người có công; tỷ lệ thanh toán trực tuyến từ đầu năm đạt 15%, tháng 11 năm 2023 đạt 1,25%, chưa đạt chỉ tiêu UBND tỉnh giao (30%). Để kịp thời",
+    );
+    has_text(&lines, "Chủ tịch UBND xã yêu cầu:");
+    has_line(&lines, "1. Bộ phận có thủ tục hành chính cấp xã:");
+    has_text(
+        &lines,
+        "góp phần xây dựng chất lượng kết quả giải quyết TTHC./.",
+    );
+    has_line(&lines, "- Như trên;");
+    assert!(!all.contains("N/A"), "{all}");
+
+    // Nothing to point out, and no unit (a commune's own data): the
+    // paragraph goes straight to the requests.
+    ctx["don_vi"] = serde_json::Value::Null;
+    ctx["qua_han"] = serde_json::json!([]);
+    ctx["luy_ke"]["tong"]["ty_le"]["thanh_toan_truc_tuyen"] = ratio(400, 1000);
+    let lines = render_letter(build::CONG_VAN_XA, ctx);
+    let all = lines.join("\n");
+    assert!(!all.contains("Bên cạnh"), "{all}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Để kịp thời triển khai")),
+        "{all}"
+    );
+}
+
+/// LibreOffice opens the raw letters: A4 portrait, the Quốc hiệu on one
+/// line, "Kính gửi:".
+#[test]
+fn libreoffice_opens_the_letters() {
+    if !have("soffice", "--version") {
+        eprintln!("skipped: soffice (LibreOffice) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = format!("file://{}", dir.path().join("profile").display());
+    for (file, _, _) in letters() {
+        let name = Path::new(file).file_name().expect("a file name");
+        let docx = dir.path().join(name);
+        std::fs::write(&docx, committed_file(file)).expect("write the template");
+        let out = Command::new("soffice")
+            .arg(format!("-env:UserInstallation={profile}"))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.path())
+            .arg(&docx)
+            .output()
+            .expect("run soffice");
+        let pdf = docx.with_extension("pdf");
+        assert!(
+            pdf.exists(),
+            "{file}: soffice made no PDF: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if !have("pdfinfo", "-v") || !have("pdftotext", "-v") {
+            eprintln!("skipped the PDF checks: poppler-utils is not installed");
+            continue;
+        }
+        let info = Command::new("pdfinfo")
+            .args(["-f", "1", "-l", "99"])
+            .arg(&pdf)
+            .output()
+            .expect("pdfinfo");
+        let info = String::from_utf8_lossy(&info.stdout);
+        let sizes: Vec<&str> = info
+            .lines()
+            .filter(|l| l.starts_with("Page") && l.contains("size:"))
+            .collect();
+        assert!(!sizes.is_empty(), "{file}: {info}");
+        assert!(
+            sizes
+                .iter()
+                .all(|l| l.contains("(A4)") && l.contains("595.") && l.contains("x 841.")),
+            "{file}: A4 portrait: {info}"
+        );
+        let text = Command::new("pdftotext")
+            .args(["-f", "1", "-l", "1", "-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            "{file}: Quốc hiệu on one line:\n{text}"
+        );
+        assert!(text.contains("Kính gửi:"), "{file}:\n{text}");
+    }
 }
