@@ -54,7 +54,12 @@ impl Rows {
 fn data() -> String {
     let mut r = Rows::new();
     // so_hoa_dau_vao: A 100% every month; B 90, 70, 80; C 50, 60, 70; D 100, 100, 90.
-    for (unit, counts) in [(A, [10, 10, 10]), (B, [9, 7, 0]), (C, [5, 6, 7]), (D, [10, 10, 0])] {
+    for (unit, counts) in [
+        (A, [10, 10, 10]),
+        (B, [9, 7, 0]),
+        (C, [5, 6, 7]),
+        (D, [10, 10, 0]),
+    ] {
         for (m, digitised) in [4, 5, 6].into_iter().zip(counts) {
             match (unit, m) {
                 (B, 6) | (D, 6) => {}
@@ -72,7 +77,9 @@ fn data() -> String {
     // C resolved one dossier late in June (due 10/06, ended 12/06), in the
     // field Hộ tịch; D has one still open past its due date (25/06).
     r.row(&format!("{C},Trực tuyến,01/06/2023,10/06/2023,12/06/2023,Đã trả kết quả,Không,Có,Không,Không,Hộ tịch"));
-    r.row(&format!("{D},Trực tuyến,20/06/2023,25/06/2023,,Đang xử lý,Có,,Có,Có,Chứng thực"));
+    r.row(&format!(
+        "{D},Trực tuyến,20/06/2023,25/06/2023,,Đang xử lý,Có,,Có,Có,Chứng thực"
+    ));
     r.csv
 }
 
@@ -83,7 +90,17 @@ fn stats(csv: &str, extra: &[&str], config: &str) -> Value {
     let out = Command::cargo_bin("cctthc")
         .unwrap()
         .current_dir(dir.path())
-        .args(["stats", "-i", "ho-so.csv", "--format", "json", "--month", "6", "--year", "2023"])
+        .args([
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--format",
+            "json",
+            "--month",
+            "6",
+            "--year",
+            "2023",
+        ])
         .args(extra)
         .assert()
         .success()
@@ -136,11 +153,17 @@ fn level_averages_pooled_and_mean() {
 #[test]
 fn targets_met_or_not() {
     let v = stats(&june(), &[], "");
-    assert_eq!(unit(&v, A)["dat_chi_tieu"], json!({"thanh_toan_truc_tuyen": true, "so_hoa_dau_vao": true, "so_hoa_dau_ra": true}));
+    assert_eq!(
+        unit(&v, A)["dat_chi_tieu"],
+        json!({"thanh_toan_truc_tuyen": true, "so_hoa_dau_vao": true, "so_hoa_dau_ra": true})
+    );
     assert_eq!(unit(&v, B)["dat_chi_tieu"]["thanh_toan_truc_tuyen"], false);
     assert_eq!(unit(&v, B)["dat_chi_tieu"]["so_hoa_dau_vao"], false);
     // No fee at all: no payment ratio, so no judgement.
-    assert_eq!(unit(&v, "Phòng Tư pháp")["dat_chi_tieu"]["thanh_toan_truc_tuyen"], Value::Null);
+    assert_eq!(
+        unit(&v, "Phòng Tư pháp")["dat_chi_tieu"]["thanh_toan_truc_tuyen"],
+        Value::Null
+    );
     // A lower target changes the answer.
     let low = stats(&june(), &[], "[chi_tieu]\nthanh_toan_truc_tuyen = 20\n");
     assert_eq!(unit(&low, D)["dat_chi_tieu"]["thanh_toan_truc_tuyen"], true);
@@ -192,7 +215,10 @@ fn overdue_dossiers_of_the_period() {
     assert_eq!(q[1]["so_ngay"], 5);
     assert_eq!(q[1]["ngay_ket_thuc"], Value::Null);
     assert_eq!(q[1]["linh_vuc"], "Chứng thực");
-    assert_eq!(unit(&v, D)["qua_han_theo_linh_vuc"], json!([{"linh_vuc": "Chứng thực", "so_ho_so": 1}]));
+    assert_eq!(
+        unit(&v, D)["qua_han_theo_linh_vuc"],
+        json!([{"linh_vuc": "Chứng thực", "so_ho_so": 1}])
+    );
 }
 
 #[test]
@@ -201,8 +227,14 @@ fn change_since_the_month_before_and_distance_to_the_average() {
     // C: May 60%, June 14/21 = 66.67%: up 6.67 points; 15.31 below 81.98.
     assert_eq!(unit(&v, C)["chenh_lech"]["so_hoa_dau_vao"], "6.67");
     assert_eq!(unit(&v, C)["so_voi_trung_binh"]["so_hoa_dau_vao"], "-15.31");
-    assert_eq!(unit(&v, C)["ky_lien_truoc"]["ty_le"]["so_hoa_dau_vao"]["phan_tram"], "60.00");
+    assert_eq!(
+        unit(&v, C)["ky_lien_truoc"]["ty_le"]["so_hoa_dau_vao"]["phan_tram"],
+        "60.00"
+    );
     assert_eq!(unit(&v, C)["luy_ke"]["tiep_nhan"]["trong_ky"], 41);
     assert_eq!(v["theo_thang"].as_array().unwrap().len(), 6);
-    assert_eq!(v["theo_thang"][3]["xa"]["ty_le"]["so_hoa_dau_vao"]["phan_tram"], "85.00");
+    assert_eq!(
+        v["theo_thang"][3]["xa"]["ty_le"]["so_hoa_dau_vao"]["phan_tram"],
+        "85.00"
+    );
 }

@@ -24,7 +24,13 @@ pub struct Args {
     #[arg(long, value_name = "NGÀY", value_parser = common::parse_day, help_heading = "Danh sách")]
     ngay: Option<NaiveDate>,
     /// Kể cả hồ sơ đến hạn trong N ngày tới (mặc định 2)
-    #[arg(long, value_name = "N", default_value_t = 2, hide_default_value = true, help_heading = "Danh sách")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        hide_default_value = true,
+        help_heading = "Danh sách"
+    )]
     trong: u32,
     /// Dạng kết quả: table (mặc định), json, csv
     #[arg(long, value_enum, value_name = "DẠNG", default_value_t = Format::Table, hide_default_value = true, hide_possible_values = true, help_heading = "Đầu ra")]
@@ -83,16 +89,25 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             .map_err(|e| Failure::failed(format!("không ghi được {}: {e}", path.display())))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(e) => return Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
             }
         }
     }
-    let overdue = list.ho_so.iter().filter(|w| w.tinh_trang == Standing::QuaHan).count();
+    let overdue = list
+        .ho_so
+        .iter()
+        .filter(|w| w.tinh_trang == Standing::QuaHan)
+        .count();
     let soon = list.ho_so.len() - overdue;
-    out.detail(&format!("{overdue} hồ sơ quá hạn, {soon} hồ sơ sắp đến hạn"));
+    out.detail(&format!(
+        "{overdue} hồ sơ quá hạn, {soon} hồ sơ sắp đến hạn"
+    ));
     if args.fail_if_any && !list.ho_so.is_empty() {
         return Err(Failure::failed(format!(
             "ngày {}: {} hồ sơ quá hạn, {} hồ sơ sắp đến hạn",
@@ -122,17 +137,36 @@ fn table_text(list: &Watch, within: u32) -> String {
         return s;
     }
     // Grouped by unit, units in the order of government then by name.
-    let mut units: Vec<(&crate::input::Level, &str)> = list.ho_so.iter().map(|w| (&w.cap, w.don_vi.as_str())).collect();
+    let mut units: Vec<(&crate::input::Level, &str)> = list
+        .ho_so
+        .iter()
+        .map(|w| (&w.cap, w.don_vi.as_str()))
+        .collect();
     units.sort();
     units.dedup();
-    let mut t = Table::new(vec![vec!["Thủ tục"], vec!["Mã hồ sơ"], vec!["Hạn trả"], vec!["Tình trạng"]]);
+    let mut t = Table::new(vec![
+        vec!["Thủ tục"],
+        vec!["Mã hồ sơ"],
+        vec!["Hạn trả"],
+        vec!["Tình trạng"],
+    ]);
     for (i, (level, unit)) in units.into_iter().enumerate() {
-        let rows: Vec<&watch::Watched> = list.ho_so.iter().filter(|w| &w.cap == level && w.don_vi == unit).collect();
-        let late = rows.iter().filter(|w| w.tinh_trang == Standing::QuaHan).count();
+        let rows: Vec<&watch::Watched> = list
+            .ho_so
+            .iter()
+            .filter(|w| &w.cap == level && w.don_vi == unit)
+            .collect();
+        let late = rows
+            .iter()
+            .filter(|w| w.tinh_trang == Standing::QuaHan)
+            .count();
         if i > 0 {
             t.line(String::new());
         }
-        t.line(format!("{unit}: {late} quá hạn, {} sắp đến hạn", rows.len() - late));
+        t.line(format!(
+            "{unit}: {late} quá hạn, {} sắp đến hạn",
+            rows.len() - late
+        ));
         for w in rows {
             t.row(vec![
                 format!("  {}", w.ten_thu_tuc),
@@ -143,7 +177,11 @@ fn table_text(list: &Watch, within: u32) -> String {
         }
     }
     s.push_str(&t.render(terminal_width()));
-    let late = list.ho_so.iter().filter(|w| w.tinh_trang == Standing::QuaHan).count();
+    let late = list
+        .ho_so
+        .iter()
+        .filter(|w| w.tinh_trang == Standing::QuaHan)
+        .count();
     s.push_str(&format!(
         "Tổng: {} hồ sơ quá hạn, {} hồ sơ sắp đến hạn.\n",
         vn::int(late as i64),
@@ -167,7 +205,10 @@ fn csv_text(list: &Watch) -> Result<String, Failure> {
         "so_ngay",
     ])
     .map_err(bad)?;
-    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let date = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
     for x in &list.ho_so {
         w.write_record([
             x.ma_ho_so.clone(),

@@ -232,7 +232,10 @@ mod tests {
             "giảm 0,05%"
         );
         assert_eq!(render("{{ r | chenh_lech(r) }}", ctx.clone()), "không đổi");
-        assert_eq!(render("{{ '-7.24' | so_sanh }}", ctx.clone()), "thấp hơn 7,24%");
+        assert_eq!(
+            render("{{ '-7.24' | so_sanh }}", ctx.clone()),
+            "thấp hơn 7,24%"
+        );
         assert_eq!(render("{{ r | so_sanh('90') }}", ctx), "cao hơn 9,95%");
     }
 

@@ -91,7 +91,9 @@ impl Watch {
                 Standing::QuaHan => (0, -w.so_ngay),
                 Standing::SapDenHan => (1, w.so_ngay),
             };
-            key(a).cmp(&key(b)).then_with(|| a.ma_ho_so.cmp(&b.ma_ho_so))
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.ma_ho_so.cmp(&b.ma_ho_so))
         });
         Watch { ngay: day, ho_so }
     }
@@ -128,12 +130,34 @@ mod tests {
     fn edges_of_the_watch() {
         let day = d(6, 30);
         let open = Status::InProgress;
-        assert_eq!(standing(&dossier(open, d(6, 30), None), day, 2), Some((Standing::SapDenHan, 0)), "due today");
-        assert_eq!(standing(&dossier(open, d(7, 1), None), day, 2), Some((Standing::SapDenHan, 1)), "due tomorrow");
-        assert_eq!(standing(&dossier(open, d(7, 2), None), day, 2), Some((Standing::SapDenHan, 2)));
-        assert_eq!(standing(&dossier(open, d(7, 3), None), day, 2), None, "beyond the horizon");
-        assert_eq!(standing(&dossier(open, d(6, 29), None), day, 2), Some((Standing::QuaHan, 1)));
-        assert_eq!(standing(&dossier(Status::Paused, d(6, 1), None), day, 2), None, "paused");
+        assert_eq!(
+            standing(&dossier(open, d(6, 30), None), day, 2),
+            Some((Standing::SapDenHan, 0)),
+            "due today"
+        );
+        assert_eq!(
+            standing(&dossier(open, d(7, 1), None), day, 2),
+            Some((Standing::SapDenHan, 1)),
+            "due tomorrow"
+        );
+        assert_eq!(
+            standing(&dossier(open, d(7, 2), None), day, 2),
+            Some((Standing::SapDenHan, 2))
+        );
+        assert_eq!(
+            standing(&dossier(open, d(7, 3), None), day, 2),
+            None,
+            "beyond the horizon"
+        );
+        assert_eq!(
+            standing(&dossier(open, d(6, 29), None), day, 2),
+            Some((Standing::QuaHan, 1))
+        );
+        assert_eq!(
+            standing(&dossier(Status::Paused, d(6, 1), None), day, 2),
+            None,
+            "paused"
+        );
         assert_eq!(
             standing(&dossier(Status::Resolved, d(6, 10), Some(d(6, 20))), day, 2),
             None,
