@@ -333,6 +333,18 @@ impl Reporting {
         of_span(span, self.cutoff)
     }
 
+    /// The short name letters use: `tháng 11/2023`, `quý IV/2023`…
+    pub fn short_label(&self) -> String {
+        match self.span {
+            Span::Month { year, month } => format!("tháng {month}/{year}"),
+            Span::Quarter { year, quarter } => {
+                let roman = ["I", "II", "III", "IV"][(quarter as usize).saturating_sub(1).min(3)];
+                format!("quý {roman}/{year}")
+            }
+            _ => self.label(),
+        }
+    }
+
     /// A name for people: `tháng 11 năm 2023`, `quý IV năm 2023`…
     pub fn label(&self) -> String {
         match self.span {

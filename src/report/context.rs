@@ -190,6 +190,7 @@ impl Context {
                 data.reporting.year,
                 crate::vn::date(data.reporting.year_to_date.end)
             ),
+            ten_ngan: format!("lũy kế năm {}", data.reporting.year),
             loai: "luy_ke",
             nam: data.reporting.year,
             thang: None,

@@ -202,6 +202,8 @@ pub struct PeriodInfo {
     pub den_ngay: chrono::NaiveDate,
     /// `tháng 11 năm 2023`, `quý IV năm 2023`…
     pub ten: String,
+    /// `tháng 11/2023`, `quý IV/2023`…: the short form letters use.
+    pub ten_ngan: String,
     /// `thang`, `quy`, `nua_nam`, `nam` or `khoang`.
     pub loai: &'static str,
     pub nam: i32,
@@ -217,6 +219,7 @@ impl PeriodInfo {
             tu_ngay: start,
             den_ngay: end,
             ten: reporting.label(),
+            ten_ngan: reporting.short_label(),
             loai: "khoang",
             nam: reporting.year,
             thang: None,
