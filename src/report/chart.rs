@@ -569,6 +569,8 @@ fn pad(text: &str, width: usize, left: bool) -> String {
 /// the target is a │ through the bars and named on the line below. Every
 /// line fits `width`.
 pub fn text(chart: &BarChart, width: usize) -> String {
+    // No terminal is wider; a bound on the work for absurd widths.
+    let width = width.min(1000);
     const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let mut out: Vec<String> = Vec::new();
     let title = clean(&chart.title);
@@ -586,7 +588,7 @@ pub fn text(chart: &BarChart, width: usize) -> String {
     // least 8 columns when there is room.
     let room = width.saturating_sub(value_w + 2);
     let label_w = label_max
-        .min(room * 45 / 100)
+        .min(room.saturating_mul(45) / 100)
         .max(label_max.min(8))
         .min(room);
     let bar_w = room.saturating_sub(label_w);
@@ -667,9 +669,21 @@ const LEVELS: [(&str, &str); 3] = [
     ("xa", "cấp xã"),
 ];
 
-/// Adds the template function `bieu_do(ratio, cap=none, sap_xep=false)`.
+/// Adds the template function `bieu_do(ratio, cap=none, sap_xep=false)`
+/// for .docx templates: it gives a picture, to put alone in a paragraph.
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("bieu_do", bieu_do);
+}
+
+/// Adds `bieu_do` for text and Markdown reports: the same chart as bars of
+/// text `width` columns wide (in Markdown, put it in a ``` block).
+pub fn register_text(env: &mut Environment<'static>, width: usize) {
+    env.add_function(
+        "bieu_do",
+        move |state: &State, ratio: &str, kwargs: Kwargs| -> Result<String, Error> {
+            Ok(text(&chart_of(state, ratio, kwargs)?, width))
+        },
+    );
 }
 
 fn fail(detail: impl Into<String>) -> Error {
@@ -716,6 +730,11 @@ fn attr(value: &Value, key: &str, what: &str) -> Result<Value, Error> {
 /// target from `chi_tieu` when it has one. `sap_xep=true` orders the bars
 /// from highest to lowest (N/A last).
 fn bieu_do(state: &State, ratio: &str, kwargs: Kwargs) -> Result<Value, Error> {
+    Ok(picture(&chart_of(state, ratio, kwargs)?).value())
+}
+
+/// The chart `bieu_do` draws, from the template's context.
+fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Error> {
     let Some(title) = RATIOS
         .iter()
         .find(|(key, _)| *key == ratio)
@@ -804,15 +823,14 @@ fn bieu_do(state: &State, ratio: &str, kwargs: Kwargs) -> Result<Value, Error> {
     {
         title = format!("{title}, {period}");
     }
-    let chart = BarChart {
+    Ok(BarChart {
         title,
         bars,
         target,
         target_label: target.map_or_else(String::new, |t| {
             format!("Chỉ tiêu {}", vn::percent(Some(t)))
         }),
-    };
-    Ok(picture(&chart).value())
+    })
 }
 
 #[cfg(test)]
@@ -972,7 +990,7 @@ mod tests {
 
     #[test]
     fn text_bars_fit_the_width_and_speak_vietnamese() {
-        for width in [0, 1, 5, 20, 40, 80, 120] {
+        for width in [0, 1, 5, 20, 40, 80, 120, usize::MAX] {
             let out = text(&sample(), width);
             for line in out.lines() {
                 assert!(columns(line) <= width, "{width}: {line:?}");
@@ -1113,6 +1131,32 @@ mod tests {
             "{out}"
         );
         assert!(call(r#"{{ kiem_tra("so_hoa_dau_vao", cap=none, sap_xep=true) }}"#).is_ok());
+    }
+
+    #[test]
+    fn bieu_do_as_text() {
+        let mut env = Environment::new();
+        register_text(&mut env, 60);
+        let out = env.render_str(
+            r#"{{ bieu_do("thanh_toan_truc_tuyen", cap="xa", sap_xep=true) }}"#,
+            context(),
+        );
+        let Ok(out) = out else {
+            panic!("{out:?}");
+        };
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 5, "{out}");
+        assert!(lines[0].starts_with("Tỷ lệ thanh toán trực tuyến"), "{out}");
+        assert!(
+            lines[1].starts_with("UBND xã Chí Minh") && lines[1].ends_with("95,44%"),
+            "{out}"
+        );
+        assert!(
+            lines[3].starts_with("UBND xã Hưng Đạo") && lines[3].ends_with("20,1%"),
+            "{out}"
+        );
+        assert!(lines[4].contains("└ Chỉ tiêu 30%"), "{out}");
+        assert!(lines.iter().all(|l| columns(l) <= 60), "{out}");
     }
 
     #[test]
