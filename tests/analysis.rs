@@ -238,3 +238,60 @@ fn change_since_the_month_before_and_distance_to_the_average() {
         "85.00"
     );
 }
+
+#[test]
+fn stats_draws_a_ratio_as_text_bars() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("ho-so.csv"), june()).unwrap();
+    let out = Command::cargo_bin("cctthc")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("COLUMNS", "80")
+        .args([
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "6",
+            "--year",
+            "2023",
+            "--chart",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with("Tỷ lệ thanh toán trực tuyến theo đơn vị, tháng 6/2023"),
+        "{text}"
+    );
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+    };
+    assert!(line(A).ends_with("50%") && line(A).contains('█'));
+    assert!(line(B).ends_with("0,91%"));
+    assert!(line(C).ends_with("0%"));
+    assert!(line("Phòng Tư pháp").ends_with("N/A"));
+    assert!(text.contains("Chỉ tiêu 30%"));
+    assert!(text.lines().all(|l| l.chars().count() <= 80));
+    Command::cargo_bin("cctthc")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "6",
+            "--year",
+            "2023",
+            "--chart",
+            "so_hoa",
+        ])
+        .assert()
+        .code(2);
+}

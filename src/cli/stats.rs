@@ -8,6 +8,7 @@ use super::output::Output;
 use super::table::{Table, terminal_width};
 use crate::figures::{Ratio, Summary};
 use crate::report::analysis::{Analysis, Targets};
+use crate::report::chart;
 use crate::report::{Dataset, Figures};
 use crate::vn;
 
@@ -22,6 +23,9 @@ pub struct Args {
     /// Dạng kết quả: table (bảng để đọc, mặc định), json, csv (mỗi đơn vị một dòng)
     #[arg(long, value_enum, value_name = "DẠNG", default_value_t = Format::Table, hide_default_value = true, hide_possible_values = true, help_heading = "Đầu ra")]
     format: Format,
+    /// Vẽ biểu đồ thanh một tỷ lệ theo đơn vị, có vạch chỉ tiêu: truc_tuyen, thanh_toan_truc_tuyen (mặc định), so_hoa_dau_vao, so_hoa_dau_ra, dung_han
+    #[arg(long, value_name = "TỶ_LỆ", num_args = 0..=1, default_missing_value = "thanh_toan_truc_tuyen", help_heading = "Đầu ra")]
+    chart: Option<String>,
     /// Chia theo: cap (cấp), don_vi (đơn vị), linh_vuc (lĩnh vực)
     #[arg(
         long,
@@ -74,7 +78,10 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             s
         }
         Format::Csv => csv_text(&figures, args.by.unwrap_or(By::DonVi))?,
-        Format::Table => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
+        Format::Table => match &args.chart {
+            Some(ratio) => chart_text(&data, &analysis, ratio)?,
+            None => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
+        },
     };
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -202,6 +209,33 @@ fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
         .into_inner()
         .map_err(|e| Failure::failed(format!("không tạo được CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// One ratio per unit as text bars, with the target as a mark.
+fn chart_text(data: &Dataset, analysis: &Analysis, ratio: &str) -> Result<String, Failure> {
+    let title = chart::title_of(ratio).ok_or_else(|| {
+        Failure::usage(format!(
+            "--chart '{ratio}': không có tỷ lệ này; dùng truc_tuyen, thanh_toan_truc_tuyen, so_hoa_dau_vao, so_hoa_dau_ra hoặc dung_han"
+        ))
+    })?;
+    let bars = analysis
+        .units
+        .iter()
+        .map(|u| chart::Bar {
+            label: u.figures.don_vi.clone(),
+            value: u.figures.summary.ty_le.get(ratio).and_then(Ratio::percent),
+        })
+        .collect();
+    let target = analysis.targets.target(ratio);
+    let c = chart::BarChart {
+        title: format!("{title}, {}", data.reporting.short_label()),
+        bars,
+        target,
+        target_label: target.map_or_else(String::new, |t| {
+            format!("Chỉ tiêu {}", vn::percent(Some(t)))
+        }),
+    };
+    Ok(chart::text(&c, terminal_width()))
 }
 
 fn pct(r: &Ratio) -> String {

@@ -729,6 +729,15 @@ fn attr(value: &Value, key: &str, what: &str) -> Result<Value, Error> {
 /// ratio for every unit of `theo_don_vi` (or those of one level), with the
 /// target from `chi_tieu` when it has one. `sap_xep=true` orders the bars
 /// from highest to lowest (N/A last).
+/// The chart title of a ratio (`thanh_toan_truc_tuyen` → `Tỷ lệ thanh toán
+/// trực tuyến theo đơn vị`), if it is one.
+pub fn title_of(ratio: &str) -> Option<&'static str> {
+    RATIOS
+        .iter()
+        .find(|(key, _)| *key == ratio)
+        .map(|(_, t)| *t)
+}
+
 fn bieu_do(state: &State, ratio: &str, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(picture(&chart_of(state, ratio, kwargs)?).value())
 }

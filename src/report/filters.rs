@@ -26,6 +26,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("ngay_dai", ngay_dai);
     env.add_filter("chenh_lech", chenh_lech);
     env.add_filter("so_sanh", so_sanh);
+    super::chart::register(&mut env);
     env
 }
 

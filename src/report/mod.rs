@@ -2,6 +2,7 @@
 //! and the context and rendering of reports.
 
 pub mod analysis;
+pub mod chart;
 pub mod context;
 pub mod data;
 pub mod filters;

@@ -48,7 +48,11 @@ pub fn render(template: &Template, context: &Context, format: Format) -> Result<
         bytes.push(b'\n');
         return Ok(bytes);
     }
-    let env = filters::environment();
+    let mut env = filters::environment();
+    if matches!(format, Format::Text | Format::Markdown) {
+        // Charts as text bars: a picture has no text to read back.
+        super::chart::register_text(&mut env, 80);
+    }
     let filled = template
         .render(&env, &context.to_value())
         .map_err(Error::Template)?;
