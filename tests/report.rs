@@ -379,3 +379,59 @@ fn libreoffice_renders_the_report() {
     }
     assert!(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
 }
+
+/// The letter with its chart, twice from the example data: same bytes, and
+/// the chart is a picture of the package.
+#[test]
+fn letter_with_chart_same_bytes_twice() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let dir = TempDir::new().unwrap();
+    let mut outputs = Vec::new();
+    for name in ["a.docx", "b.docx"] {
+        let out = dir.path().join(name);
+        Command::cargo_bin("cctthc")
+            .unwrap()
+            .current_dir(&examples)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .args([
+                "report",
+                "--month",
+                "6",
+                "--year",
+                "2023",
+                "--date",
+                "15/07/2023",
+                "-t",
+                "bieu-duong-nhac-nho",
+                "-q",
+                "-o",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        outputs.push(fs::read(&out).unwrap());
+    }
+    assert!(outputs[0] == outputs[1], "two runs differ");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&outputs[0])).unwrap();
+    let media: Vec<String> = zip
+        .file_names()
+        .filter(|n| n.starts_with("word/media/"))
+        .map(String::from)
+        .collect();
+    assert_eq!(media.len(), 1, "{media:?}");
+    let mut png = Vec::new();
+    zip.by_name(&media[0])
+        .unwrap()
+        .read_to_end(&mut png)
+        .unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let xml = {
+        let mut s = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    assert!(xml.contains("<w:drawing>"));
+}
