@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod docx;
 pub mod figures;
+pub mod hash;
 pub mod input;
 pub mod period;
 pub mod report;

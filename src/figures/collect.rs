@@ -114,8 +114,8 @@ impl Collector {
                     record.code.into(),
                     Detail {
                         code: record.code.to_string(),
-                        procedure_code: record.procedure_code.to_string(),
-                        procedure_name: record.procedure_name.to_string(),
+                        procedure_code: record.procedure_code(),
+                        procedure_name: record.procedure_name(),
                         dossier: record.dossier,
                     },
                 );

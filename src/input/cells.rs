@@ -1,35 +1,57 @@
-//! A row's cells by field, as a reader hands them to the parser: text from
-//! delimited files, typed values from spreadsheets.
+//! A row's cells by field, as a reader hands them to the parser: raw bytes
+//! from delimited files (decoded only when a value must be read as text),
+//! typed values from spreadsheets.
 
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
+use super::encoding::{Encoding, decode_field};
 use super::field::Field;
+use crate::text::nfc;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Cell<'a> {
     #[default]
     Empty,
+    /// Bytes of a delimited file, in the row's encoding.
+    Raw(&'a [u8]),
     Text(Cow<'a, str>),
     Number(f64),
     Date(NaiveDate),
 }
 
 impl Cell<'_> {
-    /// The cell as the user would read it, for messages and fingerprints.
-    pub fn display(&self) -> Cow<'_, str> {
+    /// The cell as the user would read it (NFC), for messages and names.
+    pub fn display(&self, encoding: Encoding) -> Cow<'_, str> {
         match self {
             Cell::Empty => Cow::Borrowed(""),
+            Cell::Raw(b) => match decode_field(b, encoding) {
+                Some(Cow::Borrowed(s)) => nfc(s),
+                Some(Cow::Owned(s)) => Cow::Owned(nfc(&s).into_owned()),
+                None => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+            },
             Cell::Text(t) => Cow::Borrowed(t),
             Cell::Number(n) => Cow::Owned(number_text(*n)),
             Cell::Date(d) => Cow::Owned(crate::vn::date(*d)),
         }
     }
 
+    /// The bytes a value is looked up by in the parsers' caches; `None` for
+    /// typed cells, which have no bytes of their own.
+    pub fn key(&self) -> Option<&[u8]> {
+        match self {
+            Cell::Empty => Some(b""),
+            Cell::Raw(b) => Some(b),
+            Cell::Text(t) => Some(t.as_bytes()),
+            Cell::Number(_) | Cell::Date(_) => None,
+        }
+    }
+
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
+            Cell::Raw(b) => b.trim_ascii().is_empty(),
             Cell::Text(t) => t.trim().is_empty(),
             _ => false,
         }
@@ -47,10 +69,22 @@ pub fn number_text(n: f64) -> String {
 
 /// The cells of one row, indexed by field; fields without a column are
 /// [`Cell::Empty`] and [`Cells::present`] tells them apart.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Cells<'a> {
     cells: [Cell<'a>; Field::COUNT],
     present: [bool; Field::COUNT],
+    /// The encoding of [`Cell::Raw`] bytes.
+    pub encoding: Encoding,
+}
+
+impl Default for Cells<'_> {
+    fn default() -> Self {
+        Cells {
+            cells: Default::default(),
+            present: [false; Field::COUNT],
+            encoding: Encoding::Utf8,
+        }
+    }
 }
 
 impl<'a> Cells<'a> {
@@ -61,6 +95,11 @@ impl<'a> Cells<'a> {
 
     pub fn get(&self, field: Field) -> &Cell<'a> {
         &self.cells[field.index()]
+    }
+
+    /// A field as text (decoded, NFC).
+    pub fn text(&self, field: Field) -> Cow<'_, str> {
+        self.get(field).display(self.encoding)
     }
 
     /// Whether the file has a column for `field`.

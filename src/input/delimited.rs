@@ -153,48 +153,50 @@ pub(crate) fn read(
             });
             continue;
         }
-        let mut cells = Cells::default();
+        // One check per row: a row of ASCII (most fields) needs no decoding
+        // at all, and a valid UTF-8 row is decoded field by field later,
+        // only where a value must be read as text.
         let mut faults = Vec::new();
-        for field in Field::ALL {
-            let Some(pos) = found.columns.get(field) else {
-                continue;
-            };
-            let bytes = record.get(pos).unwrap_or(b"");
-            match state.decode(bytes) {
-                Some(text) => cells.set(field, text_cell(text)),
-                None => {
-                    cells.set(field, Cell::Empty);
-                    faults.push(Fault {
-                        kind: FaultKind::Encoding,
-                        field: field.name().into(),
-                        value: String::from_utf8_lossy(bytes).into_owned(),
-                        reason: "byte không hợp lệ trong tệp UTF-8 (tệp trộn nhiều bảng mã?)"
-                            .into(),
-                    });
+        if !record.as_slice().is_ascii() {
+            state.check(&record);
+            if state.encoding == Encoding::Utf8 && std::str::from_utf8(record.as_slice()).is_err() {
+                for field in Field::ALL {
+                    let Some(bytes) = found.columns.get(field).and_then(|p| record.get(p)) else {
+                        continue;
+                    };
+                    if std::str::from_utf8(bytes).is_err() {
+                        faults.push(Fault {
+                            kind: FaultKind::Encoding,
+                            field: field.name().into(),
+                            value: String::from_utf8_lossy(bytes).into_owned(),
+                            reason: "byte không hợp lệ trong tệp UTF-8 (tệp trộn nhiều bảng mã?)"
+                                .into(),
+                        });
+                    }
                 }
             }
         }
         let encoding = state.encoding;
         let raw = || raw_cells(&record, encoding);
-        if faults.is_empty() {
-            visitor.row(line, &cells, &raw);
-        } else {
+        if !faults.is_empty() {
             visitor.problem(RowProblem {
                 file: name.clone(),
                 line,
                 faults,
                 cells: raw(),
             });
+            continue;
         }
+        let mut cells = Cells::default();
+        cells.encoding = encoding;
+        for field in Field::ALL {
+            if let Some(pos) = found.columns.get(field) {
+                cells.set(field, Cell::Raw(record.get(pos).unwrap_or(b"")));
+            }
+        }
+        visitor.row(line, &cells, &raw);
     }
     Ok(())
-}
-
-fn text_cell(text: Cow<'_, str>) -> Cell<'_> {
-    match text {
-        Cow::Borrowed(s) => Cell::Text(nfc(s)),
-        Cow::Owned(s) => Cell::Text(Cow::Owned(nfc(&s).into_owned())),
-    }
 }
 
 fn raw_cells(record: &csv::ByteRecord, encoding: Encoding) -> Vec<String> {
@@ -207,7 +209,7 @@ fn raw_cells(record: &csv::ByteRecord, encoding: Encoding) -> Vec<String> {
         .collect()
 }
 
-/// Field decoding for one file. A file that looked like UTF-8 from its start
+/// The encoding of one file. A file that looked like UTF-8 from its start
 /// but has bytes that are not UTF-8 further down, before any multi-byte
 /// character, is Windows-1258 after all.
 struct Decoding {
@@ -217,22 +219,14 @@ struct Decoding {
 }
 
 impl Decoding {
-    fn decode<'b>(&mut self, bytes: &'b [u8]) -> Option<Cow<'b, str>> {
-        if bytes.is_ascii() {
-            // Both encodings agree on ASCII: no check, no copy.
-            return std::str::from_utf8(bytes).ok().map(Cow::Borrowed);
+    /// Looks at a row with non-ASCII bytes.
+    fn check(&mut self, record: &csv::ByteRecord) {
+        if self.encoding != Encoding::Utf8 || !self.auto || self.seen_multibyte {
+            return;
         }
-        match decode_field(bytes, self.encoding) {
-            Some(text) => {
-                self.seen_multibyte = true;
-                Some(text)
-            }
-            None if self.auto && !self.seen_multibyte => {
-                self.encoding = Encoding::Windows1258;
-                self.seen_multibyte = true;
-                decode_field(bytes, self.encoding)
-            }
-            None => None,
+        self.seen_multibyte = true;
+        if std::str::from_utf8(record.as_slice()).is_err() {
+            self.encoding = Encoding::Windows1258;
         }
     }
 }

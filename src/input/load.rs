@@ -3,19 +3,22 @@
 //! Every fault of a row is reported, not only the first, so a clerk fixes a
 //! row once.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::Visitor;
 use super::cells::{Cell, Cells};
-use super::dossier::{Dossier, Level, Status, Tri};
+use super::dossier::{Channel, DomainId, Dossier, Level, Status, Tri, UnitId};
+use super::encoding::Encoding;
 use super::field::Field;
 use super::header::Columns;
 use super::names::Names;
 use super::problem::{Fault, FaultKind, RowProblem};
 use super::values::{self, StatusRules};
+use crate::hash::{FastMap, FoldHasher};
 
 /// A dossier read from a row, with what identifies it.
 #[derive(Debug)]
@@ -25,11 +28,22 @@ pub struct Record<'a> {
     /// A hash of every value of the row: equal for identical rows.
     pub fingerprint: u64,
     pub dossier: Dossier,
-    pub procedure_code: &'a str,
-    pub procedure_name: &'a str,
     /// The file and line it came from.
     pub file: &'a Arc<str>,
     pub line: u64,
+    cells: &'a Cells<'a>,
+}
+
+impl Record<'_> {
+    /// `ma_thu_tuc`, read only for the few dossiers kept whole.
+    pub fn procedure_code(&self) -> String {
+        self.cells.text(Field::ProcedureCode).trim().to_string()
+    }
+
+    /// `ten_thu_tuc`, read only for the few dossiers kept whole.
+    pub fn procedure_name(&self) -> String {
+        crate::text::clean_name(&self.cells.text(Field::ProcedureName))
+    }
 }
 
 /// Counts of what was read, for the input accounting.
@@ -53,6 +67,7 @@ pub struct FileReport {
 /// Turns rows into records for `sink` and faults into problems for `report`.
 pub(crate) struct Loader<'a> {
     pub statuses: &'a StatusRules,
+    pub caches: Caches,
     pub names: &'a mut Names,
     pub sink: &'a mut dyn FnMut(&Record<'_>),
     pub report: &'a mut dyn FnMut(RowProblem),
@@ -92,7 +107,8 @@ impl Visitor for Loader<'_> {
     }
 
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>) {
-        let parsed = parse(cells, self.statuses, self.names);
+        self.caches.use_encoding(cells.encoding);
+        let parsed = parse(cells, self.statuses, self.names, &mut self.caches);
         self.count(parsed.is_err());
         match parsed {
             Ok(parsed) => {
@@ -100,10 +116,9 @@ impl Visitor for Loader<'_> {
                     code: &parsed.code,
                     fingerprint: parsed.fingerprint,
                     dossier: parsed.dossier,
-                    procedure_code: &parsed.procedure_code,
-                    procedure_name: &parsed.procedure_name,
                     file: &self.file,
                     line,
+                    cells,
                 };
                 (self.sink)(&record);
             }
@@ -124,91 +139,165 @@ impl Visitor for Loader<'_> {
     }
 }
 
-struct Parsed {
-    code: String,
-    procedure_code: String,
-    procedure_name: String,
+/// How many distinct values a cache keeps: vocabularies are small, and a
+/// column of unique values must not grow memory with the rows.
+const CACHE_LIMIT: usize = 4096;
+
+/// One field's parsed values by the bytes they were read from.
+struct Cache<T>(FastMap<Box<[u8]>, T>);
+
+impl<T: Clone> Cache<T> {
+    fn new() -> Self {
+        Cache(FastMap::default())
+    }
+
+    /// The value of `cell`, computed by `parse` the first time its bytes are
+    /// seen. Typed cells (numbers, dates) are parsed every time.
+    fn get(&mut self, cell: &Cell<'_>, parse: impl FnOnce() -> T) -> T {
+        let Some(key) = cell.key() else {
+            return parse();
+        };
+        if let Some(v) = self.0.get(key) {
+            return v.clone();
+        }
+        let v = parse();
+        if self.0.len() < CACHE_LIMIT {
+            self.0.insert(key.into(), v.clone());
+        }
+        v
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Parsed values of the classifying fields, by their bytes in the current
+/// encoding: a status, channel or unit name is decoded and matched once,
+/// then found by a hash of its bytes.
+pub(crate) struct Caches {
+    encoding: Encoding,
+    status: Cache<Result<Status, String>>,
+    channel: Cache<Result<Channel, String>>,
+    level: Cache<Result<Option<Level>, String>>,
+    yes_no: [Cache<Result<bool, String>>; 5],
+    unit: Cache<Option<UnitId>>,
+    domain: Cache<DomainId>,
+}
+
+/// The yes/no fields, in the order of [`Caches::yes_no`].
+const YES_NO: [Field; 5] = [
+    Field::OnlineService,
+    Field::DigitisedIn,
+    Field::DigitisedOut,
+    Field::Fee,
+    Field::PaidOnline,
+];
+
+impl Caches {
+    pub fn new() -> Caches {
+        Caches {
+            encoding: Encoding::Utf8,
+            status: Cache::new(),
+            channel: Cache::new(),
+            level: Cache::new(),
+            yes_no: std::array::from_fn(|_| Cache::new()),
+            unit: Cache::new(),
+            domain: Cache::new(),
+        }
+    }
+
+    /// Bytes mean different text in another encoding: start afresh.
+    fn use_encoding(&mut self, encoding: Encoding) {
+        if encoding != self.encoding {
+            self.encoding = encoding;
+            self.status.clear();
+            self.channel.clear();
+            self.level.clear();
+            self.yes_no.iter_mut().for_each(Cache::clear);
+            self.unit.clear();
+            self.domain.clear();
+        }
+    }
+}
+
+struct Parsed<'c> {
+    code: Cow<'c, str>,
     fingerprint: u64,
     dossier: Dossier,
 }
 
 /// Collects the faults of one row.
-struct Faults(Vec<Fault>);
+struct Faults<'r, 'c> {
+    cells: &'r Cells<'c>,
+    list: Vec<Fault>,
+}
 
-impl Faults {
-    fn add(&mut self, kind: FaultKind, field: Field, cell: &Cell<'_>, reason: impl Into<String>) {
-        self.0.push(Fault {
+impl Faults<'_, '_> {
+    fn add(&mut self, kind: FaultKind, field: Field, reason: impl Into<String>) {
+        self.list.push(Fault {
             kind,
             field: field.name().to_string(),
-            value: cell.display().into_owned(),
+            value: self.cells.text(field).into_owned(),
             reason: reason.into(),
         });
     }
 
     /// The value of a parser, or a fault of `kind`.
-    fn check<T>(
-        &mut self,
-        field: Field,
-        cell: &Cell<'_>,
-        kind: FaultKind,
-        result: Result<T, String>,
-    ) -> Option<T> {
+    fn check<T>(&mut self, field: Field, kind: FaultKind, result: Result<T, String>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(reason) => {
-                self.add(kind, field, cell, reason);
+                self.add(kind, field, reason);
                 None
             }
         }
     }
 }
 
-fn parse(
-    cells: &Cells<'_>,
+fn parse<'c>(
+    cells: &'c Cells<'c>,
     statuses: &StatusRules,
     names: &mut Names,
-) -> Result<Parsed, Vec<Fault>> {
-    let mut faults = Faults(Vec::new());
-    let text = |f: Field| cells.get(f).display();
+    caches: &mut Caches,
+) -> Result<Parsed<'c>, Vec<Fault>> {
+    let mut faults = Faults {
+        cells,
+        list: Vec::new(),
+    };
+    let cell = |f: Field| cells.get(f);
 
-    let code = text(Field::Code).trim().to_string();
+    let code = match cell(Field::Code) {
+        // Codes are ASCII in practice: no decoding, no copy.
+        Cell::Raw(b) if b.is_ascii() => {
+            Cow::Borrowed(std::str::from_utf8(b.trim_ascii()).unwrap_or_default())
+        }
+        _ => Cow::Owned(cells.text(Field::Code).trim().to_string()),
+    };
     if code.is_empty() {
-        faults.add(
-            FaultKind::MissingValue,
-            Field::Code,
-            cells.get(Field::Code),
-            "thiếu mã hồ sơ",
-        );
+        faults.add(FaultKind::MissingValue, Field::Code, "thiếu mã hồ sơ");
     }
-    let status_cell = cells.get(Field::Status);
-    let status = faults.check(
-        Field::Status,
-        status_cell,
-        FaultKind::UnknownStatus,
-        statuses.classify(&status_cell.display()),
-    );
+    let status = caches.status.get(cell(Field::Status), || {
+        statuses.classify(&cells.text(Field::Status))
+    });
+    let status = faults.check(Field::Status, FaultKind::UnknownStatus, status);
     let received_flag = status != Some(Status::NotReceived);
 
-    let unit_cell = cells.get(Field::Unit);
-    let unit = names.unit(&unit_cell.display());
+    let unit = caches
+        .unit
+        .get(cell(Field::Unit), || names.unit(&cells.text(Field::Unit)));
     if unit.is_none() {
-        faults.add(
-            FaultKind::MissingValue,
-            Field::Unit,
-            unit_cell,
-            "thiếu đơn vị",
-        );
+        faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
     }
 
-    let received = date(&mut faults, cells, Field::Received);
-    let due = date(&mut faults, cells, Field::Due);
-    let ended = date(&mut faults, cells, Field::Ended);
-    let handed_over = date(&mut faults, cells, Field::HandedOver);
+    let received = date(&mut faults, Field::Received);
+    let due = date(&mut faults, Field::Due);
+    let ended = date(&mut faults, Field::Ended);
+    let handed_over = date(&mut faults, Field::HandedOver);
     if received_flag && matches!(received, Some(None)) {
         faults.add(
             FaultKind::MissingValue,
             Field::Received,
-            cells.get(Field::Received),
             "thiếu ngày tiếp nhận",
         );
     }
@@ -225,18 +314,13 @@ fn parse(
                 let reason = if cells.present(Field::Ended) || cells.present(Field::HandedOver) {
                     format!(
                         "hồ sơ có trạng thái '{}' nhưng không có ngày kết thúc xử lý hay ngày trả kết quả",
-                        status_cell.display()
+                        cells.text(Field::Status)
                     )
                 } else {
                     "hồ sơ đã kết thúc nhưng tệp không có cột ngày kết thúc xử lý hay ngày trả kết quả"
                         .to_string()
                 };
-                faults.add(
-                    FaultKind::NoEndDate,
-                    Field::Ended,
-                    cells.get(Field::Ended),
-                    reason,
-                );
+                faults.add(FaultKind::NoEndDate, Field::Ended, reason);
             }
         }
         if let (Some((field, e)), Some(r)) = (end, received) {
@@ -244,7 +328,6 @@ fn parse(
                 faults.add(
                     FaultKind::EndBeforeReceipt,
                     field,
-                    cells.get(field),
                     format!(
                         "ngày kết thúc trước ngày tiếp nhận ({})",
                         crate::vn::date(r)
@@ -255,21 +338,15 @@ fn parse(
     }
     let end = end.map(|(_, e)| e);
 
-    let channel_cell = cells.get(Field::Channel);
-    let channel = faults.check(
-        Field::Channel,
-        channel_cell,
-        FaultKind::BadChannel,
-        values::channel(&channel_cell.display()),
-    );
+    let channel = caches.channel.get(cell(Field::Channel), || {
+        values::channel(&cells.text(Field::Channel))
+    });
+    let channel = faults.check(Field::Channel, FaultKind::BadChannel, channel);
 
-    let level_cell = cells.get(Field::Level);
-    let level_value = faults.check(
-        Field::Level,
-        level_cell,
-        FaultKind::UnknownLevel,
-        values::level(&level_cell.display()),
-    );
+    let level_value = caches.level.get(cell(Field::Level), || {
+        values::level(&cells.text(Field::Level))
+    });
+    let level_value = faults.check(Field::Level, FaultKind::UnknownLevel, level_value);
     let level = match (level_value, unit) {
         (Some(Some(l)), _) => Some(l),
         (Some(None), Some(u)) => match names.unit_level(u) {
@@ -280,7 +357,6 @@ fn parse(
                 faults.add(
                     FaultKind::UnknownLevel,
                     Field::Unit,
-                    unit_cell,
                     format!(
                         "không xác định được cấp của đơn vị '{name}': thêm cột 'cap' (tinh, huyen, xa) vào tệp, hoặc khai báo trong cctthc.toml: [[don_vi]] ten = \"{name}\" cap = \"xa\""
                     ),
@@ -291,40 +367,42 @@ fn parse(
         _ => None,
     };
 
-    let yes_no = |faults: &mut Faults, field: Field| -> Tri {
+    let mut flags = [Tri::Unknown; 5];
+    for (i, field) in YES_NO.into_iter().enumerate() {
         if !cells.present(field) {
-            return Tri::Unknown;
+            continue;
         }
-        let cell = cells.get(field);
-        let parsed = match cell {
+        let parsed = caches.yes_no[i].get(cell(field), || match cell(field) {
             Cell::Number(n) => values::yes_no(&super::cells::number_text(*n), field),
-            other => values::yes_no(&other.display(), field),
-        };
-        faults
-            .check(field, cell, FaultKind::BadYesNo, parsed)
-            .map_or(Tri::Unknown, Tri::from)
-    };
-    let online_service = yes_no(&mut faults, Field::OnlineService);
-    let digitised_in = yes_no(&mut faults, Field::DigitisedIn);
-    let digitised_out = yes_no(&mut faults, Field::DigitisedOut);
-    let fee = yes_no(&mut faults, Field::Fee);
-    let paid_online = yes_no(&mut faults, Field::PaidOnline);
+            _ => values::yes_no(&cells.text(field), field),
+        });
+        flags[i] = faults
+            .check(field, FaultKind::BadYesNo, parsed)
+            .map_or(Tri::Unknown, Tri::from);
+    }
+    let [
+        online_service,
+        digitised_in,
+        digitised_out,
+        fee,
+        paid_online,
+    ] = flags;
 
-    let amount_cell = cells.get(Field::Amount);
-    let amount = match amount_cell {
+    let amount = match cell(Field::Amount) {
         Cell::Number(n) => {
             rust_decimal::Decimal::try_from(*n).map_err(|_| "số tiền không hợp lệ".to_string())
         }
-        other => values::amount(&other.display()),
+        Cell::Raw(b) if b.is_ascii() => values::amount(std::str::from_utf8(b).unwrap_or_default()),
+        _ => values::amount(&cells.text(Field::Amount)),
     };
-    let amount = faults.check(Field::Amount, amount_cell, FaultKind::BadAmount, amount);
+    let amount = faults.check(Field::Amount, FaultKind::BadAmount, amount);
 
-    let domain = names.domain(&text(Field::Domain));
-    let procedure_code = text(Field::ProcedureCode).trim().to_string();
-    let procedure_name = crate::text::clean_name(&text(Field::ProcedureName));
+    let domain = caches.domain.get(cell(Field::Domain), || {
+        names.domain(&cells.text(Field::Domain))
+    });
 
-    if !faults.0.is_empty() {
-        return Err(faults.0);
+    if !faults.list.is_empty() {
+        return Err(faults.list);
     }
     // Each of these is Some when no fault was recorded.
     let (Some(status), Some(unit), Some(channel), Some(level), Some(amount)) =
@@ -347,40 +425,41 @@ fn parse(
         fee,
         paid_online,
     };
-    let mut h = DefaultHasher::new();
+    let mut h = FoldHasher::default();
     (
         &code,
-        names.unit_name(unit),
-        names.domain_name(domain),
-        &procedure_code,
-        &procedure_name,
         amount,
+        dossier,
+        ended.flatten(),
+        handed_over.flatten(),
     )
         .hash(&mut h);
-    // The end date as written, even where the status makes it irrelevant.
-    (dossier, ended.flatten(), handed_over.flatten()).hash(&mut h);
-    Ok(Parsed {
+    for field in [Field::ProcedureCode, Field::ProcedureName] {
+        match cell(field).key() {
+            Some(b) => h.write(b),
+            None => cells.text(field).hash(&mut h),
+        }
+    }
+    return Ok(Parsed {
         fingerprint: h.finish(),
         code,
-        procedure_code,
-        procedure_name,
         dossier,
-    })
-}
+    });
 
-/// `None` when the value is unreadable (a fault is recorded), `Some(None)`
-/// when it is empty.
-fn date(faults: &mut Faults, cells: &Cells<'_>, field: Field) -> Option<Option<NaiveDate>> {
-    let cell = cells.get(field);
-    let result = match cell {
-        Cell::Empty => Ok(None),
-        Cell::Date(d) => Ok(Some(*d)),
-        Cell::Number(n) => excel_serial(*n)
-            .map(Some)
-            .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
-        Cell::Text(t) => values::date(t),
-    };
-    faults.check(field, cell, FaultKind::BadDate, result)
+    /// `None` when the value is unreadable (a fault is recorded),
+    /// `Some(None)` when it is empty.
+    fn date(faults: &mut Faults<'_, '_>, field: Field) -> Option<Option<NaiveDate>> {
+        let result = match faults.cells.get(field) {
+            Cell::Empty => Ok(None),
+            Cell::Date(d) => Ok(Some(*d)),
+            Cell::Number(n) => excel_serial(*n)
+                .map(Some)
+                .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
+            Cell::Raw(b) => values::date_bytes(b),
+            Cell::Text(t) => values::date(t),
+        };
+        faults.check(field, FaultKind::BadDate, result)
+    }
 }
 
 /// An Excel serial date (1900 system) from a number cell without a date

@@ -202,6 +202,7 @@ pub fn read(
 ) -> Result<ReadReport, Error> {
     let mut loader = load::Loader {
         statuses: &options.statuses,
+        caches: load::Caches::new(),
         names,
         sink,
         report,

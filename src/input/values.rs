@@ -27,6 +27,19 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, Reason> {
     })
 }
 
+/// Like [`date`], on the bytes of a delimited file: dates are ASCII, so no
+/// decoding is needed.
+pub fn date_bytes(b: &[u8]) -> Result<Option<NaiveDate>, Reason> {
+    let t = b.trim_ascii();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match parse_date(t) {
+        Some(d) => Ok(Some(d)),
+        None => date(&String::from_utf8_lossy(t)),
+    }
+}
+
 fn parse_date(b: &[u8]) -> Option<NaiveDate> {
     // `HH:MM[:SS] dd/mm/yyyy`: some systems put the time first.
     if b.len() > 6 && b.get(2) == Some(&b':') {

@@ -10,6 +10,7 @@ use std::path::Path;
 use calamine::{Data, DataRef, Reader, Xlsx};
 
 use super::cells::{Cell, Cells};
+use super::encoding::Encoding;
 use super::field::Field;
 use super::header::{Columns, HeaderRules, MAX_HEADER_ROW};
 use super::{Error, Visitor};
@@ -189,13 +190,18 @@ impl<'r> RowAssembler<'r> {
                         by_field.set(field, cells.get(pos).cloned().unwrap_or_default());
                     }
                 }
-                let raw = || cells.iter().map(|c| c.display().into_owned()).collect();
+                let raw = || {
+                    cells
+                        .iter()
+                        .map(|c| c.display(Encoding::Utf8).into_owned())
+                        .collect()
+                };
                 visitor.row(u64::from(row) + 1, &by_field, &raw);
             }
             None => {
                 let texts: Vec<String> = cells
                     .iter()
-                    .map(|c| c.display().trim().to_string())
+                    .map(|c| c.display(Encoding::Utf8).trim().to_string())
                     .collect();
                 let columns = self.rules.columns(&texts);
                 if columns.is_header() {
