@@ -640,7 +640,10 @@ fn renders_a_template_saved_by_libreoffice() {
 /// installed.
 fn to_pdf(files: &[(&str, &[u8])]) -> Option<Vec<Vec<u8>>> {
     use std::process::{Command, Stdio};
-    let dir = std::env::temp_dir().join(format!("cctthc-docx-pdf-{}", std::process::id()));
+    // One folder per call: tests run in parallel threads of one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("cctthc-docx-pdf-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     if let Err(e) = std::fs::create_dir_all(&dir) {
         panic!("{e}");

@@ -2,7 +2,7 @@
 //! in several rows counts once; where the rows differ, the one read last
 //! wins, and the earlier one is taken back out of the tally.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 
 use super::counts::Sign;
 use super::tally::Tally;
@@ -29,11 +29,11 @@ pub type KeepRule = Box<dyn Fn(&Dossier) -> bool>;
 /// Tallies records as they are read, merging duplicates.
 pub struct Collector {
     tally: Tally,
-    seen: HashMap<Box<str>, Seen>,
+    seen: FastMap<Box<str>, Seen>,
     duplicates: u64,
     differing: u64,
     keep: Option<KeepRule>,
-    kept: HashMap<Box<str>, Detail>,
+    kept: FastMap<Box<str>, Detail>,
 }
 
 /// What a collector gathered.
@@ -93,11 +93,11 @@ impl Collector {
     pub fn new(tally: Tally) -> Collector {
         Collector {
             tally,
-            seen: HashMap::new(),
+            seen: FastMap::default(),
             duplicates: 0,
             differing: 0,
             keep: None,
-            kept: HashMap::new(),
+            kept: FastMap::default(),
         }
     }
 

@@ -3,7 +3,9 @@
 //! Memory grows with the number of groups and months, never with the
 //! number of rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::FastMap;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -32,8 +34,8 @@ impl GroupKey {
 #[derive(Clone, Debug)]
 pub struct Tally {
     periods: Vec<Period>,
-    groups: HashMap<GroupKey, Group>,
-    monthly: HashMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>>,
+    groups: FastMap<GroupKey, Group>,
+    monthly: FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>>,
 }
 
 /// A calendar month as `year * 12 + month - 1`.
@@ -71,8 +73,8 @@ impl Tally {
     pub fn new(periods: Vec<Period>) -> Tally {
         Tally {
             periods,
-            groups: HashMap::new(),
-            monthly: HashMap::new(),
+            groups: FastMap::default(),
+            monthly: FastMap::default(),
         }
     }
 
@@ -114,7 +116,7 @@ impl Tally {
     /// The ratio counts of a unit per calendar month. Only the fields that
     /// ratios use are right: carried-over and pending dossiers are counted
     /// in the months of receipt and end only.
-    pub fn monthly(&self) -> &HashMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> {
+    pub fn monthly(&self) -> &FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> {
         &self.monthly
     }
 

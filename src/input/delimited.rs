@@ -153,11 +153,11 @@ pub(crate) fn read(
             });
             continue;
         }
-        // One check per row: a row of ASCII (most fields) needs no decoding
-        // at all, and a valid UTF-8 row is decoded field by field later,
-        // only where a value must be read as text.
+        // A file that looked like UTF-8 is checked until its first row of
+        // multi-byte characters settles it; fields are decoded later, only
+        // where a value must be read as text.
         let mut faults = Vec::new();
-        if !record.as_slice().is_ascii() {
+        if state.unsettled() && !record.as_slice().is_ascii() {
             state.check(&record);
             if state.encoding == Encoding::Utf8 && std::str::from_utf8(record.as_slice()).is_err() {
                 for field in Field::ALL {
@@ -219,14 +219,19 @@ struct Decoding {
 }
 
 impl Decoding {
+    /// Whether rows must still be checked: a UTF-8 guess not yet proven.
+    fn unsettled(&self) -> bool {
+        self.encoding == Encoding::Utf8 && !self.seen_multibyte
+    }
+
     /// Looks at a row with non-ASCII bytes.
     fn check(&mut self, record: &csv::ByteRecord) {
-        if self.encoding != Encoding::Utf8 || !self.auto || self.seen_multibyte {
-            return;
-        }
-        self.seen_multibyte = true;
-        if std::str::from_utf8(record.as_slice()).is_err() {
+        let valid = std::str::from_utf8(record.as_slice()).is_ok();
+        if valid {
+            self.seen_multibyte = true;
+        } else if self.auto {
             self.encoding = Encoding::Windows1258;
+            self.seen_multibyte = true;
         }
     }
 }
