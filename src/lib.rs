@@ -17,5 +17,6 @@ pub mod hash;
 pub mod input;
 pub mod period;
 pub mod report;
+pub mod scan;
 pub mod text;
 pub mod vn;

@@ -1,17 +1,26 @@
-//! Merging duplicate dossiers while tallying (SPEC §1): the same `ma_ho_so`
-//! in several rows counts once; where the rows differ, the one read last
-//! wins, and the earlier one is taken back out of the tally.
+//! Tallying records as they are read, and merging duplicate dossiers
+//! afterwards (SPEC §1): the same `ma_ho_so` in several rows counts once;
+//! where the rows differ, the one read last wins.
+//!
+//! Memory must not grow with the rows, so a pass keeps only a 64-bit hash of
+//! each code. Every row is tallied; when some codes turn out to repeat, a
+//! second pass reads just those rows again and takes all but the last of
+//! each back out of the tally ([`Duplicates`]).
 
-use crate::hash::FastMap;
+use std::sync::Arc;
 
 use super::counts::Sign;
 use super::tally::Tally;
-use crate::input::{Dossier, Record, Status};
+use crate::hash::{FastMap, bytes_hash};
+use crate::input::{DomainId, Dossier, Record, Status, UnitId};
 
-#[derive(Clone, Copy, Debug)]
-struct Seen {
-    fingerprint: u64,
-    dossier: Dossier,
+/// Where a row was read: file, range of the file, line in the range. Rows
+/// compare in reading order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RowPos {
+    pub file: u32,
+    pub range: u32,
+    pub line: u64,
 }
 
 /// A dossier kept with its texts, for lists of single dossiers (overdue).
@@ -21,40 +30,150 @@ pub struct Detail {
     pub procedure_code: String,
     pub procedure_name: String,
     pub dossier: Dossier,
+    pub pos: RowPos,
 }
 
 /// Which dossiers to keep whole; the rest are only counted.
-pub type KeepRule = Box<dyn Fn(&Dossier) -> bool>;
+pub type KeepRule = Arc<dyn Fn(&Dossier) -> bool + Send + Sync>;
 
-/// Tallies records as they are read, merging duplicates.
+/// The hash a dossier code is merged on.
+pub fn code_hash(code: &str) -> u64 {
+    bytes_hash(code.as_bytes())
+}
+
+/// Tallies one file or range of a file.
 pub struct Collector {
-    tally: Tally,
-    seen: FastMap<Box<str>, Seen>,
-    duplicates: u64,
-    differing: u64,
-    keep: Option<KeepRule>,
-    kept: FastMap<Box<str>, Detail>,
-}
-
-/// What a collector gathered.
-pub struct Collected {
     pub tally: Tally,
-    pub merged: Merged,
-    /// The dossiers the keep rule selected, by code.
-    pub details: Vec<Detail>,
+    /// The code hash of every row tallied, in reading order.
+    pub keys: Vec<u64>,
+    /// Rows tallied as received, and as never received.
+    pub received: u64,
+    pub not_received: u64,
+    keep: Option<KeepRule>,
+    pub kept: Vec<Detail>,
+    file: u32,
+    range: u32,
 }
 
-/// What a collector found, for the input accounting.
+impl Collector {
+    pub fn new(tally: Tally, keep: Option<KeepRule>, file: u32, range: u32) -> Collector {
+        Collector {
+            tally,
+            keys: Vec::new(),
+            received: 0,
+            not_received: 0,
+            keep,
+            kept: Vec::new(),
+            file,
+            range,
+        }
+    }
+
+    pub fn add(&mut self, record: &Record<'_>) {
+        self.tally.apply(&record.dossier, Sign::Add);
+        self.keys.push(code_hash(record.code));
+        if record.dossier.status == Status::NotReceived {
+            self.not_received += 1;
+        } else {
+            self.received += 1;
+        }
+        if let Some(keep) = &self.keep {
+            if keep(&record.dossier) {
+                self.kept.push(Detail {
+                    code: record.code.to_string(),
+                    procedure_code: record.procedure_code(),
+                    procedure_name: record.procedure_name(),
+                    dossier: record.dossier,
+                    pos: RowPos {
+                        file: self.file,
+                        range: self.range,
+                        line: record.line,
+                    },
+                });
+            }
+        }
+    }
+}
+
+/// Translates a detail's ids to the shared names.
+pub fn remap_detail(d: &mut Detail, units: &[UnitId], domains: &[DomainId]) {
+    d.dossier.unit = units
+        .get(d.dossier.unit as usize)
+        .copied()
+        .unwrap_or(d.dossier.unit);
+    d.dossier.domain = domains
+        .get(d.dossier.domain as usize)
+        .copied()
+        .unwrap_or(d.dossier.domain);
+}
+
+/// One reading of a repeated code, from the second pass.
+#[derive(Clone, Debug)]
+pub struct Occurrence {
+    pub pos: RowPos,
+    pub fingerprint: u64,
+    pub dossier: Dossier,
+}
+
+/// The rows of repeated codes, gathered in the second pass.
+#[derive(Debug, Default)]
+pub struct Duplicates {
+    by_code: FastMap<String, Vec<Occurrence>>,
+}
+
+/// What merging duplicates changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Merged {
-    /// Distinct dossiers counted (received).
-    pub dossiers: u64,
-    /// Distinct dossiers never received.
-    pub not_received: u64,
-    /// Rows merged into an earlier row of the same dossier.
+    /// Rows merged into a later row of the same dossier.
     pub duplicates: u64,
-    /// Of those, rows that differed from the earlier one.
+    /// Of those, rows that differed from the next reading.
     pub differing: u64,
+    /// Earlier readings taken out that were received, and not received.
+    pub removed_received: u64,
+    pub removed_not_received: u64,
+}
+
+impl Duplicates {
+    pub fn add(&mut self, code: &str, occurrence: Occurrence) {
+        self.by_code
+            .entry(code.to_string())
+            .or_default()
+            .push(occurrence);
+    }
+
+    /// Takes all but the last reading of each code out of `tally`, and drops
+    /// the kept details of those earlier readings.
+    pub fn resolve(mut self, tally: &mut Tally, details: &mut Vec<Detail>) -> Merged {
+        let mut merged = Merged::default();
+        let mut superseded = FastMap::default();
+        for (code, occurrences) in &mut self.by_code {
+            if occurrences.len() < 2 {
+                continue;
+            }
+            occurrences.sort_by_key(|o| o.pos);
+            let (last, earlier) = occurrences
+                .split_last()
+                .map_or((None, &[][..]), |(l, e)| (Some(l), e));
+            for (i, o) in earlier.iter().enumerate() {
+                tally.apply(&o.dossier, Sign::Remove);
+                merged.duplicates += 1;
+                let next = occurrences.get(i + 1).map(|n| n.fingerprint);
+                if next != Some(o.fingerprint) {
+                    merged.differing += 1;
+                }
+                if o.dossier.status == Status::NotReceived {
+                    merged.removed_not_received += 1;
+                } else {
+                    merged.removed_received += 1;
+                }
+            }
+            if let Some(last) = last {
+                superseded.insert(code.clone(), last.pos);
+            }
+        }
+        details.retain(|d| superseded.get(&d.code).is_none_or(|last| *last == d.pos));
+        merged
+    }
 }
 
 /// The input accounting (`nhap_lieu`): every row read is counted once, as
@@ -66,111 +185,11 @@ pub struct Accounting {
     pub trung_lap: u64,
     pub chua_tiep_nhan: u64,
     pub loi: u64,
-    /// Of the duplicates, those that differed (the later row won). Not in
+    /// Of the duplicates, those that differed from the next reading. Not in
     /// the JSON, whose keys are the contract's exactly.
     #[serde(skip)]
     pub trung_lap_khac: u64,
     /// Files read.
     #[serde(skip)]
     pub tep: u64,
-}
-
-impl Accounting {
-    pub fn new(read: crate::input::ReadCounts, merged: Merged, files: u64) -> Accounting {
-        Accounting {
-            so_dong: read.rows,
-            ho_so: merged.dossiers,
-            trung_lap: merged.duplicates,
-            chua_tiep_nhan: merged.not_received,
-            loi: read.rejected,
-            trung_lap_khac: merged.differing,
-            tep: files,
-        }
-    }
-}
-
-impl Collector {
-    pub fn new(tally: Tally) -> Collector {
-        Collector {
-            tally,
-            seen: FastMap::default(),
-            duplicates: 0,
-            differing: 0,
-            keep: None,
-            kept: FastMap::default(),
-        }
-    }
-
-    /// Also keeps, whole, the final rows of the dossiers `keep` selects.
-    pub fn keeping(mut self, keep: KeepRule) -> Collector {
-        self.keep = Some(keep);
-        self
-    }
-
-    fn consider(&mut self, record: &Record<'_>) {
-        if let Some(keep) = &self.keep {
-            if keep(&record.dossier) {
-                self.kept.insert(
-                    record.code.into(),
-                    Detail {
-                        code: record.code.to_string(),
-                        procedure_code: record.procedure_code(),
-                        procedure_name: record.procedure_name(),
-                        dossier: record.dossier,
-                    },
-                );
-            }
-        }
-    }
-
-    pub fn add(&mut self, record: &Record<'_>) {
-        match self.seen.get_mut(record.code) {
-            None => {
-                self.tally.apply(&record.dossier, Sign::Add);
-                self.consider(record);
-                self.seen.insert(
-                    record.code.into(),
-                    Seen {
-                        fingerprint: record.fingerprint,
-                        dossier: record.dossier,
-                    },
-                );
-            }
-            Some(seen) => {
-                self.duplicates += 1;
-                if seen.fingerprint != record.fingerprint {
-                    self.differing += 1;
-                    self.tally.apply(&seen.dossier, Sign::Remove);
-                    self.tally.apply(&record.dossier, Sign::Add);
-                    *seen = Seen {
-                        fingerprint: record.fingerprint,
-                        dossier: record.dossier,
-                    };
-                    self.kept.remove(record.code);
-                    self.consider(record);
-                }
-            }
-        }
-    }
-
-    pub fn finish(self) -> Collected {
-        let not_received = self
-            .seen
-            .values()
-            .filter(|s| s.dossier.status == Status::NotReceived)
-            .count() as u64;
-        let merged = Merged {
-            dossiers: self.seen.len() as u64 - not_received,
-            not_received,
-            duplicates: self.duplicates,
-            differing: self.differing,
-        };
-        let mut details: Vec<Detail> = self.kept.into_values().collect();
-        details.sort_by(|a, b| a.code.cmp(&b.code));
-        Collected {
-            tally: self.tally,
-            merged,
-            details,
-        }
-    }
 }

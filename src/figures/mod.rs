@@ -7,7 +7,9 @@ pub mod summary;
 pub mod tally;
 pub mod view;
 
-pub use collect::{Accounting, Collected, Collector, Detail, KeepRule, Merged};
+pub use collect::{
+    Accounting, Collector, Detail, Duplicates, KeepRule, Merged, Occurrence, RowPos, code_hash,
+};
 pub use counts::{Counts, Sign};
 pub use summary::{Percent, Ratio, Ratios, Summary};
 pub use tally::{GroupKey, MonthIndex, Tally, month_index, month_period};

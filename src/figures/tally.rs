@@ -120,6 +120,39 @@ impl Tally {
         &self.monthly
     }
 
+    /// The same tally with unit and field ids translated (from a thread's
+    /// own names to the shared ones).
+    pub fn remap(self, units: &[UnitId], domains: &[DomainId]) -> Tally {
+        let unit = |u: UnitId| units.get(u as usize).copied().unwrap_or(u);
+        let domain = |d: DomainId| domains.get(d as usize).copied().unwrap_or(d);
+        let mut out = Tally::new(self.periods);
+        for (key, group) in self.groups {
+            let key = GroupKey {
+                unit: unit(key.unit),
+                level: key.level,
+                domain: domain(key.domain),
+            };
+            match out.groups.get_mut(&key) {
+                Some(mine) => {
+                    mine.members = mine.members.wrapping_add(group.members);
+                    for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
+                        *m += o;
+                    }
+                }
+                None => {
+                    out.groups.insert(key, group);
+                }
+            }
+        }
+        for ((u, level), months) in self.monthly {
+            let mine = out.monthly.entry((unit(u), level)).or_default();
+            for (m, c) in months {
+                *mine.entry(m).or_default() += &c;
+            }
+        }
+        out
+    }
+
     /// Adds `other`, a tally of the same periods (another file or thread).
     pub fn merge(&mut self, other: Tally) {
         debug_assert_eq!(self.periods, other.periods);

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,18 +20,52 @@ use crate::text::nfc;
 const PREFIX_LEN: usize = 1 << 20;
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
-pub(crate) fn read(
+/// What the start of a delimited file says about all of it.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    /// The encoding of the bytes the parser sees (UTF-16 is transcoded).
+    encoding: Encoding,
+    source: Encoding,
+    /// Whether the encoding was guessed (no BOM, not forced).
+    auto: bool,
+    /// Whether the guess is settled by the prefix: UTF-8 proven by a
+    /// multi-byte character, or Windows-1258.
+    settled: bool,
+    bom: usize,
+    delimiter: u8,
+    header_index: usize,
+    pub columns: Columns,
+    named_width: usize,
+    /// Where the first data row may start (just after the header row) and
+    /// its line; none where bytes and text differ (UTF-16).
+    data_start: Option<(u64, u64)>,
+    pub file_len: u64,
+}
+
+impl Layout {
+    /// Where a file can be read in parallel ranges: byte offset of the data
+    /// and its first line. Only for files whose encoding is settled.
+    pub fn splittable(&self) -> Option<(u64, u64)> {
+        if self.settled && !matches!(self.source, Encoding::Utf16Le | Encoding::Utf16Be) {
+            self.data_start
+        } else {
+            None
+        }
+    }
+}
+
+/// Reads the start of a file: encoding, delimiter, header row.
+pub(crate) fn layout(
     path: &Path,
-    name: &Arc<str>,
     forced: Option<Encoding>,
     rules: &HeaderRules,
-    visitor: &mut dyn Visitor,
-) -> Result<(), Error> {
+) -> Result<Layout, Error> {
     let io_err = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
     let mut file = File::open(path).map_err(io_err)?;
+    let file_len = file.metadata().map_err(io_err)?.len();
     let mut prefix = Vec::with_capacity(64 * 1024);
     (&mut file)
         .take(PREFIX_LEN as u64)
@@ -39,7 +73,7 @@ pub(crate) fn read(
         .map_err(io_err)?;
 
     let bom = Encoding::from_bom(&prefix);
-    let (encoding, skip) = match (forced, bom) {
+    let (source, skip) = match (forced, bom) {
         (Some(f), Some((b, len))) if f == b => (f, len),
         (Some(f), _) => (f, 0),
         (None, Some((b, len))) => (b, len),
@@ -53,89 +87,224 @@ pub(crate) fn read(
             path: path.to_path_buf(),
         });
     }
-    let utf16 = matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be);
+    let utf16 = matches!(source, Encoding::Utf16Le | Encoding::Utf16Be);
     if !utf16 && body.contains(&0) {
         return Err(Error::NotSpreadsheet {
             path: path.to_path_buf(),
             why: "tệp chứa dữ liệu nhị phân, không phải CSV/TSV".into(),
         });
     }
-
-    // The header is found on the prefix (transcoded when UTF-16).
-    let stream: Box<dyn Read> = {
-        let chained = Cursor::new(prefix.clone()).chain(file);
-        let mut chained: Box<dyn Read> = Box::new(chained);
-        // Skip the BOM.
-        let mut bom_buf = vec![0; skip];
-        chained.read_exact(&mut bom_buf).map_err(io_err)?;
-        if utf16 {
-            Box::new(Transcoder::new(chained, encoding))
-        } else {
-            chained
-        }
-    };
     let sniff_text: Cow<'_, [u8]> = if utf16 {
         let mut t = Vec::new();
-        Transcoder::new(body, encoding)
+        Transcoder::new(body, source)
             .read_to_end(&mut t)
             .map_err(io_err)?;
         Cow::Owned(t)
     } else {
         Cow::Borrowed(body)
     };
-    let text_encoding = if utf16 { Encoding::Utf8 } else { encoding };
-    let found = find_header(&sniff_text, text_encoding, rules).map_err(|(found, missing)| {
-        Error::NoHeader {
+    let encoding = if utf16 { Encoding::Utf8 } else { source };
+    let found =
+        find_header(&sniff_text, encoding, rules).map_err(|(found, missing)| Error::NoHeader {
             path: path.to_path_buf(),
             found,
             missing,
-        }
-    })?;
+        })?;
+    // Where the data begins, in bytes of the file, when the whole header
+    // row lies within the prefix.
+    let data_start = (!utf16)
+        .then(|| {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(found.delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(body);
+            let mut record = csv::ByteRecord::new();
+            for _ in 0..=found.header_index {
+                if !reader.read_byte_record(&mut record).ok()? {
+                    return None;
+                }
+            }
+            let pos = reader.position();
+            // The header row must end inside the prefix, or the prefix was
+            // the whole file.
+            ((pos.byte() as usize) < body.len() || prefix.len() as u64 == file_len)
+                .then(|| (pos.byte() + skip as u64, pos.line()))
+        })
+        .flatten();
+    let settled = match source {
+        Encoding::Utf8 => !auto || is_proven_utf8(body),
+        _ => true,
+    };
+    Ok(Layout {
+        encoding,
+        source,
+        auto,
+        settled,
+        bom: skip,
+        delimiter: found.delimiter,
+        header_index: found.header_index,
+        columns: found.columns,
+        named_width: found.named_width,
+        data_start,
+        file_len,
+    })
+}
 
+/// A prefix cut inside a character still proves UTF-8 if it has valid
+/// multi-byte characters before the cut.
+fn is_proven_utf8(body: &[u8]) -> bool {
+    match std::str::from_utf8(body) {
+        Ok(s) => !s.is_ascii(),
+        Err(e) => e.error_len().is_none() && !body[..e.valid_up_to()].is_ascii(),
+    }
+}
+
+/// Reads a whole file, header and all (the only way for UTF-16).
+pub(crate) fn read_all(
+    path: &Path,
+    name: &Arc<str>,
+    layout: &Layout,
+    visitor: &mut dyn Visitor,
+) -> Result<(), Error> {
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    let mut bom = vec![0; layout.bom];
+    file.read_exact(&mut bom).map_err(io_err)?;
+    let file = std::io::BufReader::with_capacity(256 * 1024, file);
+    let stream: Box<dyn Read> = if matches!(layout.source, Encoding::Utf16Le | Encoding::Utf16Be) {
+        Box::new(Transcoder::new(file, layout.source))
+    } else {
+        Box::new(file)
+    };
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(found.delimiter)
+        .delimiter(layout.delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(256 * 1024)
         .from_reader(stream);
-    visitor.columns(&found.columns);
-
-    let mut state = Decoding {
-        encoding: text_encoding,
-        auto,
-        seen_multibyte: false,
-    };
-    let width = found.columns.width();
-    let named_width = found.named_width;
+    let mut rows = Rows::new(path, name, layout);
     let mut record = csv::ByteRecord::new();
     let mut index = 0usize;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(Error::Parse {
-                    path: path.to_path_buf(),
-                    line,
-                    message: e.to_string(),
-                });
-            }
-        }
+    while rows.next(&mut reader, &mut record)? {
         let this = index;
         index += 1;
-        if this <= found.header_index {
-            continue;
+        if this > layout.header_index {
+            rows.process(&record, 0, visitor);
         }
+    }
+    Ok(())
+}
+
+/// Where a range read stopped: the first row it did not take (or the end
+/// of the file), as a byte offset in the file and a line relative to the
+/// range's start; and the same for the first row it took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RangeEnds {
+    pub first: Option<(u64, u64)>,
+    pub next: (u64, u64),
+}
+
+/// Reads the rows that start in `[start, end)` of a file (`start` at a row
+/// boundary, or guessed to be one), with lines counted from 1 at `start`.
+/// A row that starts before `end` is read to its end, past `end` if need be.
+pub(crate) fn read_range(
+    path: &Path,
+    name: &Arc<str>,
+    layout: &Layout,
+    start: u64,
+    end: u64,
+    visitor: &mut dyn Visitor,
+) -> Result<RangeEnds, Error> {
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    file.seek(SeekFrom::Start(start)).map_err(io_err)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(layout.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(file);
+    let mut rows = Rows::new(path, name, layout);
+    let mut record = csv::ByteRecord::new();
+    let mut first = None;
+    let span = end.saturating_sub(start);
+    loop {
+        if !rows.next(&mut reader, &mut record)? {
+            let p = reader.position();
+            return Ok(RangeEnds {
+                first,
+                next: (start + p.byte(), p.line()),
+            });
+        }
+        let Some(p) = record.position() else { continue };
+        if p.byte() >= span {
+            return Ok(RangeEnds {
+                first,
+                next: (start + p.byte(), p.line()),
+            });
+        }
+        first.get_or_insert((start + p.byte(), p.line()));
+        rows.process(&record, start, visitor);
+    }
+}
+
+/// Turning parsed records into cells for the visitor.
+struct Rows<'a> {
+    path: &'a Path,
+    name: &'a Arc<str>,
+    layout: &'a Layout,
+    state: Decoding,
+}
+
+impl<'a> Rows<'a> {
+    fn new(path: &'a Path, name: &'a Arc<str>, layout: &'a Layout) -> Rows<'a> {
+        Rows {
+            path,
+            name,
+            layout,
+            state: Decoding {
+                encoding: layout.encoding,
+                auto: layout.auto,
+                seen_multibyte: layout.settled,
+            },
+        }
+    }
+
+    fn next<R: Read>(
+        &self,
+        reader: &mut csv::Reader<R>,
+        record: &mut csv::ByteRecord,
+    ) -> Result<bool, Error> {
+        reader.read_byte_record(record).map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::Parse {
+                path: self.path.to_path_buf(),
+                line,
+                message: e.to_string(),
+            }
+        })
+    }
+
+    fn process(&mut self, record: &csv::ByteRecord, _start: u64, visitor: &mut dyn Visitor) {
+        let layout = self.layout;
+        let name = self.name;
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
+            return;
         }
         let line = record.position().map_or(0, |p| p.line());
+        let width = layout.columns.width();
         let extra_filled = record
             .iter()
             .skip(width)
             .any(|f| !f.trim_ascii().is_empty());
-        if record.len() < named_width || extra_filled {
+        if record.len() < layout.named_width || extra_filled {
             visitor.problem(RowProblem {
                 file: name.clone(),
                 line,
@@ -149,19 +318,20 @@ pub(crate) fn read(
                         width
                     ),
                 }],
-                cells: raw_cells(&record, state.encoding),
+                cells: raw_cells(record, self.state.encoding),
             });
-            continue;
+            return;
         }
         // A file that looked like UTF-8 is checked until its first row of
         // multi-byte characters settles it; fields are decoded later, only
         // where a value must be read as text.
         let mut faults = Vec::new();
+        let state = &mut self.state;
         if state.unsettled() && !record.as_slice().is_ascii() {
-            state.check(&record);
+            state.check(record);
             if state.encoding == Encoding::Utf8 && std::str::from_utf8(record.as_slice()).is_err() {
                 for field in Field::ALL {
-                    let Some(bytes) = found.columns.get(field).and_then(|p| record.get(p)) else {
+                    let Some(bytes) = layout.columns.get(field).and_then(|p| record.get(p)) else {
                         continue;
                     };
                     if std::str::from_utf8(bytes).is_err() {
@@ -177,7 +347,7 @@ pub(crate) fn read(
             }
         }
         let encoding = state.encoding;
-        let raw = || raw_cells(&record, encoding);
+        let raw = || raw_cells(record, encoding);
         if !faults.is_empty() {
             visitor.problem(RowProblem {
                 file: name.clone(),
@@ -185,18 +355,17 @@ pub(crate) fn read(
                 faults,
                 cells: raw(),
             });
-            continue;
+            return;
         }
         let mut cells = Cells::default();
         cells.encoding = encoding;
         for field in Field::ALL {
-            if let Some(pos) = found.columns.get(field) {
+            if let Some(pos) = layout.columns.get(field) {
                 cells.set(field, Cell::Raw(record.get(pos).unwrap_or(b"")));
             }
         }
         visitor.row(line, &cells, &raw);
     }
-    Ok(())
 }
 
 fn raw_cells(record: &csv::ByteRecord, encoding: Encoding) -> Vec<String> {

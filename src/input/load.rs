@@ -64,7 +64,8 @@ pub struct FileReport {
     pub missing: Vec<Field>,
 }
 
-/// Turns rows into records for `sink` and faults into problems for `report`.
+/// Turns rows into records for `sink` and faults into problems for
+/// `report`, for one file or one range of a file.
 pub(crate) struct Loader<'a> {
     pub statuses: &'a StatusRules,
     pub caches: Caches,
@@ -73,37 +74,20 @@ pub(crate) struct Loader<'a> {
     pub report: &'a mut dyn FnMut(RowProblem),
     pub counts: ReadCounts,
     pub file: Arc<str>,
-    pub files: Vec<FileReport>,
+    /// The header, once a spreadsheet reader has found it.
+    pub columns: Option<Columns>,
 }
 
 impl Loader<'_> {
-    pub fn begin_file(&mut self, name: Arc<str>) {
-        self.files.push(FileReport {
-            name: name.to_string(),
-            ..FileReport::default()
-        });
-        self.file = name;
-    }
-
     fn count(&mut self, rejected: bool) {
-        let r = u64::from(rejected);
         self.counts.rows += 1;
-        self.counts.rejected += r;
-        if let Some(f) = self.files.last_mut() {
-            f.counts.rows += 1;
-            f.counts.rejected += r;
-        }
+        self.counts.rejected += u64::from(rejected);
     }
 }
 
 impl Visitor for Loader<'_> {
     fn columns(&mut self, columns: &Columns) {
-        if let Some(f) = self.files.last_mut() {
-            f.missing = Field::ALL
-                .into_iter()
-                .filter(|field| !columns.has(*field))
-                .collect();
-        }
+        self.columns = Some(columns.clone());
     }
 
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>) {

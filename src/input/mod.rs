@@ -20,15 +20,18 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub(crate) use delimited::RangeEnds;
 pub use dossier::{Channel, DomainId, Dossier, Level, Status, Tri, UnitId};
 pub use encoding::Encoding;
 pub use field::Field;
+pub(crate) use load::{Caches, Loader};
 pub use load::{FileReport, ReadCounts, Record};
 pub use names::{Names, UnitRule};
 pub use problem::{Fault, FaultKind, RowProblem};
 
 use cells::Cells;
-use header::{Columns, HeaderRules, accepted_spellings};
+pub(crate) use header::Columns;
+use header::{HeaderRules, accepted_spellings};
 use values::StatusRules;
 
 /// A file that cannot be read at all. Row faults are [`RowProblem`]s.
@@ -184,45 +187,99 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// What [`read`] read.
-#[derive(Clone, Debug, Default)]
-pub struct ReadReport {
-    pub counts: ReadCounts,
-    pub files: Vec<FileReport>,
+/// How a file is to be read, found from its start.
+pub(crate) enum Plan {
+    Delimited(delimited::Layout),
+    Sheet(Format),
 }
 
-/// Reads every file in order. `sink` gets each valid row, `report` each
-/// invalid one. Stops at the first file that cannot be read at all.
-pub fn read(
-    files: &[PathBuf],
-    options: &Options,
-    names: &mut Names,
-    sink: &mut dyn FnMut(&Record<'_>),
-    report: &mut dyn FnMut(RowProblem),
-) -> Result<ReadReport, Error> {
-    let mut loader = load::Loader {
-        statuses: &options.statuses,
-        caches: load::Caches::new(),
-        names,
-        sink,
-        report,
-        counts: ReadCounts::default(),
-        file: Arc::from(""),
-        files: Vec::new(),
-    };
-    for path in files {
-        let name: Arc<str> = Arc::from(path.display().to_string());
-        loader.begin_file(name.clone());
-        read_file(path, &name, options, &mut loader)?;
+impl Plan {
+    /// Where a file can be read in parallel ranges: the byte offset of its
+    /// data and that row's line.
+    pub fn splittable(&self) -> Option<(u64, u64)> {
+        match self {
+            Plan::Delimited(layout) => layout.splittable(),
+            Plan::Sheet(_) => None,
+        }
     }
-    Ok(ReadReport {
-        counts: loader.counts,
-        files: loader.files,
+
+    /// The header, when known before reading (delimited files).
+    pub fn columns(&self) -> Option<&Columns> {
+        match self {
+            Plan::Delimited(layout) => Some(&layout.columns),
+            Plan::Sheet(_) => None,
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        match self {
+            Plan::Delimited(layout) => layout.file_len,
+            Plan::Sheet(_) => 0,
+        }
+    }
+}
+
+/// Finds a file's format, and for delimited files its encoding, delimiter
+/// and header.
+pub(crate) fn plan(path: &Path, options: &Options) -> Result<Plan, Error> {
+    match format_of(path)? {
+        Format::Delimited => Ok(Plan::Delimited(delimited::layout(
+            path,
+            options.encoding,
+            &options.headers,
+        )?)),
+        format => Ok(Plan::Sheet(format)),
+    }
+}
+
+/// Reads a whole file in one pass.
+pub(crate) fn read_whole(
+    path: &Path,
+    name: &Arc<str>,
+    plan: &Plan,
+    options: &Options,
+    visitor: &mut dyn Visitor,
+) -> Result<(), Error> {
+    let format = match plan {
+        Plan::Delimited(layout) => return delimited::read_all(path, name, layout, visitor),
+        Plan::Sheet(format) => *format,
+    };
+    // A corrupt spreadsheet must be an error, never a crash, even if the
+    // spreadsheet library panics on it.
+    let sheet = options.sheet.as_deref();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Xlsx => xlsx::read(path, sheet, &options.headers, visitor),
+        _ => xlsx::read_other(path, sheet, &options.headers, visitor),
+    }));
+    read.unwrap_or_else(|_| {
+        Err(Error::Spreadsheet {
+            path: path.to_path_buf(),
+            message: "tệp hỏng, không đọc được".into(),
+        })
     })
 }
 
+/// Reads the rows of a delimited file that start in `[start, end)`.
+pub(crate) fn read_range(
+    path: &Path,
+    name: &Arc<str>,
+    plan: &Plan,
+    start: u64,
+    end: u64,
+    visitor: &mut dyn Visitor,
+) -> Result<RangeEnds, Error> {
+    match plan {
+        Plan::Delimited(layout) => delimited::read_range(path, name, layout, start, end, visitor),
+        // Not splittable: the caller reads it whole.
+        Plan::Sheet(_) => Ok(RangeEnds {
+            first: None,
+            next: (end, 1),
+        }),
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Delimited,
     Xlsx,
     OtherSheet,
@@ -261,30 +318,5 @@ fn format_of(path: &Path) -> Result<Format, Error> {
         _ if zip => Format::Xlsx,
         _ if ole => Format::OtherSheet,
         _ => Format::Delimited,
-    })
-}
-
-fn read_file(
-    path: &Path,
-    name: &Arc<str>,
-    options: &Options,
-    visitor: &mut dyn Visitor,
-) -> Result<(), Error> {
-    let format = format_of(path)?;
-    if format == Format::Delimited {
-        return delimited::read(path, name, options.encoding, &options.headers, visitor);
-    }
-    // A corrupt spreadsheet must be an error, never a crash, even if the
-    // spreadsheet library panics on it.
-    let sheet = options.sheet.as_deref();
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        Format::Xlsx => xlsx::read(path, sheet, &options.headers, visitor),
-        _ => xlsx::read_other(path, sheet, &options.headers, visitor),
-    }));
-    read.unwrap_or_else(|_| {
-        Err(Error::Spreadsheet {
-            path: path.to_path_buf(),
-            message: "tệp hỏng, không đọc được".into(),
-        })
     })
 }

@@ -113,6 +113,22 @@ impl Names {
         self.units.get(id as usize).map_or("", String::as_str)
     }
 
+    /// Adds the names of `other` (read by another thread) and returns, for
+    /// each of its unit and field ids, the id here.
+    pub fn import(&mut self, other: &Names) -> (Vec<UnitId>, Vec<DomainId>) {
+        let units = other
+            .units
+            .iter()
+            .enumerate()
+            .map(|(id, name)| match self.unit_ids.get(name) {
+                Some(&id) => id,
+                None => self.add_unit(name.clone(), other.unit_level(id as UnitId)),
+            })
+            .collect();
+        let domains = other.domains.iter().map(|name| self.domain(name)).collect();
+        (units, domains)
+    }
+
     /// The field (`linh_vuc`) a spelling names; 0 for empty.
     pub fn domain(&mut self, raw: &str) -> DomainId {
         if let Some(&id) = self.domain_raw.get(raw) {

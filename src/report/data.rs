@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::analysis::{Analysis, Lists, PerRatio, TargetsView, UnitEntry};
 
 use crate::figures::{
-    Accounting, ByLevel, Collector, Detail, DomainFigures, GroupKey, KeepRule, Percent, Snapshot,
-    Summary, Tally, UnitFigures,
+    Accounting, ByLevel, Detail, DomainFigures, GroupKey, KeepRule, Percent, Snapshot, Summary,
+    Tally, UnitFigures,
 };
 use crate::input::{
     self, Dossier, FileReport, Level, Names, Options, RowProblem, Status, UnitId, UnitRule,
@@ -43,7 +43,7 @@ pub struct Dataset {
 /// The keep rule of reports: dossiers resolved late in `p`, or still in
 /// progress at its end past their due date.
 pub fn late_in(p: Period) -> KeepRule {
-    Box::new(move |d: &Dossier| lateness(d, p).is_some())
+    std::sync::Arc::new(move |d: &Dossier| lateness(d, p).is_some())
 }
 
 /// Days late of a dossier in period `p`, if it is late: resolved in `p`
@@ -96,25 +96,16 @@ impl Dataset {
             reporting.previous,
         ];
         periods.extend(months.iter().map(|(_, p)| *p));
-        let mut collector = Collector::new(Tally::new(periods)).keeping(keep);
-        let mut names = Names::new(units);
-        let mut rows = 0u64;
-        let mut sink = |r: &input::Record<'_>| {
-            collector.add(r);
-            rows += 1;
-            if rows % 8192 == 0 {
-                progress(rows);
-            }
-        };
-        let read = input::read(files, options, &mut names, &mut sink, report)?;
-        let collected = collector.finish();
+        let mut input = crate::scan::Input::new(files, options, units, periods);
+        input.keep = Some(keep);
+        let scanned = crate::scan::run(&input, report, progress)?;
         Ok(Dataset {
             reporting,
-            tally: collected.tally,
-            names,
-            accounting: Accounting::new(read.counts, collected.merged, files.len() as u64),
-            details: collected.details,
-            files: read.files,
+            tally: scanned.tally,
+            names: scanned.names,
+            accounting: scanned.accounting,
+            details: scanned.details,
+            files: scanned.files,
             months: months.into_iter().map(|(m, _)| m).collect(),
         })
     }

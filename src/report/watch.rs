@@ -38,7 +38,7 @@ pub fn standing(d: &Dossier, day: NaiveDate, within: u32) -> Option<(Standing, i
 
 /// The keep rule that gathers the dossiers of the watch.
 pub fn keep(day: NaiveDate, within: u32) -> KeepRule {
-    Box::new(move |d: &Dossier| standing(d, day, within).is_some())
+    std::sync::Arc::new(move |d: &Dossier| standing(d, day, within).is_some())
 }
 
 /// One dossier of the watch, with the keys of SPEC §11.

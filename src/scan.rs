@@ -1,0 +1,759 @@
+//! One pass over the exports, in parallel: files are cut into ranges at row
+//! boundaries, each range is tallied on its own, and the tallies are merged
+//! in reading order. Memory grows with the number of groups, plus eight
+//! bytes per row for the duplicate check, which spills to disk past a
+//! budget.
+//!
+//! A range starts at a guessed row boundary (the first line break after a
+//! cut). Rows with quoted line breaks can make the guess wrong; each range
+//! is checked against where the previous one stopped, and read again from
+//! there when they disagree, so the result is always that of one
+//! sequential read.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use crate::figures::collect::remap_detail;
+use crate::figures::{
+    Accounting, Collector, Detail, Duplicates, KeepRule, Occurrence, RowPos, Tally, code_hash,
+};
+use crate::hash::FastSet;
+use crate::input::{
+    self, Caches, Columns, Field, FileReport, Loader, Names, Options, Plan, RangeEnds, ReadCounts,
+    RowProblem, UnitRule,
+};
+use crate::period::Period;
+
+/// What to read and how.
+pub struct Input<'a> {
+    pub files: &'a [PathBuf],
+    pub options: &'a Options,
+    pub units: &'a [UnitRule],
+    pub periods: Vec<Period>,
+    pub keep: Option<KeepRule>,
+    /// Worker threads; 1 reads everything on the calling thread.
+    pub threads: usize,
+    /// Bytes per range of a large file.
+    pub range_bytes: u64,
+    /// Bytes of row keys kept in memory before they go to a temporary file.
+    pub key_budget: usize,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(
+        files: &'a [PathBuf],
+        options: &'a Options,
+        units: &'a [UnitRule],
+        periods: Vec<Period>,
+    ) -> Input<'a> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(16);
+        Input {
+            files,
+            options,
+            units,
+            periods,
+            keep: None,
+            threads,
+            range_bytes: 16 << 20,
+            key_budget: 24 << 20,
+        }
+    }
+}
+
+/// What a scan found.
+pub struct Scanned {
+    pub tally: Tally,
+    pub names: Names,
+    pub accounting: Accounting,
+    pub files: Vec<FileReport>,
+    /// The dossiers the keep rule selected, final readings only, by code.
+    pub details: Vec<Detail>,
+}
+
+/// One piece of work: a whole file, or a range of one.
+#[derive(Clone)]
+struct Job {
+    file: u32,
+    range: u32,
+    path: PathBuf,
+    name: Arc<str>,
+    plan: Arc<Plan>,
+    /// `(start, end, exact)`: rows starting in `[start, end)`; `exact` when
+    /// `start` is known to be a row boundary. `None`: the whole file.
+    span: Option<(u64, u64, bool)>,
+}
+
+/// What one job read.
+struct Part {
+    collector: Collector,
+    names: Names,
+    problems: Vec<RowProblem>,
+    counts: ReadCounts,
+    columns: Option<Columns>,
+    /// For ranges: where the range really started, and its ends.
+    ends: Option<(u64, RangeEnds)>,
+    /// Second pass: the readings of repeated codes.
+    repeats: Vec<(String, Occurrence)>,
+}
+
+/// Reads `input`, tallying every row; invalid rows go to `report` in
+/// reading order, and `progress` hears the rows read so far.
+pub fn run(
+    input: &Input<'_>,
+    report: &mut dyn FnMut(RowProblem),
+    progress: &mut dyn FnMut(u64),
+) -> Result<Scanned, input::Error> {
+    let mut jobs = Vec::new();
+    let mut reports = Vec::new();
+    for (i, path) in input.files.iter().enumerate() {
+        let plan = Arc::new(input::plan(path, input.options)?);
+        let name: Arc<str> = Arc::from(path.display().to_string());
+        reports.push(FileReport {
+            name: name.to_string(),
+            missing: plan.columns().map(missing).unwrap_or_default(),
+            ..FileReport::default()
+        });
+        jobs.extend(split(i as u32, path, name, plan, input));
+    }
+
+    let mut m = Merge {
+        names: Names::new(input.units),
+        tally: Tally::new(input.periods.clone()),
+        details: Vec::new(),
+        keys: KeyRuns::new(input.key_budget),
+        received: 0,
+        not_received: 0,
+        rows: 0,
+        reports,
+        expected: BTreeMap::new(),
+        report,
+        progress,
+    };
+    for job in &jobs {
+        if let (Some((start, _, true)), Some(first)) = (job.span, job.plan.splittable()) {
+            if start == first.0 {
+                m.expected.insert(job.file, first);
+            }
+        }
+    }
+    let mut accepted: Vec<Job> = Vec::new();
+    run_jobs(&jobs, input, None, &mut |index, part| {
+        let job = &jobs[index];
+        let part = part?;
+        let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
+            accepted.push(job.clone());
+            return m.merge(job, part);
+        };
+        let end = job.span.map_or(u64::MAX, |s| s.1);
+        if want >= end {
+            // A row of the previous range ran over all of this one.
+            return Ok(());
+        }
+        if start == want || ends.first.map(|f| f.0) == Some(want) {
+            accepted.push(job.clone());
+            return m.merge(job, part);
+        }
+        // The guess fell inside a quoted field: read again from the true
+        // boundary.
+        let exact = Job {
+            span: Some((want, end, true)),
+            ..job.clone()
+        };
+        let part = run_job(&exact, input, None)?;
+        accepted.push(exact.clone());
+        m.merge(&exact, part)
+    })?;
+    let Merge {
+        mut names,
+        mut tally,
+        mut details,
+        keys,
+        received,
+        not_received,
+        rows,
+        reports,
+        ..
+    } = m;
+
+    // Codes read more than once: read those rows again, keep the last.
+    let repeated = keys.repeated()?;
+    let mut merged = crate::figures::Merged::default();
+    if !repeated.is_empty() {
+        let mut duplicates = Duplicates::default();
+        run_jobs(&accepted, input, Some(&repeated), &mut |_, part| {
+            let part = part?;
+            let (units, domains) = names.import(&part.names);
+            for (code, mut o) in part.repeats {
+                let d = &mut o.dossier;
+                d.unit = units.get(d.unit as usize).copied().unwrap_or(d.unit);
+                d.domain = domains.get(d.domain as usize).copied().unwrap_or(d.domain);
+                duplicates.add(&code, o);
+            }
+            Ok(())
+        })?;
+        merged = duplicates.resolve(&mut tally, &mut details);
+    }
+    details.sort_by(|a, b| a.code.cmp(&b.code));
+
+    let counts = ReadCounts {
+        rows,
+        rejected: reports.iter().map(|r| r.counts.rejected).sum(),
+    };
+    let accounting = Accounting {
+        so_dong: counts.rows,
+        ho_so: received - merged.removed_received,
+        trung_lap: merged.duplicates,
+        chua_tiep_nhan: not_received - merged.removed_not_received,
+        loi: counts.rejected,
+        trung_lap_khac: merged.differing,
+        tep: input.files.len() as u64,
+    };
+    Ok(Scanned {
+        tally,
+        names,
+        accounting,
+        files: reports,
+        details,
+    })
+}
+
+/// The running result of a scan, parts merged in reading order.
+struct Merge<'r> {
+    names: Names,
+    tally: Tally,
+    details: Vec<Detail>,
+    keys: KeyRuns,
+    received: u64,
+    not_received: u64,
+    rows: u64,
+    reports: Vec<FileReport>,
+    /// Where each file's next range must start, and that byte's line.
+    expected: BTreeMap<u32, (u64, u64)>,
+    report: &'r mut dyn FnMut(RowProblem),
+    progress: &'r mut dyn FnMut(u64),
+}
+
+impl Merge<'_> {
+    fn merge(&mut self, job: &Job, part: Part) -> Result<(), input::Error> {
+        let Part {
+            collector,
+            names,
+            mut problems,
+            counts,
+            columns,
+            ends,
+            ..
+        } = part;
+        let (units, domains) = self.names.import(&names);
+        self.tally.merge(collector.tally.remap(&units, &domains));
+        // Lines of a range count from its start: make them the file's.
+        let base = match (ends, self.expected.get(&job.file)) {
+            (Some((_, e)), Some(&(_, line))) => {
+                let anchor = if job.span.is_some_and(|s| s.2) {
+                    1
+                } else {
+                    e.first.map_or(1, |f| f.1)
+                };
+                let base = line.saturating_sub(anchor);
+                self.expected.insert(job.file, (e.next.0, base + e.next.1));
+                base
+            }
+            _ => 0,
+        };
+        for mut d in collector.kept {
+            remap_detail(&mut d, &units, &domains);
+            self.details.push(d);
+        }
+        self.keys.add(collector.keys)?;
+        self.received += collector.received;
+        self.not_received += collector.not_received;
+        self.rows += counts.rows;
+        if let Some(r) = self.reports.get_mut(job.file as usize) {
+            r.counts.rows += counts.rows;
+            r.counts.rejected += counts.rejected;
+            if let Some(c) = &columns {
+                r.missing = missing(c);
+            }
+        }
+        for mut p in problems.drain(..) {
+            p.line += base;
+            (self.report)(p);
+        }
+        (self.progress)(self.rows);
+        Ok(())
+    }
+}
+
+fn missing(columns: &Columns) -> Vec<Field> {
+    Field::ALL
+        .into_iter()
+        .filter(|f| !columns.has(*f))
+        .collect()
+}
+
+/// The jobs of one file: ranges when it is large and splittable.
+fn split(file: u32, path: &Path, name: Arc<str>, plan: Arc<Plan>, input: &Input<'_>) -> Vec<Job> {
+    let whole = Job {
+        file,
+        range: 0,
+        path: path.to_path_buf(),
+        name: name.clone(),
+        plan: plan.clone(),
+        span: None,
+    };
+    let Some((start, _)) = plan.splittable() else {
+        return vec![whole];
+    };
+    let len = plan.len();
+    if input.threads <= 1 || len.saturating_sub(start) < input.range_bytes.saturating_mul(2) {
+        return vec![Job {
+            span: Some((start, len, true)),
+            ..whole
+        }];
+    }
+    let mut jobs = Vec::new();
+    let mut from = start;
+    let mut range = 0;
+    while from < len {
+        let to = (from + input.range_bytes).min(len);
+        jobs.push(Job {
+            range,
+            span: Some((from, to, from == start)),
+            ..whole.clone()
+        });
+        range += 1;
+        from = to;
+    }
+    jobs
+}
+
+/// Runs `jobs` on worker threads and hands each result to `done` in job
+/// order.
+fn run_jobs(
+    jobs: &[Job],
+    input: &Input<'_>,
+    repeated: Option<&FastSet<u64>>,
+    done: &mut dyn FnMut(usize, Result<Part, input::Error>) -> Result<(), input::Error>,
+) -> Result<(), input::Error> {
+    if input.threads <= 1 || jobs.len() <= 1 {
+        for (i, job) in jobs.iter().enumerate() {
+            done(i, run_job(job, input, repeated))?;
+        }
+        return Ok(());
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..input.threads.min(jobs.len()) {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    if tx.send((i, run_job(job, input, repeated))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Results arrive in any order; they are taken in job order.
+        let mut pending = BTreeMap::new();
+        let mut want = 0;
+        let mut failure = None;
+        for (i, result) in rx {
+            pending.insert(i, result);
+            while let Some(result) = pending.remove(&want) {
+                if failure.is_none() {
+                    if let Err(e) = done(want, result) {
+                        failure = Some(e);
+                        // Stop handing out work; running jobs finish.
+                        next.store(jobs.len(), Ordering::Relaxed);
+                    }
+                }
+                want += 1;
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    })
+}
+
+/// Reads one job. In the second pass (`repeated` given) only the readings
+/// of repeated codes are gathered.
+fn run_job(
+    job: &Job,
+    input: &Input<'_>,
+    repeated: Option<&FastSet<u64>>,
+) -> Result<Part, input::Error> {
+    let mut names = Names::new(input.units);
+    let keep = if repeated.is_some() {
+        None
+    } else {
+        input.keep.clone()
+    };
+    let mut collector =
+        Collector::new(Tally::new(input.periods.clone()), keep, job.file, job.range);
+    let mut repeats = Vec::new();
+    let mut problems = Vec::new();
+    let (counts, columns, ends) = {
+        let (file, range) = (job.file, job.range);
+        let mut sink = |r: &input::Record<'_>| match repeated {
+            None => collector.add(r),
+            Some(set) => {
+                if set.contains(&code_hash(r.code)) {
+                    repeats.push((
+                        r.code.to_string(),
+                        Occurrence {
+                            pos: RowPos {
+                                file,
+                                range,
+                                line: r.line,
+                            },
+                            fingerprint: r.fingerprint,
+                            dossier: r.dossier,
+                        },
+                    ));
+                }
+            }
+        };
+        let mut report = |p: RowProblem| {
+            if repeated.is_none() {
+                problems.push(p);
+            }
+        };
+        let mut loader = Loader {
+            statuses: &input.options.statuses,
+            caches: Caches::new(),
+            names: &mut names,
+            sink: &mut sink,
+            report: &mut report,
+            counts: ReadCounts::default(),
+            file: job.name.clone(),
+            columns: None,
+        };
+        let ends = match job.span {
+            None => {
+                input::read_whole(&job.path, &job.name, &job.plan, input.options, &mut loader)?;
+                None
+            }
+            Some((start, end, exact)) => {
+                let start = if exact {
+                    start
+                } else {
+                    row_start_after(&job.path, start)?
+                };
+                let ends =
+                    input::read_range(&job.path, &job.name, &job.plan, start, end, &mut loader)?;
+                Some((start, ends))
+            }
+        };
+        (loader.counts, loader.columns.take(), ends)
+    };
+    // Sorted here, on the worker, for the duplicate check.
+    collector.keys.sort_unstable();
+    Ok(Part {
+        collector,
+        names,
+        problems,
+        counts,
+        columns,
+        ends,
+        repeats,
+    })
+}
+
+/// The first row boundary at or after `at`: just after the first line
+/// break at or after `at - 1`.
+fn row_start_after(path: &Path, at: u64) -> Result<u64, input::Error> {
+    let io = |source| input::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let from = at.saturating_sub(1);
+    file.seek(SeekFrom::Start(from)).map_err(io)?;
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let mut pos = from;
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            return Ok(pos);
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+}
+
+/// The sorted code hashes of each part: in memory up to a budget, then in
+/// temporary files.
+struct KeyRuns {
+    budget: usize,
+    in_memory: Vec<Vec<u64>>,
+    bytes: usize,
+    spilled: Vec<PathBuf>,
+}
+
+impl KeyRuns {
+    fn new(budget: usize) -> KeyRuns {
+        KeyRuns {
+            budget,
+            in_memory: Vec::new(),
+            bytes: 0,
+            spilled: Vec::new(),
+        }
+    }
+
+    /// Adds a sorted run.
+    fn add(&mut self, keys: Vec<u64>) -> Result<(), input::Error> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let size = keys.len() * 8;
+        if self.bytes + size <= self.budget {
+            self.bytes += size;
+            self.in_memory.push(keys);
+            return Ok(());
+        }
+        // Unique within the process, whatever number of scans run at once.
+        static SPILLS: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "cctthc-keys-{}-{}.bin",
+            std::process::id(),
+            SPILLS.fetch_add(1, Ordering::Relaxed)
+        ));
+        let io = |source| input::Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = File::create(&path).map_err(io)?;
+        self.spilled.push(path.clone());
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        for k in &keys {
+            w.write_all(&k.to_le_bytes()).map_err(io)?;
+        }
+        w.flush().map_err(io)?;
+        Ok(())
+    }
+
+    /// The hashes that appear more than once, by a merge of the runs.
+    fn repeated(&self) -> Result<FastSet<u64>, input::Error> {
+        let mut sources: Vec<Box<dyn Iterator<Item = u64> + '_>> = Vec::new();
+        for run in &self.in_memory {
+            sources.push(Box::new(run.iter().copied()));
+        }
+        for path in &self.spilled {
+            let file = File::open(path).map_err(|source| input::Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let mut reader = BufReader::with_capacity(1 << 20, file);
+            sources.push(Box::new(std::iter::from_fn(move || {
+                let mut b = [0u8; 8];
+                reader
+                    .read_exact(&mut b)
+                    .ok()
+                    .map(|_| u64::from_le_bytes(b))
+            })));
+        }
+        let mut heap = BinaryHeap::new();
+        for (i, s) in sources.iter_mut().enumerate() {
+            if let Some(v) = s.next() {
+                heap.push(Reverse((v, i)));
+            }
+        }
+        let mut repeated = FastSet::default();
+        let mut previous = None;
+        while let Some(Reverse((v, i))) = heap.pop() {
+            if previous == Some(v) {
+                repeated.insert(v);
+            }
+            previous = Some(v);
+            if let Some(next) = sources[i].next() {
+                heap.push(Reverse((next, i)));
+            }
+        }
+        Ok(repeated)
+    }
+}
+
+impl Drop for KeyRuns {
+    fn drop(&mut self) {
+        for path in &self.spilled {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::Snapshot;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    /// Everything a scan yields, as text, to compare two scans.
+    fn outcome(path: &Path, threads: usize, range_bytes: u64) -> String {
+        let files = vec![path.to_path_buf()];
+        let options = Options::default();
+        let periods = vec![
+            Period {
+                start: d(2023, 10, 23),
+                end: d(2023, 11, 22),
+            },
+            Period {
+                start: d(2023, 1, 1),
+                end: d(2023, 12, 31),
+            },
+        ];
+        let mut input = Input::new(&files, &options, &[], periods);
+        input.threads = threads;
+        input.range_bytes = range_bytes;
+        input.key_budget = 64;
+        input.keep = Some(crate::report::data::late_in(Period {
+            start: d(2023, 10, 23),
+            end: d(2023, 11, 22),
+        }));
+        let mut problems = Vec::new();
+        let scanned = run(&input, &mut |p| problems.push(p.to_string()), &mut |_| {}).unwrap();
+        let mut out = String::new();
+        for i in 0..2 {
+            let s = Snapshot::new(&scanned.tally, i, &scanned.names);
+            out +=
+                &serde_json::to_string(&(&s.tong, &s.theo_cap, &s.theo_don_vi, &s.theo_linh_vuc))
+                    .unwrap();
+        }
+        out += &format!("\n{:?}\n{:?}\n", scanned.accounting, scanned.files);
+        for d in &scanned.details {
+            out += &format!("{} {:?} {}\n", d.code, d.dossier, d.procedure_name);
+        }
+        out += &problems.join("\n");
+        out
+    }
+
+    const HEADER: &str = "ma_ho_so,don_vi,linh_vuc,ten_thu_tuc,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,trang_thai,so_hoa_ho_so";
+
+    /// Rows with quoted line breaks and delimiters, multi-byte text, blank
+    /// lines, invalid rows and repeated codes.
+    fn rows(n: usize, seed: u64) -> String {
+        let mut s = String::new();
+        let mut x = seed | 1;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let units = [
+            "UBND xã Ngọc Kỳ",
+            "UBND xã Đại Sơn",
+            "Phòng Tư pháp",
+            "UBND thị trấn Tứ Kỳ",
+        ];
+        for i in 0..n {
+            let r = next();
+            let code = if r % 11 == 0 {
+                format!("HS{}", r % 7)
+            } else {
+                format!("HS-{i}")
+            };
+            let unit = units[(r >> 8) as usize % units.len()];
+            let name = match r % 5 {
+                0 => "\"Đăng ký khai sinh,\nkết hôn\"".to_string(),
+                1 => "\"Chứng thực \"\"bản sao\"\"\"".to_string(),
+                _ => "Cấp bản sao trích lục hộ tịch".to_string(),
+            };
+            let day = 1 + (r >> 16) % 28;
+            let month = 10 + (r >> 24) % 2;
+            let ended = if r % 3 == 0 {
+                String::new()
+            } else {
+                format!("{:02}/{month}/2023", (day + 2).min(28))
+            };
+            let status = if ended.is_empty() {
+                "Đang xử lý"
+            } else {
+                "Đã trả kết quả"
+            };
+            let channel = if r % 13 == 0 { "fax" } else { "Trực tuyến" };
+            s.push_str(&format!(
+                "{code},{unit},Hộ tịch,{name},{channel},{day:02}/{month}/2023 08:00,{:02}/{month}/2023,{ended},{status},{}\n",
+                (day + 3).min(28),
+                if r % 4 == 0 { "Không" } else { "Có" },
+            ));
+            if r % 17 == 0 {
+                s.push('\n');
+            }
+        }
+        s
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn ranges_give_what_one_read_gives() {
+        let dir = std::env::temp_dir().join(format!("cctthc-scan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let body = rows(400, 7);
+        let plain = write(
+            &dir,
+            "plain.csv",
+            &format!("DANH SÁCH HỒ SƠ\n\n{HEADER}\n{body}"),
+        );
+        let crlf = write(
+            &dir,
+            "crlf.csv",
+            &format!("\u{feff}{HEADER}\r\n{}", body.replace('\n', "\r\n")),
+        );
+        for path in [&plain, &crlf] {
+            let one = outcome(path, 1, 1 << 30);
+            for range in [50, 97, 256, 1000] {
+                for threads in [2, 3] {
+                    assert_eq!(
+                        outcome(path, threads, range),
+                        one,
+                        "{} by {range} bytes",
+                        path.display()
+                    );
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn any_cut_gives_what_one_read_gives(seed in 1u64.., n in 1usize..120, range in 20u64..400) {
+            let dir = std::env::temp_dir().join(format!("cctthc-scan-p-{}-{seed}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = write(&dir, "x.csv", &format!("{HEADER}\n{}", rows(n, seed)));
+            let one = outcome(&path, 1, 1 << 30);
+            let many = outcome(&path, 3, range);
+            std::fs::remove_dir_all(&dir).unwrap();
+            prop_assert_eq!(many, one);
+        }
+    }
+}
