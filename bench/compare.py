@@ -1,0 +1,322 @@
+"""Checks that cctthc, DuckDB and Polars give the same figures, and writes
+bench/RESULTS.md from the timings bench/run.sh collects.
+
+    python3 bench/compare.py check CCTTHC.json DUCKDB.json POLARS.json
+        Compares every figure of SPEC §4 (tiep_nhan.*, da_giai_quyet.*,
+        dang_giai_quyet.*, tam_dung, tra_lai, rut, each ratio's tu_so, mau_so
+        and phan_tram) for `tong`, each level of `theo_cap` and each unit of
+        `theo_don_vi`, the period (`ky`) and the input accounting
+        (`nhap_lieu`). Also checks in each file that
+        tong = da_giai_quyet + dang_giai_quyet + tam_dung + tra_lai + rut.
+        Exit 0 when all agree, 1 with a table of the differences.
+
+    python3 bench/compare.py results DIR
+        Writes DIR/../RESULTS.md (bench/RESULTS.md) from DIR/times.tsv,
+        DIR/meta.json and the JSON outputs the runs left in DIR.
+
+Standard library only: runs with the system python3.
+"""
+
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+
+FIGURES = [
+    "tiep_nhan.tong", "tiep_nhan.trong_ky", "tiep_nhan.truc_tuyen",
+    "tiep_nhan.truc_tiep", "tiep_nhan.buu_chinh", "tiep_nhan.ky_truoc",
+    "da_giai_quyet.tong", "da_giai_quyet.truoc_han", "da_giai_quyet.dung_han",
+    "da_giai_quyet.qua_han",
+    "dang_giai_quyet.tong", "dang_giai_quyet.trong_han", "dang_giai_quyet.qua_han",
+    "tam_dung", "tra_lai", "rut",
+] + [
+    f"ty_le.{r}.{part}"
+    for r in ["truc_tuyen", "thanh_toan_truc_tuyen", "so_hoa_dau_vao", "so_hoa_dau_ra", "dung_han"]
+    for part in ["tu_so", "mau_so", "phan_tram"]
+]
+MISSING = "(missing)"
+
+
+def get(obj, path):
+    for part in path.split("."):
+        if not isinstance(obj, dict) or part not in obj:
+            return MISSING
+        obj = obj[part]
+    return obj
+
+
+def scopes(doc):
+    """(scope name, SUMMARY) for the total, each level and each unit."""
+    out = {"tong": doc.get("tong")}
+    for lvl, summ in (doc.get("theo_cap") or {}).items():
+        out[f"theo_cap.{lvl}"] = summ
+    for u in doc.get("theo_don_vi") or []:
+        out[f"theo_don_vi[{u.get('cap')}/{u.get('don_vi')}]"] = u
+    return out
+
+
+def is_zero(summary):
+    return all(get(summary, f) in (0, None) for f in FIGURES)
+
+
+def invariant_problems(name, doc):
+    problems = []
+    for scope, s in scopes(doc).items():
+        if s is None:
+            problems.append(f"{name}: {scope} is missing")
+            continue
+        parts = ["da_giai_quyet.tong", "dang_giai_quyet.tong", "tam_dung", "tra_lai", "rut"]
+        vals = [get(s, p) for p in parts]
+        tong = get(s, "tiep_nhan.tong")
+        if MISSING not in vals and tong != MISSING and sum(vals) != tong:
+            problems.append(f"{name}: {scope}: tiep_nhan.tong {tong} != "
+                            f"{' + '.join(map(str, vals))} (SPEC §4 buckets)")
+    return problems
+
+
+def check(paths):
+    names = ["cctthc", "duckdb", "polars"][: len(paths)]
+    docs = []
+    for p in paths:
+        try:
+            docs.append(json.loads(Path(p).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as e:
+            print(f"cannot read {p}: {e}", file=sys.stderr)
+            return 1
+    diffs = []  # (scope, figure, values)
+    for key in ["ky.tu_ngay", "ky.den_ngay", "nhap_lieu.so_dong", "nhap_lieu.ho_so",
+                "nhap_lieu.trung_lap", "nhap_lieu.chua_tiep_nhan", "nhap_lieu.loi"]:
+        vals = [get(d, key) for d in docs]
+        if len(set(map(json.dumps, vals))) > 1:
+            diffs.append(("", key, vals))
+    all_scopes = [scopes(d) for d in docs]
+    keys = []
+    for sc in all_scopes:
+        keys += [k for k in sc if k not in keys]
+    compared = 0
+    for scope in keys:
+        present = [sc.get(scope) for sc in all_scopes]
+        if any(s is None for s in present):
+            # A unit only one side lists is fine if it has nothing to count.
+            if all(s is None or is_zero(s) for s in present):
+                continue
+            diffs.append((scope, "(present)", ["yes" if s is not None else "no" for s in present]))
+            continue
+        for f in FIGURES:
+            vals = [get(s, f) for s in present]
+            compared += 1
+            if len(set(map(json.dumps, vals))) > 1:
+                diffs.append((scope, f, vals))
+    problems = [p for n, d in zip(names, docs) for p in invariant_problems(n, d)]
+    if not diffs and not problems:
+        print(f"agree: {compared} figures in {len(keys)} scopes "
+              f"(tong, {sum(k.startswith('theo_cap') for k in keys)} levels, "
+              f"{sum(k.startswith('theo_don_vi') for k in keys)} units), "
+              f"period {get(docs[0], 'ky.tu_ngay')}..{get(docs[0], 'ky.den_ngay')}")
+        return 0
+    if diffs:
+        print(f"DISAGREE: {len(diffs)} figures differ ({' / '.join(names)}):")
+        w = max(len(f"{s} {f}") for s, f, _ in diffs)
+        for s, f, vals in diffs[:60]:
+            odd = ""
+            if len(vals) == 3:
+                if vals[1] == vals[2] != vals[0]:
+                    odd = "  <- cctthc alone"
+                elif vals[0] == vals[1] != vals[2]:
+                    odd = "  <- polars alone"
+                elif vals[0] == vals[2] != vals[1]:
+                    odd = "  <- duckdb alone"
+            print(f"  {(s + ' ' + f).strip():<{w}}  " + "  ".join(f"{v!s:>10}" for v in vals) + odd)
+        if len(diffs) > 60:
+            print(f"  … and {len(diffs) - 60} more")
+    for p in problems[:20]:
+        print(f"INVARIANT: {p}")
+    if len(problems) > 20:
+        print(f"INVARIANT: … and {len(problems) - 20} more")
+    return 1
+
+
+# ---------------------------------------------------------------- results
+
+TOOLS = ["cctthc", "duckdb", "polars", "cat"]
+LABEL = {"cctthc": "cctthc", "duckdb": "DuckDB", "polars": "Polars", "cat": "`cat > /dev/null`"}
+
+
+def fmt_int(n):
+    return f"{n:,}".replace(",", " ")
+
+
+def fmt_s(x):
+    return f"{x:.3f}" if x < 10 else f"{x:.2f}"
+
+
+def results(data_dir):
+    data_dir = Path(data_dir)
+    meta = json.loads((data_dir / "meta.json").read_text(encoding="utf-8"))
+    rows = []
+    for line in (data_dir / "times.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        kind, size, run, tool, wall, rss, user, sys_, busy, out = line.split("\t")
+        rows.append(dict(kind=kind, size=int(size), run=int(run), tool=tool, wall=float(wall),
+                         rss=int(rss), user=float(user), sys=float(sys_), busy=busy, out=out))
+    L = []
+    L.append("# Benchmark results")
+    L.append("")
+    L.append(f"Written by `{('bench/run.sh ' + meta['args']).strip()}` on {meta['date']} "
+             f"(see `bench/README.md` for what is measured and how).")
+    L.append("")
+    L.append(f"- cctthc: commit `{meta['commit']}`{' with uncommitted changes in src/' if meta['dirty'] else ''}, "
+             f"{meta['rustc']}, `cargo build --release`")
+    L.append(f"- DuckDB {meta['duckdb']}, Polars {meta['polars']}, {meta['python']}")
+    L.append(f"- Machine: {meta['cpu']}, {meta['cores']} cores, {meta['mem_gb']} GB RAM, Linux {meta['kernel']}")
+    L.append(f"- Data: `cargo run --release --example gen -- --rows N --seed {meta['seed']}` "
+             "(year 2023, canonical headers, no duplicate ma_ho_so)")
+    L.append(f"- Period: `--from {meta['from']} --to {meta['to']}`")
+    L.append(f"- Each figure: median of {meta['runs']} runs per tool, the tools interleaved "
+             "(cctthc, DuckDB, Polars, cat, cctthc, …), the file read once with `cat > /dev/null` "
+             "before each run; wall time of the whole process; peak RSS from `/usr/bin/time -f %M`.")
+    busy = [r for r in rows if r["busy"].isdigit() and int(r["busy"]) > meta.get("quiet_busy", 15)]
+    if busy:
+        L.append(f"- **Noise:** {len(busy)} of {len(rows)} timed runs started while other processes "
+                 f"kept the cores more than {meta.get('quiet_busy', 15)}% busy (see `busy` in the raw "
+                 "timings); their times are less trustworthy.")
+    L.append("")
+
+    L.append("## Figures")
+    L.append("")
+    L.append("cctthc, DuckDB and Polars were compared on every figure of SPEC §4 (`tong`, each "
+             "level of `theo_cap`, each unit of `theo_don_vi`, with each ratio's tu_so, mau_so "
+             "and phan_tram) and on `nhap_lieu`, for these files and periods; the run stops at "
+             "the first disagreement, and every timed run was compared again:")
+    L.append("")
+    checks = data_dir / "checks.tsv"
+    for line in checks.read_text(encoding="utf-8").splitlines() if checks.exists() else []:
+        rows_, from_, to_, result = line.split("\t")
+        L.append(f"- {fmt_int(int(rows_))} rows, `--from {from_} --to {to_}`: {result}")
+    L.append("")
+    L.append("Total figures of the benchmark period (cctthc's JSON), for reference:")
+    L.append("")
+    L.append("| rows | tiep_nhan.tong | trong_ky | ky_truoc | da_giai_quyet | dang_giai_quyet | "
+             "tam_dung | tra_lai | rut | dung_han % | truc_tuyen % |")
+    L.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for size in sorted({r["size"] for r in rows if r["kind"] == "stats"}):
+        f = data_dir / "out" / f"check-{size}-cctthc.json"
+        try:
+            t = json.loads(f.read_text(encoding="utf-8"))["tong"]
+        except (OSError, ValueError, KeyError):
+            continue
+        L.append(f"| {fmt_int(size)} | {fmt_int(t['tiep_nhan']['tong'])} | "
+                 f"{fmt_int(t['tiep_nhan']['trong_ky'])} | {fmt_int(t['tiep_nhan']['ky_truoc'])} | "
+                 f"{fmt_int(t['da_giai_quyet']['tong'])} | {fmt_int(t['dang_giai_quyet']['tong'])} | "
+                 f"{fmt_int(t['tam_dung'])} | {fmt_int(t['tra_lai'])} | {fmt_int(t['rut'])} | "
+                 f"{t['ty_le']['dung_han']['phan_tram']} | {t['ty_le']['truc_tuyen']['phan_tram']} |")
+    L.append("")
+
+    stats = rows and [r for r in rows if r["kind"] == "stats"]
+    sizes = sorted({r["size"] for r in stats})
+    summary_rows = []
+    for size in sizes:
+        info = meta["files"][str(size)]
+        mb = info["bytes"] / 1e6
+        L.append(f"## {fmt_int(size)} rows ({mb:,.0f} MB)".replace(",", " "))
+        L.append("")
+        L.append("| tool | median s | min–max s | MB/s | rows/s | CPU s (user+sys) | peak RSS MB "
+                 "| cctthc time ÷ this |")
+        L.append("|---|--:|--:|--:|--:|--:|--:|--:|")
+        med = {}
+        for tool in TOOLS:
+            rs = [r for r in stats if r["size"] == size and r["tool"] == tool]
+            if not rs:
+                continue
+            walls = [r["wall"] for r in rs]
+            med[tool] = statistics.median(walls)
+        for tool in TOOLS:
+            rs = [r for r in stats if r["size"] == size and r["tool"] == tool]
+            if not rs:
+                continue
+            walls = [r["wall"] for r in rs]
+            m = med[tool]
+            rss = statistics.median([r["rss"] for r in rs]) / 1024
+            cpu = statistics.median([r["user"] + r["sys"] for r in rs])
+            ratio = "—" if tool == "cctthc" else f"{med['cctthc'] / m:.2f}×"
+            L.append(f"| {LABEL[tool]} | {fmt_s(m)} | {fmt_s(min(walls))}–{fmt_s(max(walls))} | "
+                     f"{mb / m:,.0f} | {fmt_int(round(size / m))} | {cpu:.2f} | {rss:,.0f} | "
+                     f"{ratio} |".replace(",", " "))
+        # In-process times of the engines (from their own JSON).
+        inproc = []
+        for tool in ["duckdb", "polars"]:
+            qs, imps = [], []
+            for r in stats:
+                if r["size"] == size and r["tool"] == tool and r["out"]:
+                    try:
+                        b = json.loads(Path(r["out"]).read_text(encoding="utf-8"))["_bench"]
+                        qs.append(b["query_s"])
+                        imps.append(b["import_s"])
+                    except (OSError, ValueError, KeyError):
+                        pass
+            if qs:
+                inproc.append(f"{LABEL[tool]} {fmt_s(statistics.median(qs))} s "
+                              f"(+ {fmt_s(statistics.median(imps))} s importing the module)")
+        L.append("")
+        if inproc:
+            L.append("In-process query time (median, from the engines' own clocks; the process "
+                     "times above add Python start-up and imports): " + "; ".join(inproc) + ".")
+            L.append("")
+        summary_rows.append((size, mb, med))
+
+    if summary_rows:
+        L.append("## Summary")
+        L.append("")
+        L.append("cctthc's median time divided by each tool's (above 1: cctthc is slower).")
+        L.append("")
+        L.append("| rows | cctthc s | cctthc MB/s | ÷ DuckDB | ÷ Polars | ÷ cat |")
+        L.append("|--:|--:|--:|--:|--:|--:|")
+        for size, mb, med in summary_rows:
+            def r(t):
+                return f"{med['cctthc'] / med[t]:.2f}×" if t in med and "cctthc" in med else "—"
+            L.append(f"| {fmt_int(size)} | {fmt_s(med['cctthc'])} | {mb / med['cctthc']:,.0f} | "
+                     f"{r('duckdb')} | {r('polars')} | {r('cat')} |".replace(",", " "))
+        L.append("")
+
+    rep = [r for r in rows if r["kind"] == "report"]
+    if rep:
+        info = meta["report"]
+        walls = [r["wall"] for r in rep]
+        L.append("## A district month, command start to written .docx")
+        L.append("")
+        L.append(f"`cctthc report -i FILE --month {info['month']} --year {info['year']} -o out.docx` "
+                 f"on {fmt_int(info['rows'])} rows generated for that month "
+                 f"(`--months {info['month']}`, {info['bytes'] / 1e6:.1f} MB), "
+                 f"{len(walls)} runs: median **{walls and fmt_s(statistics.median(walls))} s** "
+                 f"(min {fmt_s(min(walls))}, max {fmt_s(max(walls))}), "
+                 f"peak RSS {statistics.median([r['rss'] for r in rep]) / 1024:.0f} MB.")
+        L.append("")
+
+    L.append("## Raw timings")
+    L.append("")
+    L.append("Every run, in the order it ran (`wall` from the shell's clock, `user`/`sys`/`rss` "
+             "from `/usr/bin/time`; `busy` is how busy the cores were, in %, in the half second "
+             "before the run, after waiting up to 2 minutes for other processes to calm down).")
+    L.append("")
+    L.append("| what | rows | run | tool | wall s | user s | sys s | peak RSS MB | busy % |")
+    L.append("|---|--:|--:|---|--:|--:|--:|--:|--:|")
+    for r in rows:
+        L.append(f"| {r['kind']} | {fmt_int(r['size'])} | {r['run']} | {r['tool']} | {r['wall']:.3f} | "
+                 f"{r['user']:.2f} | {r['sys']:.2f} | {r['rss'] / 1024:.0f} | {r['busy']} |")
+    L.append("")
+    out = data_dir.parent / "RESULTS.md"
+    out.write_text("\n".join(L), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def main():
+    if len(sys.argv) >= 2 and sys.argv[1] == "check" and len(sys.argv) in (4, 5):
+        sys.exit(check(sys.argv[2:]))
+    if len(sys.argv) == 3 and sys.argv[1] == "results":
+        sys.exit(results(sys.argv[2]))
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Benchmark of `cctthc stats` against DuckDB, Polars and `cat`, with a check
+# that all three compute the same SPEC §4 figures. See bench/README.md.
+#
+#   bench/run.sh [--sizes 1000000,5000000] [--runs 5] [--from 01/04/2023]
+#                [--to 30/09/2023] [--seed 1] [--check-rows 100000]
+#                [--report-rows 5000] [--report-runs 10]
+#
+# From a clean checkout: builds cctthc and the generator (cargo build
+# --release), generates the exports into bench/data/ (git-ignored), creates
+# bench/.venv with duckdb and polars, checks the figures, times the tools and
+# writes bench/RESULTS.md. Stops with a message as soon as the figures of the
+# three disagree or a tool fails.
+set -euo pipefail
+export LC_NUMERIC=C PYTHONUTF8=1
+
+SIZES=1000000,5000000
+RUNS=5
+FROM=01/04/2023
+TO=30/09/2023
+SEED=1
+CHECK_ROWS=100000
+REPORT_ROWS=5000
+REPORT_RUNS=10
+REPORT_MONTH=11
+REPORT_YEAR=2023  # the generator's default year
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+die() { printf '\nbench: %s\n' "$*" >&2; exit 1; }
+need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value (see --help)"; }
+
+ARGS="$*"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sizes) need_value "$@"; SIZES=$2; shift 2 ;;
+        --runs) need_value "$@"; RUNS=$2; shift 2 ;;
+        --from) need_value "$@"; FROM=$2; shift 2 ;;
+        --to) need_value "$@"; TO=$2; shift 2 ;;
+        --seed) need_value "$@"; SEED=$2; shift 2 ;;
+        --check-rows) need_value "$@"; CHECK_ROWS=$2; shift 2 ;;
+        --report-rows) need_value "$@"; REPORT_ROWS=$2; shift 2 ;;
+        --report-runs) need_value "$@"; REPORT_RUNS=$2; shift 2 ;;
+        -h|--help) usage 0 ;;
+        *) echo "bench: unknown argument '$1'" >&2; usage 2 ;;
+    esac
+done
+[[ "$SIZES" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes: comma-separated row counts, e.g. 1000000,5000000"
+for n in "$RUNS" "$SEED" "$CHECK_ROWS" "$REPORT_ROWS" "$REPORT_RUNS"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a number"
+done
+[ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
+IFS=, read -r -a SIZE_LIST <<< "$SIZES"
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+DATA=$ROOT/bench/data
+OUT=$DATA/out
+mkdir -p "$OUT" "$DATA/xdg"
+rm -f "$OUT"/*.json "$OUT"/*.docx "$OUT"/*.err "$OUT"/*.time "$DATA/times.tsv" "$DATA/checks.tsv"
+step() { printf '\n== %s\n' "$*"; }
+
+# ---------------------------------------------------------------- tools
+command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs)"
+command -v python3 >/dev/null || die "python3 not found"
+TIME=/usr/bin/time
+if ! [ -x "$TIME" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        step "installing GNU time (apt-get install time)"
+        apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
+    fi
+    [ -x "$TIME" ] || die "/usr/bin/time not found: install GNU time (sudo apt-get install time)"
+fi
+
+step "building cctthc and the generator (cargo build --release)"
+cargo build --release --bin cctthc --example gen || die "cargo build --release failed (see above)"
+CCTTHC=$ROOT/target/release/cctthc
+GEN=$ROOT/target/release/examples/gen
+
+VENV=$ROOT/bench/.venv
+PY=$VENV/bin/python
+if ! "$PY" -c 'import duckdb, polars' 2>/dev/null; then
+    step "creating bench/.venv with duckdb and polars"
+    python3 -m venv "$VENV" || die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet duckdb polars || die "pip install duckdb polars failed"
+fi
+
+# ---------------------------------------------------------------- data
+# gen_file ROWS FILE [generator options…]: generates FILE unless it is there
+# already and newer than the generator (the generator is deterministic).
+gen_file() {
+    local rows=$1 file=$2
+    shift 2
+    if [ -s "$file" ] && [ "$file" -nt "$GEN" ]; then
+        echo "$(basename "$file"): up to date"
+        return
+    fi
+    "$GEN" --rows "$rows" --seed "$SEED" "$@" --out "$file.tmp" || die "the generator failed"
+    mv "$file.tmp" "$file"
+}
+data_file() { echo "$DATA/gen-$1-s$SEED.csv"; }
+
+step "generating the exports"
+for n in "${SIZE_LIST[@]}" $([ "$CHECK_ROWS" -gt 0 ] && echo "$CHECK_ROWS"); do
+    gen_file "$n" "$(data_file "$n")"
+done
+REPORT_FILE=$DATA/gen-month$REPORT_MONTH-$REPORT_ROWS-s$SEED.csv
+[ "$REPORT_RUNS" -gt 0 ] && gen_file "$REPORT_ROWS" "$REPORT_FILE" --year "$REPORT_YEAR" --months "$REPORT_MONTH"
+
+# ---------------------------------------------------------------- running
+# cpu_busy: the share of all cores (0-100) busy over the next half second.
+cpu_busy() {
+    local a b
+    a=$(head -n 1 /proc/stat)
+    sleep 0.5
+    b=$(head -n 1 /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {
+        n = split(a, x); split(b, y); tot = 0
+        for (i = 2; i <= n; i++) tot += y[i] - x[i]
+        idle = (y[5] - x[5]) + (y[6] - x[6])
+        printf "%d", (tot > 0 ? 100 * (tot - idle) / tot : 0) }'
+}
+# wait_quiet: before a timed run, waits (up to QUIET_WAIT seconds) until
+# other processes use less than QUIET_BUSY % of the cores, so that a build
+# running beside the benchmark does not land in one tool's runs. Leaves the
+# last reading in BUSY (recorded with the run).
+QUIET_BUSY=${QUIET_BUSY:-15}
+QUIET_WAIT=${QUIET_WAIT:-120}
+wait_quiet() {
+    local waited=0
+    BUSY=$(cpu_busy)
+    while [ "$BUSY" -gt "$QUIET_BUSY" ] && [ "$waited" -lt "$QUIET_WAIT" ]; do
+        [ "$waited" = 0 ] && printf '  (waiting for the machine to be quiet: %s%% busy)\n' "$BUSY"
+        sleep 2
+        waited=$((waited + 2))
+        BUSY=$(cpu_busy)
+    done
+}
+
+# run_tool KIND SIZE RUN TOOL FILE FROM TO OUTFILE: runs one tool as its own
+# process after reading FILE once (warm page cache), appends its wall time,
+# peak RSS and CPU times to times.tsv (KIND "check" is not recorded).
+printf 'kind\tsize\trun\ttool\twall_s\tmaxrss_kb\tuser_s\tsys_s\tbusy_before\tout\n' > "$DATA/times.tsv"
+run_tool() {
+    local kind=$1 size=$2 run=$3 tool=$4 file=$5 from=$6 to=$7 out=$8
+    local err=${out%.*}.err tf=${out%.*}.time
+    local -a cmd
+    case $tool in
+        cctthc) cmd=("$CCTTHC" stats -i "$file" --from "$from" --to "$to" --format json) ;;
+        duckdb) cmd=("$PY" "$ROOT/bench/figures_duckdb.py" "$file" "$from" "$to") ;;
+        polars) cmd=("$PY" "$ROOT/bench/figures_polars.py" "$file" "$from" "$to") ;;
+        cat) cmd=(cat "$file"); out=/dev/null ;;
+        report) cmd=("$CCTTHC" report -i "$file" --month "$REPORT_MONTH" --year "$REPORT_YEAR" -o "$out"); out=/dev/null ;;
+    esac
+    BUSY=-
+    [ "$kind" != check ] && wait_quiet
+    cat "$file" > /dev/null
+    local t0 t1 rc=0
+    t0=$EPOCHREALTIME
+    # cwd bench/data and an empty XDG_CONFIG_HOME: no cctthc.toml applies.
+    (cd "$DATA" && XDG_CONFIG_HOME="$DATA/xdg" NO_COLOR=1 \
+        "$TIME" -f '%M %U %S' -o "$tf" "${cmd[@]}" > "$out" 2> "$err") || rc=$?
+    t1=$EPOCHREALTIME
+    if [ "$rc" != 0 ]; then
+        echo "--- $tool stderr (last lines of $err):" >&2
+        tail -n 20 "$err" >&2
+        die "$tool failed (exit $rc) on $(basename "$file"): ${cmd[*]}"
+    fi
+    if [ "$kind" != check ]; then
+        local rss user sys
+        read -r rss user sys < <(tail -n 1 "$tf")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$size" "$run" "$tool" \
+            "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" \
+            "$rss" "$user" "$sys" "$BUSY" "$([ "$out" = /dev/null ] || echo "$out")" >> "$DATA/times.tsv"
+        printf '  %-7s %8.3f s  %6d MB  (machine %s%% busy before)\n' "$tool" \
+            "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" $((rss / 1024)) "$BUSY"
+    fi
+}
+
+# check ROWS FILE FROM TO TAG: the three tools once, then compare.
+check() {
+    local rows=$1 file=$2 from=$3 to=$4 tag=$5 result
+    for tool in cctthc duckdb polars; do
+        run_tool check "$rows" 0 "$tool" "$file" "$from" "$to" "$OUT/$tag-$tool.json"
+    done
+    if ! result=$(python3 "$ROOT/bench/compare.py" check \
+            "$OUT/$tag-cctthc.json" "$OUT/$tag-duckdb.json" "$OUT/$tag-polars.json"); then
+        echo "$result" >&2
+        die "the figures disagree: $(basename "$file"), --from $from --to $to
+       (cctthc / DuckDB / Polars JSON in $OUT/$tag-*.json). Not timing anything."
+    fi
+    echo "  $rows rows, $from..$to: $result"
+    printf '%s\t%s\t%s\t%s\n' "$rows" "$from" "$to" "$result" >> "$DATA/checks.tsv"
+}
+
+step "checking the figures (cctthc, DuckDB, Polars)"
+if [ "$CHECK_ROWS" -gt 0 ]; then
+    # A smaller file over more periods: the benchmark's, a month whose end
+    # leaves many dossiers pending, the whole year, and a month after the last
+    # receipt (only carried-over dossiers, ratios with a zero denominator).
+    f=$(data_file "$CHECK_ROWS")
+    i=0
+    for period in "$FROM $TO" "01/12/2023 31/12/2023" "01/01/2023 31/12/2023" "01/01/2024 31/01/2024"; do
+        read -r pf pt <<< "$period"
+        i=$((i + 1))
+        check "$CHECK_ROWS" "$f" "$pf" "$pt" "small-$i"
+    done
+fi
+for n in "${SIZE_LIST[@]}"; do
+    check "$n" "$(data_file "$n")" "$FROM" "$TO" "check-$n"
+done
+
+for n in "${SIZE_LIST[@]}"; do
+    f=$(data_file "$n")
+    step "timing $n rows ($(du -h "$f" | cut -f1)), $RUNS runs, tools interleaved"
+    for run in $(seq 1 "$RUNS"); do
+        echo " run $run"
+        for tool in cctthc duckdb polars cat; do
+            run_tool stats "$n" "$run" "$tool" "$f" "$FROM" "$TO" "$OUT/stats-$n-$run-$tool.json"
+        done
+        python3 "$ROOT/bench/compare.py" check "$OUT/stats-$n-$run-cctthc.json" \
+            "$OUT/stats-$n-$run-duckdb.json" "$OUT/stats-$n-$run-polars.json" > "$OUT/compare-$n-$run.txt" \
+            || { cat "$OUT/compare-$n-$run.txt" >&2; die "the figures of run $run ($n rows) disagree"; }
+    done
+done
+
+if [ "$REPORT_RUNS" -gt 0 ]; then
+    step "timing a district month report: $REPORT_ROWS rows, $REPORT_MONTH/$REPORT_YEAR, $REPORT_RUNS runs"
+    for run in $(seq 1 "$REPORT_RUNS"); do
+        run_tool report "$REPORT_ROWS" "$run" report "$REPORT_FILE" - - "$OUT/report-$run.docx"
+        [ -s "$OUT/report-$run.docx" ] || die "cctthc report wrote no $OUT/report-$run.docx"
+    done
+fi
+
+# ---------------------------------------------------------------- results
+step "writing bench/RESULTS.md"
+dirty=false
+git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null \
+    && [ -z "$(git ls-files --others --exclude-standard -- src)" ] || dirty=true
+files_json=$(for n in "${SIZE_LIST[@]}"; do printf '"%s": {"bytes": %s},' "$n" "$(stat -c %s "$(data_file "$n")")"; done)
+report_bytes=0
+[ "$REPORT_RUNS" -gt 0 ] && report_bytes=$(stat -c %s "$REPORT_FILE")
+cat > "$DATA/meta.json" <<EOF
+{
+ "args": $(printf '%s' "$ARGS" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'),
+ "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+ "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)",
+ "dirty": $dirty,
+ "rustc": "$(rustc --version)",
+ "duckdb": "$("$PY" -c 'import duckdb; print(duckdb.__version__)')",
+ "polars": "$("$PY" -c 'import polars; print(polars.__version__)')",
+ "python": "$("$PY" --version)",
+ "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')",
+ "cores": $(nproc),
+ "mem_gb": $(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo),
+ "kernel": "$(uname -r)",
+ "seed": $SEED,
+ "from": "$FROM",
+ "to": "$TO",
+ "runs": $RUNS,
+ "quiet_busy": $QUIET_BUSY,
+ "files": {${files_json%,}},
+ "report": {"rows": $REPORT_ROWS, "month": $REPORT_MONTH, "year": $REPORT_YEAR, "bytes": $report_bytes}
+}
+EOF
+python3 "$ROOT/bench/compare.py" results "$DATA"
