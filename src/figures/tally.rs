@@ -35,7 +35,8 @@ impl GroupKey {
 pub struct Tally {
     periods: Vec<Period>,
     groups: FastMap<GroupKey, Group>,
-    monthly: FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>>,
+    /// The days of the calendar months seen, computed once each.
+    month_days: FastMap<MonthIndex, Period>,
 }
 
 /// A calendar month as `year * 12 + month - 1`.
@@ -66,6 +67,8 @@ struct Group {
     /// dossier was superseded by a later row has none and is not shown.
     members: u64,
     counts: Box<[Counts]>,
+    /// The group's ratio counts per calendar month (see [`Tally::monthly`]).
+    months: BTreeMap<MonthIndex, Counts>,
 }
 
 impl Tally {
@@ -74,7 +77,7 @@ impl Tally {
         Tally {
             periods,
             groups: FastMap::default(),
-            monthly: FastMap::default(),
+            month_days: FastMap::default(),
         }
     }
 
@@ -90,6 +93,7 @@ impl Tally {
         let group = self.groups.entry(GroupKey::of(d)).or_insert_with(|| Group {
             members: 0,
             counts: vec![Counts::default(); n].into_boxed_slice(),
+            months: BTreeMap::new(),
         });
         group.members = match sign {
             Sign::Add => group.members.wrapping_add(1),
@@ -100,24 +104,48 @@ impl Tally {
         }
         // Ratios count what was received in a month and what was resolved
         // in it: only the months of receipt and of the end can change them.
-        let months = self.monthly.entry((d.unit, d.level)).or_default();
         let mut touched = [d.received.map(month_index), d.ended.map(month_index)];
         if touched[0] == touched[1] {
             touched[1] = None;
         }
         for m in touched.into_iter().flatten() {
-            months
-                .entry(m)
-                .or_default()
-                .apply(d, &month_period(m), sign);
+            let days = *self.month_days.entry(m).or_insert_with(|| month_period(m));
+            group.months.entry(m).or_default().apply(d, &days, sign);
         }
     }
 
-    /// The ratio counts of a unit per calendar month. Only the fields that
-    /// ratios use are right: carried-over and pending dossiers are counted
-    /// in the months of receipt and end only.
-    pub fn monthly(&self) -> &FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> {
-        &self.monthly
+    /// The ratio counts of each unit per calendar month. Only the fields
+    /// that ratios use are right: carried-over and pending dossiers are
+    /// counted in the months of receipt and end only.
+    pub fn monthly(&self) -> FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> {
+        let mut out: FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> = FastMap::default();
+        for (key, group) in &self.groups {
+            if group.members == 0 {
+                continue;
+            }
+            let mine = out.entry((key.unit, key.level)).or_default();
+            for (m, c) in &group.months {
+                *mine.entry(*m).or_default() += c;
+            }
+        }
+        out
+    }
+
+    fn add_group(&mut self, key: GroupKey, group: Group) {
+        match self.groups.get_mut(&key) {
+            Some(mine) => {
+                mine.members = mine.members.wrapping_add(group.members);
+                for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
+                    *m += o;
+                }
+                for (m, c) in group.months {
+                    *mine.months.entry(m).or_default() += &c;
+                }
+            }
+            None => {
+                self.groups.insert(key, group);
+            }
+        }
     }
 
     /// The same tally with unit and field ids translated (from a thread's
@@ -132,23 +160,7 @@ impl Tally {
                 level: key.level,
                 domain: domain(key.domain),
             };
-            match out.groups.get_mut(&key) {
-                Some(mine) => {
-                    mine.members = mine.members.wrapping_add(group.members);
-                    for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
-                        *m += o;
-                    }
-                }
-                None => {
-                    out.groups.insert(key, group);
-                }
-            }
-        }
-        for ((u, level), months) in self.monthly {
-            let mine = out.monthly.entry((unit(u), level)).or_default();
-            for (m, c) in months {
-                *mine.entry(m).or_default() += &c;
-            }
+            out.add_group(key, group);
         }
         out
     }
@@ -156,24 +168,8 @@ impl Tally {
     /// Adds `other`, a tally of the same periods (another file or thread).
     pub fn merge(&mut self, other: Tally) {
         debug_assert_eq!(self.periods, other.periods);
-        for (key, months) in other.monthly {
-            let mine = self.monthly.entry(key).or_default();
-            for (m, c) in months {
-                *mine.entry(m).or_default() += &c;
-            }
-        }
         for (key, group) in other.groups {
-            match self.groups.get_mut(&key) {
-                Some(mine) => {
-                    mine.members = mine.members.wrapping_add(group.members);
-                    for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
-                        *m += o;
-                    }
-                }
-                None => {
-                    self.groups.insert(key, group);
-                }
-            }
+            self.add_group(key, group);
         }
     }
 

@@ -167,6 +167,7 @@ pub(crate) struct Caches {
     yes_no: [Cache<Result<bool, String>>; 5],
     unit: Cache<Option<UnitId>>,
     domain: Cache<DomainId>,
+    dates: [LastDate; 4],
 }
 
 /// The yes/no fields, in the order of [`Caches::yes_no`].
@@ -188,6 +189,7 @@ impl Caches {
             yes_no: std::array::from_fn(|_| Cache::new()),
             unit: Cache::new(),
             domain: Cache::new(),
+            dates: Default::default(),
         }
     }
 
@@ -202,6 +204,32 @@ impl Caches {
             self.unit.clear();
             self.domain.clear();
         }
+    }
+}
+
+/// The last date read in a column: exports are in date order, so the
+/// next row's date is often the same day, which then costs a comparison.
+#[derive(Default)]
+pub(crate) struct LastDate(Option<([u8; 10], NaiveDate)>);
+
+impl LastDate {
+    fn get(&mut self, bytes: &[u8]) -> Result<Option<NaiveDate>, String> {
+        let b = bytes.trim_ascii();
+        if let (Some((key, date)), Some(head)) = (&self.0, b.get(..10)) {
+            if head == key && values::time_suffix_ok(&b[10..]) {
+                return Ok(Some(*date));
+            }
+        }
+        let parsed = values::date_bytes(b)?;
+        if let (Some(d), Some(head)) = (parsed, b.get(..10)) {
+            let mut key = [0u8; 10];
+            key.copy_from_slice(head);
+            // Only the fixed-width forms: `d/m/yyyy` would shift.
+            if (head[2] == b'/' && head[5] == b'/') || (head[4] == b'-' && head[7] == b'-') {
+                self.0 = Some((key, d));
+            }
+        }
+        Ok(parsed)
     }
 }
 
@@ -274,10 +302,10 @@ fn parse<'c>(
         faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
     }
 
-    let received = date(&mut faults, Field::Received);
-    let due = date(&mut faults, Field::Due);
-    let ended = date(&mut faults, Field::Ended);
-    let handed_over = date(&mut faults, Field::HandedOver);
+    let received = date(&mut faults, &mut caches.dates[0], Field::Received);
+    let due = date(&mut faults, &mut caches.dates[1], Field::Due);
+    let ended = date(&mut faults, &mut caches.dates[2], Field::Ended);
+    let handed_over = date(&mut faults, &mut caches.dates[3], Field::HandedOver);
     if received_flag && matches!(received, Some(None)) {
         faults.add(
             FaultKind::MissingValue,
@@ -376,6 +404,10 @@ fn parse<'c>(
         Cell::Number(n) => {
             rust_decimal::Decimal::try_from(*n).map_err(|_| "số tiền không hợp lệ".to_string())
         }
+        // Plain digits (or nothing) are an amount as they stand.
+        Cell::Raw(b) if b.trim_ascii().iter().all(u8::is_ascii_digit) => {
+            Ok(rust_decimal::Decimal::ZERO)
+        }
         Cell::Raw(b) if b.is_ascii() => values::amount(std::str::from_utf8(b).unwrap_or_default()),
         _ => values::amount(&cells.text(Field::Amount)),
     };
@@ -418,7 +450,7 @@ fn parse<'c>(
         handed_over.flatten(),
     )
         .hash(&mut h);
-    for field in [Field::ProcedureCode, Field::ProcedureName] {
+    for field in [Field::Amount, Field::ProcedureCode, Field::ProcedureName] {
         match cell(field).key() {
             Some(b) => h.write(b),
             None => cells.text(field).hash(&mut h),
@@ -432,14 +464,18 @@ fn parse<'c>(
 
     /// `None` when the value is unreadable (a fault is recorded),
     /// `Some(None)` when it is empty.
-    fn date(faults: &mut Faults<'_, '_>, field: Field) -> Option<Option<NaiveDate>> {
+    fn date(
+        faults: &mut Faults<'_, '_>,
+        last: &mut LastDate,
+        field: Field,
+    ) -> Option<Option<NaiveDate>> {
         let result = match faults.cells.get(field) {
             Cell::Empty => Ok(None),
             Cell::Date(d) => Ok(Some(*d)),
             Cell::Number(n) => excel_serial(*n)
                 .map(Some)
                 .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
-            Cell::Raw(b) => values::date_bytes(b),
+            Cell::Raw(b) => last.get(b),
             Cell::Text(t) => values::date(t),
         };
         faults.check(field, FaultKind::BadDate, result)

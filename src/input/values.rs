@@ -40,6 +40,15 @@ pub fn date_bytes(b: &[u8]) -> Result<Option<NaiveDate>, Reason> {
     }
 }
 
+/// Whether what follows a 10-character date is a valid time (or nothing).
+pub fn time_suffix_ok(rest: &[u8]) -> bool {
+    match rest.first() {
+        None => true,
+        Some(b'T' | b't' | b' ') => parse_time(trim_start(&rest[1..])).is_some(),
+        _ => false,
+    }
+}
+
 fn parse_date(b: &[u8]) -> Option<NaiveDate> {
     // `HH:MM[:SS] dd/mm/yyyy`: some systems put the time first.
     if b.len() > 6 && b.get(2) == Some(&b':') {

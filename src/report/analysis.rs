@@ -474,16 +474,17 @@ fn late_by_field(data: &Dataset) -> HashMap<(UnitId, Level), Vec<FieldCount>> {
 }
 
 /// Each level's average of each ratio per calendar month, for streaks.
-struct MonthlyAverages<'d> {
-    data: &'d Dataset,
+struct MonthlyAverages {
+    units: crate::hash::FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>>,
     levels: HashMap<(Level, MonthIndex), PerRatio<Option<Percent>>>,
 }
 
-impl<'d> MonthlyAverages<'d> {
-    fn new(data: &'d Dataset, mean: Mean) -> MonthlyAverages<'d> {
+impl MonthlyAverages {
+    fn new(data: &Dataset, mean: Mean) -> MonthlyAverages {
+        let monthly = data.tally.monthly();
         let mut pooled: HashMap<(Level, MonthIndex), Counts> = HashMap::new();
         let mut units: HashMap<(Level, MonthIndex), Vec<Summary>> = HashMap::new();
-        for ((_, level), months) in data.tally.monthly() {
+        for ((_, level), months) in &monthly {
             for (m, c) in months {
                 *pooled.entry((*level, *m)).or_default() += c;
                 units
@@ -503,13 +504,16 @@ impl<'d> MonthlyAverages<'d> {
                 )
             })
             .collect();
-        MonthlyAverages { data, levels }
+        MonthlyAverages {
+            units: monthly,
+            levels,
+        }
     }
 
     /// Months in a row, ending with `last`, where the unit's ratio is below
     /// its level's average; a month without a denominator ends the run.
     fn streak(&self, unit: UnitId, level: Level, key: &str, last: MonthIndex) -> u32 {
-        let Some(months) = self.data.tally.monthly().get(&(unit, level)) else {
+        let Some(months) = self.units.get(&(unit, level)) else {
             return 0;
         };
         let mut n = 0;
