@@ -13,6 +13,7 @@ use super::encoding::{Encoding, Transcoder, decode_field, is_utf8_prefix};
 use super::field::Field;
 use super::header::{Columns, HeaderRules, MAX_HEADER_ROW};
 use super::problem::{Fault, FaultKind, RowProblem};
+use super::rows::{Reader as RecordReader, Record};
 use super::{Error, Visitor};
 use crate::text::nfc;
 
@@ -114,22 +115,18 @@ pub(crate) fn layout(
     // row lies within the prefix.
     let data_start = (!utf16)
         .then(|| {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(found.delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(body);
-            let mut record = csv::ByteRecord::new();
+            let mut reader = RecordReader::new(body, found.delimiter);
+            let mut record = Record::default();
             for _ in 0..=found.header_index {
-                if !reader.read_byte_record(&mut record).ok()? {
+                if !reader.read(&mut record).ok()? {
                     return None;
                 }
             }
-            let pos = reader.position();
+            let (byte, line) = reader.position();
             // The header row must end inside the prefix, or the prefix was
             // the whole file.
-            ((pos.byte() as usize) < body.len() || prefix.len() as u64 == file_len)
-                .then(|| (pos.byte() + skip as u64, pos.line()))
+            ((byte as usize) < body.len() || prefix.len() as u64 == file_len)
+                .then(|| (byte + skip as u64, line))
         })
         .flatten();
     let settled = match source {
@@ -180,20 +177,15 @@ pub(crate) fn read_all(
     } else {
         Box::new(file)
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(layout.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(256 * 1024)
-        .from_reader(stream);
+    let mut reader = RecordReader::new(stream, layout.delimiter);
     let mut rows = Rows::new(path, name, layout);
-    let mut record = csv::ByteRecord::new();
+    let mut record = Record::default();
     let mut index = 0usize;
     while rows.next(&mut reader, &mut record)? {
         let this = index;
         index += 1;
         if this > layout.header_index {
-            rows.process(&record, 0, visitor);
+            rows.process(&record, visitor);
         }
     }
     Ok(())
@@ -225,33 +217,27 @@ pub(crate) fn read_range(
     };
     let mut file = File::open(path).map_err(io_err)?;
     file.seek(SeekFrom::Start(start)).map_err(io_err)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(layout.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(256 * 1024)
-        .from_reader(file);
+    let mut reader = RecordReader::new(file, layout.delimiter);
     let mut rows = Rows::new(path, name, layout);
-    let mut record = csv::ByteRecord::new();
+    let mut record = Record::default();
     let mut first = None;
     let span = end.saturating_sub(start);
     loop {
         if !rows.next(&mut reader, &mut record)? {
-            let p = reader.position();
+            let (byte, line) = reader.position();
             return Ok(RangeEnds {
                 first,
-                next: (start + p.byte(), p.line()),
+                next: (start + byte, line),
             });
         }
-        let Some(p) = record.position() else { continue };
-        if p.byte() >= span {
+        if record.byte >= span {
             return Ok(RangeEnds {
                 first,
-                next: (start + p.byte(), p.line()),
+                next: (start + record.byte, record.line),
             });
         }
-        first.get_or_insert((start + p.byte(), p.line()));
-        rows.process(&record, start, visitor);
+        first.get_or_insert((start + record.byte, record.line));
+        rows.process(&record, visitor);
     }
 }
 
@@ -279,26 +265,23 @@ impl<'a> Rows<'a> {
 
     fn next<R: Read>(
         &self,
-        reader: &mut csv::Reader<R>,
-        record: &mut csv::ByteRecord,
+        reader: &mut RecordReader<R>,
+        record: &mut Record,
     ) -> Result<bool, Error> {
-        reader.read_byte_record(record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::Parse {
-                path: self.path.to_path_buf(),
-                line,
-                message: e.to_string(),
-            }
+        reader.read(record).map_err(|e| Error::Parse {
+            path: self.path.to_path_buf(),
+            line: reader.position().1,
+            message: e.to_string(),
         })
     }
 
-    fn process(&mut self, record: &csv::ByteRecord, _start: u64, visitor: &mut dyn Visitor) {
+    fn process(&mut self, record: &Record, visitor: &mut dyn Visitor) {
         let layout = self.layout;
         let name = self.name;
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        if record.is_empty() || record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.line;
         let width = layout.columns.width();
         let extra_filled = record
             .iter()
@@ -368,7 +351,7 @@ impl<'a> Rows<'a> {
     }
 }
 
-fn raw_cells(record: &csv::ByteRecord, encoding: Encoding) -> Vec<String> {
+fn raw_cells(record: &Record, encoding: Encoding) -> Vec<String> {
     record
         .iter()
         .map(|f| match decode_field(f, encoding) {
@@ -394,7 +377,7 @@ impl Decoding {
     }
 
     /// Looks at a row with non-ASCII bytes.
-    fn check(&mut self, record: &csv::ByteRecord) {
+    fn check(&mut self, record: &Record) {
         let valid = std::str::from_utf8(record.as_slice()).is_ok();
         if valid {
             self.seen_multibyte = true;
@@ -423,13 +406,12 @@ fn find_header(
     let mut best: Option<FoundHeader> = None;
     let mut best_partial: Option<(usize, Vec<String>, Vec<Field>)> = None;
     for delimiter in DELIMITERS {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text);
-        for (index, record) in reader.byte_records().take(MAX_HEADER_ROW).enumerate() {
-            let Ok(record) = record else { break };
+        let mut reader = RecordReader::new(text, delimiter);
+        let mut record = Record::default();
+        for index in 0..MAX_HEADER_ROW {
+            if !reader.read(&mut record).unwrap_or(false) {
+                break;
+            }
             let cells: Vec<String> = record
                 .iter()
                 .map(|f| {
