@@ -140,7 +140,10 @@ impl<R: Read> Reader<R> {
                     return Ok(false);
                 }
                 let len = self.end - self.start;
-                return self.take_line(record, len, len).map(|_| true);
+                if self.take_line(record, len, len)? {
+                    return Ok(true);
+                }
+                continue;
             };
             let mut line_end = nl;
             if line_end > 0 && window[line_end - 1] == b'\r' {
@@ -150,49 +153,62 @@ impl<R: Read> Reader<R> {
                 self.advance(nl + 1, 1);
                 continue;
             }
-            return self.take_line(record, line_end, nl + 1).map(|_| true);
+            if self.take_line(record, line_end, nl + 1)? {
+                return Ok(true);
+            }
         }
     }
 
     /// Takes the line `buf[start..start + content]` (consuming `total`
     /// bytes), or hands it to csv_core when it has a quote or a lone CR.
-    fn take_line(&mut self, record: &mut Record, content: usize, total: usize) -> io::Result<()> {
+    /// `false` when what was consumed held no record (lone CRs).
+    fn take_line(&mut self, record: &mut Record, content: usize, total: usize) -> io::Result<bool> {
         let line = &self.buf[self.start..self.start + content];
         record.clear();
         record.byte = self.byte;
         record.line = self.line;
-        if memchr2(b'"', b'\r', line).is_some() {
-            return self.slow(record);
+        let quoted = match memchr2(b'"', b'\r', line) {
+            None => false,
+            Some(i) if line[i] == b'"' && memchr(b'\r', line).is_none() => true,
+            Some(_) => return self.slow(record),
+        };
+        if quoted {
+            if !split_quoted(line, self.delimiter, record) {
+                record.clear();
+                return self.slow(record);
+            }
+        } else {
+            record.bytes.extend_from_slice(line);
+            for i in memchr_iter(self.delimiter, line) {
+                record.ends.push(i);
+            }
+            record.ends.push(line.len());
+            // Field ends are offsets in `bytes`, which holds the delimiters
+            // too: drop them, shifting each field left.
+            let mut out = 0;
+            let mut from = 0;
+            for end in record.ends.iter_mut() {
+                let field = from..*end;
+                let len = field.len();
+                record.bytes.copy_within(field, out);
+                from = *end + 1;
+                out += len;
+                *end = out;
+            }
+            record.bytes.truncate(out);
         }
-        record.bytes.extend_from_slice(line);
-        for i in memchr_iter(self.delimiter, line) {
-            record.ends.push(i);
-        }
-        record.ends.push(line.len());
-        // Field ends are offsets in `bytes`, which holds the delimiters too:
-        // drop them, shifting each field left.
-        let mut out = 0;
-        let mut from = 0;
-        for end in record.ends.iter_mut() {
-            let field = from..*end;
-            let len = field.len();
-            record.bytes.copy_within(field, out);
-            from = *end + 1;
-            out += len;
-            *end = out;
-        }
-        record.bytes.truncate(out);
         self.advance(total, u64::from(total > content));
-        Ok(())
+        Ok(true)
     }
 
     /// One record by csv_core, from `buf[start]`, over as many lines and
     /// refills as it takes.
-    fn slow(&mut self, record: &mut Record) -> io::Result<()> {
+    fn slow(&mut self, record: &mut Record) -> io::Result<bool> {
         use csv_core::ReadRecordResult as R;
         record.bytes.resize(record.bytes.len().max(1024), 0);
         record.ends.resize(record.ends.len().max(64), 0);
         let (mut nout, mut nend) = (0, 0);
+        let mut got = true;
         loop {
             let input = &self.buf[self.start..self.end];
             let (result, nin, o, e) =
@@ -208,7 +224,7 @@ impl<R: Read> Reader<R> {
                 R::InputEmpty => {
                     if !self.fill()? {
                         // End of input inside the record: finish it.
-                        continue_at_end(&mut self.core, record, &mut nout, &mut nend);
+                        got = continue_at_end(&mut self.core, record, &mut nout, &mut nend);
                         break;
                     }
                 }
@@ -220,7 +236,11 @@ impl<R: Read> Reader<R> {
                     let len = record.ends.len();
                     record.ends.resize(len * 2, 0);
                 }
-                R::Record | R::End => break,
+                R::Record => break,
+                R::End => {
+                    got = false;
+                    break;
+                }
             }
         }
         record.bytes.truncate(nout);
@@ -228,17 +248,60 @@ impl<R: Read> Reader<R> {
         // After a record ended by CR, csv_core waits to skip an LF; the
         // line reader skips it instead, as a blank line.
         self.core.reset();
-        Ok(())
+        Ok(got)
     }
 }
 
-/// Tells csv_core the input has ended, so it completes a last record.
+/// Splits a one-line record whose quoted fields are simple: a quote, text
+/// without quotes, a quote, then a delimiter or the end. `false` for
+/// anything else (escaped quotes, text after a closing quote, a quote inside
+/// an unquoted field), which csv_core then reads.
+fn split_quoted(line: &[u8], delimiter: u8, record: &mut Record) -> bool {
+    let mut pos = 0;
+    loop {
+        if line.get(pos) == Some(&b'"') {
+            let Some(close) = memchr(b'"', &line[pos + 1..]).map(|i| pos + 1 + i) else {
+                return false;
+            };
+            record.bytes.extend_from_slice(&line[pos + 1..close]);
+            record.ends.push(record.bytes.len());
+            match line.get(close + 1) {
+                None => return true,
+                Some(&d) if d == delimiter => pos = close + 2,
+                Some(_) => return false,
+            }
+            if pos == line.len() {
+                record.ends.push(record.bytes.len());
+                return true;
+            }
+        } else {
+            let rest = &line[pos..];
+            let end = memchr(delimiter, rest).unwrap_or(rest.len());
+            if memchr(b'"', &rest[..end]).is_some() {
+                return false;
+            }
+            record.bytes.extend_from_slice(&rest[..end]);
+            record.ends.push(record.bytes.len());
+            if end == rest.len() {
+                return true;
+            }
+            pos += end + 1;
+            if pos == line.len() {
+                record.ends.push(record.bytes.len());
+                return true;
+            }
+        }
+    }
+}
+
+/// Tells csv_core the input has ended, so it completes a last record;
+/// `false` when there was none.
 fn continue_at_end(
     core: &mut csv_core::Reader,
     record: &mut Record,
     nout: &mut usize,
     nend: &mut usize,
-) {
+) -> bool {
     loop {
         if *nout >= record.bytes.len() {
             let len = record.bytes.len();
@@ -255,7 +318,8 @@ fn continue_at_end(
         match result {
             csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {
             }
-            _ => break,
+            csv_core::ReadRecordResult::Record => return true,
+            _ => return false,
         }
     }
 }
@@ -304,7 +368,7 @@ mod tests {
 
     #[test]
     fn agrees_with_the_csv_crate() {
-        let text = "Mã hồ sơ;Đơn vị;Ghi chú\r\nHS1;UBND xã A;\"có ; dấu\"\r\nHS2;\"UBND\r\nxã B\";\r\n\r\nHS3;C;\"\"\r\n";
+        let text = "Mã hồ sơ;Đơn vị;Ghi chú\r\nHS1;UBND xã A;\"có ; dấu\"\r\nHS2;\"UBND\r\nxã B\";\r\n\r\nHS3;C;\"\"\r\n\"a\";\"b\";\nx\"y;\"z\"w;\"\"\"\"\n;;\"\"\n\"q\"";
         let mine: Vec<Vec<String>> = records(text.as_bytes(), b';')
             .into_iter()
             .map(|r| r.0)
@@ -324,5 +388,37 @@ mod tests {
             );
         }
         assert_eq!(mine, theirs);
+    }
+
+    fn theirs(text: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        rdr.byte_records()
+            .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_records_as_the_csv_crate(text in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just(b'a'), proptest::strategy::Just(b','),
+                proptest::strategy::Just(b'"'), proptest::strategy::Just(b'\n'),
+                proptest::strategy::Just(b'\r'), proptest::strategy::Just(b' '),
+                proptest::strategy::Just(0xC3u8), proptest::strategy::Just(0xA1u8),
+            ],
+            0..200,
+        )) {
+            let mut r = Reader::new(&text[..], b',');
+            r.buf = vec![0; 5];
+            let mut mine = Vec::new();
+            let mut rec = Record::default();
+            while r.read(&mut rec).unwrap() {
+                mine.push(rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
+            }
+            proptest::prop_assert_eq!(mine, theirs(&text));
+        }
     }
 }
