@@ -127,12 +127,23 @@ impl Visitor for Loader<'_> {
 /// column of unique values must not grow memory with the rows.
 const CACHE_LIMIT: usize = 4096;
 
+/// How many values a cache compares one by one before hashing: a
+/// status or yes/no column has a handful, and comparing a few short byte
+/// strings is cheaper than hashing one.
+const LINEAR: usize = 8;
+
 /// One field's parsed values by the bytes they were read from.
-struct Cache<T>(FastMap<Box<[u8]>, T>);
+struct Cache<T> {
+    few: Vec<(Box<[u8]>, T)>,
+    many: FastMap<Box<[u8]>, T>,
+}
 
 impl<T: Clone> Cache<T> {
     fn new() -> Self {
-        Cache(FastMap::default())
+        Cache {
+            few: Vec::new(),
+            many: FastMap::default(),
+        }
     }
 
     /// The value of `cell`, computed by `parse` the first time its bytes are
@@ -141,18 +152,63 @@ impl<T: Clone> Cache<T> {
         let Some(key) = cell.key() else {
             return parse();
         };
-        if let Some(v) = self.0.get(key) {
+        if let Some((_, v)) = self.few.iter().find(|(k, _)| &**k == key) {
+            return v.clone();
+        }
+        if let Some(v) = self.many.get(key) {
             return v.clone();
         }
         let v = parse();
-        if self.0.len() < CACHE_LIMIT {
-            self.0.insert(key.into(), v.clone());
+        if self.few.len() < LINEAR {
+            self.few.push((key.into(), v.clone()));
+        } else if self.many.len() < CACHE_LIMIT {
+            self.many.insert(key.into(), v.clone());
         }
         v
     }
 
     fn clear(&mut self) {
-        self.0.clear();
+        self.few.clear();
+        self.many.clear();
+    }
+}
+
+/// Dates by their first ten bytes, in a small direct-mapped table: a year
+/// of exports has a few hundred distinct days.
+pub(crate) struct DateTable(Vec<Option<([u8; 10], NaiveDate)>>);
+
+impl Default for DateTable {
+    fn default() -> Self {
+        DateTable(vec![None; 1024])
+    }
+}
+
+impl DateTable {
+    fn get(&mut self, bytes: &[u8]) -> Result<Option<NaiveDate>, String> {
+        let b = bytes.trim_ascii();
+        let Some(head) = b.get(..10) else {
+            return values::date_bytes(b);
+        };
+        // Only the fixed-width forms: in `d/m/yyyy` the ten bytes shift.
+        let fixed = (head[2] == b'/' && head[5] == b'/') || (head[4] == b'-' && head[7] == b'-');
+        if !fixed {
+            return values::date_bytes(b);
+        }
+        let slot = head.iter().fold(0usize, |h, &c| {
+            h.wrapping_mul(31).wrapping_add(usize::from(c))
+        }) % self.0.len();
+        if let Some((key, date)) = &self.0[slot] {
+            if key == head && values::time_suffix_ok(&b[10..]) {
+                return Ok(Some(*date));
+            }
+        }
+        let parsed = values::date_bytes(b)?;
+        if let Some(d) = parsed {
+            let mut key = [0u8; 10];
+            key.copy_from_slice(head);
+            self.0[slot] = Some((key, d));
+        }
+        Ok(parsed)
     }
 }
 
@@ -167,7 +223,7 @@ pub(crate) struct Caches {
     yes_no: [Cache<Result<bool, String>>; 5],
     unit: Cache<Option<UnitId>>,
     domain: Cache<DomainId>,
-    dates: [LastDate; 4],
+    dates: DateTable,
 }
 
 /// The yes/no fields, in the order of [`Caches::yes_no`].
@@ -204,32 +260,6 @@ impl Caches {
             self.unit.clear();
             self.domain.clear();
         }
-    }
-}
-
-/// The last date read in a column: exports are in date order, so the
-/// next row's date is often the same day, which then costs a comparison.
-#[derive(Default)]
-pub(crate) struct LastDate(Option<([u8; 10], NaiveDate)>);
-
-impl LastDate {
-    fn get(&mut self, bytes: &[u8]) -> Result<Option<NaiveDate>, String> {
-        let b = bytes.trim_ascii();
-        if let (Some((key, date)), Some(head)) = (&self.0, b.get(..10)) {
-            if head == key && values::time_suffix_ok(&b[10..]) {
-                return Ok(Some(*date));
-            }
-        }
-        let parsed = values::date_bytes(b)?;
-        if let (Some(d), Some(head)) = (parsed, b.get(..10)) {
-            let mut key = [0u8; 10];
-            key.copy_from_slice(head);
-            // Only the fixed-width forms: `d/m/yyyy` would shift.
-            if (head[2] == b'/' && head[5] == b'/') || (head[4] == b'-' && head[7] == b'-') {
-                self.0 = Some((key, d));
-            }
-        }
-        Ok(parsed)
     }
 }
 
@@ -302,10 +332,10 @@ fn parse<'c>(
         faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
     }
 
-    let received = date(&mut faults, &mut caches.dates[0], Field::Received);
-    let due = date(&mut faults, &mut caches.dates[1], Field::Due);
-    let ended = date(&mut faults, &mut caches.dates[2], Field::Ended);
-    let handed_over = date(&mut faults, &mut caches.dates[3], Field::HandedOver);
+    let received = date(&mut faults, &mut caches.dates, Field::Received);
+    let due = date(&mut faults, &mut caches.dates, Field::Due);
+    let ended = date(&mut faults, &mut caches.dates, Field::Ended);
+    let handed_over = date(&mut faults, &mut caches.dates, Field::HandedOver);
     if received_flag && matches!(received, Some(None)) {
         faults.add(
             FaultKind::MissingValue,
@@ -466,7 +496,7 @@ fn parse<'c>(
     /// `Some(None)` when it is empty.
     fn date(
         faults: &mut Faults<'_, '_>,
-        last: &mut LastDate,
+        last: &mut DateTable,
         field: Field,
     ) -> Option<Option<NaiveDate>> {
         let result = match faults.cells.get(field) {
