@@ -156,9 +156,10 @@ def results(data_dir):
     meta = json.loads((data_dir / "meta.json").read_text(encoding="utf-8"))
     rows = []
     for line in (data_dir / "times.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-        kind, size, run, tool, wall, rss, user, sys_, busy, out = line.split("\t")
+        kind, size, run, tool, wall, rss, user, sys_, others, tries, out = line.split("\t")
         rows.append(dict(kind=kind, size=int(size), run=int(run), tool=tool, wall=float(wall),
-                         rss=int(rss), user=float(user), sys=float(sys_), busy=busy, out=out))
+                         rss=int(rss), user=float(user), sys=float(sys_), others=int(others),
+                         tries=int(tries), out=out))
     L = []
     L.append("# Benchmark results")
     L.append("")
@@ -175,11 +176,15 @@ def results(data_dir):
     L.append(f"- Each figure: median of {meta['runs']} runs per tool, the tools interleaved "
              "(cctthc, DuckDB, Polars, cat, cctthc, …), the file read once with `cat > /dev/null` "
              "before each run; wall time of the whole process; peak RSS from `/usr/bin/time -f %M`.")
-    busy = [r for r in rows if r["busy"].isdigit() and int(r["busy"]) > meta.get("quiet_busy", 15)]
-    if busy:
-        L.append(f"- **Noise:** {len(busy)} of {len(rows)} timed runs started while other processes "
-                 f"kept the cores more than {meta.get('quiet_busy', 15)}% busy (see `busy` in the raw "
-                 "timings); their times are less trustworthy.")
+    limit = meta.get("quiet_busy", 15)
+    redone = sum(r["tries"] - 1 for r in rows)
+    noisy = [r for r in rows if r["others"] > limit]
+    L.append(f"- Noise: the script waited for quiet cores before each run and did a run again when "
+             f"other processes used more than {limit}% of the machine during it: "
+             f"{redone} run(s) redone; "
+             + (f"**{len(noisy)} of {len(rows)} recorded runs still disturbed** (`others` column of the "
+                "raw timings), so their times are less trustworthy."
+                if noisy else "every recorded run was undisturbed."))
     L.append("")
 
     L.append("## Figures")
@@ -294,15 +299,16 @@ def results(data_dir):
 
     L.append("## Raw timings")
     L.append("")
-    L.append("Every run, in the order it ran (`wall` from the shell's clock, `user`/`sys`/`rss` "
-             "from `/usr/bin/time`; `busy` is how busy the cores were, in %, in the half second "
-             "before the run, after waiting up to 2 minutes for other processes to calm down).")
+    L.append("Every recorded run, in the order it ran (`wall` from the shell's clock; `user`, `sys`, "
+             "peak RSS from `/usr/bin/time`; `others`: CPU used by other processes during the run, "
+             "in % of the machine, – for runs under half a second, too short to tell; `tries`: 2 or more when disturbed runs were done again).")
     L.append("")
-    L.append("| what | rows | run | tool | wall s | user s | sys s | peak RSS MB | busy % |")
-    L.append("|---|--:|--:|---|--:|--:|--:|--:|--:|")
+    L.append("| what | rows | run | tool | wall s | user s | sys s | peak RSS MB | others % | tries |")
+    L.append("|---|--:|--:|---|--:|--:|--:|--:|--:|--:|")
     for r in rows:
         L.append(f"| {r['kind']} | {fmt_int(r['size'])} | {r['run']} | {r['tool']} | {r['wall']:.3f} | "
-                 f"{r['user']:.2f} | {r['sys']:.2f} | {r['rss'] / 1024:.0f} | {r['busy']} |")
+                 f"{r['user']:.2f} | {r['sys']:.2f} | {r['rss'] / 1024:.0f} | "
+                 f"{r['others'] if r['others'] >= 0 else '–'} | {r['tries']} |")
     L.append("")
     out = data_dir.parent / "RESULTS.md"
     out.write_text("\n".join(L), encoding="utf-8")

@@ -108,39 +108,48 @@ REPORT_FILE=$DATA/gen-month$REPORT_MONTH-$REPORT_ROWS-s$SEED.csv
 [ "$REPORT_RUNS" -gt 0 ] && gen_file "$REPORT_ROWS" "$REPORT_FILE" --year "$REPORT_YEAR" --months "$REPORT_MONTH"
 
 # ---------------------------------------------------------------- running
-# cpu_busy: the share of all cores (0-100) busy over the next half second.
-cpu_busy() {
-    local a b
-    a=$(head -n 1 /proc/stat)
-    sleep 0.5
-    b=$(head -n 1 /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN {
-        n = split(a, x); split(b, y); tot = 0
-        for (i = 2; i <= n; i++) tot += y[i] - x[i]
-        idle = (y[5] - x[5]) + (y[6] - x[6])
-        printf "%d", (tot > 0 ? 100 * (tot - idle) / tot : 0) }'
-}
-# wait_quiet: before a timed run, waits (up to QUIET_WAIT seconds) until
-# other processes use less than QUIET_BUSY % of the cores, so that a build
-# running beside the benchmark does not land in one tool's runs. Leaves the
-# last reading in BUSY (recorded with the run).
+# The machine may be shared (a build or test suite beside the benchmark).
+# Before a timed run the script waits until the cores are quiet, and after it
+# measures how much CPU OTHER processes used during the run (all CPU time in
+# /proc/stat minus the tool's own user + sys time); a run they disturbed by
+# more than QUIET_BUSY % of the machine is done again (up to QUIET_TRIES
+# times in all). What was left is recorded with each run.
 QUIET_BUSY=${QUIET_BUSY:-15}
 QUIET_WAIT=${QUIET_WAIT:-120}
+QUIET_TRIES=${QUIET_TRIES:-4}
+NCPU=$(nproc)
+HZ=$(getconf CLK_TCK)
+
+# cpu_ticks: busy and total ticks of all cores since boot.
+cpu_ticks() {
+    awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
+}
+# cpu_busy: the share of all cores (0-100) busy over the next half second.
+cpu_busy() {
+    local b0 t0 b1 t1
+    read -r b0 t0 < <(cpu_ticks)
+    sleep 0.5
+    read -r b1 t1 < <(cpu_ticks)
+    echo $(( t1 > t0 ? 100 * (b1 - b0) / (t1 - t0) : 0 ))
+}
+# wait_quiet: waits (up to QUIET_WAIT seconds) until the cores are less than
+# QUIET_BUSY % busy.
 wait_quiet() {
-    local waited=0
-    BUSY=$(cpu_busy)
-    while [ "$BUSY" -gt "$QUIET_BUSY" ] && [ "$waited" -lt "$QUIET_WAIT" ]; do
-        [ "$waited" = 0 ] && printf '  (waiting for the machine to be quiet: %s%% busy)\n' "$BUSY"
+    local waited=0 busy
+    busy=$(cpu_busy)
+    while [ "$busy" -gt "$QUIET_BUSY" ] && [ "$waited" -lt "$QUIET_WAIT" ]; do
+        [ "$waited" = 0 ] && printf '  (waiting for the machine to be quiet: %s%% busy)\n' "$busy"
         sleep 2
         waited=$((waited + 2))
-        BUSY=$(cpu_busy)
+        busy=$(cpu_busy)
     done
 }
 
 # run_tool KIND SIZE RUN TOOL FILE FROM TO OUTFILE: runs one tool as its own
 # process after reading FILE once (warm page cache), appends its wall time,
-# peak RSS and CPU times to times.tsv (KIND "check" is not recorded).
-printf 'kind\tsize\trun\ttool\twall_s\tmaxrss_kb\tuser_s\tsys_s\tbusy_before\tout\n' > "$DATA/times.tsv"
+# peak RSS, CPU times and the others' share of the machine to times.tsv
+# (KIND "check" runs once, unrecorded).
+printf 'kind\tsize\trun\ttool\twall_s\tmaxrss_kb\tuser_s\tsys_s\tothers_pct\ttries\tout\n' > "$DATA/times.tsv"
 run_tool() {
     local kind=$1 size=$2 run=$3 tool=$4 file=$5 from=$6 to=$7 out=$8
     local err=${out%.*}.err tf=${out%.*}.time
@@ -152,29 +161,44 @@ run_tool() {
         cat) cmd=(cat "$file"); out=/dev/null ;;
         report) cmd=("$CCTTHC" report -i "$file" --month "$REPORT_MONTH" --year "$REPORT_YEAR" -o "$out"); out=/dev/null ;;
     esac
-    BUSY=-
-    [ "$kind" != check ] && wait_quiet
-    cat "$file" > /dev/null
-    local t0 t1 rc=0
-    t0=$EPOCHREALTIME
-    # cwd bench/data and an empty XDG_CONFIG_HOME: no cctthc.toml applies.
-    (cd "$DATA" && XDG_CONFIG_HOME="$DATA/xdg" NO_COLOR=1 \
-        "$TIME" -f '%M %U %S' -o "$tf" "${cmd[@]}" > "$out" 2> "$err") || rc=$?
-    t1=$EPOCHREALTIME
-    if [ "$rc" != 0 ]; then
-        echo "--- $tool stderr (last lines of $err):" >&2
-        tail -n 20 "$err" >&2
-        die "$tool failed (exit $rc) on $(basename "$file"): ${cmd[*]}"
-    fi
-    if [ "$kind" != check ]; then
-        local rss user sys
+    local try=0 t0 t1 b0 n0 b1 n1 rc rss user sys wall others
+    while :; do
+        try=$((try + 1))
+        [ "$kind" != check ] && wait_quiet
+        cat "$file" > /dev/null
+        rc=0
+        read -r b0 n0 < <(cpu_ticks)
+        t0=$EPOCHREALTIME
+        # cwd bench/data and an empty XDG_CONFIG_HOME: no cctthc.toml applies.
+        (cd "$DATA" && XDG_CONFIG_HOME="$DATA/xdg" NO_COLOR=1 \
+            "$TIME" -f '%M %U %S' -o "$tf" "${cmd[@]}" > "$out" 2> "$err") || rc=$?
+        t1=$EPOCHREALTIME
+        read -r b1 n1 < <(cpu_ticks)
+        if [ "$rc" != 0 ]; then
+            echo "--- $tool stderr (last lines of $err):" >&2
+            tail -n 20 "$err" >&2
+            die "$tool failed (exit $rc) on $(basename "$file"): ${cmd[*]}"
+        fi
+        [ "$kind" = check ] && return 0
         read -r rss user sys < <(tail -n 1 "$tf")
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$size" "$run" "$tool" \
-            "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" \
-            "$rss" "$user" "$sys" "$BUSY" "$([ "$out" = /dev/null ] || echo "$out")" >> "$DATA/times.tsv"
-        printf '  %-7s %8.3f s  %6d MB  (machine %s%% busy before)\n' "$tool" \
-            "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" $((rss / 1024)) "$BUSY"
-    fi
+        wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+        # others' CPU seconds during the run, as a share of the machine; -1
+        # (unknown) for runs under half a second, too short for ticks of 1/HZ s
+        others=$(awk -v busy=$((b1 - b0)) -v hz="$HZ" -v u="$user" -v s="$sys" \
+            -v w="$wall" -v n="$NCPU" 'BEGIN {
+                o = busy / hz - u - s; if (o < 0) o = 0
+                printf "%d", (w >= 0.5 ? 100 * o / (w * n) : -1) }')
+        printf '  %-7s %8.3f s  %6d MB  CPU %6.2f s' "$tool" "$wall" $((rss / 1024)) \
+            "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
+        if [ "$others" -gt "$QUIET_BUSY" ] && [ "$try" -lt "$QUIET_TRIES" ]; then
+            printf '  - disturbed: other processes used %s%% of the machine; again\n' "$others"
+            continue
+        fi
+        if [ "$others" -ge 0 ]; then printf '  (others: %s%%)\n' "$others"; else echo; fi
+        break
+    done
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$size" "$run" "$tool" "$wall" \
+        "$rss" "$user" "$sys" "$others" "$try" "$([ "$out" = /dev/null ] || echo "$out")" >> "$DATA/times.tsv"
 }
 
 # check ROWS FILE FROM TO TAG: the three tools once, then compare.
