@@ -13,7 +13,7 @@ pub mod header;
 mod load;
 pub mod names;
 pub mod problem;
-mod rows;
+pub mod rows;
 pub mod values;
 mod xlsx;
 
