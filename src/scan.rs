@@ -421,7 +421,7 @@ fn run_job(
                                 range,
                                 line: r.line,
                             },
-                            fingerprint: r.fingerprint,
+                            fingerprint: r.fingerprint(),
                             dossier: r.dossier,
                         },
                     ));

@@ -381,3 +381,20 @@ fn check_lists_every_problem_and_accounts_for_every_row() {
         .success()
         .stdout(predicate::str::contains("Không có dòng lỗi"));
 }
+
+#[test]
+fn a_stray_windows_1258_byte_in_a_utf8_file_is_named() {
+    let dir = TempDir::new().unwrap();
+    let mut body = format!("{HEADER}{GOOD}").into_bytes();
+    // "UBND xã B" with the Windows-1258 byte for "ã" instead of UTF-8.
+    body.extend_from_slice(
+        b"HS9,UBND x\xE3 B,1,01/11/2023,05/11/2023,,\xD0ang x\xF0 l\xFD,C\xF3\n",
+    );
+    fs::write(dir.path().join("tron.csv"), body).unwrap();
+    cctthc(dir.path())
+        .args(["stats", "-i", "tron.csv", "--month", "11", "--year", "2023"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("tron.csv:3: trường 'don_vi'"))
+        .stderr(predicate::str::contains("byte không hợp lệ"));
+}

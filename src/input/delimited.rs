@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::cells::{Cell, Cells};
-use super::encoding::{Encoding, Transcoder, decode_field, is_utf8_prefix};
+use super::encoding::{Encoding, Transcoder, decode_field, is_utf8_prefix, mostly_utf8};
 use super::field::Field;
 use super::header::{Columns, HeaderRules, MAX_HEADER_ROW};
 use super::problem::{Fault, FaultKind, RowProblem};
@@ -78,7 +78,7 @@ pub(crate) fn layout(
         (Some(f), Some((b, len))) if f == b => (f, len),
         (Some(f), _) => (f, 0),
         (None, Some((b, len))) => (b, len),
-        (None, None) if is_utf8_prefix(&prefix) => (Encoding::Utf8, 0),
+        (None, None) if is_utf8_prefix(&prefix) || mostly_utf8(&prefix) => (Encoding::Utf8, 0),
         (None, None) => (Encoding::Windows1258, 0),
     };
     let auto = forced.is_none() && bom.is_none();
@@ -130,7 +130,7 @@ pub(crate) fn layout(
         })
         .flatten();
     let settled = match source {
-        Encoding::Utf8 => !auto || is_proven_utf8(body),
+        Encoding::Utf8 => !auto || is_proven_utf8(body) || mostly_utf8(body),
         _ => true,
     };
     Ok(Layout {

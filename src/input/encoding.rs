@@ -70,6 +70,37 @@ pub fn is_utf8_prefix(prefix: &[u8]) -> bool {
     }
 }
 
+/// Whether text that is not all valid UTF-8 is still mostly UTF-8: more
+/// valid multi-byte characters than invalid bytes. Windows-1258 text almost
+/// never forms a valid multi-byte sequence, so a UTF-8 export with a stray
+/// row from elsewhere is still read as UTF-8, and that row is flagged.
+pub fn mostly_utf8(mut bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                valid += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                // `good` is valid by construction.
+                valid += std::str::from_utf8(good)
+                    .map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+                match e.error_len() {
+                    Some(n) => {
+                        invalid += n;
+                        bytes = &rest[n..];
+                    }
+                    // Cut inside a character at the end of the prefix.
+                    None => break,
+                }
+            }
+        }
+    }
+    valid > invalid
+}
+
 /// Decodes one field of a file in an ASCII-compatible encoding (UTF-8 or
 /// Windows-1258). `None` when the bytes are not valid UTF-8.
 pub fn decode_field(bytes: &[u8], encoding: Encoding) -> Option<Cow<'_, str>> {
@@ -177,6 +208,19 @@ mod tests {
         assert!(is_utf8_prefix(s));
         assert!(is_utf8_prefix(&s[..2]));
         assert!(!is_utf8_prefix(b"M\xE3 h\xF4"));
+    }
+
+    #[test]
+    fn mostly_utf8_tells_a_stray_row_from_a_code_page() {
+        let mut mixed = "Trực tuyến, Đã trả kết quả, UBND xã Ngọc Kỳ\n"
+            .as_bytes()
+            .to_vec();
+        mixed.extend_from_slice(b"UBND x\xE3 B\n");
+        assert!(mostly_utf8(&mixed));
+        assert!(!mostly_utf8(
+            b"\xD0\xF5n v\xEB, Co\xEC, Tr\xF2c tuy\xEA\xF2n"
+        ));
+        assert!(!mostly_utf8(b"ascii only"));
     }
 
     #[test]

@@ -25,8 +25,6 @@ use crate::hash::{FastMap, FoldHasher};
 pub struct Record<'a> {
     /// `ma_ho_so`, the key duplicates merge on.
     pub code: &'a str,
-    /// A hash of every value of the row: equal for identical rows.
-    pub fingerprint: u64,
     pub dossier: Dossier,
     /// The file and line it came from.
     pub file: &'a Arc<str>,
@@ -35,6 +33,26 @@ pub struct Record<'a> {
 }
 
 impl Record<'_> {
+    /// A hash of every value of the row: equal for identical rows. Only
+    /// needed for repeated codes, so computed on demand.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = FoldHasher::default();
+        (self.code, self.dossier).hash(&mut h);
+        for field in [
+            Field::Ended,
+            Field::HandedOver,
+            Field::Amount,
+            Field::ProcedureCode,
+            Field::ProcedureName,
+        ] {
+            match self.cells.get(field).key() {
+                Some(b) => h.write(b),
+                None => self.cells.text(field).hash(&mut h),
+            }
+        }
+        h.finish()
+    }
+
     /// `ma_thu_tuc`, read only for the few dossiers kept whole.
     pub fn procedure_code(&self) -> String {
         self.cells.text(Field::ProcedureCode).trim().to_string()
@@ -98,7 +116,6 @@ impl Visitor for Loader<'_> {
             Ok(parsed) => {
                 let record = Record {
                     code: &parsed.code,
-                    fingerprint: parsed.fingerprint,
                     dossier: parsed.dossier,
                     file: &self.file,
                     line,
@@ -136,13 +153,25 @@ const LINEAR: usize = 8;
 struct Cache<T> {
     few: Vec<(Box<[u8]>, T)>,
     many: FastMap<Box<[u8]>, T>,
+    /// How many values are compared one by one before hashing.
+    linear: usize,
 }
 
 impl<T: Clone> Cache<T> {
+    /// For a column of a handful of values (statuses, yes/no).
     fn new() -> Self {
         Cache {
             few: Vec::new(),
             many: FastMap::default(),
+            linear: LINEAR,
+        }
+    }
+
+    /// For a column of many values (unit and field names): hashed at once.
+    fn wide() -> Self {
+        Cache {
+            linear: 0,
+            ..Cache::new()
         }
     }
 
@@ -159,7 +188,7 @@ impl<T: Clone> Cache<T> {
             return v.clone();
         }
         let v = parse();
-        if self.few.len() < LINEAR {
+        if self.few.len() < self.linear {
             self.few.push((key.into(), v.clone()));
         } else if self.many.len() < CACHE_LIMIT {
             self.many.insert(key.into(), v.clone());
@@ -222,6 +251,8 @@ pub(crate) struct Caches {
     level: Cache<Result<Option<Level>, String>>,
     yes_no: [Cache<Result<bool, String>>; 5],
     unit: Cache<Option<UnitId>>,
+    /// Whether a unit name's bytes are not UTF-8 in a UTF-8 file.
+    invalid: Cache<bool>,
     domain: Cache<DomainId>,
     dates: DateTable,
 }
@@ -243,8 +274,9 @@ impl Caches {
             channel: Cache::new(),
             level: Cache::new(),
             yes_no: std::array::from_fn(|_| Cache::new()),
-            unit: Cache::new(),
-            domain: Cache::new(),
+            unit: Cache::wide(),
+            invalid: Cache::wide(),
+            domain: Cache::wide(),
             dates: Default::default(),
         }
     }
@@ -258,6 +290,7 @@ impl Caches {
             self.level.clear();
             self.yes_no.iter_mut().for_each(Cache::clear);
             self.unit.clear();
+            self.invalid.clear();
             self.domain.clear();
         }
     }
@@ -265,7 +298,6 @@ impl Caches {
 
 struct Parsed<'c> {
     code: Cow<'c, str>,
-    fingerprint: u64,
     dossier: Dossier,
 }
 
@@ -330,6 +362,26 @@ fn parse<'c>(
         .get(cell(Field::Unit), || names.unit(&cells.text(Field::Unit)));
     if unit.is_none() {
         faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
+    }
+    // A UTF-8 file with a stray byte further down: names must not be
+    // interned with a replacement character. Checked once per spelling.
+    let bad_bytes = |field: Field| match cell(field) {
+        Cell::Raw(b) => {
+            cells.encoding == Encoding::Utf8 && !b.is_ascii() && std::str::from_utf8(b).is_err()
+        }
+        _ => false,
+    };
+    let bad_code = bad_bytes(Field::Code);
+    if bad_code
+        || caches
+            .invalid
+            .get(cell(Field::Unit), || bad_bytes(Field::Unit))
+    {
+        faults.add(
+            FaultKind::Encoding,
+            if bad_code { Field::Code } else { Field::Unit },
+            "byte không hợp lệ trong tệp UTF-8 (tệp trộn nhiều bảng mã?)",
+        );
     }
 
     let received = date(&mut faults, &mut caches.dates, Field::Received);
@@ -471,26 +523,8 @@ fn parse<'c>(
         fee,
         paid_online,
     };
-    let mut h = FoldHasher::default();
-    (
-        &code,
-        amount,
-        dossier,
-        ended.flatten(),
-        handed_over.flatten(),
-    )
-        .hash(&mut h);
-    for field in [Field::Amount, Field::ProcedureCode, Field::ProcedureName] {
-        match cell(field).key() {
-            Some(b) => h.write(b),
-            None => cells.text(field).hash(&mut h),
-        }
-    }
-    return Ok(Parsed {
-        fingerprint: h.finish(),
-        code,
-        dossier,
-    });
+    let _ = amount;
+    return Ok(Parsed { code, dossier });
 
     /// `None` when the value is unreadable (a fault is recorded),
     /// `Some(None)` when it is empty.
