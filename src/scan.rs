@@ -63,7 +63,7 @@ impl<'a> Input<'a> {
             keep: None,
             threads,
             range_bytes: 16 << 20,
-            key_budget: 24 << 20,
+            key_budget: 8 << 20,
         }
     }
 }

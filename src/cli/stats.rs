@@ -72,10 +72,17 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let figures = Figures::of(&data, &analysis);
     let text = match args.format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&figures)
-                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
-            s.push('\n');
-            s
+            // Streamed: a long overdue list must not be held twice.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = serde_json::to_writer_pretty(&mut out, &figures)
+                .map_err(std::io::Error::from)
+                .and_then(|_| out.write_all(b"\n"))
+                .and_then(|_| out.flush());
+            return match written {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
+            };
         }
         Format::Csv => csv_text(&figures, args.by.unwrap_or(By::DonVi))?,
         Format::Table => match &args.chart {

@@ -26,9 +26,10 @@ pub struct RowPos {
 /// A dossier kept with its texts, for lists of single dossiers (overdue).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Detail {
-    pub code: String,
-    pub procedure_code: String,
-    pub procedure_name: String,
+    pub code: Box<str>,
+    /// Shared between the dossiers of one procedure.
+    pub procedure_code: Arc<str>,
+    pub procedure_name: Arc<str>,
     pub dossier: Dossier,
     pub pos: RowPos,
 }
@@ -51,6 +52,8 @@ pub struct Collector {
     pub not_received: u64,
     keep: Option<KeepRule>,
     pub kept: Vec<Detail>,
+    /// Procedure texts, one copy each.
+    texts: FastMap<String, Arc<str>>,
     file: u32,
     range: u32,
 }
@@ -64,6 +67,7 @@ impl Collector {
             not_received: 0,
             keep,
             kept: Vec::new(),
+            texts: FastMap::default(),
             file,
             range,
         }
@@ -79,10 +83,20 @@ impl Collector {
         }
         if let Some(keep) = &self.keep {
             if keep(&record.dossier) {
+                let mut text = |t: String| match self.texts.get(&t) {
+                    Some(a) => a.clone(),
+                    None => {
+                        let a: Arc<str> = Arc::from(t.as_str());
+                        self.texts.insert(t, a.clone());
+                        a
+                    }
+                };
+                let procedure_code = text(record.procedure_code());
+                let procedure_name = text(record.procedure_name());
                 self.kept.push(Detail {
-                    code: record.code.to_string(),
-                    procedure_code: record.procedure_code(),
-                    procedure_name: record.procedure_name(),
+                    code: record.code.into(),
+                    procedure_code,
+                    procedure_name,
                     dossier: record.dossier,
                     pos: RowPos {
                         file: self.file,
@@ -171,7 +185,7 @@ impl Duplicates {
                 superseded.insert(code.clone(), last.pos);
             }
         }
-        details.retain(|d| superseded.get(&d.code).is_none_or(|last| *last == d.pos));
+        details.retain(|d| superseded.get(&*d.code).is_none_or(|last| *last == d.pos));
         merged
     }
 }

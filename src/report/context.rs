@@ -96,7 +96,7 @@ impl<U: Unit> PeriodBlock<U> {
 
 /// Everything a template can name.
 #[derive(Clone, Debug, Serialize)]
-pub struct Context {
+pub struct Context<'a> {
     #[serde(flatten)]
     pub ky_nay: PeriodBlock<UnitEntry>,
     pub nhap_lieu: Accounting,
@@ -112,7 +112,7 @@ pub struct Context {
     /// The same lists with each unit's figures, for templates.
     pub danh_sach_chi_tiet: Lists<UnitEntry>,
     /// Dossiers resolved late in the period or pending past due at its end.
-    pub qua_han: Vec<LateDossier>,
+    pub qua_han: Vec<LateDossier<'a>>,
     /// The unit a report is restricted to (`--don-vi`), if any.
     pub don_vi: Option<UnitEntry>,
     /// The date the report is made (`--date`, else today).
@@ -167,16 +167,16 @@ impl Header {
     }
 }
 
-impl Context {
+impl<'a> Context<'a> {
     /// The context of `data`, judged by `analysis`; restricted to one unit
     /// when `unit` is given (its level's averages stay those of all units).
     pub fn new(
-        data: &Dataset,
+        data: &'a Dataset,
         analysis: &Analysis,
         config: &Config,
         date: NaiveDate,
         unit: Option<UnitId>,
-    ) -> Context {
+    ) -> Context<'a> {
         let keep = |k: &GroupKey| unit.is_none_or(|u| k.unit == u);
         let snap = |w: Which| {
             let index = data.index(w).unwrap_or(0);

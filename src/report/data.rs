@@ -261,7 +261,7 @@ impl From<Snapshot> for PeriodFigures {
 /// periods. The objects of §5 have exactly the contract's keys; the units
 /// add those of §10.
 #[derive(Clone, Debug, Serialize)]
-pub struct Figures {
+pub struct Figures<'a> {
     pub ky: Period,
     pub tong: Summary,
     pub theo_cap: ByLevel,
@@ -270,15 +270,15 @@ pub struct Figures {
     pub nhap_lieu: Accounting,
     pub trung_binh: BTreeMap<&'static str, PerRatio<Option<Percent>>>,
     pub danh_sach: Lists<String>,
-    pub qua_han: Vec<LateDossier>,
+    pub qua_han: Vec<LateDossier<'a>>,
     pub chi_tieu: TargetsView,
     pub luy_ke: PeriodFigures,
     pub ky_lien_truoc: PeriodFigures,
     pub theo_thang: Vec<MonthFigures>,
 }
 
-impl Figures {
-    pub fn of(data: &Dataset, analysis: &Analysis) -> Figures {
+impl<'a> Figures<'a> {
+    pub fn of(data: &'a Dataset, analysis: &Analysis) -> Figures<'a> {
         let now = Snapshot::new(&data.tally, 0, &data.names);
         let ytd = Snapshot::new(&data.tally, 1, &data.names);
         let prev = Snapshot::new(&data.tally, 2, &data.names);
@@ -336,14 +336,15 @@ pub fn month_series(data: &Dataset, keep: impl Fn(&GroupKey) -> bool + Copy) -> 
 }
 
 /// A dossier resolved late in the period or pending past due at its end.
+/// Its texts are borrowed from the data: the list can be long.
 #[derive(Clone, Debug, Serialize)]
-pub struct LateDossier {
-    pub ma_ho_so: String,
-    pub don_vi: String,
+pub struct LateDossier<'a> {
+    pub ma_ho_so: &'a str,
+    pub don_vi: &'a str,
     pub cap: Level,
-    pub linh_vuc: Option<String>,
-    pub ma_thu_tuc: String,
-    pub ten_thu_tuc: String,
+    pub linh_vuc: Option<&'a str>,
+    pub ma_thu_tuc: &'a str,
+    pub ten_thu_tuc: &'a str,
     pub ngay_tiep_nhan: Option<NaiveDate>,
     pub ngay_hen_tra: Option<NaiveDate>,
     /// Null while in progress.
@@ -357,9 +358,9 @@ pub struct LateDossier {
 }
 
 /// The late dossiers of the period, by level, unit and code.
-pub fn late_dossiers(data: &Dataset) -> Vec<LateDossier> {
+pub fn late_dossiers(data: &Dataset) -> Vec<LateDossier<'_>> {
     let p = data.reporting.current;
-    let mut out: Vec<LateDossier> = data
+    let mut out: Vec<LateDossier<'_>> = data
         .details
         .iter()
         .filter_map(|d| {
@@ -368,12 +369,12 @@ pub fn late_dossiers(data: &Dataset) -> Vec<LateDossier> {
             let ended = x.ended.filter(|e| *e <= p.end);
             let domain = data.names.domain_name(x.domain);
             Some(LateDossier {
-                ma_ho_so: d.code.clone(),
-                don_vi: data.names.unit_name(x.unit).to_string(),
+                ma_ho_so: &d.code,
+                don_vi: data.names.unit_name(x.unit),
                 cap: x.level,
-                linh_vuc: (!domain.is_empty()).then(|| domain.to_string()),
-                ma_thu_tuc: d.procedure_code.clone(),
-                ten_thu_tuc: d.procedure_name.clone(),
+                linh_vuc: (!domain.is_empty()).then_some(domain),
+                ma_thu_tuc: &d.procedure_code,
+                ten_thu_tuc: &d.procedure_name,
                 ngay_tiep_nhan: x.received,
                 ngay_hen_tra: x.due,
                 ngay_ket_thuc: ended,
@@ -387,6 +388,6 @@ pub fn late_dossiers(data: &Dataset) -> Vec<LateDossier> {
             })
         })
         .collect();
-    out.sort_by(|a, b| (a.cap, &a.don_vi, &a.ma_ho_so).cmp(&(b.cap, &b.don_vi, &b.ma_ho_so)));
+    out.sort_by(|a, b| (a.cap, a.don_vi, a.ma_ho_so).cmp(&(b.cap, b.don_vi, b.ma_ho_so)));
     out
 }

@@ -74,11 +74,11 @@ impl Watch {
                 let (tinh_trang, so_ngay) = standing(d, day, within)?;
                 let domain = data.names.domain_name(d.domain);
                 Some(Watched {
-                    ma_ho_so: x.code.clone(),
+                    ma_ho_so: x.code.to_string(),
                     don_vi: data.names.unit_name(d.unit).to_string(),
                     cap: d.level,
                     linh_vuc: (!domain.is_empty()).then(|| domain.to_string()),
-                    ten_thu_tuc: x.procedure_name.clone(),
+                    ten_thu_tuc: x.procedure_name.to_string(),
                     ngay_tiep_nhan: d.received,
                     ngay_hen_tra: d.due,
                     tinh_trang,
