@@ -5,7 +5,7 @@
 
 use std::io::{self, Read};
 
-use memchr::{memchr, memchr_iter, memchr2};
+use memchr::{memchr, memchr_iter, memchr3_iter};
 
 /// One record: its fields' bytes, unquoted, and where it starts.
 #[derive(Clone, Debug, Default)]
@@ -167,35 +167,9 @@ impl<R: Read> Reader<R> {
         record.clear();
         record.byte = self.byte;
         record.line = self.line;
-        let quoted = match memchr2(b'"', b'\r', line) {
-            None => false,
-            Some(i) if line[i] == b'"' && memchr(b'\r', line).is_none() => true,
-            Some(_) => return self.slow(record),
-        };
-        if quoted {
-            if !split_quoted(line, self.delimiter, record) {
-                record.clear();
-                return self.slow(record);
-            }
-        } else {
-            record.bytes.extend_from_slice(line);
-            for i in memchr_iter(self.delimiter, line) {
-                record.ends.push(i);
-            }
-            record.ends.push(line.len());
-            // Field ends are offsets in `bytes`, which holds the delimiters
-            // too: drop them, shifting each field left.
-            let mut out = 0;
-            let mut from = 0;
-            for end in record.ends.iter_mut() {
-                let field = from..*end;
-                let len = field.len();
-                record.bytes.copy_within(field, out);
-                from = *end + 1;
-                out += len;
-                *end = out;
-            }
-            record.bytes.truncate(out);
+        if !split(line, self.delimiter, record) {
+            record.clear();
+            return self.slow(record);
         }
         self.advance(total, u64::from(total > content));
         Ok(true)
@@ -252,46 +226,52 @@ impl<R: Read> Reader<R> {
     }
 }
 
-/// Splits a one-line record whose quoted fields are simple: a quote, text
-/// without quotes, a quote, then a delimiter or the end. `false` for
-/// anything else (escaped quotes, text after a closing quote, a quote inside
-/// an unquoted field), which csv_core then reads.
-fn split_quoted(line: &[u8], delimiter: u8, record: &mut Record) -> bool {
-    let mut pos = 0;
-    loop {
-        if line.get(pos) == Some(&b'"') {
-            let Some(close) = memchr(b'"', &line[pos + 1..]).map(|i| pos + 1 + i) else {
-                return false;
-            };
-            record.bytes.extend_from_slice(&line[pos + 1..close]);
-            record.ends.push(record.bytes.len());
-            match line.get(close + 1) {
-                None => return true,
-                Some(&d) if d == delimiter => pos = close + 2,
-                Some(_) => return false,
-            }
-            if pos == line.len() {
+/// Splits a one-line record in one pass over its delimiters and quotes.
+/// Quoted fields must be simple: a quote, text without quotes, a quote,
+/// then a delimiter or the end. `false` for anything else (escaped quotes,
+/// text after a closing quote, a quote inside an unquoted field, a lone CR),
+/// which csv_core then reads.
+fn split(line: &[u8], delimiter: u8, record: &mut Record) -> bool {
+    let mut start = 0;
+    // The position of the opening quote of the current field, if quoted.
+    let mut open: Option<usize> = None;
+    // After a closing quote, the field's end; only a delimiter may follow.
+    let mut closed: Option<usize> = None;
+    for i in memchr3_iter(delimiter, b'"', b'\r', line) {
+        match line[i] {
+            b'"' => match (open, closed) {
+                (None, None) if i == start => open = Some(i),
+                (Some(_), None) => {
+                    closed = Some(i);
+                    open = None;
+                }
+                _ => return false,
+            },
+            b'\r' => return false,
+            _ => {
+                if open.is_some() {
+                    continue; // a delimiter inside quotes
+                }
+                match closed.take() {
+                    Some(q) if q + 1 == i => record.bytes.extend_from_slice(&line[start + 1..q]),
+                    Some(_) => return false,
+                    None => record.bytes.extend_from_slice(&line[start..i]),
+                }
                 record.ends.push(record.bytes.len());
-                return true;
-            }
-        } else {
-            let rest = &line[pos..];
-            let end = memchr(delimiter, rest).unwrap_or(rest.len());
-            if memchr(b'"', &rest[..end]).is_some() {
-                return false;
-            }
-            record.bytes.extend_from_slice(&rest[..end]);
-            record.ends.push(record.bytes.len());
-            if end == rest.len() {
-                return true;
-            }
-            pos += end + 1;
-            if pos == line.len() {
-                record.ends.push(record.bytes.len());
-                return true;
+                start = i + 1;
             }
         }
     }
+    if open.is_some() {
+        return false;
+    }
+    match closed {
+        Some(q) if q + 1 == line.len() => record.bytes.extend_from_slice(&line[start + 1..q]),
+        Some(_) => return false,
+        None => record.bytes.extend_from_slice(&line[start..]),
+    }
+    record.ends.push(record.bytes.len());
+    true
 }
 
 /// Tells csv_core the input has ended, so it completes a last record;
