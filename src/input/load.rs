@@ -149,9 +149,23 @@ const CACHE_LIMIT: usize = 4096;
 /// strings is cheaper than hashing one.
 const LINEAR: usize = 8;
 
+/// A key's length and first eight bytes, compared as integers before the
+/// bytes themselves: most keys differ there, and short ones end there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Prefix(usize, u64);
+
+impl Prefix {
+    fn of(key: &[u8]) -> Prefix {
+        let mut w = [0u8; 8];
+        let n = key.len().min(8);
+        w[..n].copy_from_slice(&key[..n]);
+        Prefix(key.len(), u64::from_le_bytes(w))
+    }
+}
+
 /// One field's parsed values by the bytes they were read from.
 struct Cache<T> {
-    few: Vec<(Box<[u8]>, T)>,
+    few: Vec<(Prefix, Box<[u8]>, T)>,
     many: FastMap<Box<[u8]>, T>,
     /// How many values are compared one by one before hashing.
     linear: usize,
@@ -181,16 +195,26 @@ impl<T: Clone> Cache<T> {
         let Some(key) = cell.key() else {
             return parse();
         };
-        if let Some((_, v)) = self.few.iter().find(|(k, _)| &**k == key) {
-            return v.clone();
+        if self.linear > 0 {
+            let p = Prefix::of(key);
+            let found = self
+                .few
+                .iter()
+                .find(|(kp, k, _)| *kp == p && (key.len() <= 8 || **k == *key));
+            if let Some((_, _, v)) = found {
+                return v.clone();
+            }
+            if self.many.is_empty() && self.few.len() < self.linear {
+                let v = parse();
+                self.few.push((p, key.into(), v.clone()));
+                return v;
+            }
         }
         if let Some(v) = self.many.get(key) {
             return v.clone();
         }
         let v = parse();
-        if self.few.len() < self.linear {
-            self.few.push((key.into(), v.clone()));
-        } else if self.many.len() < CACHE_LIMIT {
+        if self.many.len() < CACHE_LIMIT {
             self.many.insert(key.into(), v.clone());
         }
         v

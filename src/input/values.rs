@@ -42,6 +42,13 @@ pub fn date_bytes(b: &[u8]) -> Result<Option<NaiveDate>, Reason> {
 
 /// Whether what follows a 10-character date is a valid time (or nothing).
 pub fn time_suffix_ok(rest: &[u8]) -> bool {
+    // The usual ` HH:MM:SS`, checked in place.
+    if let [b' ', h1, h2, b':', m1, m2, b':', s1, s2] = rest {
+        let d = |a: &u8, b: &u8| {
+            (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
+        };
+        return matches!((d(h1, h2), d(m1, m2), d(s1, s2)), (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s <= 60);
+    }
     match rest.first() {
         None => true,
         Some(b'T' | b't' | b' ') => parse_time(trim_start(&rest[1..])).is_some(),
