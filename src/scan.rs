@@ -442,6 +442,7 @@ fn run_job(
             counts: ReadCounts::default(),
             file: job.name.clone(),
             columns: None,
+            only: repeated,
         };
         let ends = match job.span {
             None => {

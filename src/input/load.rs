@@ -94,6 +94,9 @@ pub(crate) struct Loader<'a> {
     pub file: Arc<str>,
     /// The header, once a spreadsheet reader has found it.
     pub columns: Option<Columns>,
+    /// When set, only rows whose code hashes into it are parsed (the second
+    /// pass over repeated codes); the rest are passed over.
+    pub only: Option<&'a crate::hash::FastSet<u64>>,
 }
 
 impl Loader<'_> {
@@ -109,6 +112,11 @@ impl Visitor for Loader<'_> {
     }
 
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>) {
+        if let Some(only) = self.only {
+            if !only.contains(&crate::figures::code_hash(&code_of(cells))) {
+                return;
+            }
+        }
         self.caches.use_encoding(cells.encoding);
         let parsed = parse(cells, self.statuses, self.names, &mut self.caches);
         self.count(parsed.is_err());
@@ -365,13 +373,7 @@ fn parse<'c>(
     };
     let cell = |f: Field| cells.get(f);
 
-    let code = match cell(Field::Code) {
-        // Codes are ASCII in practice: no decoding, no copy.
-        Cell::Raw(b) if b.is_ascii() => {
-            Cow::Borrowed(std::str::from_utf8(b.trim_ascii()).unwrap_or_default())
-        }
-        _ => Cow::Owned(cells.text(Field::Code).trim().to_string()),
-    };
+    let code = code_of(cells);
     if code.is_empty() {
         faults.add(FaultKind::MissingValue, Field::Code, "thiếu mã hồ sơ");
     }
@@ -567,6 +569,16 @@ fn parse<'c>(
             Cell::Text(t) => values::date(t),
         };
         faults.check(field, FaultKind::BadDate, result)
+    }
+}
+
+/// `ma_ho_so`: codes are ASCII in practice, read with no decoding or copy.
+fn code_of<'c>(cells: &'c Cells<'c>) -> Cow<'c, str> {
+    match cells.get(Field::Code) {
+        Cell::Raw(b) if b.is_ascii() => {
+            Cow::Borrowed(std::str::from_utf8(b.trim_ascii()).unwrap_or_default())
+        }
+        _ => Cow::Owned(cells.text(Field::Code).trim().to_string()),
     }
 }
 
