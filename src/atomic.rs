@@ -4,6 +4,34 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written, so an interrupted run can remove them.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every temporary file still being written (on Ctrl-C): the
+/// targets keep their previous content.
+pub fn abandon_all() {
+    if let Ok(mut pending) = PENDING.lock() {
+        for path in pending.drain(..) {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// Marks a scratch file to remove if the run is interrupted.
+pub fn track(path: &Path) {
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.push(path.to_path_buf());
+    }
+}
+
+/// The scratch file is gone or kept on purpose: no longer removed on Ctrl-C.
+pub fn forget(path: &Path) {
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.retain(|p| p != path);
+    }
+}
 
 /// A file being written; it replaces its target only on [`Pending::commit`]
 /// and is removed if dropped before.
@@ -17,6 +45,9 @@ pub struct Pending {
 impl Pending {
     pub fn create(target: &Path) -> io::Result<Pending> {
         let (tmp, file) = create_temp(target)?;
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.push(tmp.clone());
+        }
         Ok(Pending {
             target: target.to_path_buf(),
             tmp,
@@ -37,9 +68,11 @@ impl Pending {
         let (tmp, target) = (self.tmp.clone(), self.target.clone());
         // Close the file before the rename, as Windows needs.
         drop(self);
-        fs::rename(&tmp, &target).inspect_err(|_| {
+        let renamed = fs::rename(&tmp, &target).inspect_err(|_| {
             let _ = fs::remove_file(&tmp);
-        })
+        });
+        forget(&tmp);
+        renamed
     }
 }
 
@@ -57,6 +90,7 @@ impl Drop for Pending {
     fn drop(&mut self) {
         if !self.done {
             let _ = fs::remove_file(&self.tmp);
+            forget(&self.tmp);
         }
     }
 }

@@ -542,6 +542,7 @@ impl KeyRuns {
             source,
         };
         let file = File::create(&path).map_err(io)?;
+        crate::atomic::track(&path);
         self.spilled.push(path.clone());
         let mut w = BufWriter::with_capacity(1 << 20, file);
         for k in &keys {
@@ -596,6 +597,7 @@ impl Drop for KeyRuns {
     fn drop(&mut self) {
         for path in &self.spilled {
             let _ = std::fs::remove_file(path);
+            crate::atomic::forget(path);
         }
     }
 }

@@ -8,6 +8,7 @@ mod common;
 mod output;
 mod overdue;
 mod report;
+mod shell;
 mod stats;
 mod table;
 mod template;
@@ -75,6 +76,16 @@ enum Command {
     QuaHan(overdue::Args),
     /// Mẫu báo cáo: ghi mẫu có sẵn ra để sửa, kiểm tra một mẫu
     Template(template::Args),
+    /// In đoạn mã gợi ý lệnh (tab) cho trình lệnh
+    #[command(
+        after_help = "Ví dụ:\n  cctthc completions bash > /etc/bash_completion.d/cctthc\n  cctthc completions zsh > \"${fpath[1]}/_cctthc\"\n  cctthc completions fish > ~/.config/fish/completions/cctthc.fish"
+    )]
+    Completions(shell::CompletionsArgs),
+    /// In trang hướng dẫn man
+    #[command(
+        after_help = "Ví dụ:\n  cctthc man > /usr/local/share/man/man1/cctthc.1\n  cctthc man | man -l -"
+    )]
+    Man,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -88,6 +99,13 @@ pub fn main() -> i32 {
             *last = Some(info.to_string());
         }
     }));
+    // Ctrl-C while a report is being written: remove the temporary file, so
+    // the previous report stays as it was and nothing half-written is left.
+    let _ = ctrlc::set_handler(|| {
+        crate::atomic::abandon_all();
+        eprintln!("\nđã dừng theo yêu cầu (Ctrl-C): không tệp nào bị ghi dở");
+        std::process::exit(1);
+    });
     match std::panic::catch_unwind(|| run(std::env::args_os())) {
         Ok(code) => code,
         Err(_) => {
@@ -134,6 +152,8 @@ where
         Command::Report(a) => report::run(&cli.global, a, &out),
         Command::Template(a) => template::run(&cli.global, a, &out),
         Command::QuaHan(a) => overdue::run(&cli.global, a, &out),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man => shell::man(),
     };
     match result {
         Ok(()) => 0,

@@ -30,7 +30,9 @@ pub(crate) fn read(
         path: path.to_path_buf(),
         source,
     })?;
-    let mut book: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|e| bad(e.to_string()))?;
+    let mut file = BufReader::new(file);
+    check_sizes(&mut file).map_err(bad)?;
+    let mut book: Xlsx<_> = Xlsx::new(file).map_err(|e| bad(e.to_string()))?;
     let sheet_name = pick_sheet(path, book.sheet_names(), sheet)?;
     let mut cells = book
         .worksheet_cells_reader(&sheet_name)
@@ -68,6 +70,35 @@ pub(crate) fn read_other(
         rows.push(r, c, convert(value), visitor)?;
     }
     rows.finish(visitor)
+}
+
+/// Refuses a zip bomb before the spreadsheet library unpacks it: an entry
+/// that would unpack to more than 4 GB, or to over 64 MB at more than 250
+/// times its packed size (real sheets pack 5–20 times).
+fn check_sizes(file: &mut BufReader<File>) -> Result<(), String> {
+    use std::io::Seek;
+    const GB: u64 = 1 << 30;
+    const MB: u64 = 1 << 20;
+    let mut zip = zip::ZipArchive::new(&mut *file).map_err(|e| format!("tệp .xlsx hỏng: {e}"))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("tệp .xlsx hỏng: {e}"))?;
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 4 * GB || (size > 64 * MB && size / packed > 250) || total > 8 * GB {
+            return Err(format!(
+                "phần '{}' sẽ giải nén thành {} MB từ {} KB: từ chối đọc (tệp hỏng hoặc zip bomb?)",
+                entry.name().unwrap_or_default(),
+                size / MB,
+                packed / 1024
+            ));
+        }
+    }
+    drop(zip);
+    file.rewind().map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<String, Error> {
