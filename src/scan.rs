@@ -760,3 +760,83 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod never_panics {
+    use super::*;
+    use crate::period::Period;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn scan_bytes(name: &str, bytes: &[u8]) {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "cctthc-anybytes-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let files = vec![path];
+        let options = Options::default();
+        let d = NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
+        let mut input = Input::new(&files, &options, &[], vec![Period { start: d, end: d }]);
+        input.range_bytes = 64;
+        // Either figures or an error; a panic fails the test.
+        let _ = run(&input, &mut |_| {}, &mut |_| {});
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    const HEADER: &[u8] =
+        b"ma_ho_so,don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,trang_thai,so_hoa_ho_so,phi_le_phi\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_bytes_as_csv(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            scan_bytes("x.csv", &bytes);
+            let mut with_header = HEADER.to_vec();
+            with_header.extend_from_slice(&bytes);
+            scan_bytes("y.csv", &with_header);
+        }
+
+        #[test]
+        fn any_bytes_as_xlsx(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let mut zipped = b"PK\x03\x04".to_vec();
+            zipped.extend_from_slice(&bytes);
+            scan_bytes("x.xlsx", &zipped);
+        }
+
+        #[test]
+        fn rows_of_printable_noise(rows in proptest::collection::vec("[ -~àáạảãăằđĐơưỳ,;\"\t]{0,80}", 0..40)) {
+            let mut text = HEADER.to_vec();
+            for r in rows {
+                text.extend_from_slice(r.as_bytes());
+                text.push(b'\n');
+            }
+            scan_bytes("z.csv", &text);
+        }
+
+        #[test]
+        fn any_bytes_as_a_template(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            let _ = crate::docx::Template::from_bytes("x.docx", &bytes);
+        }
+
+        #[test]
+        fn any_text_in_the_value_parsers(s in "\\PC{0,40}") {
+            use crate::input::values;
+            let _ = values::date(&s);
+            let _ = values::date_bytes(s.as_bytes());
+            let _ = values::amount(&s);
+            let _ = values::channel(&s);
+            let _ = values::level(&s);
+            let _ = values::yes_no(&s, crate::input::Field::Fee);
+            let _ = values::StatusRules::new(&[]).classify(&s);
+            let _ = crate::period::MonthArg::from_str(&s);
+        }
+    }
+
+    use std::str::FromStr;
+}
