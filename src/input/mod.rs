@@ -190,7 +190,7 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 
 /// How a file is to be read, found from its start.
 pub(crate) enum Plan {
-    Delimited(delimited::Layout),
+    Delimited(Box<delimited::Layout>),
     Sheet(Format),
 }
 
@@ -224,11 +224,11 @@ impl Plan {
 /// and header.
 pub(crate) fn plan(path: &Path, options: &Options) -> Result<Plan, Error> {
     match format_of(path)? {
-        Format::Delimited => Ok(Plan::Delimited(delimited::layout(
+        Format::Delimited => Ok(Plan::Delimited(Box::new(delimited::layout(
             path,
             options.encoding,
             &options.headers,
-        )?)),
+        )?))),
         format => Ok(Plan::Sheet(format)),
     }
 }

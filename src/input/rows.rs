@@ -69,7 +69,7 @@ impl<R: Read> Reader<R> {
     pub fn new(inner: R, delimiter: u8) -> Reader<R> {
         Reader {
             inner,
-            buf: vec![0; 1 << 20],
+            buf: vec![0; 256 << 10],
             start: 0,
             end: 0,
             eof: false,

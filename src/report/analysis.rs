@@ -518,8 +518,7 @@ impl MonthlyAverages {
         };
         let mut n = 0;
         let mut m = last;
-        loop {
-            let Some(c) = months.get(&m) else { break };
+        while let Some(c) = months.get(&m) {
             let s = Summary::from(c);
             let r = ratio(&s, key);
             let (Some(mine), Some(avg)) = (
