@@ -116,11 +116,8 @@ pub(crate) fn layout(
     let data_start = (!utf16)
         .then(|| {
             let mut reader = RecordReader::new(body, found.delimiter);
-            let mut record = Record::default();
             for _ in 0..=found.header_index {
-                if !reader.read(&mut record).ok()? {
-                    return None;
-                }
+                reader.read().ok()??;
             }
             let (byte, line) = reader.position();
             // The header row must end inside the prefix, or the prefix was
@@ -179,9 +176,8 @@ pub(crate) fn read_all(
     };
     let mut reader = RecordReader::new(stream, layout.delimiter);
     let mut rows = Rows::new(path, name, layout);
-    let mut record = Record::default();
     let mut index = 0usize;
-    while rows.next(&mut reader, &mut record)? {
+    while let Some(record) = rows.next(&mut reader)? {
         let this = index;
         index += 1;
         if this > layout.header_index {
@@ -219,17 +215,16 @@ pub(crate) fn read_range(
     file.seek(SeekFrom::Start(start)).map_err(io_err)?;
     let mut reader = RecordReader::new(file, layout.delimiter);
     let mut rows = Rows::new(path, name, layout);
-    let mut record = Record::default();
     let mut first = None;
     let span = end.saturating_sub(start);
     loop {
-        if !rows.next(&mut reader, &mut record)? {
+        let Some(record) = rows.next(&mut reader)? else {
             let (byte, line) = reader.position();
             return Ok(RangeEnds {
                 first,
                 next: (start + byte, line),
             });
-        }
+        };
         if record.byte >= span {
             return Ok(RangeEnds {
                 first,
@@ -263,19 +258,20 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn next<R: Read>(
+    fn next<'r, R: Read>(
         &self,
-        reader: &mut RecordReader<R>,
-        record: &mut Record,
-    ) -> Result<bool, Error> {
-        reader.read(record).map_err(|e| Error::Parse {
+        reader: &'r mut RecordReader<R>,
+    ) -> Result<Option<Record<'r>>, Error> {
+        // Where the failing record starts, for the message.
+        let line = reader.position().1;
+        reader.read().map_err(|e| Error::Parse {
             path: self.path.to_path_buf(),
-            line: reader.position().1,
+            line,
             message: e.to_string(),
         })
     }
 
-    fn process(&mut self, record: &Record, visitor: &mut dyn Visitor) {
+    fn process(&mut self, record: &Record<'_>, visitor: &mut dyn Visitor) {
         let layout = self.layout;
         let name = self.name;
         if record.is_empty() || record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
@@ -351,7 +347,7 @@ impl<'a> Rows<'a> {
     }
 }
 
-fn raw_cells(record: &Record, encoding: Encoding) -> Vec<String> {
+fn raw_cells(record: &Record<'_>, encoding: Encoding) -> Vec<String> {
     record
         .iter()
         .map(|f| match decode_field(f, encoding) {
@@ -377,7 +373,7 @@ impl Decoding {
     }
 
     /// Looks at a row with non-ASCII bytes.
-    fn check(&mut self, record: &Record) {
+    fn check(&mut self, record: &Record<'_>) {
         let valid = std::str::from_utf8(record.as_slice()).is_ok();
         if valid {
             self.seen_multibyte = true;
@@ -407,11 +403,10 @@ fn find_header(
     let mut best_partial: Option<(usize, Vec<String>, Vec<Field>)> = None;
     for delimiter in DELIMITERS {
         let mut reader = RecordReader::new(text, delimiter);
-        let mut record = Record::default();
         for index in 0..MAX_HEADER_ROW {
-            if !reader.read(&mut record).unwrap_or(false) {
+            let Ok(Some(record)) = reader.read() else {
                 break;
-            }
+            };
             let cells: Vec<String> = record
                 .iter()
                 .map(|f| {

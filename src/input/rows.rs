@@ -1,50 +1,62 @@
-//! Splitting delimited text into records, fast. Exports are mostly lines
-//! without quotes: those are split with a SIMD byte search. A line with a
-//! quote (a field with a delimiter, a quote or a line break in it) goes
-//! through `csv_core`, which handles every CSV rule.
+//! Splitting delimited text into records, fast, without copying fields.
+//!
+//! Records are found 64 bytes at a time: one SIMD pass marks delimiters,
+//! quotes, line feeds and carriage returns as bits, quotes turn into an
+//! "inside quotes" mask by a prefix XOR, and the fields are the spans
+//! between the delimiters left outside quotes. A field is handed out as a
+//! slice of the read buffer, its quotes stripped. Only a record with an
+//! escaped quote (`""`), text after a closing quote, a quote inside an
+//! unquoted field or a lone CR goes through `csv_core`, which handles every
+//! CSV rule and copies the fields.
 
 use std::io::{self, Read};
 
-use memchr::{memchr, memchr_iter, memchr3_iter};
+use memchr::memchr_iter;
 
-/// One record: its fields' bytes, unquoted, and where it starts.
-#[derive(Clone, Debug, Default)]
-pub struct Record {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+/// One record: its fields and where it starts. Borrowed from the reader
+/// until the next read.
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'a> {
+    data: &'a [u8],
+    spans: &'a [(u32, u32)],
     /// Byte offset of the record's start from the reader's start.
     pub byte: u64,
     /// Line of the record's start, from 1.
     pub line: u64,
 }
 
-impl Record {
+impl<'a> Record<'a> {
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.spans.is_empty()
     }
 
-    pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.bytes.get(start..end)
+    /// Field `i`, unquoted.
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let &(s, e) = self.spans.get(i)?;
+        self.data.get(s as usize..e as usize)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.len()).filter_map(|i| self.get(i))
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let (data, spans) = (self.data, self.spans);
+        spans
+            .iter()
+            .filter_map(move |&(s, e)| data.get(s as usize..e as usize))
     }
 
-    /// Every field's bytes, one after the other.
-    pub fn as_slice(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.ends.clear();
+    /// The record's bytes from its first field to its last: the fields
+    /// with the delimiters and quotes between them (ASCII), enough to ask
+    /// whether the text is ASCII or valid UTF-8.
+    pub fn as_slice(&self) -> &'a [u8] {
+        match (self.spans.first(), self.spans.last()) {
+            (Some(&(s, _)), Some(&(_, e))) if s <= e => {
+                self.data.get(s as usize..e as usize).unwrap_or_default()
+            }
+            _ => &[],
+        }
     }
 }
 
@@ -59,10 +71,31 @@ pub struct Reader<R> {
     end: usize,
     eof: bool,
     delimiter: u8,
+    /// Field spans of the last record, in `buf` from the record's start or
+    /// in `owned`.
+    spans: Vec<(u32, u32)>,
+    /// The last record's fields when csv_core read it.
+    owned: Vec<u8>,
+    ends: Vec<usize>,
     core: csv_core::Reader,
     /// Offset and line of `buf[start]` from the reader's start.
     byte: u64,
     line: u64,
+}
+
+/// What one look at the unread bytes found.
+enum Scan {
+    /// A record of `len` bytes (its line break included), with `lines`
+    /// line breaks in all.
+    Record { len: usize, lines: u64 },
+    /// An empty line.
+    Blank { len: usize },
+    /// The record goes on past the bytes read so far.
+    More,
+    /// A record the fast path does not take: csv_core reads it.
+    Slow,
+    /// No bytes left.
+    End,
 }
 
 impl<R: Read> Reader<R> {
@@ -74,6 +107,9 @@ impl<R: Read> Reader<R> {
             end: 0,
             eof: false,
             delimiter,
+            spans: Vec::new(),
+            owned: Vec::new(),
+            ends: Vec::new(),
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             byte: 0,
             line: 1,
@@ -126,68 +162,47 @@ impl<R: Read> Reader<R> {
         self.line += lines;
     }
 
-    /// Reads the next record; `false` at the end of input. Blank lines are
+    /// Reads the next record; `None` at the end of input. Blank lines are
     /// skipped.
-    pub fn read(&mut self, record: &mut Record) -> io::Result<bool> {
+    pub fn read(&mut self) -> io::Result<Option<Record<'_>>> {
         loop {
             let window = &self.buf[self.start..self.end];
-            let Some(nl) = memchr(b'\n', window) else {
-                if self.fill()? {
-                    continue;
+            match scan(window, self.eof, self.delimiter, &mut self.spans) {
+                Scan::Record { len, lines } => {
+                    let (at, byte, line) = (self.start, self.byte, self.line);
+                    self.advance(len, lines);
+                    return Ok(Some(Record {
+                        data: &self.buf[at..self.end],
+                        spans: &self.spans,
+                        byte,
+                        line,
+                    }));
                 }
-                // The last line, without a line break.
-                if self.start == self.end {
-                    return Ok(false);
+                Scan::Blank { len } => self.advance(len, 1),
+                Scan::More => {
+                    // At the end of input the next scan takes what is left.
+                    self.fill()?;
                 }
-                let len = self.end - self.start;
-                if self.take_line(record, len, len)? {
-                    return Ok(true);
-                }
-                continue;
-            };
-            let mut line_end = nl;
-            if line_end > 0 && window[line_end - 1] == b'\r' {
-                line_end -= 1;
-            }
-            if line_end == 0 {
-                self.advance(nl + 1, 1);
-                continue;
-            }
-            if self.take_line(record, line_end, nl + 1)? {
-                return Ok(true);
+                Scan::Slow => return self.slow(),
+                Scan::End => return Ok(None),
             }
         }
-    }
-
-    /// Takes the line `buf[start..start + content]` (consuming `total`
-    /// bytes), or hands it to csv_core when it has a quote or a lone CR.
-    /// `false` when what was consumed held no record (lone CRs).
-    fn take_line(&mut self, record: &mut Record, content: usize, total: usize) -> io::Result<bool> {
-        let line = &self.buf[self.start..self.start + content];
-        record.clear();
-        record.byte = self.byte;
-        record.line = self.line;
-        if !split(line, self.delimiter, record) {
-            record.clear();
-            return self.slow(record);
-        }
-        self.advance(total, u64::from(total > content));
-        Ok(true)
     }
 
     /// One record by csv_core, from `buf[start]`, over as many lines and
     /// refills as it takes.
-    fn slow(&mut self, record: &mut Record) -> io::Result<bool> {
+    fn slow(&mut self) -> io::Result<Option<Record<'_>>> {
         use csv_core::ReadRecordResult as R;
-        record.bytes.resize(record.bytes.len().max(1024), 0);
-        record.ends.resize(record.ends.len().max(64), 0);
+        let (byte, line) = (self.byte, self.line);
+        self.owned.resize(self.owned.len().max(1024), 0);
+        self.ends.resize(self.ends.len().max(64), 0);
         let (mut nout, mut nend) = (0, 0);
         let mut got = true;
         loop {
             let input = &self.buf[self.start..self.end];
             let (result, nin, o, e) =
                 self.core
-                    .read_record(input, &mut record.bytes[nout..], &mut record.ends[nend..]);
+                    .read_record(input, &mut self.owned[nout..], &mut self.ends[nend..]);
             let lines = memchr_iter(b'\n', &input[..nin]).count() as u64;
             self.advance(nin, lines);
             // csv_core counts ends from the start of the record, across
@@ -198,17 +213,23 @@ impl<R: Read> Reader<R> {
                 R::InputEmpty => {
                     if !self.fill()? {
                         // End of input inside the record: finish it.
-                        got = continue_at_end(&mut self.core, record, &mut nout, &mut nend);
+                        got = continue_at_end(
+                            &mut self.core,
+                            &mut self.owned,
+                            &mut self.ends,
+                            &mut nout,
+                            &mut nend,
+                        );
                         break;
                     }
                 }
                 R::OutputFull => {
-                    let len = record.bytes.len();
-                    record.bytes.resize(len * 2, 0);
+                    let len = self.owned.len();
+                    self.owned.resize(len * 2, 0);
                 }
                 R::OutputEndsFull => {
-                    let len = record.ends.len();
-                    record.ends.resize(len * 2, 0);
+                    let len = self.ends.len();
+                    self.ends.resize(len * 2, 0);
                 }
                 R::Record => break,
                 R::End => {
@@ -217,82 +238,225 @@ impl<R: Read> Reader<R> {
                 }
             }
         }
-        record.bytes.truncate(nout);
-        record.ends.truncate(nend);
         // After a record ended by CR, csv_core waits to skip an LF; the
-        // line reader skips it instead, as a blank line.
+        // fast path skips it instead, as a blank line.
         self.core.reset();
-        Ok(got)
+        if !got {
+            return Ok(None);
+        }
+        self.spans.clear();
+        let mut from = 0;
+        for &end in &self.ends[..nend] {
+            // Bounded by the buffer, which is at most MAX_RECORD bytes.
+            self.spans.push((from as u32, end as u32));
+            from = end;
+        }
+        Ok(Some(Record {
+            data: &self.owned[..nout],
+            spans: &self.spans,
+            byte,
+            line,
+        }))
     }
 }
 
-/// Splits a one-line record in one pass over its delimiters and quotes.
-/// Quoted fields must be simple: a quote, text without quotes, a quote,
-/// then a delimiter or the end. `false` for anything else (escaped quotes,
-/// text after a closing quote, a quote inside an unquoted field, a lone CR),
-/// which csv_core then reads.
-fn split(line: &[u8], delimiter: u8, record: &mut Record) -> bool {
-    let mut start = 0;
-    // The position of the opening quote of the current field, if quoted.
-    let mut open: Option<usize> = None;
-    // After a closing quote, the field's end; only a delimiter may follow.
-    let mut closed: Option<usize> = None;
-    for i in memchr3_iter(delimiter, b'"', b'\r', line) {
-        match line[i] {
-            b'"' => match (open, closed) {
-                (None, None) if i == start => open = Some(i),
-                (Some(_), None) => {
-                    closed = Some(i);
-                    open = None;
+/// Bits of the 64 bytes at `block` (bit `i` for byte `i`) equal to the
+/// delimiter, a quote, LF and CR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Marks {
+    delimiter: u64,
+    quote: u64,
+    lf: u64,
+    cr: u64,
+}
+
+impl Marks {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn of(block: &[u8; 64], delimiter: u8) -> Marks {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        let mut out = [0u64; 4];
+        // SAFETY: this is compiled only where SSE2 is enabled (every
+        // x86_64 target has it), and each load reads the 16 bytes of a
+        // chunk of `block`; `loadu` has no alignment requirement.
+        unsafe {
+            let needles = [delimiter, b'"', b'\n', b'\r'].map(|c| _mm_set1_epi8(c as i8));
+            for (k, chunk) in block.chunks_exact(16).enumerate() {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+                for (o, n) in out.iter_mut().zip(&needles) {
+                    let bits = _mm_movemask_epi8(_mm_cmpeq_epi8(v, *n)) as u32 & 0xFFFF;
+                    *o |= u64::from(bits) << (16 * k);
                 }
-                _ => return false,
-            },
-            b'\r' => return false,
-            _ => {
-                if open.is_some() {
-                    continue; // a delimiter inside quotes
-                }
-                match closed.take() {
-                    Some(q) if q + 1 == i => record.bytes.extend_from_slice(&line[start + 1..q]),
-                    Some(_) => return false,
-                    None => record.bytes.extend_from_slice(&line[start..i]),
-                }
-                record.ends.push(record.bytes.len());
-                start = i + 1;
             }
         }
+        Marks {
+            delimiter: out[0],
+            quote: out[1],
+            lf: out[2],
+            cr: out[3],
+        }
     }
-    if open.is_some() {
-        return false;
+
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    fn of(block: &[u8; 64], delimiter: u8) -> Marks {
+        Marks::scalar(block, delimiter)
     }
-    match closed {
-        Some(q) if q + 1 == line.len() => record.bytes.extend_from_slice(&line[start + 1..q]),
-        Some(_) => return false,
-        None => record.bytes.extend_from_slice(&line[start..]),
+
+    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+    fn scalar(block: &[u8; 64], delimiter: u8) -> Marks {
+        let mut m = Marks {
+            delimiter: 0,
+            quote: 0,
+            lf: 0,
+            cr: 0,
+        };
+        for (i, &c) in block.iter().enumerate() {
+            let bit = 1u64 << i;
+            match c {
+                _ if c == delimiter => m.delimiter |= bit,
+                b'"' => m.quote |= bit,
+                b'\n' => m.lf |= bit,
+                b'\r' => m.cr |= bit,
+                _ => {}
+            }
+        }
+        m
     }
-    record.ends.push(record.bytes.len());
-    true
+}
+
+/// Bit `i` set when an odd number of bits `0..=i` of `x` are set: with
+/// quote bits, the bytes from an opening quote to before its closing one.
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// Finds the record at the start of `window` and its fields' spans.
+///
+/// The fast path takes CSV whose quoted fields are simple: each quote
+/// opens a field (it follows a delimiter or starts the line) or closes one
+/// (a delimiter, the line break or the end follows). Anything else is
+/// [`Scan::Slow`].
+fn scan(window: &[u8], eof: bool, delimiter: u8, spans: &mut Vec<(u32, u32)>) -> Scan {
+    spans.clear();
+    if window.is_empty() {
+        return if eof { Scan::End } else { Scan::More };
+    }
+    let mut field_start = 0usize;
+    // All ones while inside quotes at the end of the previous block.
+    let mut inside = 0u64;
+    // Bit 63 of the previous block's marks, carried into bit 0.
+    let (mut after_sep, mut after_close, mut after_cr) = (1u64, 0u64, 0u64);
+    let mut lines = 0u64;
+    let mut at = 0usize;
+    loop {
+        let (marks, end_bit) = match window.get(at..at + 64) {
+            Some(block) => {
+                // A 64-byte slice always converts to an array.
+                let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
+                (Marks::of(block, delimiter), 0u64)
+            }
+            None if !eof => return Scan::More,
+            None => {
+                // The last bytes of the input, padded with zeros (no
+                // delimiter is a zero byte); the end acts as a line break.
+                let rest = &window[at.min(window.len())..];
+                let mut block = [0u8; 64];
+                block[..rest.len()].copy_from_slice(rest);
+                let mut m = Marks::of(&block, delimiter);
+                let real = (1u64 << rest.len()) - 1;
+                m.delimiter &= real;
+                m.quote &= real;
+                m.lf &= real;
+                m.cr &= real;
+                (m, 1u64 << rest.len())
+            }
+        };
+        let quoted = prefix_xor(marks.quote) ^ inside;
+        inside = 0u64.wrapping_sub(quoted >> 63);
+        let lf = marks.lf & !quoted;
+        let sep = (marks.delimiter & !quoted) | lf | end_bit;
+        // The record ends at the first line break outside quotes (or the
+        // end of input); later bits belong to the next record.
+        let stop = sep & (lf | end_bit);
+        let within = match stop {
+            0 => u64::MAX,
+            s => u64::MAX >> (63 - s.trailing_zeros()),
+        };
+        let open = marks.quote & quoted;
+        let close = marks.quote & !quoted;
+        let cr = marks.cr & !quoted;
+        let bad = (open & !((sep << 1) | after_sep))
+            | (((close << 1) | after_close) & !(sep | cr))
+            | (((cr << 1) | after_cr) & !marks.lf);
+        if bad & within != 0 {
+            return Scan::Slow;
+        }
+        if end_bit != 0 && inside != 0 {
+            return Scan::Slow; // a quote never closed
+        }
+        lines += u64::from((marks.lf & quoted & within).count_ones());
+        let mut fields = sep & within;
+        while fields != 0 {
+            let i = at + fields.trailing_zeros() as usize;
+            fields &= fields - 1;
+            let mut end = i;
+            if i > field_start && window.get(i - 1) == Some(&b'\r') {
+                end -= 1; // CRLF: the CR is checked to precede the LF
+            }
+            let (mut s, mut e) = (field_start, end);
+            if window.get(s) == Some(&b'"') && e > s {
+                // The closing quote is checked to end the field.
+                s += 1;
+                e -= 1;
+            }
+            spans.push((s as u32, e as u32));
+            field_start = i + 1;
+        }
+        if stop != 0 {
+            let i = at + stop.trailing_zeros() as usize;
+            let len = (i + 1).min(window.len());
+            let terminated = window.get(i) == Some(&b'\n');
+            if spans.len() == 1 && spans[0] == (0, 0) && window.first() != Some(&b'"') {
+                return Scan::Blank { len };
+            }
+            return Scan::Record {
+                len,
+                lines: lines + u64::from(terminated),
+            };
+        }
+        after_sep = sep >> 63;
+        after_close = close >> 63;
+        after_cr = cr >> 63;
+        at += 64;
+    }
 }
 
 /// Tells csv_core the input has ended, so it completes a last record;
 /// `false` when there was none.
 fn continue_at_end(
     core: &mut csv_core::Reader,
-    record: &mut Record,
+    bytes: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
     nout: &mut usize,
     nend: &mut usize,
 ) -> bool {
     loop {
-        if *nout >= record.bytes.len() {
-            let len = record.bytes.len();
-            record.bytes.resize(len * 2 + 1, 0);
+        if *nout >= bytes.len() {
+            let len = bytes.len();
+            bytes.resize(len * 2 + 1, 0);
         }
-        if *nend >= record.ends.len() {
-            let len = record.ends.len();
-            record.ends.resize(len * 2 + 1, 0);
+        if *nend >= ends.len() {
+            let len = ends.len();
+            ends.resize(len * 2 + 1, 0);
         }
-        let (result, _, o, e) =
-            core.read_record(&[], &mut record.bytes[*nout..], &mut record.ends[*nend..]);
+        let (result, _, o, e) = core.read_record(&[], &mut bytes[*nout..], &mut ends[*nend..]);
         *nout += o;
         *nend += e;
         match result {
@@ -312,8 +476,7 @@ mod tests {
         let mut r = Reader::new(text, delimiter);
         r.buf = vec![0; 7]; // tiny buffer: every refill path runs
         let mut out = Vec::new();
-        let mut rec = Record::default();
-        while r.read(&mut rec).unwrap() {
+        while let Some(rec) = r.read().unwrap() {
             out.push((
                 rec.iter()
                     .map(|f| String::from_utf8(f.to_vec()).unwrap())
@@ -389,16 +552,56 @@ mod tests {
                 proptest::strategy::Just(b'\r'), proptest::strategy::Just(b' '),
                 proptest::strategy::Just(0xC3u8), proptest::strategy::Just(0xA1u8),
             ],
-            0..200,
+            0..400,
         )) {
             let mut r = Reader::new(&text[..], b',');
             r.buf = vec![0; 5];
             let mut mine = Vec::new();
-            let mut rec = Record::default();
-            while r.read(&mut rec).unwrap() {
+            while let Some(rec) = r.read().unwrap() {
                 mine.push(rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
             }
             proptest::prop_assert_eq!(mine, theirs(&text));
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn simd_marks_are_the_plain_ones(block in proptest::array::uniform32(
+            proptest::prop_oneof![
+                proptest::strategy::Just(b','), proptest::strategy::Just(b'"'),
+                proptest::strategy::Just(b'\n'), proptest::strategy::Just(b'\r'),
+                proptest::strategy::Just(b';'), proptest::num::u8::ANY,
+            ]), tail in proptest::array::uniform32(proptest::num::u8::ANY)) {
+            let mut all = [0u8; 64];
+            all[..32].copy_from_slice(&block);
+            all[32..].copy_from_slice(&tail);
+            for d in [b',', b';', b'\t'] {
+                proptest::prop_assert_eq!(Marks::of(&all, d), Marks::scalar(&all, d));
+            }
+        }
+    }
+
+    #[test]
+    fn records_across_blocks_and_refills() {
+        // Fields of every length around the 64-byte blocks, quoted or not,
+        // with CRLF and a last line without a break.
+        let mut text = Vec::new();
+        for n in 0..140 {
+            let f = "x".repeat(n);
+            text.extend_from_slice(format!("{f},\"{f},\",{n}\r\n\n").as_bytes());
+        }
+        text.extend_from_slice(b"end,\"q\"");
+        for buf in [3, 64, 65, 1000] {
+            let mut r = Reader::new(&text[..], b',');
+            r.buf = vec![0; buf];
+            let mut mine = Vec::new();
+            while let Some(rec) = r.read().unwrap() {
+                mine.push(rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
+            }
+            assert_eq!(mine, theirs(&text), "buffer of {buf}");
+        }
+        let lines: Vec<u64> = records(&text, b',').iter().map(|r| r.2).collect();
+        assert_eq!(lines[..3], [1, 3, 5]);
+        assert_eq!(*lines.last().unwrap(), 281);
     }
 }
