@@ -255,9 +255,11 @@ impl DateTable {
         if !fixed {
             return values::date_bytes(b);
         }
-        let slot = head.iter().fold(0usize, |h, &c| {
-            h.wrapping_mul(31).wrapping_add(usize::from(c))
-        }) % self.0.len();
+        // The day, month and year digits, mixed by one multiplication.
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&head[..8]);
+        let key = u64::from_le_bytes(w) ^ (u64::from(head[8]) << 8 | u64::from(head[9]));
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % self.0.len();
         if let Some((key, date)) = &self.0[slot] {
             if key == head && values::time_suffix_ok(&b[10..]) {
                 return Ok(Some(*date));
@@ -282,9 +284,9 @@ pub(crate) struct Caches {
     channel: Cache<Result<Channel, String>>,
     level: Cache<Result<Option<Level>, String>>,
     yes_no: [Cache<Result<bool, String>>; 5],
-    unit: Cache<Option<UnitId>>,
-    /// Whether a unit name's bytes are not UTF-8 in a UTF-8 file.
-    invalid: Cache<bool>,
+    /// A unit name's id, and whether its bytes are not UTF-8 in a UTF-8
+    /// file (then it has no id).
+    unit: Cache<(Option<UnitId>, bool)>,
     domain: Cache<DomainId>,
     dates: DateTable,
 }
@@ -307,7 +309,6 @@ impl Caches {
             level: Cache::new(),
             yes_no: std::array::from_fn(|_| Cache::new()),
             unit: Cache::wide(),
-            invalid: Cache::wide(),
             domain: Cache::wide(),
             dates: Default::default(),
         }
@@ -322,7 +323,6 @@ impl Caches {
             self.level.clear();
             self.yes_no.iter_mut().for_each(Cache::clear);
             self.unit.clear();
-            self.invalid.clear();
             self.domain.clear();
         }
     }
@@ -383,12 +383,6 @@ fn parse<'c>(
     let status = faults.check(Field::Status, FaultKind::UnknownStatus, status);
     let received_flag = status != Some(Status::NotReceived);
 
-    let unit = caches
-        .unit
-        .get(cell(Field::Unit), || names.unit(&cells.text(Field::Unit)));
-    if unit.is_none() {
-        faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
-    }
     // A UTF-8 file with a stray byte further down: names must not be
     // interned with a replacement character. Checked once per spelling.
     let bad_bytes = |field: Field| match cell(field) {
@@ -397,12 +391,20 @@ fn parse<'c>(
         }
         _ => false,
     };
+    let (unit, bad_unit) = caches.unit.get(cell(Field::Unit), || {
+        let bad = bad_bytes(Field::Unit);
+        let unit = if bad {
+            None
+        } else {
+            names.unit(&cells.text(Field::Unit))
+        };
+        (unit, bad)
+    });
+    if unit.is_none() && !bad_unit {
+        faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
+    }
     let bad_code = bad_bytes(Field::Code);
-    if bad_code
-        || caches
-            .invalid
-            .get(cell(Field::Unit), || bad_bytes(Field::Unit))
-    {
+    if bad_code || bad_unit {
         faults.add(
             FaultKind::Encoding,
             if bad_code { Field::Code } else { Field::Unit },
@@ -512,10 +514,9 @@ fn parse<'c>(
         Cell::Number(n) => {
             rust_decimal::Decimal::try_from(*n).map_err(|_| "số tiền không hợp lệ".to_string())
         }
-        // Plain digits (or nothing) are an amount as they stand.
-        Cell::Raw(b) if b.trim_ascii().iter().all(u8::is_ascii_digit) => {
-            Ok(rust_decimal::Decimal::ZERO)
-        }
+        // Digits, grouped by dots or not (or nothing), are an amount as
+        // they stand; only its validity matters here.
+        Cell::Raw(b) if values::plain_amount(b.trim_ascii()) => Ok(rust_decimal::Decimal::ZERO),
         Cell::Raw(b) if b.is_ascii() => values::amount(std::str::from_utf8(b).unwrap_or_default()),
         _ => values::amount(&cells.text(Field::Amount)),
     };
