@@ -39,8 +39,9 @@ pub struct Tally {
     /// from its receipt to its end, found without visiting the others.
     series_from: usize,
     groups: FastMap<GroupKey, Group>,
-    /// The days of the calendar months seen, computed once each.
-    month_days: FastMap<MonthIndex, Period>,
+    /// The days of calendar months, computed once each (a direct-mapped
+    /// table: a file spans a few years at most).
+    month_days: Box<[Option<(MonthIndex, Period)>; 64]>,
 }
 
 /// A calendar month as `year * 12 + month - 1`.
@@ -71,8 +72,22 @@ struct Group {
     /// dossier was superseded by a later row has none and is not shown.
     members: u64,
     counts: Box<[Counts]>,
-    /// The group's ratio counts per calendar month (see [`Tally::monthly`]).
-    months: BTreeMap<MonthIndex, Counts>,
+    /// The group's ratio counts per calendar month (see [`Tally::monthly`]),
+    /// sorted by month: a few dozen at most, searched by halving.
+    months: Vec<(MonthIndex, Counts)>,
+}
+
+impl Group {
+    fn month(&mut self, m: MonthIndex) -> &mut Counts {
+        let i = match self.months.binary_search_by_key(&m, |(k, _)| *k) {
+            Ok(i) => i,
+            Err(i) => {
+                self.months.insert(i, (m, Counts::default()));
+                i
+            }
+        };
+        &mut self.months[i].1
+    }
 }
 
 impl Tally {
@@ -92,7 +107,7 @@ impl Tally {
             periods,
             series_from,
             groups: FastMap::default(),
-            month_days: FastMap::default(),
+            month_days: Box::new([None; 64]),
         }
     }
 
@@ -108,7 +123,7 @@ impl Tally {
         let group = self.groups.entry(GroupKey::of(d)).or_insert_with(|| Group {
             members: 0,
             counts: vec![Counts::default(); n].into_boxed_slice(),
-            months: BTreeMap::new(),
+            months: Vec::new(),
         });
         group.members = match sign {
             Sign::Add => group.members.wrapping_add(1),
@@ -138,8 +153,16 @@ impl Tally {
             touched[1] = None;
         }
         for m in touched.into_iter().flatten() {
-            let days = *self.month_days.entry(m).or_insert_with(|| month_period(m));
-            group.months.entry(m).or_default().apply(d, &days, sign);
+            let slot = &mut self.month_days[m.rem_euclid(64) as usize];
+            let days = match slot {
+                Some((k, p)) if *k == m => *p,
+                _ => {
+                    let p = month_period(m);
+                    *slot = Some((m, p));
+                    p
+                }
+            };
+            group.month(m).apply(d, &days, sign);
         }
     }
 
@@ -168,7 +191,7 @@ impl Tally {
                     *m += o;
                 }
                 for (m, c) in group.months {
-                    *mine.months.entry(m).or_default() += &c;
+                    *mine.month(m) += &c;
                 }
             }
             None => {

@@ -279,9 +279,8 @@ impl<'a> Rows<'a> {
         }
         let line = record.line;
         let width = layout.columns.width();
-        let extra_filled = record
-            .iter()
-            .skip(width)
+        let extra_filled = (width..record.len())
+            .filter_map(|i| record.get(i))
             .any(|f| !f.trim_ascii().is_empty());
         if record.len() < layout.named_width || extra_filled {
             visitor.problem(RowProblem {
