@@ -152,48 +152,58 @@ impl Visitor for Loader<'_> {
 /// column of unique values must not grow memory with the rows.
 const CACHE_LIMIT: usize = 4096;
 
-/// How many values a cache compares one by one before hashing: a
-/// status or yes/no column has a handful, and comparing a few short byte
-/// strings is cheaper than hashing one.
-const LINEAR: usize = 8;
-
-/// A key's length and first eight bytes, compared as integers before the
-/// bytes themselves: most keys differ there, and short ones end there.
+/// A key's length and its first and last eight bytes, which identify a
+/// key of up to 16 bytes and tell most longer ones apart (unit names share
+/// their start, "UBND xã ", not their end).
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Prefix(usize, u64);
-
-impl Prefix {
-    fn of(key: &[u8]) -> Prefix {
-        let mut w = [0u8; 8];
-        let n = key.len().min(8);
-        w[..n].copy_from_slice(&key[..n]);
-        Prefix(key.len(), u64::from_le_bytes(w))
-    }
+struct Sketch {
+    len: usize,
+    head: u64,
+    tail: u64,
 }
 
-/// One field's parsed values by the bytes they were read from.
-struct Cache<T> {
-    few: Vec<(Prefix, Box<[u8]>, T)>,
-    many: FastMap<Box<[u8]>, T>,
-    /// How many values are compared one by one before hashing.
-    linear: usize,
-}
-
-impl<T: Clone> Cache<T> {
-    /// For a column of a handful of values (statuses, yes/no).
-    fn new() -> Self {
-        Cache {
-            few: Vec::new(),
-            many: FastMap::default(),
-            linear: LINEAR,
+impl Sketch {
+    fn of(key: &[u8]) -> Sketch {
+        let (head, tail) = match (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+            (Some(h), Some(t)) => (u64::from_le_bytes(*h), u64::from_le_bytes(*t)),
+            // Byte by byte: a variable-length copy would call memcpy.
+            _ => (
+                key.iter()
+                    .enumerate()
+                    .fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i)),
+                0,
+            ),
+        };
+        Sketch {
+            len: key.len(),
+            head,
+            tail,
         }
     }
 
-    /// For a column of many values (unit and field names): hashed at once.
-    fn wide() -> Self {
+    fn slot(&self) -> usize {
+        let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - SLOT_BITS)) as usize
+    }
+}
+
+/// Slots of a cache's direct-mapped front table.
+const SLOT_BITS: u32 = 8;
+
+/// One field's parsed values by the bytes they were read from: a small
+/// direct-mapped table checked first (one multiplication and a compare per
+/// row), then a hash map of every value seen.
+struct Cache<T> {
+    slots: Vec<Option<(Sketch, Box<[u8]>, T)>>,
+    many: FastMap<Box<[u8]>, T>,
+}
+
+impl<T: Clone> Cache<T> {
+    fn new() -> Self {
         Cache {
-            linear: 0,
-            ..Cache::new()
+            slots: vec![None; 1 << SLOT_BITS],
+            many: FastMap::default(),
         }
     }
 
@@ -203,33 +213,28 @@ impl<T: Clone> Cache<T> {
         let Some(key) = cell.key() else {
             return parse();
         };
-        if self.linear > 0 {
-            let p = Prefix::of(key);
-            let found = self
-                .few
-                .iter()
-                .find(|(kp, k, _)| *kp == p && (key.len() <= 8 || **k == *key));
-            if let Some((_, _, v)) = found {
+        let sketch = Sketch::of(key);
+        let slot = &mut self.slots[sketch.slot()];
+        if let Some((s, k, v)) = slot {
+            if *s == sketch && (key.len() <= 16 || **k == *key) {
                 return v.clone();
-            }
-            if self.many.is_empty() && self.few.len() < self.linear {
-                let v = parse();
-                self.few.push((p, key.into(), v.clone()));
-                return v;
             }
         }
         if let Some(v) = self.many.get(key) {
+            *slot = Some((sketch, key.into(), v.clone()));
             return v.clone();
         }
         let v = parse();
+        // A column of unique values must not grow memory with the rows.
         if self.many.len() < CACHE_LIMIT {
             self.many.insert(key.into(), v.clone());
+            *slot = Some((sketch, key.into(), v.clone()));
         }
         v
     }
 
     fn clear(&mut self) {
-        self.few.clear();
+        self.slots.iter_mut().for_each(|s| *s = None);
         self.many.clear();
     }
 }
@@ -308,8 +313,8 @@ impl Caches {
             channel: Cache::new(),
             level: Cache::new(),
             yes_no: std::array::from_fn(|_| Cache::new()),
-            unit: Cache::wide(),
-            domain: Cache::wide(),
+            unit: Cache::new(),
+            domain: Cache::new(),
             dates: Default::default(),
         }
     }
@@ -594,4 +599,50 @@ fn excel_serial(n: f64) -> Option<NaiveDate> {
     (1990..=2100)
         .contains(&chrono::Datelike::year(&date))
         .then_some(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_tells_apart_keys_with_the_same_ends() {
+        let mut cache = Cache::new();
+        let a = "UBND xã Hưng Đạo - Cấp xã".as_bytes();
+        let b = "UBND xã Hưng Đảo - Cấp xã".as_bytes();
+        assert_eq!(Sketch::of(a).slot(), Sketch::of(b).slot());
+        for _ in 0..3 {
+            assert_eq!(cache.get(&Cell::Raw(a), || 1), 1);
+            assert_eq!(cache.get(&Cell::Raw(b), || 2), 2);
+        }
+        // Short keys differ in their bytes or their length.
+        for (k, v) in [
+            (&b""[..], 0),
+            (b"\0", 1),
+            (b"9", 9),
+            (b"Co", 3),
+            (b"Co\0", 4),
+        ] {
+            assert_eq!(cache.get(&Cell::Raw(k), || v), v);
+        }
+        for (k, v) in [
+            (&b""[..], 0),
+            (b"\0", 1),
+            (b"9", 9),
+            (b"Co", 3),
+            (b"Co\0", 4),
+        ] {
+            assert_eq!(cache.get(&Cell::Raw(k), || 99), v);
+        }
+    }
+
+    #[test]
+    fn cache_of_unique_values_stays_bounded() {
+        let mut cache = Cache::new();
+        for i in 0..(CACHE_LIMIT + 100) {
+            let key = format!("value {i}");
+            assert_eq!(cache.get(&Cell::Raw(key.as_bytes()), || i), i);
+        }
+        assert_eq!(cache.many.len(), CACHE_LIMIT);
+    }
 }
