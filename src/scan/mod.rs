@@ -10,15 +10,17 @@
 //! there when they disagree, so the result is always that of one
 //! sequential read.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+mod keys;
+
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use self::keys::KeyRuns;
 use crate::figures::collect::remap_detail;
 use crate::figures::{
     Accounting, Collector, Detail, Duplicates, KeepRule, Occurrence, RowPos, Tally, code_hash,
@@ -184,7 +186,7 @@ pub fn run(
     } = m;
 
     // Codes read more than once: read those rows again, keep the last.
-    let repeated = keys.repeated()?;
+    let repeated = keys.repeated(input.threads)?;
     let mut merged = crate::figures::Merged::default();
     if !repeated.is_empty() {
         let mut duplicates = Duplicates::default();
@@ -497,108 +499,6 @@ fn row_start_after(path: &Path, at: u64) -> Result<u64, input::Error> {
             return Ok(pos + i as u64 + 1);
         }
         pos += n as u64;
-    }
-}
-
-/// The sorted code hashes of each part: in memory up to a budget, then in
-/// temporary files.
-struct KeyRuns {
-    budget: usize,
-    in_memory: Vec<Vec<u64>>,
-    bytes: usize,
-    spilled: Vec<PathBuf>,
-}
-
-impl KeyRuns {
-    fn new(budget: usize) -> KeyRuns {
-        KeyRuns {
-            budget,
-            in_memory: Vec::new(),
-            bytes: 0,
-            spilled: Vec::new(),
-        }
-    }
-
-    /// Adds a sorted run.
-    fn add(&mut self, keys: Vec<u64>) -> Result<(), input::Error> {
-        if keys.is_empty() {
-            return Ok(());
-        }
-        let size = keys.len() * 8;
-        if self.bytes + size <= self.budget {
-            self.bytes += size;
-            self.in_memory.push(keys);
-            return Ok(());
-        }
-        // Unique within the process, whatever number of scans run at once.
-        static SPILLS: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "cctthc-keys-{}-{}.bin",
-            std::process::id(),
-            SPILLS.fetch_add(1, Ordering::Relaxed)
-        ));
-        let io = |source| input::Error::Io {
-            path: path.clone(),
-            source,
-        };
-        let file = File::create(&path).map_err(io)?;
-        crate::atomic::track(&path);
-        self.spilled.push(path.clone());
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        for k in &keys {
-            w.write_all(&k.to_le_bytes()).map_err(io)?;
-        }
-        w.flush().map_err(io)?;
-        Ok(())
-    }
-
-    /// The hashes that appear more than once, by a merge of the runs.
-    fn repeated(&self) -> Result<FastSet<u64>, input::Error> {
-        let mut sources: Vec<Box<dyn Iterator<Item = u64> + '_>> = Vec::new();
-        for run in &self.in_memory {
-            sources.push(Box::new(run.iter().copied()));
-        }
-        for path in &self.spilled {
-            let file = File::open(path).map_err(|source| input::Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let mut reader = BufReader::with_capacity(1 << 20, file);
-            sources.push(Box::new(std::iter::from_fn(move || {
-                let mut b = [0u8; 8];
-                reader
-                    .read_exact(&mut b)
-                    .ok()
-                    .map(|_| u64::from_le_bytes(b))
-            })));
-        }
-        let mut heap = BinaryHeap::new();
-        for (i, s) in sources.iter_mut().enumerate() {
-            if let Some(v) = s.next() {
-                heap.push(Reverse((v, i)));
-            }
-        }
-        let mut repeated = FastSet::default();
-        let mut previous = None;
-        while let Some(Reverse((v, i))) = heap.pop() {
-            if previous == Some(v) {
-                repeated.insert(v);
-            }
-            previous = Some(v);
-            if let Some(next) = sources[i].next() {
-                heap.push(Reverse((next, i)));
-            }
-        }
-        Ok(repeated)
-    }
-}
-
-impl Drop for KeyRuns {
-    fn drop(&mut self) {
-        for path in &self.spilled {
-            let _ = std::fs::remove_file(path);
-            crate::atomic::forget(path);
-        }
     }
 }
 

@@ -1,0 +1,265 @@
+//! The code hash of every row, to find the codes read more than once.
+//!
+//! Each part of a scan hands in its hashes sorted. They stay in memory up
+//! to a budget and go to temporary files past it, with where each slice of
+//! the hash space (by the top byte) starts. The repeats are then found one
+//! group of slices at a time, on every core: the group's hashes from every
+//! run are read, sorted and compared with their neighbours. Memory stays
+//! near a megabyte per thread, whatever the number of rows.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::hash::FastSet;
+use crate::input;
+
+/// Slices of the hash space, by the top eight bits.
+const SLICES: usize = 256;
+
+/// Hashes per group of slices read at once (one megabyte).
+const GROUP: usize = 1 << 17;
+
+/// One part's sorted hashes, and where each slice of them starts.
+struct Run {
+    place: Place,
+    /// `bounds[s]..bounds[s + 1]`: the hashes of slice `s`.
+    bounds: Box<[usize]>,
+}
+
+enum Place {
+    Memory(Vec<u64>),
+    File(PathBuf),
+}
+
+pub(super) struct KeyRuns {
+    budget: usize,
+    bytes: usize,
+    runs: Vec<Run>,
+}
+
+impl KeyRuns {
+    pub fn new(budget: usize) -> KeyRuns {
+        KeyRuns {
+            budget,
+            bytes: 0,
+            runs: Vec::new(),
+        }
+    }
+
+    /// Adds a sorted run.
+    pub fn add(&mut self, keys: Vec<u64>) -> Result<(), input::Error> {
+        debug_assert!(keys.is_sorted());
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let bounds = (0..=SLICES)
+            .map(|s| keys.partition_point(|k| ((k >> 56) as usize) < s))
+            .collect();
+        let size = keys.len() * 8;
+        if self.bytes + size <= self.budget {
+            self.bytes += size;
+            self.runs.push(Run {
+                place: Place::Memory(keys),
+                bounds,
+            });
+            return Ok(());
+        }
+        // Unique within the process, whatever number of scans run at once.
+        static SPILLS: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "cctthc-keys-{}-{}.bin",
+            std::process::id(),
+            SPILLS.fetch_add(1, Ordering::Relaxed)
+        ));
+        let io = |source| input::Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = File::create(&path).map_err(io)?;
+        crate::atomic::track(&path);
+        self.runs.push(Run {
+            place: Place::File(path.clone()),
+            bounds,
+        });
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        for k in &keys {
+            w.write_all(&k.to_le_bytes()).map_err(io)?;
+        }
+        w.flush().map_err(io)?;
+        Ok(())
+    }
+
+    /// The hashes that appear more than once, found on `threads` threads.
+    pub fn repeated(&self, threads: usize) -> Result<FastSet<u64>, input::Error> {
+        let groups = self.groups();
+        let next = AtomicUsize::new(0);
+        let found = Mutex::new(Ok(FastSet::default()));
+        let work = || {
+            let mut reader = GroupReader::new(&self.runs);
+            let mut mine = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(a, b)) = groups.get(i) else { break };
+                if let Err(e) = reader.repeats(a, b, &mut mine) {
+                    next.store(groups.len(), Ordering::Relaxed);
+                    // A poisoned lock only means another thread panicked.
+                    if let Ok(mut f) = found.lock() {
+                        *f = Err(e);
+                    }
+                    return;
+                }
+            }
+            if let Ok(mut f) = found.lock() {
+                if let Ok(set) = f.as_mut() {
+                    set.extend(mine);
+                }
+            }
+        };
+        let threads = threads.clamp(1, groups.len().max(1));
+        if threads == 1 {
+            work();
+        } else {
+            std::thread::scope(|scope| {
+                for _ in 0..threads {
+                    scope.spawn(work);
+                }
+            });
+        }
+        found.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Consecutive slices in groups of about [`GROUP`] hashes.
+    fn groups(&self) -> Vec<(usize, usize)> {
+        let mut groups = Vec::new();
+        let (mut start, mut size) = (0, 0);
+        for s in 0..SLICES {
+            size += self
+                .runs
+                .iter()
+                .map(|r| r.bounds[s + 1] - r.bounds[s])
+                .sum::<usize>();
+            if size >= GROUP || s + 1 == SLICES {
+                if size > 0 {
+                    groups.push((start, s + 1));
+                }
+                (start, size) = (s + 1, 0);
+            }
+        }
+        groups
+    }
+}
+
+/// Reads a group of slices from every run, with the run files open.
+struct GroupReader<'a> {
+    runs: &'a [Run],
+    files: Vec<Option<File>>,
+    keys: Vec<u64>,
+    bytes: Vec<u8>,
+}
+
+impl<'a> GroupReader<'a> {
+    fn new(runs: &'a [Run]) -> Self {
+        GroupReader {
+            runs,
+            files: runs.iter().map(|_| None).collect(),
+            keys: Vec::new(),
+            bytes: Vec::new(),
+        }
+    }
+
+    /// Adds to `out` the hashes of slices `a..b` seen more than once.
+    fn repeats(&mut self, a: usize, b: usize, out: &mut Vec<u64>) -> Result<(), input::Error> {
+        self.keys.clear();
+        for (run, file) in self.runs.iter().zip(&mut self.files) {
+            let (from, to) = (run.bounds[a], run.bounds[b]);
+            if from == to {
+                continue;
+            }
+            match &run.place {
+                Place::Memory(keys) => self.keys.extend_from_slice(&keys[from..to]),
+                Place::File(path) => {
+                    let io = |source| input::Error::Io {
+                        path: path.clone(),
+                        source,
+                    };
+                    let file = match file {
+                        Some(f) => f,
+                        None => file.insert(File::open(path).map_err(io)?),
+                    };
+                    file.seek(SeekFrom::Start(from as u64 * 8)).map_err(io)?;
+                    self.bytes.resize((to - from) * 8, 0);
+                    file.read_exact(&mut self.bytes).map_err(io)?;
+                    self.keys.extend(
+                        self.bytes
+                            .chunks_exact(8)
+                            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
+                    );
+                }
+            }
+        }
+        self.keys.sort_unstable();
+        for w in self.keys.windows(2) {
+            if w[0] == w[1] && out.last() != Some(&w[0]) {
+                out.push(w[0]);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for KeyRuns {
+    fn drop(&mut self) {
+        for run in &self.runs {
+            if let Place::File(path) = &run.place {
+                let _ = std::fs::remove_file(path);
+                crate::atomic::forget(path);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// In memory, spilled or both, on one thread or several: the
+        /// repeats are those a plain count finds.
+        #[test]
+        fn repeats_are_the_codes_seen_twice(
+            runs in proptest::collection::vec(proptest::collection::vec(prop_oneof![0u64..40, any::<u64>()], 0..300), 0..12),
+            budget in 0usize..4000,
+            threads in 1usize..4,
+        ) {
+            let mut keys = KeyRuns::new(budget);
+            let mut count = std::collections::HashMap::new();
+            for mut run in runs {
+                for k in &run {
+                    *count.entry(*k).or_insert(0) += 1;
+                }
+                run.sort_unstable();
+                keys.add(run).unwrap();
+            }
+            let want: FastSet<u64> = count.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k).collect();
+            prop_assert_eq!(keys.repeated(threads).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn spilled_files_are_removed() {
+        let mut keys = KeyRuns::new(0);
+        keys.add(vec![1, 2, 3]).unwrap();
+        let Place::File(path) = &keys.runs[0].place else {
+            panic!("not spilled")
+        };
+        let path = path.clone();
+        assert!(path.exists());
+        assert_eq!(keys.repeated(2).unwrap().len(), 0);
+        drop(keys);
+        assert!(!path.exists());
+    }
+}
