@@ -72,21 +72,24 @@ struct Group {
     /// dossier was superseded by a later row has none and is not shown.
     members: u64,
     counts: Box<[Counts]>,
-    /// The group's ratio counts per calendar month (see [`Tally::monthly`]),
-    /// sorted by month: a few dozen at most, searched by halving.
-    months: Vec<(MonthIndex, Counts)>,
+    /// The group's ratio counts per calendar month (see [`Tally::monthly`]):
+    /// the months sorted, searched by halving, apart from their counts so
+    /// the search stays in a cache line or two.
+    months: Vec<MonthIndex>,
+    month_counts: Vec<Counts>,
 }
 
 impl Group {
     fn month(&mut self, m: MonthIndex) -> &mut Counts {
-        let i = match self.months.binary_search_by_key(&m, |(k, _)| *k) {
+        let i = match self.months.binary_search(&m) {
             Ok(i) => i,
             Err(i) => {
-                self.months.insert(i, (m, Counts::default()));
+                self.months.insert(i, m);
+                self.month_counts.insert(i, Counts::default());
                 i
             }
         };
-        &mut self.months[i].1
+        &mut self.month_counts[i]
     }
 }
 
@@ -124,6 +127,7 @@ impl Tally {
             members: 0,
             counts: vec![Counts::default(); n].into_boxed_slice(),
             months: Vec::new(),
+            month_counts: Vec::new(),
         });
         group.members = match sign {
             Sign::Add => group.members.wrapping_add(1),
@@ -176,7 +180,7 @@ impl Tally {
                 continue;
             }
             let mine = out.entry((key.unit, key.level)).or_default();
-            for (m, c) in &group.months {
+            for (m, c) in group.months.iter().zip(&group.month_counts) {
                 *mine.entry(*m).or_default() += c;
             }
         }
@@ -190,7 +194,7 @@ impl Tally {
                 for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
                     *m += o;
                 }
-                for (m, c) in group.months {
+                for (m, c) in group.months.into_iter().zip(group.month_counts) {
                     *mine.month(m) += &c;
                 }
             }
