@@ -241,6 +241,8 @@ struct Rows<'a> {
     path: &'a Path,
     name: &'a Arc<str>,
     layout: &'a Layout,
+    /// The fields the file has, with their columns.
+    fields: Vec<(Field, usize)>,
     state: Decoding,
 }
 
@@ -250,6 +252,10 @@ impl<'a> Rows<'a> {
             path,
             name,
             layout,
+            fields: Field::ALL
+                .into_iter()
+                .filter_map(|f| Some((f, layout.columns.get(f)?)))
+                .collect(),
             state: Decoding {
                 encoding: layout.encoding,
                 auto: layout.auto,
@@ -337,10 +343,8 @@ impl<'a> Rows<'a> {
         }
         let mut cells = Cells::default();
         cells.encoding = encoding;
-        for field in Field::ALL {
-            if let Some(pos) = layout.columns.get(field) {
-                cells.set(field, Cell::Raw(record.get(pos).unwrap_or(b"")));
-            }
+        for &(field, pos) in &self.fields {
+            cells.set(field, Cell::Raw(record.get(pos).unwrap_or(b"")));
         }
         visitor.row(line, &cells, &raw);
     }

@@ -181,28 +181,34 @@ impl Sketch {
         }
     }
 
-    fn slot(&self) -> usize {
+    fn slot(&self, bits: u32) -> usize {
         let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (mixed >> (64 - SLOT_BITS)) as usize
+        (mixed >> (64 - bits)) as usize
     }
 }
-
-/// Slots of a cache's direct-mapped front table.
-const SLOT_BITS: u32 = 8;
 
 /// One field's parsed values by the bytes they were read from: a small
 /// direct-mapped table checked first (one multiplication and a compare per
 /// row), then a hash map of every value seen.
 struct Cache<T> {
     slots: Vec<Option<(Sketch, Box<[u8]>, T)>>,
+    bits: u32,
     many: FastMap<Box<[u8]>, T>,
 }
 
 impl<T: Clone> Cache<T> {
+    /// For a column of a handful of values (statuses, yes/no): a table
+    /// small enough to stay in the first-level cache.
     fn new() -> Self {
+        Cache::with_slots(5)
+    }
+
+    /// For a column of many values (unit names): `2^bits` slots.
+    fn with_slots(bits: u32) -> Self {
         Cache {
-            slots: vec![None; 1 << SLOT_BITS],
+            slots: vec![None; 1 << bits],
+            bits,
             many: FastMap::default(),
         }
     }
@@ -214,7 +220,7 @@ impl<T: Clone> Cache<T> {
             return parse();
         };
         let sketch = Sketch::of(key);
-        let slot = &mut self.slots[sketch.slot()];
+        let slot = &mut self.slots[sketch.slot(self.bits)];
         if let Some((s, k, v)) = slot {
             if *s == sketch && (key.len() <= 16 || **k == *key) {
                 return v.clone();
@@ -313,8 +319,8 @@ impl Caches {
             channel: Cache::new(),
             level: Cache::new(),
             yes_no: std::array::from_fn(|_| Cache::new()),
-            unit: Cache::new(),
-            domain: Cache::new(),
+            unit: Cache::with_slots(10),
+            domain: Cache::with_slots(8),
             dates: Default::default(),
         }
     }
@@ -610,7 +616,7 @@ mod tests {
         let mut cache = Cache::new();
         let a = "UBND xã Hưng Đạo - Cấp xã".as_bytes();
         let b = "UBND xã Hưng Đảo - Cấp xã".as_bytes();
-        assert_eq!(Sketch::of(a).slot(), Sketch::of(b).slot());
+        assert_eq!(Sketch::of(a).slot(5), Sketch::of(b).slot(5));
         for _ in 0..3 {
             assert_eq!(cache.get(&Cell::Raw(a), || 1), 1);
             assert_eq!(cache.get(&Cell::Raw(b), || 2), 2);
