@@ -1,8 +1,9 @@
 //! The code hash of every row, to find the codes read more than once.
 //!
-//! Each part of a scan hands in its hashes sorted. They stay in memory up
-//! to a budget and go to temporary files past it, with where each slice of
-//! the hash space (by the top byte) starts. The repeats are then found one
+//! Each part of a scan hands in its hashes grouped by slice of the hash
+//! space (their top byte, by one counting pass on the worker). They stay in
+//! memory up to a budget and go to temporary files past it, with where each
+//! slice starts. The repeats are then found one
 //! group of slices at a time, on every core: the group's hashes from every
 //! run are read, sorted and compared with their neighbours. Memory stays
 //! near a megabyte per thread, whatever the number of rows.
@@ -22,7 +23,38 @@ const SLICES: usize = 256;
 /// Hashes per group of slices read at once (one megabyte).
 const GROUP: usize = 1 << 17;
 
-/// One part's sorted hashes, and where each slice of them starts.
+/// One part's hashes in slice order, and where each slice starts.
+pub(super) struct Sliced {
+    keys: Vec<u64>,
+    bounds: Box<[usize]>,
+}
+
+impl Sliced {
+    /// Orders `keys` by their top byte (a counting sort: two passes).
+    pub fn new(keys: Vec<u64>) -> Sliced {
+        let slice = |k: u64| (k >> 56) as usize;
+        let mut bounds = vec![0usize; SLICES + 1];
+        for &k in &keys {
+            bounds[slice(k) + 1] += 1;
+        }
+        for s in 0..SLICES {
+            bounds[s + 1] += bounds[s];
+        }
+        let mut next = bounds.clone();
+        let mut out = vec![0u64; keys.len()];
+        for &k in &keys {
+            let at = &mut next[slice(k)];
+            out[*at] = k;
+            *at += 1;
+        }
+        Sliced {
+            keys: out,
+            bounds: bounds.into_boxed_slice(),
+        }
+    }
+}
+
+/// One part's hashes in slice order, and where each slice starts.
 struct Run {
     place: Place,
     /// `bounds[s]..bounds[s + 1]`: the hashes of slice `s`.
@@ -49,15 +81,12 @@ impl KeyRuns {
         }
     }
 
-    /// Adds a sorted run.
-    pub fn add(&mut self, keys: Vec<u64>) -> Result<(), input::Error> {
-        debug_assert!(keys.is_sorted());
+    /// Adds one part's hashes.
+    pub fn add(&mut self, part: Sliced) -> Result<(), input::Error> {
+        let Sliced { keys, bounds } = part;
         if keys.is_empty() {
             return Ok(());
         }
-        let bounds = (0..=SLICES)
-            .map(|s| keys.partition_point(|k| ((k >> 56) as usize) < s))
-            .collect();
         let size = keys.len() * 8;
         if self.bytes + size <= self.budget {
             self.bytes += size;
@@ -241,8 +270,7 @@ mod tests {
                 for k in &run {
                     *count.entry(*k).or_insert(0) += 1;
                 }
-                run.sort_unstable();
-                keys.add(run).unwrap();
+                keys.add(Sliced::new(run)).unwrap();
             }
             let want: FastSet<u64> = count.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k).collect();
             prop_assert_eq!(keys.repeated(threads).unwrap(), want);
@@ -250,9 +278,20 @@ mod tests {
     }
 
     #[test]
+    fn slices_are_in_order_of_the_top_byte() {
+        let s = Sliced::new(vec![5 << 56 | 1, 1, 5 << 56, 255 << 56, 2]);
+        assert_eq!(s.keys, vec![1, 2, 5 << 56 | 1, 5 << 56, 255 << 56]);
+        assert_eq!(
+            (s.bounds[0], s.bounds[1], s.bounds[5], s.bounds[6]),
+            (0, 2, 2, 4)
+        );
+        assert_eq!((s.bounds[255], s.bounds[256]), (4, 5));
+    }
+
+    #[test]
     fn spilled_files_are_removed() {
         let mut keys = KeyRuns::new(0);
-        keys.add(vec![1, 2, 3]).unwrap();
+        keys.add(Sliced::new(vec![3, 1 << 60, 2])).unwrap();
         let Place::File(path) = &keys.runs[0].place else {
             panic!("not spilled")
         };

@@ -96,6 +96,8 @@ struct Job {
 /// What one job read.
 struct Part {
     collector: Collector,
+    /// The code hash of every row, for the duplicate check.
+    keys: keys::Sliced,
     names: Names,
     problems: Vec<RowProblem>,
     counts: ReadCounts,
@@ -247,6 +249,7 @@ impl Merge<'_> {
     fn merge(&mut self, job: &Job, part: Part) -> Result<(), input::Error> {
         let Part {
             collector,
+            keys,
             names,
             mut problems,
             counts,
@@ -274,7 +277,7 @@ impl Merge<'_> {
             remap_detail(&mut d, &units, &domains);
             self.details.push(d);
         }
-        self.keys.add(collector.keys)?;
+        self.keys.add(keys)?;
         self.received += collector.received;
         self.not_received += collector.not_received;
         self.rows += counts.rows;
@@ -464,10 +467,11 @@ fn run_job(
         };
         (loader.counts, loader.columns.take(), ends)
     };
-    // Sorted here, on the worker, for the duplicate check.
-    collector.keys.sort_unstable();
+    // Sliced here, on the worker, for the duplicate check.
+    let keys = keys::Sliced::new(std::mem::take(&mut collector.keys));
     Ok(Part {
         collector,
+        keys,
         names,
         problems,
         counts,
