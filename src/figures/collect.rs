@@ -38,8 +38,8 @@ pub struct Detail {
 pub type KeepRule = Arc<dyn Fn(&Dossier) -> bool + Send + Sync>;
 
 /// The hash a dossier code is merged on.
-pub fn code_hash(code: &str) -> u64 {
-    bytes_hash(code.as_bytes())
+pub fn code_hash(code: &[u8]) -> u64 {
+    bytes_hash(code)
 }
 
 /// Tallies one file or range of a file.
@@ -94,7 +94,7 @@ impl Collector {
                 let procedure_code = text(record.procedure_code());
                 let procedure_name = text(record.procedure_name());
                 self.kept.push(Detail {
-                    code: record.code.into(),
+                    code: String::from_utf8_lossy(record.code).into(),
                     procedure_code,
                     procedure_name,
                     dossier: record.dossier,

@@ -23,8 +23,9 @@ use crate::hash::{FastMap, FoldHasher};
 /// A dossier read from a row, with what identifies it.
 #[derive(Debug)]
 pub struct Record<'a> {
-    /// `ma_ho_so`, the key duplicates merge on.
-    pub code: &'a str,
+    /// `ma_ho_so`, the key duplicates merge on: valid UTF-8 (ASCII as read,
+    /// or decoded text), kept as bytes so an ASCII code needs no check.
+    pub code: &'a [u8],
     pub dossier: Dossier,
     /// The file and line it came from.
     pub file: &'a Arc<str>,
@@ -188,6 +189,17 @@ impl Sketch {
     }
 }
 
+/// `a == b` for keys a little longer than a word, compared eight bytes at a
+/// time in place (a slice comparison calls memcmp).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    ca.zip(cb).all(|(x, y)| x == y) && ra == rb
+}
+
 /// One field's parsed values by the bytes they were read from: a small
 /// direct-mapped table checked first (one multiplication and a compare per
 /// row), then a hash map of every value seen.
@@ -222,7 +234,7 @@ impl<T: Clone> Cache<T> {
         let sketch = Sketch::of(key);
         let slot = &mut self.slots[sketch.slot(self.bits)];
         if let Some((s, k, v)) = slot {
-            if *s == sketch && (key.len() <= 16 || **k == *key) {
+            if *s == sketch && (key.len() <= 16 || same_bytes(k, key)) {
                 return v.clone();
             }
         }
@@ -247,7 +259,11 @@ impl<T: Clone> Cache<T> {
 
 /// Dates by their first ten bytes, in a small direct-mapped table: a year
 /// of exports has a few hundred distinct days.
-pub(crate) struct DateTable(Vec<Option<([u8; 10], NaiveDate)>>);
+pub(crate) struct DateTable(Vec<Option<(DateKey, NaiveDate)>>);
+
+/// A date's ten bytes as two integers, compared without a call to memcmp.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct DateKey(u64, u16);
 
 impl Default for DateTable {
     fn default() -> Self {
@@ -258,7 +274,7 @@ impl Default for DateTable {
 impl DateTable {
     fn get(&mut self, bytes: &[u8]) -> Result<Option<NaiveDate>, String> {
         let b = bytes.trim_ascii();
-        let Some(head) = b.get(..10) else {
+        let Some(head) = b.first_chunk::<10>() else {
             return values::date_bytes(b);
         };
         // Only the fixed-width forms: in `d/m/yyyy` the ten bytes shift.
@@ -266,20 +282,21 @@ impl DateTable {
         if !fixed {
             return values::date_bytes(b);
         }
+        let (first, last) = head.split_at(8);
+        let key = DateKey(
+            u64::from_le_bytes(first.try_into().unwrap_or_default()),
+            u16::from_le_bytes(last.try_into().unwrap_or_default()),
+        );
         // The day, month and year digits, mixed by one multiplication.
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&head[..8]);
-        let key = u64::from_le_bytes(w) ^ (u64::from(head[8]) << 8 | u64::from(head[9]));
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % self.0.len();
-        if let Some((key, date)) = &self.0[slot] {
-            if key == head && values::time_suffix_ok(&b[10..]) {
+        let mixed = key.0 ^ u64::from(key.1).rotate_left(40);
+        let slot = (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % self.0.len();
+        if let Some((k, date)) = &self.0[slot] {
+            if *k == key && values::time_suffix_ok(&b[10..]) {
                 return Ok(Some(*date));
             }
         }
         let parsed = values::date_bytes(b)?;
         if let Some(d) = parsed {
-            let mut key = [0u8; 10];
-            key.copy_from_slice(head);
             self.0[slot] = Some((key, d));
         }
         Ok(parsed)
@@ -340,7 +357,7 @@ impl Caches {
 }
 
 struct Parsed<'c> {
-    code: Cow<'c, str>,
+    code: Cow<'c, [u8]>,
     dossier: Dossier,
 }
 
@@ -585,12 +602,10 @@ fn parse<'c>(
 }
 
 /// `ma_ho_so`: codes are ASCII in practice, read with no decoding or copy.
-fn code_of<'c>(cells: &'c Cells<'c>) -> Cow<'c, str> {
+fn code_of<'c>(cells: &'c Cells<'c>) -> Cow<'c, [u8]> {
     match cells.get(Field::Code) {
-        Cell::Raw(b) if b.is_ascii() => {
-            Cow::Borrowed(std::str::from_utf8(b.trim_ascii()).unwrap_or_default())
-        }
-        _ => Cow::Owned(cells.text(Field::Code).trim().to_string()),
+        Cell::Raw(b) if b.is_ascii() => Cow::Borrowed(b.trim_ascii()),
+        _ => Cow::Owned(cells.text(Field::Code).trim().as_bytes().to_vec()),
     }
 }
 
@@ -639,6 +654,22 @@ mod tests {
             (b"Co\0", 4),
         ] {
             assert_eq!(cache.get(&Cell::Raw(k), || 99), v);
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        let words = [
+            "",
+            "a",
+            "UBND xã A",
+            "UBND xã Hưng Đạo - Cấp xã",
+            "UBND xã Hưng Đảo - Cấp xã",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b, "{a} {b}");
+            }
         }
     }
 

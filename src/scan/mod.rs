@@ -419,7 +419,7 @@ fn run_job(
             Some(set) => {
                 if set.contains(&code_hash(r.code)) {
                     repeats.push((
-                        r.code.to_string(),
+                        String::from_utf8_lossy(r.code).into_owned(),
                         Occurrence {
                             pos: RowPos {
                                 file,
