@@ -167,13 +167,7 @@ impl Sketch {
     fn of(key: &[u8]) -> Sketch {
         let (head, tail) = match (key.first_chunk::<8>(), key.last_chunk::<8>()) {
             (Some(h), Some(t)) => (u64::from_le_bytes(*h), u64::from_le_bytes(*t)),
-            // Byte by byte: a variable-length copy would call memcpy.
-            _ => (
-                key.iter()
-                    .enumerate()
-                    .fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i)),
-                0,
-            ),
+            _ => (short_word(key), 0),
         };
         Sketch {
             len: key.len(),
@@ -186,6 +180,19 @@ impl Sketch {
         let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> (64 - bits)) as usize
+    }
+}
+
+/// The bytes of a key shorter than eight bytes as one integer, read as two
+/// overlapping loads (a variable-length copy would call memcpy).
+fn short_word(key: &[u8]) -> u64 {
+    let n = key.len();
+    if let (Some(a), Some(b)) = (key.first_chunk::<4>(), key.last_chunk::<4>()) {
+        u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << (8 * (n - 4))
+    } else if let (Some(a), Some(b)) = (key.first_chunk::<2>(), key.last_chunk::<2>()) {
+        u64::from(u16::from_le_bytes(*a)) | u64::from(u16::from_le_bytes(*b)) << (8 * (n - 2))
+    } else {
+        key.first().map_or(0, |&b| u64::from(b))
     }
 }
 
@@ -654,6 +661,18 @@ mod tests {
             (b"Co\0", 4),
         ] {
             assert_eq!(cache.get(&Cell::Raw(k), || 99), v);
+        }
+    }
+
+    #[test]
+    fn short_words_are_the_bytes() {
+        for n in 0..8 {
+            let key: Vec<u8> = (1..=n as u8).map(|b| b * 17).collect();
+            let plain = key
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+            assert_eq!(short_word(&key), plain, "{n} bytes");
         }
     }
 
