@@ -207,11 +207,14 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     ca.zip(cb).all(|(x, y)| x == y) && ra == rb
 }
 
+/// A remembered value: its key's sketch, the key, the value.
+type Slot<T> = (Sketch, Box<[u8]>, T);
+
 /// One field's parsed values by the bytes they were read from: a small
 /// direct-mapped table checked first (one multiplication and a compare per
 /// row), then a hash map of every value seen.
 struct Cache<T> {
-    slots: Vec<Option<(Sketch, Box<[u8]>, T)>>,
+    slots: Vec<Option<Slot<T>>>,
     bits: u32,
     many: FastMap<Box<[u8]>, T>,
 }

@@ -266,7 +266,7 @@ mod tests {
         ) {
             let mut keys = KeyRuns::new(budget);
             let mut count = std::collections::HashMap::new();
-            for mut run in runs {
+            for run in runs {
                 for k in &run {
                     *count.entry(*k).or_insert(0) += 1;
                 }
