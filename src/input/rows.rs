@@ -452,19 +452,25 @@ fn scan_with(
             0 => u64::MAX,
             s => u64::MAX >> (63 - s.trailing_zeros()),
         };
-        let open = marks.quote & quoted;
         let close = marks.quote & !quoted;
         let cr = marks.cr & !quoted;
-        let bad = (open & !((sep << 1) | after_sep))
-            | (((close << 1) | after_close) & !(sep | cr))
-            | (((cr << 1) | after_cr) & !marks.lf);
-        if bad & within != 0 {
-            return Scan::Slow;
+        // Most blocks have no quote or CR, and none just before: nothing
+        // to check.
+        if (marks.quote | marks.cr | after_close | after_cr) != 0 {
+            let open = marks.quote & quoted;
+            let bad = (open & !((sep << 1) | after_sep))
+                | (((close << 1) | after_close) & !(sep | cr))
+                | (((cr << 1) | after_cr) & !marks.lf);
+            if bad & within != 0 {
+                return Scan::Slow;
+            }
         }
         if end_bit != 0 && inside != 0 {
             return Scan::Slow; // a quote never closed
         }
-        lines += u64::from((marks.lf & quoted & within).count_ones());
+        if quoted != 0 {
+            lines += u64::from((marks.lf & quoted & within).count_ones());
+        }
         // Bit i: byte i - 1 is a CR outside quotes, which is checked to
         // precede a LF.
         let cr_before = (cr << 1) | after_cr;
