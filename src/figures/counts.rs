@@ -6,6 +6,8 @@
 
 use std::ops::AddAssign;
 
+use chrono::NaiveDate;
+
 use crate::input::{Channel, Dossier, Status, Tri};
 use crate::period::Period;
 
@@ -51,6 +53,76 @@ pub struct Counts {
     pub digitised_out_unknown: u64,
 }
 
+/// The counts the five ratios read, each a field of [`Counts`] of the
+/// same name. Which of them a dossier adds to is decided once, here, for
+/// the figures of a period and for the monthly ratios alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RatioField {
+    Online,
+    Direct,
+    Postal,
+    OnlineService,
+    Fee,
+    FeePaidOnline,
+    FeeUnknown,
+    DigitisedIn,
+    DigitisedInUnknown,
+    Early,
+    OnTime,
+    Late,
+    DigitisedOut,
+    DigitisedOutUnknown,
+}
+
+impl RatioField {
+    pub(crate) const COUNT: usize = 14;
+}
+
+/// The ratio counts of a dossier received in the period.
+#[inline]
+pub(crate) fn on_receipt(d: &Dossier, mut bump: impl FnMut(RatioField)) {
+    bump(match d.channel {
+        Channel::Online => RatioField::Online,
+        Channel::Direct => RatioField::Direct,
+        Channel::Postal => RatioField::Postal,
+    });
+    if d.online_service != Tri::No {
+        bump(RatioField::OnlineService);
+    }
+    match (d.fee, d.paid_online) {
+        (Tri::Unknown, _) => bump(RatioField::FeeUnknown),
+        (Tri::No, _) => {}
+        (Tri::Yes, paid) => {
+            bump(RatioField::Fee);
+            match paid {
+                Tri::Yes => bump(RatioField::FeePaidOnline),
+                Tri::No => {}
+                Tri::Unknown => bump(RatioField::FeeUnknown),
+            }
+        }
+    }
+    match d.digitised_in {
+        Tri::Yes => bump(RatioField::DigitisedIn),
+        Tri::No => {}
+        Tri::Unknown => bump(RatioField::DigitisedInUnknown),
+    }
+}
+
+/// The ratio counts of a dossier resolved on `ended`, against its due date.
+#[inline]
+pub(crate) fn on_resolution(d: &Dossier, ended: NaiveDate, mut bump: impl FnMut(RatioField)) {
+    bump(match d.due {
+        Some(due) if ended < due => RatioField::Early,
+        Some(due) if ended > due => RatioField::Late,
+        _ => RatioField::OnTime,
+    });
+    match d.digitised_out {
+        Tri::Yes => bump(RatioField::DigitisedOut),
+        Tri::No => {}
+        Tri::Unknown => bump(RatioField::DigitisedOutUnknown),
+    }
+}
+
 impl Counts {
     /// Counts `d` into the figures of `p` (or takes it out).
     pub fn apply(&mut self, d: &Dossier, p: &Period, sign: Sign) {
@@ -70,48 +142,13 @@ impl Counts {
         };
         let bump = |n: &mut u64| *n = n.wrapping_add(one);
         if in_period {
-            bump(match d.channel {
-                Channel::Online => &mut self.online,
-                Channel::Direct => &mut self.direct,
-                Channel::Postal => &mut self.postal,
-            });
-            if d.online_service != Tri::No {
-                bump(&mut self.online_service);
-            }
-            match (d.fee, d.paid_online) {
-                (Tri::Unknown, _) => bump(&mut self.fee_unknown),
-                (Tri::No, _) => {}
-                (Tri::Yes, paid) => {
-                    bump(&mut self.fee);
-                    match paid {
-                        Tri::Yes => bump(&mut self.fee_paid_online),
-                        Tri::No => {}
-                        Tri::Unknown => bump(&mut self.fee_unknown),
-                    }
-                }
-            }
-            match d.digitised_in {
-                Tri::Yes => bump(&mut self.digitised_in),
-                Tri::No => {}
-                Tri::Unknown => bump(&mut self.digitised_in_unknown),
-            }
+            on_receipt(d, |f| bump(self.ratio_field(f)));
         } else {
             bump(&mut self.carried);
         }
         match d.ended.filter(|e| *e <= p.end) {
             Some(ended) => match d.status {
-                Status::Resolved => {
-                    bump(match d.due {
-                        Some(due) if ended < due => &mut self.early,
-                        Some(due) if ended > due => &mut self.late,
-                        _ => &mut self.on_time,
-                    });
-                    match d.digitised_out {
-                        Tri::Yes => bump(&mut self.digitised_out),
-                        Tri::No => {}
-                        Tri::Unknown => bump(&mut self.digitised_out_unknown),
-                    }
-                }
+                Status::Resolved => on_resolution(d, ended, |f| bump(self.ratio_field(f))),
                 Status::Returned => bump(&mut self.returned),
                 // Only final statuses carry an end date; withdrawn is the rest.
                 _ => bump(&mut self.withdrawn),
@@ -121,6 +158,26 @@ impl Counts {
                 Some(due) if due < p.end => &mut self.pending_late,
                 _ => &mut self.pending_in_time,
             }),
+        }
+    }
+
+    /// The count of a ratio field.
+    fn ratio_field(&mut self, f: RatioField) -> &mut u64 {
+        match f {
+            RatioField::Online => &mut self.online,
+            RatioField::Direct => &mut self.direct,
+            RatioField::Postal => &mut self.postal,
+            RatioField::OnlineService => &mut self.online_service,
+            RatioField::Fee => &mut self.fee,
+            RatioField::FeePaidOnline => &mut self.fee_paid_online,
+            RatioField::FeeUnknown => &mut self.fee_unknown,
+            RatioField::DigitisedIn => &mut self.digitised_in,
+            RatioField::DigitisedInUnknown => &mut self.digitised_in_unknown,
+            RatioField::Early => &mut self.early,
+            RatioField::OnTime => &mut self.on_time,
+            RatioField::Late => &mut self.late,
+            RatioField::DigitisedOut => &mut self.digitised_out,
+            RatioField::DigitisedOutUnknown => &mut self.digitised_out_unknown,
         }
     }
 

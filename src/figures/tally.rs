@@ -9,8 +9,8 @@ use crate::hash::FastMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::counts::{Counts, Sign};
-use crate::input::{Channel, DomainId, Dossier, Level, Status, Tri, UnitId};
+use super::counts::{Counts, RatioField, Sign, on_receipt, on_resolution};
+use crate::input::{DomainId, Dossier, Level, Status, UnitId};
 use crate::period::Period;
 
 /// The finest grouping; every figure is a sum over groups.
@@ -100,141 +100,47 @@ impl Group {
 }
 
 /// The counts of [`Counts`] that the five ratios use, for one calendar
-/// month: one cache line, counted by two short steps per row instead of
-/// the whole [`Counts::apply`]. 32 bits are enough for one group's month,
-/// and wrapping keeps `Remove` the inverse of `Add`.
+/// month, indexed by [`RatioField`]: one cache line, counted by two short
+/// steps per row instead of the whole [`Counts::apply`]. 32 bits are enough
+/// for one group's month, and wrapping keeps `Remove` the inverse of `Add`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct RatioCounts {
-    online: u32,
-    direct: u32,
-    postal: u32,
-    online_service: u32,
-    fee: u32,
-    fee_paid_online: u32,
-    fee_unknown: u32,
-    digitised_in: u32,
-    digitised_in_unknown: u32,
-    early: u32,
-    on_time: u32,
-    late: u32,
-    digitised_out: u32,
-    digitised_out_unknown: u32,
-}
+struct RatioCounts([u32; RatioField::COUNT]);
 
 impl RatioCounts {
-    /// The month holds the receipt: as [`Counts::apply`] counts a dossier
-    /// received in the period.
-    fn add_received(&mut self, d: &Dossier, sign: Sign) {
-        let one = one(sign);
-        let bump = |n: &mut u32| *n = n.wrapping_add(one);
-        bump(match d.channel {
-            Channel::Online => &mut self.online,
-            Channel::Direct => &mut self.direct,
-            Channel::Postal => &mut self.postal,
-        });
-        if d.online_service != Tri::No {
-            bump(&mut self.online_service);
-        }
-        match (d.fee, d.paid_online) {
-            (Tri::Unknown, _) => bump(&mut self.fee_unknown),
-            (Tri::No, _) => {}
-            (Tri::Yes, paid) => {
-                bump(&mut self.fee);
-                match paid {
-                    Tri::Yes => bump(&mut self.fee_paid_online),
-                    Tri::No => {}
-                    Tri::Unknown => bump(&mut self.fee_unknown),
-                }
-            }
-        }
-        match d.digitised_in {
-            Tri::Yes => bump(&mut self.digitised_in),
-            Tri::No => {}
-            Tri::Unknown => bump(&mut self.digitised_in_unknown),
-        }
-    }
-
-    /// The month holds the end of a resolved dossier.
-    fn add_resolved(&mut self, d: &Dossier, sign: Sign) {
-        let one = one(sign);
-        let bump = |n: &mut u32| *n = n.wrapping_add(one);
-        let Some(ended) = d.ended else { return };
-        bump(match d.due {
-            Some(due) if ended < due => &mut self.early,
-            Some(due) if ended > due => &mut self.late,
-            _ => &mut self.on_time,
-        });
-        match d.digitised_out {
-            Tri::Yes => bump(&mut self.digitised_out),
-            Tri::No => {}
-            Tri::Unknown => bump(&mut self.digitised_out_unknown),
-        }
+    fn bump(&mut self, f: RatioField, sign: Sign) {
+        let n = &mut self.0[f as usize];
+        *n = match sign {
+            Sign::Add => n.wrapping_add(1),
+            Sign::Remove => n.wrapping_sub(1),
+        };
     }
 
     fn add(&mut self, o: &RatioCounts) {
-        let RatioCounts {
-            online,
-            direct,
-            postal,
-            online_service,
-            fee,
-            fee_paid_online,
-            fee_unknown,
-            digitised_in,
-            digitised_in_unknown,
-            early,
-            on_time,
-            late,
-            digitised_out,
-            digitised_out_unknown,
-        } = self;
-        for (m, o) in [
-            (online, o.online),
-            (direct, o.direct),
-            (postal, o.postal),
-            (online_service, o.online_service),
-            (fee, o.fee),
-            (fee_paid_online, o.fee_paid_online),
-            (fee_unknown, o.fee_unknown),
-            (digitised_in, o.digitised_in),
-            (digitised_in_unknown, o.digitised_in_unknown),
-            (early, o.early),
-            (on_time, o.on_time),
-            (late, o.late),
-            (digitised_out, o.digitised_out),
-            (digitised_out_unknown, o.digitised_out_unknown),
-        ] {
+        for (m, o) in self.0.iter_mut().zip(o.0) {
             *m = m.wrapping_add(o);
         }
     }
 
     /// As [`Counts`], the fields ratios do not use left at zero.
     fn counts(&self) -> Counts {
-        let w = u64::from;
+        let n = |f: RatioField| u64::from(self.0[f as usize]);
         Counts {
-            online: w(self.online),
-            direct: w(self.direct),
-            postal: w(self.postal),
-            online_service: w(self.online_service),
-            fee: w(self.fee),
-            fee_paid_online: w(self.fee_paid_online),
-            fee_unknown: w(self.fee_unknown),
-            digitised_in: w(self.digitised_in),
-            digitised_in_unknown: w(self.digitised_in_unknown),
-            early: w(self.early),
-            on_time: w(self.on_time),
-            late: w(self.late),
-            digitised_out: w(self.digitised_out),
-            digitised_out_unknown: w(self.digitised_out_unknown),
+            online: n(RatioField::Online),
+            direct: n(RatioField::Direct),
+            postal: n(RatioField::Postal),
+            online_service: n(RatioField::OnlineService),
+            fee: n(RatioField::Fee),
+            fee_paid_online: n(RatioField::FeePaidOnline),
+            fee_unknown: n(RatioField::FeeUnknown),
+            digitised_in: n(RatioField::DigitisedIn),
+            digitised_in_unknown: n(RatioField::DigitisedInUnknown),
+            early: n(RatioField::Early),
+            on_time: n(RatioField::OnTime),
+            late: n(RatioField::Late),
+            digitised_out: n(RatioField::DigitisedOut),
+            digitised_out_unknown: n(RatioField::DigitisedOutUnknown),
             ..Counts::default()
         }
-    }
-}
-
-fn one(sign: Sign) -> u32 {
-    match sign {
-        Sign::Add => 1,
-        Sign::Remove => u32::MAX,
     }
 }
 
@@ -295,10 +201,12 @@ impl Tally {
         // Ratios count what was received in a month and what was resolved
         // in it: only the months of receipt and of the end change them.
         if let Some(r) = d.received {
-            group.month(month_index(r)).add_received(d, sign);
+            let month = group.month(month_index(r));
+            on_receipt(d, |f| month.bump(f, sign));
         }
         if let (Some(e), Status::Resolved) = (d.ended, d.status) {
-            group.month(month_index(e)).add_resolved(d, sign);
+            let month = group.month(month_index(e));
+            on_resolution(d, e, |f| month.bump(f, sign));
         }
     }
 
