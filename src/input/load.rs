@@ -202,9 +202,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    ca.zip(cb).all(|(x, y)| x == y) && ra == rb
+    let ((wa, ra), (wb, rb)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    wa.iter().zip(wb).all(|(x, y)| x == y) && ra == rb
 }
 
 /// A remembered value: its key's sketch, the key, the value.
@@ -292,10 +291,10 @@ impl DateTable {
         if !fixed {
             return values::date_bytes(b);
         }
-        let (first, last) = head.split_at(8);
+        let [a, b0, c, d, e, f, g, h, i, j] = *head;
         let key = DateKey(
-            u64::from_le_bytes(first.try_into().unwrap_or_default()),
-            u16::from_le_bytes(last.try_into().unwrap_or_default()),
+            u64::from_le_bytes([a, b0, c, d, e, f, g, h]),
+            u16::from_le_bytes([i, j]),
         );
         // The day, month and year digits, mixed by one multiplication.
         let mixed = key.0 ^ u64::from(key.1).rotate_left(40);

@@ -419,12 +419,8 @@ fn scan_with(
     let mut lines = 0u64;
     let mut at = 0usize;
     loop {
-        let (marks, end_bit) = match window.get(at..at + 64) {
-            Some(block) => {
-                // A 64-byte slice always converts to an array.
-                let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
-                (marks_of(block), 0u64)
-            }
+        let (marks, end_bit) = match window.get(at..).and_then(<[u8]>::first_chunk::<64>) {
+            Some(block) => (marks_of(block), 0u64),
             None if !eof => return Scan::More,
             None => {
                 // The last bytes of the input, padded with zeros (no

@@ -221,11 +221,9 @@ impl<'a> GroupReader<'a> {
                     file.seek(SeekFrom::Start(from as u64 * 8)).map_err(io)?;
                     self.bytes.resize((to - from) * 8, 0);
                     file.read_exact(&mut self.bytes).map_err(io)?;
-                    self.keys.extend(
-                        self.bytes
-                            .chunks_exact(8)
-                            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
-                    );
+                    let (words, _) = self.bytes.as_chunks::<8>();
+                    self.keys
+                        .extend(words.iter().map(|w| u64::from_le_bytes(*w)));
                 }
             }
         }
