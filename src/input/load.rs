@@ -440,7 +440,8 @@ fn parse<'c>(
     if unit.is_none() && !bad_unit {
         faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
     }
-    let bad_code = bad_bytes(Field::Code);
+    // An ASCII code (borrowed as read) has no bad bytes to look for.
+    let bad_code = matches!(code, Cow::Owned(_)) && bad_bytes(Field::Code);
     if bad_code || bad_unit {
         faults.add(
             FaultKind::Encoding,
