@@ -22,6 +22,13 @@ fn cctthc(dir: &Path) -> Command {
     cmd
 }
 
+/// `cctthc report --month 11 --year 2023`, the period of the fixtures.
+fn report_november(dir: &Path) -> Command {
+    let mut cmd = cctthc(dir);
+    cmd.args(["report", "--month", "11", "--year", "2023"]);
+    cmd
+}
+
 /// Files other than `keep` in `dir`: temporary leftovers.
 fn leftovers(dir: &Path, keep: &[&str]) -> Vec<String> {
     fs::read_dir(dir)
@@ -103,26 +110,15 @@ fn a_full_disk_for_the_report_leaves_the_old_one() {
 #[test]
 fn missing_folder_folder_as_output_and_unwritable_folder() {
     let dir = TempDir::new().unwrap();
-    cctthc(dir.path())
-        .args([
-            "report",
-            "--month",
-            "11",
-            "--year",
-            "2023",
-            "-o",
-            "khong-co/bc.docx",
-            "-i",
-        ])
+    report_november(dir.path())
+        .args(["-o", "khong-co/bc.docx", "-i"])
         .arg(fixture())
         .assert()
         .code(1)
         .stderr(predicate::str::contains("thư mục khong-co không tồn tại"));
     fs::create_dir(dir.path().join("bc.docx")).unwrap();
-    cctthc(dir.path())
-        .args([
-            "report", "--month", "11", "--year", "2023", "-o", "bc.docx", "-i",
-        ])
+    report_november(dir.path())
+        .args(["-o", "bc.docx", "-i"])
         .arg(fixture())
         .assert()
         .code(1)
@@ -137,17 +133,8 @@ fn missing_folder_folder_as_output_and_unwritable_folder() {
             eprintln!("SKIPPED (unwritable folder): running as root, permissions are not enforced");
             return;
         }
-        cctthc(dir.path())
-            .args([
-                "report",
-                "--month",
-                "11",
-                "--year",
-                "2023",
-                "-o",
-                "chi-doc/bc.docx",
-                "-i",
-            ])
+        report_november(dir.path())
+            .args(["-o", "chi-doc/bc.docx", "-i"])
             .arg(fixture())
             .assert()
             .code(1)

@@ -20,6 +20,13 @@ fn cctthc(dir: &Path) -> Command {
     cmd
 }
 
+/// `cctthc report --month 11 --year 2023`, the period of the fixtures.
+fn report_november(dir: &Path) -> Command {
+    let mut cmd = cctthc(dir);
+    cmd.args(["report", "--month", "11", "--year", "2023"]);
+    cmd
+}
+
 fn zip_file(entries: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, body) in entries {
@@ -68,20 +75,8 @@ fn a_template_zip_bomb_and_a_dtd_are_refused() {
         zip::CompressionMethod::Deflated,
     );
     fs::write(dir.path().join("bom.docx"), bomb).unwrap();
-    cctthc(dir.path())
-        .args([
-            "report",
-            "--month",
-            "11",
-            "--year",
-            "2023",
-            "-i",
-            "ho-so.csv",
-            "-t",
-            "bom.docx",
-            "-o",
-            "r.docx",
-        ])
+    report_november(dir.path())
+        .args(["-i", "ho-so.csv", "-t", "bom.docx", "-o", "r.docx"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("bom.docx").and(predicate::str::contains("MiB")));
@@ -94,20 +89,8 @@ fn a_template_zip_bomb_and_a_dtd_are_refused() {
         ),
     )
     .unwrap();
-    cctthc(dir.path())
-        .args([
-            "report",
-            "--month",
-            "11",
-            "--year",
-            "2023",
-            "-i",
-            "ho-so.csv",
-            "-t",
-            "dtd.docx",
-            "-o",
-            "r.docx",
-        ])
+    report_november(dir.path())
+        .args(["-i", "ho-so.csv", "-t", "dtd.docx", "-o", "r.docx"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("DOCTYPE"));
@@ -135,38 +118,14 @@ fn truncated_and_fake_files() {
         format!("{HEADER}A,UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X\n"),
     )
     .unwrap();
-    cctthc(dir.path())
-        .args([
-            "report",
-            "--month",
-            "11",
-            "--year",
-            "2023",
-            "-i",
-            "ho-so.csv",
-            "-t",
-            "cut.docx",
-            "-o",
-            "r.docx",
-        ])
+    report_november(dir.path())
+        .args(["-i", "ho-so.csv", "-t", "cut.docx", "-o", "r.docx"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("cut.docx"));
     fs::write(dir.path().join("text.docx"), "không phải docx").unwrap();
-    cctthc(dir.path())
-        .args([
-            "report",
-            "--month",
-            "11",
-            "--year",
-            "2023",
-            "-i",
-            "ho-so.csv",
-            "-t",
-            "text.docx",
-            "-o",
-            "r.docx",
-        ])
+    report_november(dir.path())
+        .args(["-i", "ho-so.csv", "-t", "text.docx", "-o", "r.docx"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("text.docx"));

@@ -293,42 +293,6 @@ fn template_init_and_check() {
         .success();
 }
 
-#[test]
-fn unwritable_output_is_a_clear_error() {
-    let dir = TempDir::new().unwrap();
-    cctthc(dir.path())
-        .args([
-            "report",
-            "--month",
-            "11",
-            "--year",
-            "2023",
-            "-o",
-            "khong-co/r.docx",
-            "-i",
-        ])
-        .arg(fixture())
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("khong-co"));
-    fs::create_dir(dir.path().join("thu-muc.docx")).unwrap();
-    cctthc(dir.path())
-        .args([
-            "report",
-            "--month",
-            "11",
-            "--year",
-            "2023",
-            "-o",
-            "thu-muc.docx",
-            "-i",
-        ])
-        .arg(fixture())
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("thu-muc.docx"));
-}
-
 /// The real client: LibreOffice converts the report to PDF, which shows the
 /// figures on A4 pages. Skipped, saying so, where LibreOffice is absent.
 #[test]
