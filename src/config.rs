@@ -217,25 +217,25 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if let Some(d) = self.ky_bao_cao.ngay_chot {
-            if !(1..=28).contains(&d) {
-                return Err(format!("[ky_bao_cao] ngay_chot = {d}: cần từ 1 đến 28"));
-            }
+        if let Some(d) = self.ky_bao_cao.ngay_chot
+            && !(1..=28).contains(&d)
+        {
+            return Err(format!("[ky_bao_cao] ngay_chot = {d}: cần từ 1 đến 28"));
         }
-        if let Some(e) = &self.nhap.ma_hoa {
-            if Encoding::from_name(e).is_none() {
-                return Err(format!(
-                    "[nhap] ma_hoa = '{e}': không biết bảng mã này (dùng {})",
-                    Encoding::NAMES
-                ));
-            }
+        if let Some(e) = &self.nhap.ma_hoa
+            && Encoding::from_name(e).is_none()
+        {
+            return Err(format!(
+                "[nhap] ma_hoa = '{e}': không biết bảng mã này (dùng {})",
+                Encoding::NAMES
+            ));
         }
-        if let Some(t) = &self.chi_tieu.trung_binh {
-            if !matches!(t.as_str(), "gop" | "don_vi") {
-                return Err(format!(
-                    "[chi_tieu] trung_binh = '{t}': cần \"gop\" hoặc \"don_vi\""
-                ));
-            }
+        if let Some(t) = &self.chi_tieu.trung_binh
+            && !matches!(t.as_str(), "gop" | "don_vi")
+        {
+            return Err(format!(
+                "[chi_tieu] trung_binh = '{t}': cần \"gop\" hoặc \"don_vi\""
+            ));
         }
         for (key, value) in [
             ("thanh_toan_truc_tuyen", self.chi_tieu.thanh_toan_truc_tuyen),
@@ -244,12 +244,12 @@ impl Config {
             ("rat_thap", self.chi_tieu.rat_thap),
             ("muc_cao", self.chi_tieu.muc_cao),
         ] {
-            if let Some(v) = value {
-                if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
-                    return Err(format!(
-                        "[chi_tieu] {key} = {v}: cần từ 0 đến 100 (phần trăm)"
-                    ));
-                }
+            if let Some(v) = value
+                && (v < Decimal::ZERO || v > Decimal::ONE_HUNDRED)
+            {
+                return Err(format!(
+                    "[chi_tieu] {key} = {v}: cần từ 0 đến 100 (phần trăm)"
+                ));
             }
         }
         self.column_mappings()?;

@@ -167,14 +167,14 @@ pub fn find_unit(data: &Dataset, name: &str) -> Result<crate::input::UnitId, Fai
 }
 
 fn write_report(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.is_dir() {
-            return Err(Failure::failed(format!(
-                "không ghi được {}: thư mục {} không tồn tại",
-                path.display(),
-                dir.display()
-            )));
-        }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Failure::failed(format!(
+            "không ghi được {}: thư mục {} không tồn tại",
+            path.display(),
+            dir.display()
+        )));
     }
     crate::atomic::write_bytes(path, bytes).map_err(|e| {
         Failure::failed(format!(
@@ -235,12 +235,12 @@ fn default_output(session: &Session, reporting: &Reporting) -> Result<PathBuf, F
     let name = fill_pattern(&pattern, reporting)?;
     let path = session.config.resolve(&name);
     // The folders of a configured pattern are the user's layout: make them.
-    if session.config.xuat.tep.is_some() {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Failure::failed(format!("không tạo được thư mục {}: {e}", dir.display()))
-            })?;
-        }
+    if session.config.xuat.tep.is_some()
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Failure::failed(format!("không tạo được thư mục {}: {e}", dir.display()))
+        })?;
     }
     Ok(path)
 }

@@ -81,30 +81,30 @@ impl Collector {
         } else {
             self.received += 1;
         }
-        if let Some(keep) = &self.keep {
-            if keep(&record.dossier) {
-                let mut text = |t: String| match self.texts.get(&t) {
-                    Some(a) => a.clone(),
-                    None => {
-                        let a: Arc<str> = Arc::from(t.as_str());
-                        self.texts.insert(t, a.clone());
-                        a
-                    }
-                };
-                let procedure_code = text(record.procedure_code());
-                let procedure_name = text(record.procedure_name());
-                self.kept.push(Detail {
-                    code: String::from_utf8_lossy(record.code).into(),
-                    procedure_code,
-                    procedure_name,
-                    dossier: record.dossier,
-                    pos: RowPos {
-                        file: self.file,
-                        range: self.range,
-                        line: record.line,
-                    },
-                });
-            }
+        if let Some(keep) = &self.keep
+            && keep(&record.dossier)
+        {
+            let mut text = |t: String| match self.texts.get(&t) {
+                Some(a) => a.clone(),
+                None => {
+                    let a: Arc<str> = Arc::from(t.as_str());
+                    self.texts.insert(t, a.clone());
+                    a
+                }
+            };
+            let procedure_code = text(record.procedure_code());
+            let procedure_name = text(record.procedure_name());
+            self.kept.push(Detail {
+                code: String::from_utf8_lossy(record.code).into(),
+                procedure_code,
+                procedure_name,
+                dossier: record.dossier,
+                pos: RowPos {
+                    file: self.file,
+                    range: self.range,
+                    line: record.line,
+                },
+            });
         }
     }
 }

@@ -286,10 +286,10 @@ impl Tally {
     pub fn sum(&self, index: usize, keep: impl Fn(&GroupKey) -> bool) -> Counts {
         let mut total = Counts::default();
         for (key, group) in &self.groups {
-            if keep(key) {
-                if let Some(c) = group.counts.get(index) {
-                    total += c;
-                }
+            if keep(key)
+                && let Some(c) = group.counts.get(index)
+            {
+                total += c;
             }
         }
         total

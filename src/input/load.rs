@@ -113,10 +113,10 @@ impl Visitor for Loader<'_> {
     }
 
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>) {
-        if let Some(only) = self.only {
-            if !only.contains(&crate::figures::code_hash(&code_of(cells))) {
-                return;
-            }
+        if let Some(only) = self.only
+            && !only.contains(&crate::figures::code_hash(&code_of(cells)))
+        {
+            return;
         }
         self.caches.use_encoding(cells.encoding);
         let parsed = parse(cells, self.statuses, self.names, &mut self.caches);
@@ -242,10 +242,11 @@ impl<T: Clone> Cache<T> {
         };
         let sketch = Sketch::of(key);
         let slot = &mut self.slots[sketch.slot(self.bits)];
-        if let Some((s, k, v)) = slot {
-            if *s == sketch && (key.len() <= 16 || same_bytes(k, key)) {
-                return v.clone();
-            }
+        if let Some((s, k, v)) = slot
+            && *s == sketch
+            && (key.len() <= 16 || same_bytes(k, key))
+        {
+            return v.clone();
         }
         if let Some(v) = self.many.get(key) {
             *slot = Some((sketch, key.into(), v.clone()));
@@ -299,10 +300,11 @@ impl DateTable {
         // The day, month and year digits, mixed by one multiplication.
         let mixed = key.0 ^ u64::from(key.1).rotate_left(40);
         let slot = (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % self.0.len();
-        if let Some((k, date)) = &self.0[slot] {
-            if *k == key && values::time_suffix_ok(&b[10..]) {
-                return Ok(Some(*date));
-            }
+        if let Some((k, date)) = &self.0[slot]
+            && *k == key
+            && values::time_suffix_ok(&b[10..])
+        {
+            return Ok(Some(*date));
         }
         let parsed = values::date_bytes(b)?;
         if let Some(d) = parsed {
@@ -483,17 +485,17 @@ fn parse<'c>(
                 faults.add(FaultKind::NoEndDate, Field::Ended, reason);
             }
         }
-        if let (Some((field, e)), Some(r)) = (end, received) {
-            if e < r {
-                faults.add(
-                    FaultKind::EndBeforeReceipt,
-                    field,
-                    format!(
-                        "ngày kết thúc trước ngày tiếp nhận ({})",
-                        crate::vn::date(r)
-                    ),
-                );
-            }
+        if let (Some((field, e)), Some(r)) = (end, received)
+            && e < r
+        {
+            faults.add(
+                FaultKind::EndBeforeReceipt,
+                field,
+                format!(
+                    "ngày kết thúc trước ngày tiếp nhận ({})",
+                    crate::vn::date(r)
+                ),
+            );
         }
     }
     let end = end.map(|(_, e)| e);

@@ -707,12 +707,11 @@ fn percent(value: &Value, what: &str) -> Result<Option<Decimal>, Error> {
     if let Some(i) = value.as_i64() {
         return Ok(Some(Decimal::from(i)));
     }
-    if value.kind() == ValueKind::Number {
-        if let Ok(f) = f64::try_from(value.clone()) {
-            if let Ok(d) = Decimal::try_from(f) {
-                return Ok(Some(d));
-            }
-        }
+    if value.kind() == ValueKind::Number
+        && let Ok(f) = f64::try_from(value.clone())
+        && let Ok(d) = Decimal::try_from(f)
+    {
+        return Ok(Some(d));
     }
     Err(fail(format!("{what} không phải một tỷ lệ: {value}")))
 }

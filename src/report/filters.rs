@@ -65,15 +65,16 @@ fn integer(filter: &str, value: &Value) -> Result<Option<i64>, Error> {
     if let Some(i) = value.as_i64() {
         return Ok(Some(i));
     }
-    if let Some(s) = value.as_str() {
-        if let Ok(i) = s.trim().parse::<i64>() {
-            return Ok(Some(i));
-        }
+    if let Some(s) = value.as_str()
+        && let Ok(i) = s.trim().parse::<i64>()
+    {
+        return Ok(Some(i));
     }
-    if let Ok(f) = f64::try_from(value.clone()) {
-        if f.fract() == 0.0 && f.abs() < 1e15 {
-            return Ok(Some(f as i64));
-        }
+    if let Ok(f) = f64::try_from(value.clone())
+        && f.fract() == 0.0
+        && f.abs() < 1e15
+    {
+        return Ok(Some(f as i64));
     }
     Err(invalid(filter, value, "một số nguyên"))
 }

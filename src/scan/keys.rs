@@ -141,10 +141,10 @@ impl KeyRuns {
                     return;
                 }
             }
-            if let Ok(mut f) = found.lock() {
-                if let Ok(set) = f.as_mut() {
-                    set.extend(mine);
-                }
+            if let Ok(mut f) = found.lock()
+                && let Ok(set) = f.as_mut()
+            {
+                set.extend(mine);
             }
         };
         let threads = threads.clamp(1, groups.len().max(1));

@@ -142,10 +142,10 @@ pub fn run(
         progress,
     };
     for job in &jobs {
-        if let (Some((start, _, true)), Some(first)) = (job.span, job.plan.splittable()) {
-            if start == first.0 {
-                m.expected.insert(job.file, first);
-            }
+        if let (Some((start, _, true)), Some(first)) = (job.span, job.plan.splittable())
+            && start == first.0
+        {
+            m.expected.insert(job.file, first);
         }
     }
     let mut accepted: Vec<Job> = Vec::new();
@@ -378,12 +378,12 @@ fn run_jobs(
         for (i, result) in rx {
             pending.insert(i, result);
             while let Some(result) = pending.remove(&want) {
-                if failure.is_none() {
-                    if let Err(e) = done(want, result) {
-                        failure = Some(e);
-                        // Stop handing out work; running jobs finish.
-                        next.store(jobs.len(), Ordering::Relaxed);
-                    }
+                if failure.is_none()
+                    && let Err(e) = done(want, result)
+                {
+                    failure = Some(e);
+                    // Stop handing out work; running jobs finish.
+                    next.store(jobs.len(), Ordering::Relaxed);
                 }
                 want += 1;
             }
