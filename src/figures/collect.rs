@@ -125,6 +125,8 @@ pub fn remap_detail(d: &mut Detail, units: &[UnitId], domains: &[DomainId]) {
 #[derive(Clone, Debug)]
 pub struct Occurrence {
     pub pos: RowPos,
+    /// See [`crate::input::Record::fingerprint`]; `dossier` must hold the
+    /// shared ids before readings are compared.
     pub fingerprint: u64,
     pub dossier: Dossier,
 }
@@ -171,8 +173,8 @@ impl Duplicates {
             for (i, o) in earlier.iter().enumerate() {
                 tally.apply(&o.dossier, Sign::Remove);
                 merged.duplicates += 1;
-                let next = occurrences.get(i + 1).map(|n| n.fingerprint);
-                if next != Some(o.fingerprint) {
+                let next = occurrences.get(i + 1);
+                if next.is_none_or(|n| (n.fingerprint, n.dossier) != (o.fingerprint, o.dossier)) {
                     merged.differing += 1;
                 }
                 if o.dossier.status == Status::NotReceived {

@@ -34,11 +34,13 @@ pub struct Record<'a> {
 }
 
 impl Record<'_> {
-    /// A hash of every value of the row: equal for identical rows. Only
-    /// needed for repeated codes, so computed on demand.
+    /// A hash of the values a [`Dossier`] does not hold. Two readings are
+    /// the same when this and their dossiers are equal; the dossiers are
+    /// compared apart because their unit and domain ids are local to the
+    /// part of the file that read them. Only needed for repeated codes, so
+    /// computed on demand.
     pub fn fingerprint(&self) -> u64 {
         let mut h = FoldHasher::default();
-        (self.code, self.dossier).hash(&mut h);
         for field in [
             Field::Ended,
             Field::HandedOver,

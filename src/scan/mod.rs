@@ -650,6 +650,24 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Found by CI: identical readings of a code in two ranges were counted
+    /// as differing, because the fingerprint hashed range-local unit ids.
+    #[test]
+    fn identical_readings_in_two_ranges_are_not_differing() {
+        let dir = std::env::temp_dir().join(format!("cctthc-scan-same-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = write(
+            &dir,
+            "x.csv",
+            &format!("{HEADER}\n{}", rows(60, 14437879424242208086)),
+        );
+        let one = outcome(&path, 1, 1 << 30);
+        let many = outcome(&path, 3, 20);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(many, one);
+        assert!(one.contains("trung_lap_khac: 4"), "{one}");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
