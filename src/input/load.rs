@@ -243,22 +243,32 @@ impl<T: Clone> Cache<T> {
             return parse();
         };
         let sketch = Sketch::of(key);
-        let slot = &mut self.slots[sketch.slot(self.bits)];
-        if let Some((s, k, v)) = slot
-            && *s == sketch
-            && (key.len() <= 16 || same_bytes(k, key))
-        {
-            return v.clone();
+        // Two ways: two values of a column ("Có", "Không") may share a slot.
+        let first = sketch.slot(self.bits);
+        for i in [first, first ^ 1] {
+            if let Some((s, k, v)) = &self.slots[i]
+                && *s == sketch
+                && (key.len() <= 16 || same_bytes(k, key))
+            {
+                return v.clone();
+            }
         }
+        let way = if self.slots[first].is_none() {
+            first
+        } else if self.slots[first ^ 1].is_none() {
+            first ^ 1
+        } else {
+            first
+        };
         if let Some(v) = self.many.get(key) {
-            *slot = Some((sketch, key.into(), v.clone()));
+            self.slots[way] = Some((sketch, key.into(), v.clone()));
             return v.clone();
         }
         let v = parse();
         // A column of unique values must not grow memory with the rows.
         if self.many.len() < CACHE_LIMIT {
             self.many.insert(key.into(), v.clone());
-            *slot = Some((sketch, key.into(), v.clone()));
+            self.slots[way] = Some((sketch, key.into(), v.clone()));
         }
         v
     }
@@ -639,6 +649,23 @@ fn excel_serial(n: f64) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_values_sharing_a_slot_both_stay_in_the_table() {
+        let (yes, no) = ("Có".as_bytes(), "Không".as_bytes());
+        let first = Sketch::of(yes).slot(5);
+        assert_eq!(first, Sketch::of(no).slot(5), "the case this test is for");
+        let mut cache = Cache::new();
+        for _ in 0..3 {
+            assert_eq!(cache.get(&Cell::Raw(yes), || true), true);
+            assert_eq!(cache.get(&Cell::Raw(no), || false), false);
+        }
+        let held: Vec<&[u8]> = [first, first ^ 1]
+            .iter()
+            .filter_map(|&i| cache.slots[i].as_ref().map(|(_, k, _)| &k[..]))
+            .collect();
+        assert!(held.contains(&yes) && held.contains(&no));
+    }
 
     #[test]
     fn cache_tells_apart_keys_with_the_same_ends() {
