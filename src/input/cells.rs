@@ -1,6 +1,9 @@
 //! A row's cells by field, as a reader hands them to the parser: raw bytes
 //! from delimited files (decoded only when a value must be read as text),
 //! typed values from spreadsheets.
+//!
+//! Nothing is copied per row: [`Cells`] is a view of the reader's row and
+//! of the file's columns, and a field's cell is looked up when asked for.
 
 use std::borrow::Cow;
 
@@ -8,51 +11,78 @@ use chrono::NaiveDate;
 
 use super::encoding::{Encoding, decode_field};
 use super::field::Field;
+use super::header::Columns;
+use super::rows::Record;
 use crate::text::nfc;
 
+/// A spreadsheet cell, as the sheet reader keeps it for a row.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Cell<'a> {
     #[default]
     Empty,
-    /// Bytes of a delimited file, in the row's encoding.
-    Raw(&'a [u8]),
     Text(Cow<'a, str>),
     Number(f64),
     Date(NaiveDate),
 }
 
 impl Cell<'_> {
-    /// The cell as the user would read it (NFC), for messages and names.
-    pub fn display(&self, encoding: Encoding) -> Cow<'_, str> {
+    pub fn as_ref(&self) -> CellRef<'_> {
         match self {
-            Cell::Empty => Cow::Borrowed(""),
-            Cell::Raw(b) => match decode_field(b, encoding) {
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(t) => CellRef::Text(t),
+            Cell::Number(n) => CellRef::Number(*n),
+            Cell::Date(d) => CellRef::Date(*d),
+        }
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.as_ref().is_blank()
+    }
+}
+
+/// One field's cell of a row, borrowed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    /// Bytes of a delimited file, in the row's encoding.
+    Raw(&'a [u8]),
+    Text(&'a str),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+impl<'a> CellRef<'a> {
+    /// The cell as the user would read it (NFC), for messages and names.
+    pub fn display(self, encoding: Encoding) -> Cow<'a, str> {
+        match self {
+            CellRef::Empty => Cow::Borrowed(""),
+            CellRef::Raw(b) => match decode_field(b, encoding) {
                 Some(Cow::Borrowed(s)) => nfc(s),
                 Some(Cow::Owned(s)) => Cow::Owned(nfc(&s).into_owned()),
                 None => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
             },
-            Cell::Text(t) => Cow::Borrowed(t),
-            Cell::Number(n) => Cow::Owned(number_text(*n)),
-            Cell::Date(d) => Cow::Owned(crate::vn::date(*d)),
+            CellRef::Text(t) => Cow::Borrowed(t),
+            CellRef::Number(n) => Cow::Owned(number_text(n)),
+            CellRef::Date(d) => Cow::Owned(crate::vn::date(d)),
         }
     }
 
     /// The bytes a value is looked up by in the parsers' caches; `None` for
     /// typed cells, which have no bytes of their own.
-    pub fn key(&self) -> Option<&[u8]> {
+    pub fn key(self) -> Option<&'a [u8]> {
         match self {
-            Cell::Empty => Some(b""),
-            Cell::Raw(b) => Some(b),
-            Cell::Text(t) => Some(t.as_bytes()),
-            Cell::Number(_) | Cell::Date(_) => None,
+            CellRef::Empty => Some(b""),
+            CellRef::Raw(b) => Some(b),
+            CellRef::Text(t) => Some(t.as_bytes()),
+            CellRef::Number(_) | CellRef::Date(_) => None,
         }
     }
 
-    pub fn is_blank(&self) -> bool {
+    pub fn is_blank(self) -> bool {
         match self {
-            Cell::Empty => true,
-            Cell::Raw(b) => b.trim_ascii().is_empty(),
-            Cell::Text(t) => t.trim().is_empty(),
+            CellRef::Empty => true,
+            CellRef::Raw(b) => b.trim_ascii().is_empty(),
+            CellRef::Text(t) => t.trim().is_empty(),
             _ => false,
         }
     }
@@ -67,43 +97,59 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-/// The cells of one row, indexed by field; fields without a column are
-/// [`Cell::Empty`] and [`Cells::present`] tells them apart.
-#[derive(Debug)]
+/// The cells of one row, by field; fields without a column are
+/// [`CellRef::Empty`] and [`Cells::present`] tells them apart.
+#[derive(Clone, Copy, Debug)]
 pub struct Cells<'a> {
-    cells: [Cell<'a>; Field::COUNT],
-    present: [bool; Field::COUNT],
-    /// The encoding of [`Cell::Raw`] bytes.
+    values: Values<'a>,
+    columns: &'a Columns,
+    /// The encoding of [`CellRef::Raw`] bytes.
     pub encoding: Encoding,
 }
 
-impl Default for Cells<'_> {
-    fn default() -> Self {
-        Cells {
-            cells: Default::default(),
-            present: [false; Field::COUNT],
-            encoding: Encoding::Utf8,
-        }
-    }
+#[derive(Clone, Copy, Debug)]
+enum Values<'a> {
+    Record(Record<'a>),
+    Typed(&'a [Cell<'a>]),
 }
 
 impl<'a> Cells<'a> {
-    pub fn set(&mut self, field: Field, cell: Cell<'a>) {
-        self.cells[field.index()] = cell;
-        self.present[field.index()] = true;
+    /// A delimited record's fields, as bytes in `encoding`.
+    pub fn of_record(record: Record<'a>, columns: &'a Columns, encoding: Encoding) -> Cells<'a> {
+        Cells {
+            values: Values::Record(record),
+            columns,
+            encoding,
+        }
     }
 
-    pub fn get(&self, field: Field) -> &Cell<'a> {
-        &self.cells[field.index()]
+    /// A spreadsheet row's cells.
+    pub fn of_row(row: &'a [Cell<'a>], columns: &'a Columns) -> Cells<'a> {
+        Cells {
+            values: Values::Typed(row),
+            columns,
+            encoding: Encoding::Utf8,
+        }
+    }
+
+    pub fn get(&self, field: Field) -> CellRef<'a> {
+        let Some(pos) = self.columns.get(field) else {
+            return CellRef::Empty;
+        };
+        match self.values {
+            // A short record's missing cells are empty.
+            Values::Record(r) => CellRef::Raw(r.get(pos).unwrap_or_default()),
+            Values::Typed(row) => row.get(pos).map_or(CellRef::Empty, Cell::as_ref),
+        }
     }
 
     /// A field as text (decoded, NFC).
-    pub fn text(&self, field: Field) -> Cow<'_, str> {
+    pub fn text(&self, field: Field) -> Cow<'a, str> {
         self.get(field).display(self.encoding)
     }
 
     /// Whether the file has a column for `field`.
     pub fn present(&self, field: Field) -> bool {
-        self.present[field.index()]
+        self.columns.has(field)
     }
 }

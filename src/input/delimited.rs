@@ -8,7 +8,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::cells::{Cell, Cells};
+use super::cells::Cells;
 use super::encoding::{Encoding, Transcoder, decode_field, is_utf8_prefix, mostly_utf8};
 use super::field::Field;
 use super::header::{Columns, HeaderRules, MAX_HEADER_ROW};
@@ -241,8 +241,6 @@ struct Rows<'a> {
     path: &'a Path,
     name: &'a Arc<str>,
     layout: &'a Layout,
-    /// The fields the file has, with their columns.
-    fields: Vec<(Field, usize)>,
     state: Decoding,
 }
 
@@ -252,10 +250,6 @@ impl<'a> Rows<'a> {
             path,
             name,
             layout,
-            fields: Field::ALL
-                .into_iter()
-                .filter_map(|f| Some((f, layout.columns.get(f)?)))
-                .collect(),
             state: Decoding {
                 encoding: layout.encoding,
                 auto: layout.auto,
@@ -341,11 +335,7 @@ impl<'a> Rows<'a> {
             });
             return;
         }
-        let mut cells = Cells::default();
-        cells.encoding = encoding;
-        for &(field, pos) in &self.fields {
-            cells.set(field, Cell::Raw(record.get(pos).unwrap_or(b"")));
-        }
+        let cells = Cells::of_record(*record, &layout.columns, encoding);
         visitor.row(line, &cells, &raw);
     }
 }

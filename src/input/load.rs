@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::Visitor;
-use super::cells::{Cell, Cells};
+use super::cells::{CellRef, Cells};
 use super::dossier::{Channel, DomainId, Dossier, Level, Status, Tri, UnitId};
 use super::encoding::Encoding;
 use super::field::Field;
@@ -238,7 +238,7 @@ impl<T: Clone> Cache<T> {
 
     /// The value of `cell`, computed by `parse` the first time its bytes are
     /// seen. Typed cells (numbers, dates) are parsed every time.
-    fn get(&mut self, cell: &Cell<'_>, parse: impl FnOnce() -> T) -> T {
+    fn get(&mut self, cell: CellRef<'_>, parse: impl FnOnce() -> T) -> T {
         let Some(key) = cell.key() else {
             return parse();
         };
@@ -437,7 +437,7 @@ fn parse<'c>(
     // A UTF-8 file with a stray byte further down: names must not be
     // interned with a replacement character. Checked once per spelling.
     let bad_bytes = |field: Field| match cell(field) {
-        Cell::Raw(b) => {
+        CellRef::Raw(b) => {
             cells.encoding == Encoding::Utf8 && !b.is_ascii() && std::str::from_utf8(b).is_err()
         }
         _ => false,
@@ -547,7 +547,7 @@ fn parse<'c>(
             continue;
         }
         let parsed = caches.yes_no[i].get(cell(field), || match cell(field) {
-            Cell::Number(n) => values::yes_no(&super::cells::number_text(*n), field),
+            CellRef::Number(n) => values::yes_no(&super::cells::number_text(n), field),
             _ => values::yes_no(&cells.text(field), field),
         });
         flags[i] = faults
@@ -563,13 +563,15 @@ fn parse<'c>(
     ] = flags;
 
     let amount = match cell(Field::Amount) {
-        Cell::Number(n) => {
-            rust_decimal::Decimal::try_from(*n).map_err(|_| "số tiền không hợp lệ".to_string())
+        CellRef::Number(n) => {
+            rust_decimal::Decimal::try_from(n).map_err(|_| "số tiền không hợp lệ".to_string())
         }
         // Digits, grouped by dots or not (or nothing), are an amount as
         // they stand; only its validity matters here.
-        Cell::Raw(b) if values::plain_amount(b.trim_ascii()) => Ok(rust_decimal::Decimal::ZERO),
-        Cell::Raw(b) if b.is_ascii() => values::amount(std::str::from_utf8(b).unwrap_or_default()),
+        CellRef::Raw(b) if values::plain_amount(b.trim_ascii()) => Ok(rust_decimal::Decimal::ZERO),
+        CellRef::Raw(b) if b.is_ascii() => {
+            values::amount(std::str::from_utf8(b).unwrap_or_default())
+        }
         _ => values::amount(&cells.text(Field::Amount)),
     };
     let amount = faults.check(Field::Amount, FaultKind::BadAmount, amount);
@@ -613,13 +615,13 @@ fn parse<'c>(
         field: Field,
     ) -> Option<Option<NaiveDate>> {
         let result = match faults.cells.get(field) {
-            Cell::Empty => Ok(None),
-            Cell::Date(d) => Ok(Some(*d)),
-            Cell::Number(n) => excel_serial(*n)
+            CellRef::Empty => Ok(None),
+            CellRef::Date(d) => Ok(Some(d)),
+            CellRef::Number(n) => excel_serial(n)
                 .map(Some)
                 .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
-            Cell::Raw(b) => last.get(b),
-            Cell::Text(t) => values::date(t),
+            CellRef::Raw(b) => last.get(b),
+            CellRef::Text(t) => values::date(t),
         };
         faults.check(field, FaultKind::BadDate, result)
     }
@@ -628,7 +630,7 @@ fn parse<'c>(
 /// `ma_ho_so`: codes are ASCII in practice, read with no decoding or copy.
 fn code_of<'c>(cells: &'c Cells<'c>) -> Cow<'c, [u8]> {
     match cells.get(Field::Code) {
-        Cell::Raw(b) if b.is_ascii() => Cow::Borrowed(b.trim_ascii()),
+        CellRef::Raw(b) if b.is_ascii() => Cow::Borrowed(b.trim_ascii()),
         _ => Cow::Owned(cells.text(Field::Code).trim().as_bytes().to_vec()),
     }
 }
@@ -657,8 +659,8 @@ mod tests {
         assert_eq!(first, Sketch::of(no).slot(5), "the case this test is for");
         let mut cache = Cache::new();
         for _ in 0..3 {
-            assert!(cache.get(&Cell::Raw(yes), || true));
-            assert!(!cache.get(&Cell::Raw(no), || false));
+            assert!(cache.get(CellRef::Raw(yes), || true));
+            assert!(!cache.get(CellRef::Raw(no), || false));
         }
         let held: Vec<&[u8]> = [first, first ^ 1]
             .iter()
@@ -674,8 +676,8 @@ mod tests {
         let b = "UBND xã Hưng Đảo - Cấp xã".as_bytes();
         assert_eq!(Sketch::of(a).slot(5), Sketch::of(b).slot(5));
         for _ in 0..3 {
-            assert_eq!(cache.get(&Cell::Raw(a), || 1), 1);
-            assert_eq!(cache.get(&Cell::Raw(b), || 2), 2);
+            assert_eq!(cache.get(CellRef::Raw(a), || 1), 1);
+            assert_eq!(cache.get(CellRef::Raw(b), || 2), 2);
         }
         // Short keys differ in their bytes or their length.
         for (k, v) in [
@@ -685,7 +687,7 @@ mod tests {
             (b"Co", 3),
             (b"Co\0", 4),
         ] {
-            assert_eq!(cache.get(&Cell::Raw(k), || v), v);
+            assert_eq!(cache.get(CellRef::Raw(k), || v), v);
         }
         for (k, v) in [
             (&b""[..], 0),
@@ -694,7 +696,7 @@ mod tests {
             (b"Co", 3),
             (b"Co\0", 4),
         ] {
-            assert_eq!(cache.get(&Cell::Raw(k), || 99), v);
+            assert_eq!(cache.get(CellRef::Raw(k), || 99), v);
         }
     }
 
@@ -731,7 +733,7 @@ mod tests {
         let mut cache = Cache::new();
         for i in 0..(CACHE_LIMIT + 100) {
             let key = format!("value {i}");
-            assert_eq!(cache.get(&Cell::Raw(key.as_bytes()), || i), i);
+            assert_eq!(cache.get(CellRef::Raw(key.as_bytes()), || i), i);
         }
         assert_eq!(cache.many.len(), CACHE_LIMIT);
     }

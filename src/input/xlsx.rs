@@ -11,7 +11,6 @@ use calamine::{Data, DataRef, Reader, Xlsx};
 
 use super::cells::{Cell, Cells};
 use super::encoding::Encoding;
-use super::field::Field;
 use super::header::{Columns, HeaderRules, MAX_HEADER_ROW};
 use super::{Error, Visitor};
 use crate::text::nfc;
@@ -215,16 +214,11 @@ impl<'r> RowAssembler<'r> {
         }
         match &self.columns {
             Some(columns) => {
-                let mut by_field = Cells::default();
-                for field in Field::ALL {
-                    if let Some(pos) = columns.get(field) {
-                        by_field.set(field, cells.get(pos).cloned().unwrap_or_default());
-                    }
-                }
+                let by_field = Cells::of_row(&cells, columns);
                 let raw = || {
                     cells
                         .iter()
-                        .map(|c| c.display(Encoding::Utf8).into_owned())
+                        .map(|c| c.as_ref().display(Encoding::Utf8).into_owned())
                         .collect()
                 };
                 visitor.row(u64::from(row) + 1, &by_field, &raw);
@@ -232,7 +226,7 @@ impl<'r> RowAssembler<'r> {
             None => {
                 let texts: Vec<String> = cells
                     .iter()
-                    .map(|c| c.display(Encoding::Utf8).trim().to_string())
+                    .map(|c| c.as_ref().display(Encoding::Utf8).trim().to_string())
                     .collect();
                 let columns = self.rules.columns(&texts);
                 if columns.is_header() {
