@@ -1,8 +1,9 @@
 //! One pass over the exports, in parallel: files are cut into ranges at row
 //! boundaries, each range is tallied on its own, and the tallies are merged
-//! in reading order. Memory grows with the number of groups, plus eight
-//! bytes per row for the duplicate check, which spills to disk past a
-//! budget.
+//! in reading order. Memory grows with the number of groups; the eight
+//! bytes per row of the duplicate check go to disk past a budget, and a
+//! file read whole (one that cannot be cut) hands them over a megabyte at
+//! a time.
 //!
 //! A range starts at a guessed row boundary (the first line break after a
 //! cut). Rows with quoted line breaks can make the guess wrong; each range
@@ -16,9 +17,9 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 use self::keys::KeyRuns;
 use crate::figures::collect::remap_detail;
@@ -45,6 +46,8 @@ pub struct Input<'a> {
     pub range_bytes: u64,
     /// Bytes of row keys kept in memory before they go to a temporary file.
     pub key_budget: usize,
+    /// Row keys a file read whole hands over at once.
+    pub key_chunk: usize,
 }
 
 impl<'a> Input<'a> {
@@ -66,6 +69,8 @@ impl<'a> Input<'a> {
             threads,
             range_bytes: 16 << 20,
             key_budget: 8 << 20,
+            // A megabyte.
+            key_chunk: 1 << 17,
         }
     }
 }
@@ -128,11 +133,12 @@ pub fn run(
         jobs.extend(split(i as u32, path, name, plan, input));
     }
 
+    let keys = Mutex::new(KeyRuns::new(input.key_budget));
     let mut m = Merge {
         names: Names::new(input.units),
         tally: Tally::new(input.periods.clone()),
         details: Vec::new(),
-        keys: KeyRuns::new(input.key_budget),
+        keys: &keys,
         received: 0,
         not_received: 0,
         rows: 0,
@@ -149,7 +155,7 @@ pub fn run(
         }
     }
     let mut accepted: Vec<Job> = Vec::new();
-    run_jobs(&jobs, input, None, &mut |index, part| {
+    run_jobs(&jobs, input, &keys, None, &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
@@ -171,7 +177,7 @@ pub fn run(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = run_job(&exact, input, None)?;
+        let part = run_job(&exact, input, &keys, None)?;
         accepted.push(exact.clone());
         m.merge(&exact, part)
     })?;
@@ -179,7 +185,6 @@ pub fn run(
         mut names,
         mut tally,
         mut details,
-        keys,
         received,
         not_received,
         rows,
@@ -188,21 +193,29 @@ pub fn run(
     } = m;
 
     // Codes read more than once: read those rows again, keep the last.
+    let keys = keys.into_inner().unwrap_or_else(|p| p.into_inner());
     let repeated = keys.repeated(input.threads)?;
     let mut merged = crate::figures::Merged::default();
     if !repeated.is_empty() {
         let mut duplicates = Duplicates::default();
-        run_jobs(&accepted, input, Some(&repeated), &mut |_, part| {
-            let part = part?;
-            let (units, domains) = names.import(&part.names);
-            for (code, mut o) in part.repeats {
-                let d = &mut o.dossier;
-                d.unit = units.get(d.unit as usize).copied().unwrap_or(d.unit);
-                d.domain = domains.get(d.domain as usize).copied().unwrap_or(d.domain);
-                duplicates.add(&code, o);
-            }
-            Ok(())
-        })?;
+        let no_keys = Mutex::new(KeyRuns::new(0));
+        run_jobs(
+            &accepted,
+            input,
+            &no_keys,
+            Some(&repeated),
+            &mut |_, part| {
+                let part = part?;
+                let (units, domains) = names.import(&part.names);
+                for (code, mut o) in part.repeats {
+                    let d = &mut o.dossier;
+                    d.unit = units.get(d.unit as usize).copied().unwrap_or(d.unit);
+                    d.domain = domains.get(d.domain as usize).copied().unwrap_or(d.domain);
+                    duplicates.add(&code, o);
+                }
+                Ok(())
+            },
+        )?;
         merged = duplicates.resolve(&mut tally, &mut details);
     }
     details.sort_by(|a, b| a.code.cmp(&b.code));
@@ -234,7 +247,7 @@ struct Merge<'r> {
     names: Names,
     tally: Tally,
     details: Vec<Detail>,
-    keys: KeyRuns,
+    keys: &'r Mutex<KeyRuns>,
     received: u64,
     not_received: u64,
     rows: u64,
@@ -277,7 +290,7 @@ impl Merge<'_> {
             remap_detail(&mut d, &units, &domains);
             self.details.push(d);
         }
-        self.keys.add(keys)?;
+        add_keys(self.keys, keys)?;
         self.received += collector.received;
         self.not_received += collector.not_received;
         self.rows += counts.rows;
@@ -318,7 +331,8 @@ fn split(file: u32, path: &Path, name: Arc<str>, plan: Arc<Plan>, input: &Input<
         return vec![whole];
     };
     let len = plan.len();
-    if input.threads <= 1 || len.saturating_sub(start) < input.range_bytes.saturating_mul(2) {
+    // Cut even for one thread: a range's row keys are bounded by its size.
+    if len.saturating_sub(start) < input.range_bytes.saturating_mul(2) {
         return vec![Job {
             span: Some((start, len, true)),
             ..whole
@@ -345,12 +359,13 @@ fn split(file: u32, path: &Path, name: Arc<str>, plan: Arc<Plan>, input: &Input<
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
+    keys: &Mutex<KeyRuns>,
     repeated: Option<&FastSet<u64>>,
     done: &mut dyn FnMut(usize, Result<Part, input::Error>) -> Result<(), input::Error>,
 ) -> Result<(), input::Error> {
     if input.threads <= 1 || jobs.len() <= 1 {
         for (i, job) in jobs.iter().enumerate() {
-            done(i, run_job(job, input, repeated))?;
+            done(i, run_job(job, input, keys, repeated))?;
         }
         return Ok(());
     }
@@ -364,7 +379,7 @@ fn run_jobs(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    if tx.send((i, run_job(job, input, repeated))).is_err() {
+                    if tx.send((i, run_job(job, input, keys, repeated))).is_err() {
                         break;
                     }
                 }
@@ -395,11 +410,19 @@ fn run_jobs(
     })
 }
 
+/// Adds one part's row keys to the shared ones.
+fn add_keys(shared: &Mutex<KeyRuns>, part: keys::Sliced) -> Result<(), input::Error> {
+    // A poisoned lock only means another thread panicked.
+    let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
+    shared.add(part)
+}
+
 /// Reads one job. In the second pass (`repeated` given) only the readings
 /// of repeated codes are gathered.
 fn run_job(
     job: &Job,
     input: &Input<'_>,
+    shared_keys: &Mutex<KeyRuns>,
     repeated: Option<&FastSet<u64>>,
 ) -> Result<Part, input::Error> {
     let mut names = Names::new(input.units);
@@ -412,10 +435,22 @@ fn run_job(
         Collector::new(Tally::new(input.periods.clone()), keep, job.file, job.range);
     let mut repeats = Vec::new();
     let mut problems = Vec::new();
+    // A job that starts at a known row boundary (a file read whole, its
+    // first range, a range read again) is never dropped, so its keys can
+    // go to the shared ones as it is read; a guessed range's wait until it
+    // is accepted, and are bounded by its size.
+    let whole = job.span.is_none_or(|s| s.2);
+    let mut key_error = None;
     let (counts, columns, ends) = {
         let (file, range) = (job.file, job.range);
         let mut sink = |r: &input::Record<'_>| match repeated {
-            None => collector.add(r),
+            None => {
+                collector.add(r);
+                if whole && collector.keys.len() >= input.key_chunk && key_error.is_none() {
+                    let chunk = keys::Sliced::new(std::mem::take(&mut collector.keys));
+                    key_error = add_keys(shared_keys, chunk).err();
+                }
+            }
             Some(set) => {
                 if set.contains(&code_hash(r.code)) {
                     repeats.push((
@@ -467,6 +502,9 @@ fn run_job(
         };
         (loader.counts, loader.columns.take(), ends)
     };
+    if let Some(e) = key_error {
+        return Err(e);
+    }
     // Sliced here, on the worker, for the duplicate check.
     let keys = keys::Sliced::new(std::mem::take(&mut collector.keys));
     Ok(Part {
@@ -535,6 +573,7 @@ mod tests {
         input.threads = threads;
         input.range_bytes = range_bytes;
         input.key_budget = 64;
+        input.key_chunk = 5;
         input.keep = Some(crate::report::data::late_in(Period {
             start: d(2023, 10, 23),
             end: d(2023, 11, 22),
