@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::common::{self, Code, Failure, Global, InputArgs, OnProblem, PeriodArgs, Session};
+use super::common::{self, Code, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session};
 use super::output::Output;
 use crate::input::Field;
 use crate::vn;
@@ -25,6 +25,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         &session,
         &args.input,
         reporting,
+        Keep::Nothing,
         OnProblem::List(&mut w),
         out,
     )?;

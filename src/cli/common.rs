@@ -258,24 +258,22 @@ impl Problems {
     }
 }
 
+/// The dossiers a command keeps whole, with their texts; the others are
+/// only counted. Kept dossiers are the one thing that grows with the rows,
+/// so a command keeps only what it shows.
+pub enum Keep {
+    /// Those late in the period, for the lists of a report.
+    Late,
+    Only(KeepRule),
+    Nothing,
+}
+
 /// Reads the exports for `reporting`, handling invalid rows as `mode` says.
 pub fn read(
     session: &Session,
     input: &InputArgs,
     reporting: Reporting,
-    mode: OnProblem<'_>,
-    out: &Output,
-) -> Result<(Dataset, Problems), Failure> {
-    read_keeping(session, input, reporting, None, mode, out)
-}
-
-/// Like [`read`], keeping whole the dossiers `keep` selects (default: late
-/// in the period).
-pub fn read_keeping(
-    session: &Session,
-    input: &InputArgs,
-    reporting: Reporting,
-    keep: Option<KeepRule>,
+    keep: Keep,
     mode: OnProblem<'_>,
     out: &Output,
 ) -> Result<(Dataset, Problems), Failure> {
@@ -290,7 +288,11 @@ pub fn read_keeping(
     let progress = Progress::new(out);
     let mut on_rows = |n: u64| progress.update(n);
     let mut write_error: Option<std::io::Error> = None;
-    let keep = keep.unwrap_or_else(|| crate::report::data::late_in(reporting.current));
+    let keep = match keep {
+        Keep::Late => Some(crate::report::data::late_in(reporting.current)),
+        Keep::Only(rule) => Some(rule),
+        Keep::Nothing => None,
+    };
     let data = match mode {
         OnProblem::Stop => Dataset::read_with_progress(
             &files,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::common::{self, Failure, Global, InputArgs, OnProblem, Session, SkipArgs};
+use super::common::{self, Failure, Global, InputArgs, Keep, OnProblem, Session, SkipArgs};
 use super::output::Output;
 use super::table::{Table, terminal_width};
 use crate::period::Request;
@@ -72,7 +72,14 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         OnProblem::Stop
     };
     let keep = watch::keep(day, args.trong);
-    let (data, _) = common::read_keeping(&session, &args.input, reporting, Some(keep), mode, out)?;
+    let (data, _) = common::read(
+        &session,
+        &args.input,
+        reporting,
+        Keep::Only(keep),
+        mode,
+        out,
+    )?;
     let list = Watch::new(&data, day, args.trong);
     let text = match args.format {
         Format::Json => {

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::common::{self, Failure, Global, InputArgs, OnProblem, PeriodArgs, Session, SkipArgs};
+use super::common::{
+    self, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session, SkipArgs,
+};
 use super::output::Output;
 use crate::docx::Template;
 use crate::period::{Reporting, Span};
@@ -98,7 +100,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     } else {
         OnProblem::Stop
     };
-    let (data, _) = common::read(&session, &args.input, reporting, mode, out)?;
+    let (data, _) = common::read(&session, &args.input, reporting, Keep::Late, mode, out)?;
     let date = args.date.unwrap_or(session.today);
     let unit = match &args.don_vi {
         Some(name) => Some(find_unit(&data, name)?),

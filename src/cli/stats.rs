@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::common::{self, Failure, Global, InputArgs, OnProblem, PeriodArgs, Session, SkipArgs};
+use super::common::{
+    self, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session, SkipArgs,
+};
 use super::output::Output;
 use super::table::{Table, terminal_width};
 use crate::figures::{Ratio, Summary};
@@ -67,7 +69,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     } else {
         OnProblem::Stop
     };
-    let (data, _) = common::read(&session, &args.input, reporting, mode, out)?;
+    let (data, _) = common::read(&session, &args.input, reporting, Keep::Nothing, mode, out)?;
     let analysis = Analysis::new(&data, Targets::from_config(&session.config));
     let figures = Figures::of(&data, &analysis);
     let text = match args.format {

@@ -73,7 +73,7 @@ impl Dataset {
         reporting: Reporting,
         report: &mut dyn FnMut(RowProblem),
     ) -> Result<Dataset, input::Error> {
-        let keep = late_in(reporting.current);
+        let keep = Some(late_in(reporting.current));
         Dataset::read_with_progress(files, options, units, reporting, keep, report, &mut |_| {})
     }
 
@@ -85,7 +85,7 @@ impl Dataset {
         options: &Options,
         units: &[UnitRule],
         reporting: Reporting,
-        keep: KeepRule,
+        keep: Option<KeepRule>,
         report: &mut dyn FnMut(RowProblem),
         progress: &mut dyn FnMut(u64),
     ) -> Result<Dataset, input::Error> {
@@ -97,7 +97,7 @@ impl Dataset {
         ];
         periods.extend(months.iter().map(|(_, p)| *p));
         let mut input = crate::scan::Input::new(files, options, units, periods);
-        input.keep = Some(keep);
+        input.keep = keep;
         let scanned = crate::scan::run(&input, report, progress)?;
         Ok(Dataset {
             reporting,
@@ -261,7 +261,7 @@ impl From<Snapshot> for PeriodFigures {
 /// periods. The objects of §5 have exactly the contract's keys; the units
 /// add those of §10.
 #[derive(Clone, Debug, Serialize)]
-pub struct Figures<'a> {
+pub struct Figures {
     pub ky: Period,
     pub tong: Summary,
     pub theo_cap: ByLevel,
@@ -270,15 +270,14 @@ pub struct Figures<'a> {
     pub nhap_lieu: Accounting,
     pub trung_binh: BTreeMap<&'static str, PerRatio<Option<Percent>>>,
     pub danh_sach: Lists<String>,
-    pub qua_han: Vec<LateDossier<'a>>,
     pub chi_tieu: TargetsView,
     pub luy_ke: PeriodFigures,
     pub ky_lien_truoc: PeriodFigures,
     pub theo_thang: Vec<MonthFigures>,
 }
 
-impl<'a> Figures<'a> {
-    pub fn of(data: &'a Dataset, analysis: &Analysis) -> Figures<'a> {
+impl Figures {
+    pub fn of(data: &Dataset, analysis: &Analysis) -> Figures {
         let now = Snapshot::new(&data.tally, 0, &data.names);
         let ytd = Snapshot::new(&data.tally, 1, &data.names);
         let prev = Snapshot::new(&data.tally, 2, &data.names);
@@ -291,7 +290,6 @@ impl<'a> Figures<'a> {
             nhap_lieu: data.accounting,
             trung_binh: analysis.averages_by_key(),
             danh_sach: analysis.lists.map(|u| u.figures.don_vi.clone()),
-            qua_han: late_dossiers(data),
             chi_tieu: TargetsView::from(&analysis.targets),
             luy_ke: ytd.into(),
             ky_lien_truoc: prev.into(),
