@@ -20,7 +20,8 @@ use crate::input;
 /// Slices of the hash space, by the top eight bits.
 const SLICES: usize = 256;
 
-/// Hashes per group of slices read at once (one megabyte).
+/// Hashes per group of slices read at once (one megabyte, and as much
+/// again or twice for the table that finds the repeats).
 const GROUP: usize = 1 << 17;
 
 /// One part's hashes in slice order, and where each slice starts.
@@ -187,6 +188,7 @@ struct GroupReader<'a> {
     files: Vec<Option<File>>,
     keys: Vec<u64>,
     bytes: Vec<u8>,
+    table: Vec<u64>,
 }
 
 impl<'a> GroupReader<'a> {
@@ -196,6 +198,7 @@ impl<'a> GroupReader<'a> {
             files: runs.iter().map(|_| None).collect(),
             keys: Vec::new(),
             bytes: Vec::new(),
+            table: Vec::new(),
         }
     }
 
@@ -227,13 +230,44 @@ impl<'a> GroupReader<'a> {
                 }
             }
         }
-        self.keys.sort_unstable();
-        for w in self.keys.windows(2) {
-            if w[0] == w[1] && out.last() != Some(&w[0]) {
-                out.push(w[0]);
+        repeats_of(&self.keys, &mut self.table, out);
+        Ok(())
+    }
+}
+
+/// Adds to `out` the keys of `keys` seen more than once (some maybe more
+/// than once). The keys are hashes, so their low bits index an
+/// open-addressing table directly: one pass, no sort. Zero marks an empty
+/// slot, so the key zero is counted apart.
+fn repeats_of(keys: &[u64], table: &mut Vec<u64>, out: &mut Vec<u64>) {
+    // Filled to between three eighths and three quarters.
+    let size = (keys.len() + keys.len() / 3).next_power_of_two().max(16);
+    let mask = size - 1;
+    table.clear();
+    table.resize(size, 0);
+    let mut zeros = 0;
+    for &k in keys {
+        if k == 0 {
+            zeros += 1;
+            continue;
+        }
+        let mut i = k as usize & mask;
+        loop {
+            match table[i] {
+                0 => {
+                    table[i] = k;
+                    break;
+                }
+                seen if seen == k => {
+                    out.push(k);
+                    break;
+                }
+                _ => i = (i + 1) & mask,
             }
         }
-        Ok(())
+    }
+    if zeros > 1 {
+        out.push(0);
     }
 }
 
