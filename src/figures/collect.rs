@@ -131,10 +131,13 @@ pub struct Occurrence {
     pub dossier: Dossier,
 }
 
-/// The rows of repeated codes, gathered in the second pass.
+/// The readings of repeated codes, from the second pass, merged as they
+/// come: only the latest reading of each code is held, so memory grows with
+/// the codes of a batch, not with their readings.
 #[derive(Debug, Default)]
 pub struct Duplicates {
-    by_code: FastMap<String, Vec<Occurrence>>,
+    latest: FastMap<Box<str>, Occurrence>,
+    merged: Merged,
 }
 
 /// What merging duplicates changed.
@@ -149,46 +152,49 @@ pub struct Merged {
     pub removed_not_received: u64,
 }
 
+impl std::ops::AddAssign for Merged {
+    fn add_assign(&mut self, o: Merged) {
+        self.duplicates += o.duplicates;
+        self.differing += o.differing;
+        self.removed_received += o.removed_received;
+        self.removed_not_received += o.removed_not_received;
+    }
+}
+
 impl Duplicates {
-    pub fn add(&mut self, code: &str, occurrence: Occurrence) {
-        self.by_code
-            .entry(code.to_string())
-            .or_default()
-            .push(occurrence);
+    /// Adds a reading of `code`; of it and the one held, the earlier (in
+    /// reading order) is taken out of `tally`. Readings come in reading
+    /// order, so an earlier one is compared with the next reading.
+    pub fn add(&mut self, code: &str, mut occurrence: Occurrence, tally: &mut Tally) {
+        let Some(held) = self.latest.get_mut(code) else {
+            self.latest.insert(code.into(), occurrence);
+            return;
+        };
+        if occurrence.pos > held.pos {
+            std::mem::swap(held, &mut occurrence);
+        }
+        let (earlier, next) = (&occurrence, &*held);
+        tally.apply(&earlier.dossier, Sign::Remove);
+        let m = &mut self.merged;
+        m.duplicates += 1;
+        if (earlier.fingerprint, earlier.dossier) != (next.fingerprint, next.dossier) {
+            m.differing += 1;
+        }
+        if earlier.dossier.status == Status::NotReceived {
+            m.removed_not_received += 1;
+        } else {
+            m.removed_received += 1;
+        }
     }
 
-    /// Takes all but the last reading of each code out of `tally`, and drops
-    /// the kept details of those earlier readings.
-    pub fn resolve(mut self, tally: &mut Tally, details: &mut Vec<Detail>) -> Merged {
-        let mut merged = Merged::default();
-        let mut superseded = FastMap::default();
-        for (code, occurrences) in &mut self.by_code {
-            if occurrences.len() < 2 {
-                continue;
-            }
-            occurrences.sort_by_key(|o| o.pos);
-            let (last, earlier) = occurrences
-                .split_last()
-                .map_or((None, &[][..]), |(l, e)| (Some(l), e));
-            for (i, o) in earlier.iter().enumerate() {
-                tally.apply(&o.dossier, Sign::Remove);
-                merged.duplicates += 1;
-                let next = occurrences.get(i + 1);
-                if next.is_none_or(|n| (n.fingerprint, n.dossier) != (o.fingerprint, o.dossier)) {
-                    merged.differing += 1;
-                }
-                if o.dossier.status == Status::NotReceived {
-                    merged.removed_not_received += 1;
-                } else {
-                    merged.removed_received += 1;
-                }
-            }
-            if let Some(last) = last {
-                superseded.insert(code.clone(), last.pos);
-            }
-        }
-        details.retain(|d| superseded.get(&*d.code).is_none_or(|last| *last == d.pos));
-        merged
+    /// Drops the kept details of the readings taken out.
+    pub fn finish(self, details: &mut Vec<Detail>) -> Merged {
+        details.retain(|d| {
+            self.latest
+                .get(&*d.code)
+                .is_none_or(|last| last.pos == d.pos)
+        });
+        self.merged
     }
 }
 

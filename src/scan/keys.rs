@@ -22,7 +22,7 @@ const SLICES: usize = 256;
 
 /// Hashes per group of slices read at once (one megabyte, and as much
 /// again or twice for the table that finds the repeats).
-const GROUP: usize = 1 << 17;
+pub(super) const GROUP: usize = 1 << 17;
 
 /// One part's hashes in slice order, and where each slice starts.
 pub(super) struct Sliced {
@@ -71,14 +71,19 @@ pub(super) struct KeyRuns {
     budget: usize,
     bytes: usize,
     runs: Vec<Run>,
+    /// Hashes per group, about.
+    group: usize,
 }
 
 impl KeyRuns {
-    pub fn new(budget: usize) -> KeyRuns {
+    /// Keys kept in memory up to `budget` bytes, compared `group` at a
+    /// time.
+    pub fn new(budget: usize, group: usize) -> KeyRuns {
         KeyRuns {
             budget,
             bytes: 0,
             runs: Vec::new(),
+            group,
         }
     }
 
@@ -122,30 +127,77 @@ impl KeyRuns {
         Ok(())
     }
 
-    /// The hashes that appear more than once, found on `threads` threads.
-    pub fn repeated(&self, threads: usize) -> Result<FastSet<u64>, input::Error> {
+    /// The hashes that appear more than once, in batches of whole groups
+    /// of about `limit` hashes each (one batch when they are few), so a
+    /// batch's readings can be gathered in bounded memory.
+    pub fn repeated_batches(
+        &self,
+        threads: usize,
+        limit: usize,
+    ) -> Result<Vec<Vec<(usize, usize)>>, input::Error> {
         let groups = self.groups();
+        let counts: Vec<AtomicUsize> = groups.iter().map(|_| AtomicUsize::new(0)).collect();
+        self.each_group(threads, &groups, |i, repeats| {
+            counts[i].store(repeats.len(), Ordering::Relaxed);
+        })?;
+        let mut batches: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut size = 0;
+        for (group, count) in groups.into_iter().zip(counts) {
+            let count = count.into_inner();
+            if count == 0 {
+                continue;
+            }
+            match batches.last_mut() {
+                Some(batch) if size + count <= limit => batch.push(group),
+                _ => {
+                    batches.push(vec![group]);
+                    size = 0;
+                }
+            }
+            size += count;
+        }
+        Ok(batches)
+    }
+
+    /// The hashes of `groups` that appear more than once, found on
+    /// `threads` threads.
+    pub fn repeated(
+        &self,
+        threads: usize,
+        groups: &[(usize, usize)],
+    ) -> Result<FastSet<u64>, input::Error> {
+        let found = Mutex::new(FastSet::default());
+        self.each_group(threads, groups, |_, repeats| {
+            // A poisoned lock only means another thread panicked.
+            let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
+            found.extend(repeats);
+        })?;
+        Ok(found.into_inner().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Calls `f` with each group's index and its repeated hashes (a hash
+    /// seen three times may be there twice), on `threads` threads.
+    fn each_group(
+        &self,
+        threads: usize,
+        groups: &[(usize, usize)],
+        f: impl Fn(usize, &[u64]) + Sync,
+    ) -> Result<(), input::Error> {
         let next = AtomicUsize::new(0);
-        let found = Mutex::new(Ok(FastSet::default()));
+        let failure = Mutex::new(None);
         let work = || {
             let mut reader = GroupReader::new(&self.runs);
-            let mut mine = Vec::new();
+            let mut repeats = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&(a, b)) = groups.get(i) else { break };
-                if let Err(e) = reader.repeats(a, b, &mut mine) {
+                repeats.clear();
+                if let Err(e) = reader.repeats(a, b, &mut repeats) {
                     next.store(groups.len(), Ordering::Relaxed);
-                    // A poisoned lock only means another thread panicked.
-                    if let Ok(mut f) = found.lock() {
-                        *f = Err(e);
-                    }
+                    *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
                     return;
                 }
-            }
-            if let Ok(mut f) = found.lock()
-                && let Ok(set) = f.as_mut()
-            {
-                set.extend(mine);
+                f(i, &repeats);
             }
         };
         let threads = threads.clamp(1, groups.len().max(1));
@@ -158,7 +210,10 @@ impl KeyRuns {
                 }
             });
         }
-        found.into_inner().unwrap_or_else(|p| p.into_inner())
+        match failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Consecutive slices in groups of about [`GROUP`] hashes.
@@ -171,7 +226,7 @@ impl KeyRuns {
                 .iter()
                 .map(|r| r.bounds[s + 1] - r.bounds[s])
                 .sum::<usize>();
-            if size >= GROUP || s + 1 == SLICES {
+            if size >= self.group || s + 1 == SLICES {
                 if size > 0 {
                     groups.push((start, s + 1));
                 }
@@ -295,8 +350,10 @@ mod tests {
             runs in proptest::collection::vec(proptest::collection::vec(prop_oneof![0u64..40, any::<u64>()], 0..300), 0..12),
             budget in 0usize..4000,
             threads in 1usize..4,
+            limit in prop_oneof![Just(0usize), Just(3), Just(usize::MAX)],
+            group in prop_oneof![Just(1usize), Just(50), Just(GROUP)],
         ) {
-            let mut keys = KeyRuns::new(budget);
+            let mut keys = KeyRuns::new(budget, group);
             let mut count = std::collections::HashMap::new();
             for run in runs {
                 for k in &run {
@@ -305,7 +362,14 @@ mod tests {
                 keys.add(Sliced::new(run)).unwrap();
             }
             let want: FastSet<u64> = count.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k).collect();
-            prop_assert_eq!(keys.repeated(threads).unwrap(), want);
+            // Whatever the batches, together they are every repeat once.
+            let mut got = FastSet::default();
+            for batch in keys.repeated_batches(threads, limit).unwrap() {
+                let part = keys.repeated(threads, &batch).unwrap();
+                prop_assert!(part.iter().all(|k| !got.contains(k)));
+                got.extend(part);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 
@@ -322,14 +386,14 @@ mod tests {
 
     #[test]
     fn spilled_files_are_removed() {
-        let mut keys = KeyRuns::new(0);
+        let mut keys = KeyRuns::new(0, GROUP);
         keys.add(Sliced::new(vec![3, 1 << 60, 2])).unwrap();
         let Place::File(path) = &keys.runs[0].place else {
             panic!("not spilled")
         };
         let path = path.clone();
         assert!(path.exists());
-        assert_eq!(keys.repeated(2).unwrap().len(), 0);
+        assert!(keys.repeated_batches(2, usize::MAX).unwrap().is_empty());
         drop(keys);
         assert!(!path.exists());
     }

@@ -48,6 +48,11 @@ pub struct Input<'a> {
     pub key_budget: usize,
     /// Row keys a file read whole hands over at once.
     pub key_chunk: usize,
+    /// Repeated codes whose readings are gathered in one more read of the
+    /// files.
+    pub repeat_batch: usize,
+    /// Row keys compared at once to find the repeated ones.
+    pub key_group: usize,
 }
 
 impl<'a> Input<'a> {
@@ -71,6 +76,9 @@ impl<'a> Input<'a> {
             key_budget: 8 << 20,
             // A megabyte.
             key_chunk: 1 << 17,
+            // About 20 MB of latest readings.
+            repeat_batch: 1 << 17,
+            key_group: keys::GROUP,
         }
     }
 }
@@ -133,7 +141,7 @@ pub fn run(
         jobs.extend(split(i as u32, path, name, plan, input));
     }
 
-    let keys = Mutex::new(KeyRuns::new(input.key_budget));
+    let keys = Mutex::new(KeyRuns::new(input.key_budget, input.key_group));
     let mut m = Merge {
         names: Names::new(input.units),
         tally: Tally::new(input.periods.clone()),
@@ -192,13 +200,15 @@ pub fn run(
         ..
     } = m;
 
-    // Codes read more than once: read those rows again, keep the last.
+    // Codes read more than once: read those rows again, keep the last. In
+    // batches of the hash space, so the readings held stay bounded; one
+    // batch, one more read of the files, unless the repeats are many.
     let keys = keys.into_inner().unwrap_or_else(|p| p.into_inner());
-    let repeated = keys.repeated(input.threads)?;
     let mut merged = crate::figures::Merged::default();
-    if !repeated.is_empty() {
+    let no_keys = Mutex::new(KeyRuns::new(0, keys::GROUP));
+    for batch in keys.repeated_batches(input.threads, input.repeat_batch)? {
+        let repeated = keys.repeated(input.threads, &batch)?;
         let mut duplicates = Duplicates::default();
-        let no_keys = Mutex::new(KeyRuns::new(0));
         run_jobs(
             &accepted,
             input,
@@ -211,12 +221,12 @@ pub fn run(
                     let d = &mut o.dossier;
                     d.unit = units.get(d.unit as usize).copied().unwrap_or(d.unit);
                     d.domain = domains.get(d.domain as usize).copied().unwrap_or(d.domain);
-                    duplicates.add(&code, o);
+                    duplicates.add(&code, o, &mut tally);
                 }
                 Ok(())
             },
         )?;
-        merged = duplicates.resolve(&mut tally, &mut details);
+        merged += duplicates.finish(&mut details);
     }
     details.sort_by(|a, b| a.code.cmp(&b.code));
 
@@ -555,7 +565,8 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()
     }
 
-    /// Everything a scan yields, as text, to compare two scans.
+    /// Everything a scan yields, as text, to compare two scans. Several
+    /// threads also read the repeated codes one batch per group of keys.
     fn outcome(path: &Path, threads: usize, range_bytes: u64) -> String {
         let files = vec![path.to_path_buf()];
         let options = Options::default();
@@ -574,6 +585,9 @@ mod tests {
         input.range_bytes = range_bytes;
         input.key_budget = 64;
         input.key_chunk = 5;
+        if threads > 1 {
+            (input.repeat_batch, input.key_group) = (0, 4);
+        }
         input.keep = Some(crate::report::data::late_in(Period {
             start: d(2023, 10, 23),
             end: d(2023, 11, 22),
