@@ -1,9 +1,9 @@
 //! One pass over the exports, in parallel: files are cut into ranges at row
 //! boundaries, each range is tallied on its own, and the tallies are merged
 //! in reading order. Memory grows with the number of groups; the eight
-//! bytes per row of the duplicate check go to disk past a budget, and a
-//! file read whole (one that cannot be cut) hands them over a megabyte at
-//! a time.
+//! bytes per row of the duplicate check go to disk past a budget, handed
+//! over a megabyte at a time by a file read whole (one that cannot be
+//! cut), and the readings of repeated codes are merged in batches.
 //!
 //! A range starts at a guessed row boundary (the first line break after a
 //! cut). Rows with quoted line breaks can make the guess wrong; each range
@@ -46,7 +46,8 @@ pub struct Input<'a> {
     pub range_bytes: u64,
     /// Bytes of row keys kept in memory before they go to a temporary file.
     pub key_budget: usize,
-    /// Row keys a file read whole hands over at once.
+    /// Row keys a job that is never dropped (a file read whole) hands over
+    /// at once.
     pub key_chunk: usize,
     /// Repeated codes whose readings are gathered in one more read of the
     /// files.
@@ -449,14 +450,14 @@ fn run_job(
     // first range, a range read again) is never dropped, so its keys can
     // go to the shared ones as it is read; a guessed range's wait until it
     // is accepted, and are bounded by its size.
-    let whole = job.span.is_none_or(|s| s.2);
+    let never_dropped = job.span.is_none_or(|s| s.2);
     let mut key_error = None;
     let (counts, columns, ends) = {
         let (file, range) = (job.file, job.range);
         let mut sink = |r: &input::Record<'_>| match repeated {
             None => {
                 collector.add(r);
-                if whole && collector.keys.len() >= input.key_chunk && key_error.is_none() {
+                if never_dropped && collector.keys.len() >= input.key_chunk && key_error.is_none() {
                     let chunk = keys::Sliced::new(std::mem::take(&mut collector.keys));
                     key_error = add_keys(shared_keys, chunk).err();
                 }
