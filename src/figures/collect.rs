@@ -215,3 +215,72 @@ pub struct Accounting {
     #[serde(skip)]
     pub tep: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Channel, Level, Tri};
+    use crate::period::Period;
+    use chrono::NaiveDate;
+
+    fn reading(line: u64, fingerprint: u64, channel: Channel) -> Occurrence {
+        let day = NaiveDate::from_ymd_opt(2023, 6, 5);
+        Occurrence {
+            pos: RowPos {
+                file: 0,
+                range: 0,
+                line,
+            },
+            fingerprint,
+            dossier: Dossier {
+                unit: 0,
+                level: Level::Xa,
+                domain: 0,
+                status: Status::InProgress,
+                channel,
+                received: day,
+                due: day,
+                ended: None,
+                online_service: Tri::Yes,
+                digitised_in: Tri::Yes,
+                digitised_out: Tri::Unknown,
+                fee: Tri::No,
+                paid_online: Tri::Unknown,
+            },
+        }
+    }
+
+    /// Readings in any order: the last in reading order stays, each earlier
+    /// one is compared with the next, and only the last is counted.
+    #[test]
+    fn the_last_reading_stays_whatever_order_they_come_in() {
+        let june = Period {
+            start: NaiveDate::from_ymd_opt(2023, 6, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2023, 6, 30).unwrap(),
+        };
+        // Line 1 and 2 differ; 2 and 3 are the same reading.
+        let readings = [
+            reading(1, 7, Channel::Direct),
+            reading(2, 8, Channel::Online),
+            reading(3, 8, Channel::Online),
+        ];
+        for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+            let mut tally = Tally::new(vec![june]);
+            for r in &readings {
+                tally.apply(&r.dossier, Sign::Add);
+            }
+            let mut duplicates = Duplicates::default();
+            for i in order {
+                duplicates.add("HS1", readings[i].clone(), &mut tally);
+            }
+            assert_eq!(duplicates.latest["HS1"].pos.line, 3, "{order:?}");
+            let merged = duplicates.finish(&mut Vec::new());
+            assert_eq!((merged.duplicates, merged.removed_received), (2, 2));
+            let counts = tally.sum(0, |_| true);
+            assert_eq!((counts.online, counts.direct), (1, 0), "{order:?}");
+            if order == [0, 1, 2] {
+                assert_eq!(merged.differing, 1);
+            }
+        }
+    }
+}
