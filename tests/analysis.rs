@@ -85,40 +85,24 @@ fn data() -> String {
 
 /// The report's context for June 2023.
 fn report_json(csv: &str) -> Value {
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join("ho-so.csv"), csv).unwrap();
-    let out = Command::cargo_bin("cctthc")
-        .unwrap()
-        .current_dir(dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
-        .args([
-            "report",
-            "-i",
-            "ho-so.csv",
-            "--format",
-            "json",
-            "--month",
-            "6",
-            "--year",
-            "2023",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
+    june_json("report", csv, &[], "")
 }
 
 fn stats(csv: &str, extra: &[&str], config: &str) -> Value {
+    june_json("stats", csv, extra, config)
+}
+
+/// The JSON `command` prints for June 2023, from `csv` with `config`.
+fn june_json(command: &str, csv: &str, extra: &[&str], config: &str) -> Value {
     let dir = TempDir::new().unwrap();
     fs::write(dir.path().join("ho-so.csv"), csv).unwrap();
     fs::write(dir.path().join("cctthc.toml"), config).unwrap();
     let out = Command::cargo_bin("cctthc")
         .unwrap()
         .current_dir(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
         .args([
-            "stats",
+            command,
             "-i",
             "ho-so.csv",
             "--format",

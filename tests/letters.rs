@@ -34,36 +34,30 @@ fn cctthc(tmp: &Path) -> Command {
 }
 
 fn stats(tmp: &Path, month: &str) -> Value {
-    let out = cctthc(tmp)
-        .args([
-            "stats", "--month", month, "--year", "2023", "--format", "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "stats failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stats prints JSON")
+    json_of(tmp, "stats", month)
 }
 
 /// The overdue dossiers of a month, from the report's context (`stats`
 /// gives figures, not dossiers).
 fn late_of(tmp: &Path, month: &str) -> Vec<Value> {
+    let context = json_of(tmp, "report", month);
+    context["qua_han"].as_array().expect("qua_han").clone()
+}
+
+/// The JSON `command` prints for a month of 2023.
+fn json_of(tmp: &Path, command: &str, month: &str) -> Value {
     let out = cctthc(tmp)
         .args([
-            "report", "--month", month, "--year", "2023", "--format", "json",
+            command, "--month", month, "--year", "2023", "--format", "json",
         ])
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "report failed: {}",
+        "{command} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let context: Value = serde_json::from_slice(&out.stdout).expect("report prints JSON");
-    context["qua_han"].as_array().expect("qua_han").clone()
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
 // ---------------------------------------------------------------------------

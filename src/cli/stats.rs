@@ -74,7 +74,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let figures = Figures::of(&data, &analysis);
     let text = match args.format {
         Format::Json => {
-            // Streamed: a long overdue list must not be held twice.
+            // Streamed: the JSON text is not held whole.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let written = serde_json::to_writer_pretty(&mut out, &figures)
                 .map_err(std::io::Error::from)

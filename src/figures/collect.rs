@@ -109,16 +109,10 @@ impl Collector {
     }
 }
 
-/// Translates a detail's ids to the shared names.
-pub fn remap_detail(d: &mut Detail, units: &[UnitId], domains: &[DomainId]) {
-    d.dossier.unit = units
-        .get(d.dossier.unit as usize)
-        .copied()
-        .unwrap_or(d.dossier.unit);
-    d.dossier.domain = domains
-        .get(d.dossier.domain as usize)
-        .copied()
-        .unwrap_or(d.dossier.domain);
+/// Translates a dossier's ids (a thread's own names) to the shared names.
+pub fn remap(d: &mut Dossier, units: &[UnitId], domains: &[DomainId]) {
+    d.unit = units.get(d.unit as usize).copied().unwrap_or(d.unit);
+    d.domain = domains.get(d.domain as usize).copied().unwrap_or(d.domain);
 }
 
 /// One reading of a repeated code, from the second pass.

@@ -22,7 +22,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use self::keys::KeyRuns;
-use crate::figures::collect::remap_detail;
+use crate::figures::collect::remap;
 use crate::figures::{
     Accounting, Collector, Detail, Duplicates, KeepRule, Occurrence, RowPos, Tally, code_hash,
 };
@@ -164,7 +164,7 @@ pub fn run(
         }
     }
     let mut accepted: Vec<Job> = Vec::new();
-    run_jobs(&jobs, input, &keys, None, &mut |index, part| {
+    run_jobs(&jobs, input, Pass::First(&keys), &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
@@ -186,7 +186,7 @@ pub fn run(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = run_job(&exact, input, &keys, None)?;
+        let part = run_job(&exact, input, Pass::First(&keys))?;
         accepted.push(exact.clone());
         m.merge(&exact, part)
     })?;
@@ -206,22 +206,18 @@ pub fn run(
     // batch, one more read of the files, unless the repeats are many.
     let keys = keys.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut merged = crate::figures::Merged::default();
-    let no_keys = Mutex::new(KeyRuns::new(0, keys::GROUP));
     for batch in keys.repeated_batches(input.threads, input.repeat_batch)? {
         let repeated = keys.repeated(input.threads, &batch)?;
         let mut duplicates = Duplicates::default();
         run_jobs(
             &accepted,
             input,
-            &no_keys,
-            Some(&repeated),
+            Pass::Repeats(&repeated),
             &mut |_, part| {
                 let part = part?;
                 let (units, domains) = names.import(&part.names);
                 for (code, mut o) in part.repeats {
-                    let d = &mut o.dossier;
-                    d.unit = units.get(d.unit as usize).copied().unwrap_or(d.unit);
-                    d.domain = domains.get(d.domain as usize).copied().unwrap_or(d.domain);
+                    remap(&mut o.dossier, &units, &domains);
                     duplicates.add(&code, o, &mut tally);
                 }
                 Ok(())
@@ -298,7 +294,7 @@ impl Merge<'_> {
             _ => 0,
         };
         for mut d in collector.kept {
-            remap_detail(&mut d, &units, &domains);
+            remap(&mut d.dossier, &units, &domains);
             self.details.push(d);
         }
         add_keys(self.keys, keys)?;
@@ -370,13 +366,12 @@ fn split(file: u32, path: &Path, name: Arc<str>, plan: Arc<Plan>, input: &Input<
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
-    keys: &Mutex<KeyRuns>,
-    repeated: Option<&FastSet<u64>>,
+    pass: Pass<'_>,
     done: &mut dyn FnMut(usize, Result<Part, input::Error>) -> Result<(), input::Error>,
 ) -> Result<(), input::Error> {
     if input.threads <= 1 || jobs.len() <= 1 {
         for (i, job) in jobs.iter().enumerate() {
-            done(i, run_job(job, input, keys, repeated))?;
+            done(i, run_job(job, input, pass))?;
         }
         return Ok(());
     }
@@ -390,7 +385,7 @@ fn run_jobs(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    if tx.send((i, run_job(job, input, keys, repeated))).is_err() {
+                    if tx.send((i, run_job(job, input, pass))).is_err() {
                         break;
                     }
                 }
@@ -428,14 +423,21 @@ fn add_keys(shared: &Mutex<KeyRuns>, part: keys::Sliced) -> Result<(), input::Er
     shared.add(part)
 }
 
-/// Reads one job. In the second pass (`repeated` given) only the readings
-/// of repeated codes are gathered.
-fn run_job(
-    job: &Job,
-    input: &Input<'_>,
-    shared_keys: &Mutex<KeyRuns>,
-    repeated: Option<&FastSet<u64>>,
-) -> Result<Part, input::Error> {
+/// Which pass over the files a job belongs to.
+#[derive(Clone, Copy)]
+enum Pass<'a> {
+    /// Every row is tallied and its key goes to the shared keys.
+    First(&'a Mutex<KeyRuns>),
+    /// Only the readings of these repeated codes are gathered.
+    Repeats(&'a FastSet<u64>),
+}
+
+/// Reads one job, in `pass`.
+fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
+    let repeated = match pass {
+        Pass::First(_) => None,
+        Pass::Repeats(set) => Some(set),
+    };
     let mut names = Names::new(input.units);
     let keep = if repeated.is_some() {
         None
@@ -454,15 +456,15 @@ fn run_job(
     let mut key_error = None;
     let (counts, columns, ends) = {
         let (file, range) = (job.file, job.range);
-        let mut sink = |r: &input::Record<'_>| match repeated {
-            None => {
+        let mut sink = |r: &input::Record<'_>| match pass {
+            Pass::First(shared_keys) => {
                 collector.add(r);
                 if never_dropped && collector.keys.len() >= input.key_chunk && key_error.is_none() {
                     let chunk = keys::Sliced::new(std::mem::take(&mut collector.keys));
                     key_error = add_keys(shared_keys, chunk).err();
                 }
             }
-            Some(set) => {
+            Pass::Repeats(set) => {
                 if set.contains(&code_hash(r.code)) {
                     repeats.push((
                         String::from_utf8_lossy(r.code).into_owned(),
