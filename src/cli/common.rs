@@ -155,8 +155,9 @@ impl Session {
         })
     }
 
-    /// The files to read: `-i`, else `[nhap] duong_dan`.
-    pub fn files(&self, args: &InputArgs) -> Result<Vec<PathBuf>, Failure> {
+    /// The files to read: `-i`, else `[nhap] duong_dan`, and those of
+    /// their folders that are not read.
+    pub fn files(&self, args: &InputArgs) -> Result<input::Expanded, Failure> {
         let inputs = if args.inputs.is_empty() {
             self.config.input_paths()
         } else {
@@ -277,7 +278,18 @@ pub fn read(
     mode: OnProblem<'_>,
     out: &Output,
 ) -> Result<(Dataset, Problems), Failure> {
-    let files = session.files(input)?;
+    let input::Expanded { files, passed_over } = session.files(input)?;
+    if !passed_over.is_empty() {
+        let names: Vec<String> = passed_over
+            .iter()
+            .map(|(p, why)| format!("{} ({why})", p.display()))
+            .collect();
+        out.warn(&format!(
+            "không đọc {} tệp không phải dữ liệu xuất: {}",
+            passed_over.len(),
+            names.join("; ")
+        ));
+    }
     let options = session.options(input)?;
     let units = session.config.unit_rules().map_err(Failure::usage)?;
     for f in &files {

@@ -139,27 +139,31 @@ const SUMMARY_COLUMNS: [&str; 31] = [
 ];
 
 fn summary_values(s: &Summary) -> Vec<String> {
-    let mut v: Vec<String> = [
-        s.tiep_nhan.tong,
-        s.tiep_nhan.trong_ky,
-        s.tiep_nhan.truc_tuyen,
-        s.tiep_nhan.truc_tiep,
-        s.tiep_nhan.buu_chinh,
-        s.tiep_nhan.ky_truoc,
-        s.da_giai_quyet.tong,
-        s.da_giai_quyet.truoc_han,
-        s.da_giai_quyet.dung_han,
-        s.da_giai_quyet.qua_han,
-        s.dang_giai_quyet.tong,
-        s.dang_giai_quyet.trong_han,
-        s.dang_giai_quyet.qua_han,
-        s.tam_dung,
-        s.tra_lai,
-        s.rut,
-    ]
-    .iter()
-    .map(u64::to_string)
-    .collect();
+    let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let mut v: Vec<String> = vec![
+        s.tiep_nhan.tong.to_string(),
+        s.tiep_nhan.trong_ky.to_string(),
+        opt(s.tiep_nhan.truc_tuyen),
+        opt(s.tiep_nhan.truc_tiep),
+        opt(s.tiep_nhan.buu_chinh),
+    ];
+    v.extend(
+        [
+            s.tiep_nhan.ky_truoc,
+            s.da_giai_quyet.tong,
+            s.da_giai_quyet.truoc_han,
+            s.da_giai_quyet.dung_han,
+            s.da_giai_quyet.qua_han,
+            s.dang_giai_quyet.tong,
+            s.dang_giai_quyet.trong_han,
+            s.dang_giai_quyet.qua_han,
+            s.tam_dung,
+            s.tra_lai,
+            s.rut,
+        ]
+        .iter()
+        .map(u64::to_string),
+    );
     let r = &s.ty_le;
     for ratio in [
         &r.truc_tuyen,
@@ -168,7 +172,6 @@ fn summary_values(s: &Summary) -> Vec<String> {
         &r.so_hoa_dau_ra,
         &r.dung_han,
     ] {
-        let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
         v.push(opt(ratio.tu_so));
         v.push(opt(ratio.mau_so));
         v.push(

@@ -193,7 +193,8 @@ impl Duplicates {
 }
 
 /// The input accounting (`nhap_lieu`): every row read is counted once, as
-/// a dossier, a duplicate, a not-received row or a rejected row.
+/// a dossier, a duplicate, a not-received row, a rejected row or a row
+/// that is not a dossier.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Accounting {
     pub so_dong: u64,
@@ -201,6 +202,8 @@ pub struct Accounting {
     pub trung_lap: u64,
     pub chua_tiep_nhan: u64,
     pub loi: u64,
+    /// Rows that are not dossiers: group headings, totals, repeated headers.
+    pub bo_qua: u64,
     /// Of the duplicates, those that differed from the next reading. Not in
     /// the JSON, whose keys are the contract's exactly.
     #[serde(skip)]

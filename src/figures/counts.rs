@@ -21,10 +21,12 @@ pub enum Sign {
 /// Every count the figures are made of.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Received in the period, by channel.
+    /// Received in the period, by channel; `no_channel` when the export
+    /// has no channel column.
     pub online: u64,
     pub direct: u64,
     pub postal: u64,
+    pub no_channel: u64,
     /// Received before the period and not ended before it.
     pub carried: u64,
     /// Resolved in the period, against the due date.
@@ -43,39 +45,35 @@ pub struct Counts {
     /// Received in the period with a fee, and of those paid online.
     pub fee: u64,
     pub fee_paid_online: u64,
-    /// Received in the period whose fee or payment is not in the export.
-    pub fee_unknown: u64,
     /// Received in the period and digitised at intake.
     pub digitised_in: u64,
-    pub digitised_in_unknown: u64,
     /// Resolved in the period with a digitised result.
     pub digitised_out: u64,
-    pub digitised_out_unknown: u64,
 }
 
 /// The counts the five ratios read, each a field of [`Counts`] of the
 /// same name. Which of them a dossier adds to is decided once, here, for
-/// the figures of a period and for the monthly ratios alike.
+/// the figures of a period and for the monthly ratios alike. A value the
+/// export does not have counts nowhere: a ratio whose column is missing
+/// is null as a whole (see [`crate::input::Known`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RatioField {
     Online,
     Direct,
     Postal,
+    NoChannel,
     OnlineService,
     Fee,
     FeePaidOnline,
-    FeeUnknown,
     DigitisedIn,
-    DigitisedInUnknown,
     Early,
     OnTime,
     Late,
     DigitisedOut,
-    DigitisedOutUnknown,
 }
 
 impl RatioField {
-    pub(crate) const COUNT: usize = 14;
+    pub(crate) const COUNT: usize = 12;
 }
 
 /// The ratio counts of a dossier received in the period.
@@ -85,26 +83,19 @@ pub(crate) fn on_receipt(d: &Dossier, mut bump: impl FnMut(RatioField)) {
         Channel::Online => RatioField::Online,
         Channel::Direct => RatioField::Direct,
         Channel::Postal => RatioField::Postal,
+        Channel::Unknown => RatioField::NoChannel,
     });
     if d.online_service != Tri::No {
         bump(RatioField::OnlineService);
     }
-    match (d.fee, d.paid_online) {
-        (Tri::Unknown, _) => bump(RatioField::FeeUnknown),
-        (Tri::No, _) => {}
-        (Tri::Yes, paid) => {
-            bump(RatioField::Fee);
-            match paid {
-                Tri::Yes => bump(RatioField::FeePaidOnline),
-                Tri::No => {}
-                Tri::Unknown => bump(RatioField::FeeUnknown),
-            }
+    if d.fee == Tri::Yes {
+        bump(RatioField::Fee);
+        if d.paid_online == Tri::Yes {
+            bump(RatioField::FeePaidOnline);
         }
     }
-    match d.digitised_in {
-        Tri::Yes => bump(RatioField::DigitisedIn),
-        Tri::No => {}
-        Tri::Unknown => bump(RatioField::DigitisedInUnknown),
+    if d.digitised_in == Tri::Yes {
+        bump(RatioField::DigitisedIn);
     }
 }
 
@@ -116,10 +107,8 @@ pub(crate) fn on_resolution(d: &Dossier, ended: NaiveDate, mut bump: impl FnMut(
         Some(due) if ended > due => RatioField::Late,
         _ => RatioField::OnTime,
     });
-    match d.digitised_out {
-        Tri::Yes => bump(RatioField::DigitisedOut),
-        Tri::No => {}
-        Tri::Unknown => bump(RatioField::DigitisedOutUnknown),
+    if d.digitised_out == Tri::Yes {
+        bump(RatioField::DigitisedOut);
     }
 }
 
@@ -167,23 +156,21 @@ impl Counts {
             RatioField::Online => &mut self.online,
             RatioField::Direct => &mut self.direct,
             RatioField::Postal => &mut self.postal,
+            RatioField::NoChannel => &mut self.no_channel,
             RatioField::OnlineService => &mut self.online_service,
             RatioField::Fee => &mut self.fee,
             RatioField::FeePaidOnline => &mut self.fee_paid_online,
-            RatioField::FeeUnknown => &mut self.fee_unknown,
             RatioField::DigitisedIn => &mut self.digitised_in,
-            RatioField::DigitisedInUnknown => &mut self.digitised_in_unknown,
             RatioField::Early => &mut self.early,
             RatioField::OnTime => &mut self.on_time,
             RatioField::Late => &mut self.late,
             RatioField::DigitisedOut => &mut self.digitised_out,
-            RatioField::DigitisedOutUnknown => &mut self.digitised_out_unknown,
         }
     }
 
     /// Received in the period.
     pub fn received(&self) -> u64 {
-        self.online + self.direct + self.postal
+        self.online + self.direct + self.postal + self.no_channel
     }
 
     /// Received in the period plus carried over.
@@ -215,6 +202,7 @@ impl AddAssign<&Counts> for Counts {
             online,
             direct,
             postal,
+            no_channel,
             carried,
             early,
             on_time,
@@ -227,11 +215,8 @@ impl AddAssign<&Counts> for Counts {
             online_service,
             fee,
             fee_paid_online,
-            fee_unknown,
             digitised_in,
-            digitised_in_unknown,
-            digitised_out,
-            digitised_out_unknown
+            digitised_out
         );
     }
 }
@@ -339,7 +324,7 @@ mod tests {
 
         prop_compose! {
             fn dossier()(
-                status in 0usize..6, channel in 0usize..3,
+                status in 0usize..6, channel in 0usize..4,
                 received in proptest::option::weighted(0.95, 0u16..200),
                 due in proptest::option::weighted(0.9, 0u16..40),
                 took in proptest::option::weighted(0.8, 0u16..60),
@@ -348,7 +333,7 @@ mod tests {
                 let status = Status::ALL[status];
                 Dossier {
                     unit: 0, level: Level::Xa, domain: 0, status,
-                    channel: [Channel::Online, Channel::Direct, Channel::Postal][channel],
+                    channel: [Channel::Online, Channel::Direct, Channel::Postal, Channel::Unknown][channel],
                     received: received.map(day),
                     due: received.zip(due).map(|(r, d)| day(r + d)),
                     ended: if status.is_final() { received.zip(took).map(|(r, t)| day(r + t)) } else { None },
@@ -374,7 +359,7 @@ mod tests {
                     d.status != Status::NotReceived && d.received.is_some_and(|r| r <= p.end && d.ended.is_none_or(|e| e >= p.start))
                 }).count() as u64;
                 prop_assert_eq!(c.total(), expected);
-                prop_assert!(c.online <= c.received() && c.fee_paid_online <= c.fee + c.fee_unknown);
+                prop_assert!(c.online <= c.received() && c.fee_paid_online <= c.fee);
                 // Split anywhere, the halves add up to the whole; removing undoes.
                 let (a, b) = ds.split_at(ds.len() / 2);
                 let (mut ca, mut cb) = (Counts::default(), Counts::default());

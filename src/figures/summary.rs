@@ -5,6 +5,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
 
 use super::counts::Counts;
+use crate::input::Known;
 
 /// A percentage rounded half away from zero to two places; it serialises as
 /// a string (`"98.83"`) so no float ever touches it.
@@ -57,12 +58,12 @@ impl Ratio {
         }
     }
 
-    /// The ratio, or all `null` when `unknown` dossiers lack the value.
-    fn known(numerator: u64, denominator: u64, unknown: u64) -> Ratio {
-        if unknown > 0 {
-            Ratio::default()
-        } else {
+    /// The ratio, or all `null` when its column is not `known`.
+    fn known(numerator: u64, denominator: u64, known: bool) -> Ratio {
+        if known {
             Ratio::new(numerator, denominator)
+        } else {
+            Ratio::default()
         }
     }
 
@@ -71,13 +72,14 @@ impl Ratio {
     }
 }
 
+/// `tiep_nhan`; the split by channel is `null` without a channel column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Received {
     pub tong: u64,
     pub trong_ky: u64,
-    pub truc_tuyen: u64,
-    pub truc_tiep: u64,
-    pub buu_chinh: u64,
+    pub truc_tuyen: Option<u64>,
+    pub truc_tiep: Option<u64>,
+    pub buu_chinh: Option<u64>,
     pub ky_truoc: u64,
 }
 
@@ -139,17 +141,19 @@ pub struct Summary {
     pub ty_le: Ratios,
 }
 
-impl From<&Counts> for Summary {
-    fn from(c: &Counts) -> Summary {
+impl Summary {
+    /// The figures of `c`, null where a column is not `known`.
+    pub fn of(c: &Counts, known: Known) -> Summary {
         let received = c.received();
         let resolved = c.resolved();
+        let by_channel = |n: u64| known.channel.then_some(n);
         Summary {
             tiep_nhan: Received {
                 tong: c.total(),
                 trong_ky: received,
-                truc_tuyen: c.online,
-                truc_tiep: c.direct,
-                buu_chinh: c.postal,
+                truc_tuyen: by_channel(c.online),
+                truc_tiep: by_channel(c.direct),
+                buu_chinh: by_channel(c.postal),
                 ky_truoc: c.carried,
             },
             da_giai_quyet: Resolved {
@@ -167,10 +171,14 @@ impl From<&Counts> for Summary {
             tra_lai: c.returned,
             rut: c.withdrawn,
             ty_le: Ratios {
-                truc_tuyen: Ratio::new(c.online, c.online_service),
-                thanh_toan_truc_tuyen: Ratio::known(c.fee_paid_online, c.fee, c.fee_unknown),
-                so_hoa_dau_vao: Ratio::known(c.digitised_in, received, c.digitised_in_unknown),
-                so_hoa_dau_ra: Ratio::known(c.digitised_out, resolved, c.digitised_out_unknown),
+                truc_tuyen: Ratio::known(c.online, c.online_service, known.channel),
+                thanh_toan_truc_tuyen: Ratio::known(
+                    c.fee_paid_online,
+                    c.fee,
+                    known.fee && known.paid_online,
+                ),
+                so_hoa_dau_vao: Ratio::known(c.digitised_in, received, known.digitised_in),
+                so_hoa_dau_ra: Ratio::known(c.digitised_out, resolved, known.digitised_out),
                 dung_han: Ratio::new(c.early + c.on_time, resolved),
             },
         }
@@ -197,11 +205,27 @@ mod tests {
     }
 
     #[test]
-    fn unknown_values_make_the_whole_ratio_null() {
-        let r = Ratio::known(1, 2, 1);
-        assert_eq!(
-            serde_json::to_string(&r).unwrap(),
-            r#"{"tu_so":null,"mau_so":null,"phan_tram":null}"#
-        );
+    fn a_missing_column_makes_the_whole_ratio_null_even_with_no_dossiers() {
+        let null = r#"{"tu_so":null,"mau_so":null,"phan_tram":null}"#;
+        let r = Ratio::known(1, 2, false);
+        assert_eq!(serde_json::to_string(&r).unwrap(), null);
+        let no_channel = Known {
+            channel: false,
+            ..Known::ALL
+        };
+        for c in [
+            Counts::default(),
+            Counts {
+                no_channel: 3,
+                ..Counts::default()
+            },
+        ] {
+            let s = Summary::of(&c, no_channel);
+            assert_eq!(serde_json::to_string(&s.ty_le.truc_tuyen).unwrap(), null);
+            assert_eq!(s.tiep_nhan.truc_tuyen, None);
+            assert_eq!(s.tiep_nhan.trong_ky, c.no_channel);
+            let known = Summary::of(&c, Known::ALL);
+            assert_eq!(known.tiep_nhan.truc_tiep, Some(0));
+        }
     }
 }

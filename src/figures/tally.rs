@@ -10,7 +10,7 @@ use crate::hash::FastMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::counts::{Counts, RatioField, Sign, on_receipt, on_resolution};
-use crate::input::{DomainId, Dossier, Level, Status, UnitId};
+use crate::input::{DomainId, Dossier, Known, Level, Status, UnitId};
 use crate::period::Period;
 
 /// The finest grouping; every figure is a sum over groups.
@@ -39,6 +39,9 @@ pub struct Tally {
     /// from its receipt to its end, found without visiting the others.
     series_from: usize,
     groups: FastMap<GroupKey, Group>,
+    /// The columns every file read has: the figures needing another are
+    /// null.
+    known: Known,
 }
 
 /// A calendar month as `year * 12 + month - 1`.
@@ -128,17 +131,15 @@ impl RatioCounts {
             online: n(RatioField::Online),
             direct: n(RatioField::Direct),
             postal: n(RatioField::Postal),
+            no_channel: n(RatioField::NoChannel),
             online_service: n(RatioField::OnlineService),
             fee: n(RatioField::Fee),
             fee_paid_online: n(RatioField::FeePaidOnline),
-            fee_unknown: n(RatioField::FeeUnknown),
             digitised_in: n(RatioField::DigitisedIn),
-            digitised_in_unknown: n(RatioField::DigitisedInUnknown),
             early: n(RatioField::Early),
             on_time: n(RatioField::OnTime),
             late: n(RatioField::Late),
             digitised_out: n(RatioField::DigitisedOut),
-            digitised_out_unknown: n(RatioField::DigitisedOutUnknown),
             ..Counts::default()
         }
     }
@@ -161,11 +162,22 @@ impl Tally {
             periods,
             series_from,
             groups: FastMap::default(),
+            known: Known::ALL,
         }
     }
 
     pub fn periods(&self) -> &[Period] {
         &self.periods
+    }
+
+    /// The columns every file read has.
+    pub fn known(&self) -> Known {
+        self.known
+    }
+
+    /// Records that a file read lacks some columns.
+    pub fn restrict(&mut self, known: Known) {
+        self.known = self.known.and(known);
     }
 
     pub fn apply(&mut self, d: &Dossier, sign: Sign) {
@@ -249,6 +261,7 @@ impl Tally {
         let unit = |u: UnitId| units.get(u as usize).copied().unwrap_or(u);
         let domain = |d: DomainId| domains.get(d as usize).copied().unwrap_or(d);
         let mut out = Tally::new(self.periods);
+        out.known = self.known;
         debug_assert_eq!(out.series_from, self.series_from);
         for (key, group) in self.groups {
             let key = GroupKey {
@@ -264,6 +277,7 @@ impl Tally {
     /// Adds `other`, a tally of the same periods (another file or thread).
     pub fn merge(&mut self, other: Tally) {
         debug_assert_eq!(self.periods, other.periods);
+        self.restrict(other.known);
         for (key, group) in other.groups {
             self.add_group(key, group);
         }
@@ -356,7 +370,7 @@ mod tests {
                 let status = Status::ALL[status];
                 let d = Dossier {
                     unit: 0, level: Level::Xa, domain: 0, status,
-                    channel: [Channel::Online, Channel::Direct, Channel::Postal][a],
+                    channel: [Channel::Online, Channel::Direct, Channel::Postal, Channel::Unknown][(a + b) % 4],
                     received: Some(day(r)), due: due.map(|x| day(r + x)),
                     ended: if status.is_final() { took.map(|t| day(r + t)) } else { None },
                     online_service: tri[b], digitised_in: tri[a], digitised_out: tri[(a + b) % 3],
@@ -377,9 +391,8 @@ mod tests {
             for (m, want) in months.iter().zip(&naive) {
                 let have = got.and_then(|g| g.get(m)).copied().unwrap_or_default();
                 let ratio_fields = |c: &Counts| [
-                    c.online, c.direct, c.postal, c.online_service, c.fee, c.fee_paid_online,
-                    c.fee_unknown, c.digitised_in, c.digitised_in_unknown, c.early, c.on_time,
-                    c.late, c.digitised_out, c.digitised_out_unknown,
+                    c.online, c.direct, c.postal, c.no_channel, c.online_service, c.fee,
+                    c.fee_paid_online, c.digitised_in, c.early, c.on_time, c.late, c.digitised_out,
                 ];
                 prop_assert_eq!(ratio_fields(&have), ratio_fields(want), "month {}", m);
             }

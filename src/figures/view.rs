@@ -93,6 +93,7 @@ impl Snapshot {
         keep: impl Fn(&GroupKey) -> bool,
     ) -> Snapshot {
         let ky = tally.periods()[index];
+        let known = tally.known();
         let mut total = Counts::default();
         let mut levels: BTreeMap<Level, Counts> = BTreeMap::new();
         let mut units: BTreeMap<(Level, UnitId), Counts> = BTreeMap::new();
@@ -109,14 +110,14 @@ impl Snapshot {
         }
         let mut theo_cap = ByLevel::default();
         for (level, c) in &levels {
-            *theo_cap.slot(*level) = Some(Summary::from(c));
+            *theo_cap.slot(*level) = Some(Summary::of(c, known));
         }
         let mut theo_don_vi: Vec<UnitFigures> = units
             .into_iter()
             .map(|((level, unit), c)| UnitFigures {
                 don_vi: names.unit_name(unit).to_string(),
                 cap: level,
-                summary: Summary::from(&c),
+                summary: Summary::of(&c, known),
                 unit,
                 counts: c,
             })
@@ -128,7 +129,7 @@ impl Snapshot {
                 let name = names.domain_name(d);
                 DomainFigures {
                     linh_vuc: (!name.is_empty()).then(|| name.to_string()),
-                    summary: Summary::from(&c),
+                    summary: Summary::of(&c, known),
                 }
             })
             .collect();
@@ -139,7 +140,7 @@ impl Snapshot {
         });
         Snapshot {
             ky,
-            tong: Summary::from(&total),
+            tong: Summary::of(&total, known),
             theo_cap,
             theo_don_vi,
             theo_linh_vuc,

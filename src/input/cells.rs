@@ -38,6 +38,11 @@ impl Cell<'_> {
     pub fn is_blank(&self) -> bool {
         self.as_ref().is_blank()
     }
+
+    /// The cell as the user would read it.
+    pub fn text(&self) -> String {
+        self.as_ref().display(Encoding::Utf8).into_owned()
+    }
 }
 
 /// One field's cell of a row, borrowed.
@@ -133,23 +138,50 @@ impl<'a> Cells<'a> {
     }
 
     pub fn get(&self, field: Field) -> CellRef<'a> {
-        let Some(pos) = self.columns.get(field) else {
-            return CellRef::Empty;
-        };
-        match self.values {
+        match self.columns.get(field) {
             // A short record's missing cells are empty.
-            Values::Record(r) => CellRef::Raw(r.get(pos).unwrap_or_default()),
-            Values::Typed(row) => row.get(pos).map_or(CellRef::Empty, Cell::as_ref),
+            Some(pos) => self.at(pos),
+            None => CellRef::Empty,
         }
     }
 
     /// A field as text (decoded, NFC).
     pub fn text(&self, field: Field) -> Cow<'a, str> {
-        self.get(field).display(self.encoding)
+        self.text_of(self.get(field))
+    }
+
+    /// A cell of this row as text (decoded, NFC).
+    pub fn text_of(&self, cell: CellRef<'a>) -> Cow<'a, str> {
+        cell.display(self.encoding)
     }
 
     /// Whether the file has a column for `field`.
     pub fn present(&self, field: Field) -> bool {
         self.columns.has(field)
+    }
+
+    /// The cell in column `pos`, whatever field it holds.
+    pub fn at(&self, pos: usize) -> CellRef<'a> {
+        match self.values {
+            Values::Record(r) => CellRef::Raw(r.get(pos).unwrap_or_default()),
+            Values::Typed(row) => row.get(pos).map_or(CellRef::Empty, Cell::as_ref),
+        }
+    }
+
+    /// How many cells the row has.
+    pub fn len(&self) -> usize {
+        match self.values {
+            Values::Record(r) => r.len(),
+            Values::Typed(row) => row.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The file's header.
+    pub fn columns(&self) -> &'a Columns {
+        self.columns
     }
 }

@@ -35,6 +35,8 @@ pub(crate) struct Layout {
     bom: usize,
     delimiter: u8,
     header_index: usize,
+    /// The line of the header row (its first, when it takes two).
+    header_line: u64,
     pub columns: Columns,
     named_width: usize,
     /// Where the first data row may start (just after the header row) and
@@ -44,6 +46,16 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
+    /// The header, as `check` shows it.
+    pub fn header(&self) -> super::Header {
+        super::Header {
+            columns: self.columns.clone(),
+            line: self.header_line,
+            encoding: Some(self.source.name()),
+            sheet: None,
+        }
+    }
+
     /// Where a file can be read in parallel ranges: byte offset of the data
     /// and its first line. Only for files whose encoding is settled.
     pub fn splittable(&self) -> Option<(u64, u64)> {
@@ -138,6 +150,7 @@ pub(crate) fn layout(
         bom: skip,
         delimiter: found.delimiter,
         header_index: found.header_index,
+        header_line: found.header_line,
         columns: found.columns,
         named_width: found.named_width,
         data_start,
@@ -379,7 +392,9 @@ impl Decoding {
 
 struct FoundHeader {
     delimiter: u8,
+    /// The record index of the header row (its lower row, when two).
     header_index: usize,
+    header_line: u64,
     columns: Columns,
     /// Cells up to the last named header cell: rows may omit empty ones after.
     named_width: usize,
@@ -396,10 +411,12 @@ fn find_header(
     let mut best_partial: Option<(usize, Vec<String>, Vec<Field>)> = None;
     for delimiter in DELIMITERS {
         let mut reader = RecordReader::new(text, delimiter);
+        let mut above: Option<(u64, Vec<String>)> = None;
         for index in 0..MAX_HEADER_ROW {
             let Ok(Some(record)) = reader.read() else {
                 break;
             };
+            let line = record.line;
             let cells: Vec<String> = record
                 .iter()
                 .map(|f| {
@@ -412,8 +429,12 @@ fn find_header(
                         })
                 })
                 .collect();
-            let columns = rules.columns(&cells);
-            if columns.is_header() {
+            let joined = rules.header_of(above.as_ref().map(|(_, a)| a.as_slice()), &cells);
+            if let Some(columns) = joined {
+                let header_line = match (&above, columns.header_rows()) {
+                    (Some((l, _)), 2) => *l,
+                    _ => line,
+                };
                 let better = match &best {
                     None => true,
                     Some(b) => {
@@ -429,16 +450,21 @@ fn find_header(
                     best = Some(FoundHeader {
                         delimiter,
                         header_index: index,
+                        header_line,
                         columns,
                         named_width,
                     });
                 }
                 break;
             }
+            let columns = rules.columns(&cells);
             let matched = columns.matched();
             let nonempty = cells.iter().any(|c| !c.is_empty());
             if nonempty && best_partial.as_ref().is_none_or(|(m, _, _)| matched > *m) {
-                best_partial = Some((matched, cells, columns.missing_required()));
+                best_partial = Some((matched, cells.clone(), columns.missing_required()));
+            }
+            if nonempty {
+                above = Some((line, cells));
             }
         }
     }

@@ -52,6 +52,8 @@ pub enum Channel {
     Online,
     Direct,
     Postal,
+    /// The export has no channel column (nor an online flag).
+    Unknown,
 }
 
 /// The status classes of SPEC §1.

@@ -38,6 +38,26 @@ impl Encoding {
 
     pub const NAMES: &'static str = "utf-8, utf-16, utf-16be, windows-1258";
 
+    /// The encoding_rs encoding of the same name.
+    pub fn encoding_rs(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 => encoding_rs::UTF_8,
+            Encoding::Utf16Le => UTF_16LE,
+            Encoding::Utf16Be => UTF_16BE,
+            Encoding::Windows1258 => WINDOWS_1258,
+        }
+    }
+
+    /// The name shown to people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Windows1258 => "Windows-1258",
+        }
+    }
+
     /// The BOM at the start of `bytes`, with its length.
     pub fn from_bom(bytes: &[u8]) -> Option<(Encoding, usize)> {
         match bytes {
@@ -51,12 +71,7 @@ impl Encoding {
 
 impl fmt::Display for Encoding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Encoding::Utf8 => "UTF-8",
-            Encoding::Utf16Le => "UTF-16LE",
-            Encoding::Utf16Be => "UTF-16BE",
-            Encoding::Windows1258 => "Windows-1258",
-        })
+        f.write_str(self.name())
     }
 }
 

@@ -50,11 +50,11 @@ impl Field {
 
     pub const COUNT: usize = Field::ALL.len();
 
-    /// The columns an export must have.
-    pub const REQUIRED: [Field; 6] = [
+    /// The columns an export must have. Without a channel column the
+    /// figures by channel are N/A (SPEC §1.3).
+    pub const REQUIRED: [Field; 5] = [
         Field::Code,
         Field::Unit,
-        Field::Channel,
         Field::Received,
         Field::Due,
         Field::Status,
@@ -92,54 +92,123 @@ impl Field {
     /// The header spellings accepted besides the field name itself.
     pub fn headers(self) -> &'static [&'static str] {
         match self {
-            Field::Code => &["Mã hồ sơ", "Số hồ sơ", "MaHoSo"],
+            Field::Code => &["Mã hồ sơ", "Số hồ sơ", "MaHoSo", "dossierNo"],
             Field::Unit => &[
                 "Đơn vị",
                 "Đơn vị tiếp nhận",
                 "Đơn vị giải quyết",
+                "Đơn vị xử lý",
+                "DonViXuLy",
+                "Đơn vị/cá nhân giải quyết",
                 "Cơ quan thụ lý",
                 "Cơ quan giải quyết",
+                "Cơ quan thực hiện",
+                "govAgencyName",
                 "Nơi tiếp nhận",
             ],
             Field::Level => &["Cấp", "Cấp thực hiện", "Cấp giải quyết"],
-            Field::ProcedureCode => &["Mã thủ tục", "Mã TTHC"],
+            Field::ProcedureCode => &["Mã thủ tục", "Mã TTHC", "MaTTHC", "serviceCode"],
             Field::ProcedureName => &[
                 "Tên thủ tục",
                 "Tên thủ tục hành chính",
                 "Thủ tục",
                 "Tên TTHC",
+                "TenTTHC",
+                "serviceName",
             ],
-            Field::Domain => &["Lĩnh vực", "Tên lĩnh vực"],
+            Field::Domain => &["Lĩnh vực", "Tên lĩnh vực", "TenLinhVuc", "domainName"],
             Field::Channel => &[
                 "Kênh",
                 "Kênh thực hiện",
                 "Kênh tiếp nhận",
+                "KenhThucHien",
                 "Hình thức nộp",
+                "Hình thức nộp hồ sơ",
                 "Hình thức tiếp nhận",
+                "Loại tiếp nhận",
+                "Kiểu tiếp nhận",
             ],
-            Field::Received => &["Ngày tiếp nhận", "Ngày nhận"],
+            Field::Received => &[
+                "Ngày tiếp nhận",
+                "Ngày nhận",
+                "NgayTiepNhan",
+                "receiveDate",
+                // Under a "Ngày, tháng, năm" group label (SPEC §1.3).
+                "Nhận hồ sơ",
+                "Ngày nhận hồ sơ",
+            ],
             Field::Due => &[
                 "Ngày hẹn trả",
                 "Ngày hẹn trả kết quả",
+                "Hẹn trả kết quả",
                 "Hạn xử lý",
                 "Hạn giải quyết",
+                "NgayHenTra",
+                "dueDate",
             ],
             Field::Ended => &[
                 "Ngày kết thúc xử lý",
                 "Ngày có kết quả",
                 "Ngày hoàn thành",
                 "Ngày kết thúc",
+                "NgayKetThucXuLy",
+                "finishDate",
             ],
-            Field::HandedOver => &["Ngày trả kết quả", "Ngày trả"],
-            Field::Status => &["Trạng thái", "Trạng thái hồ sơ"],
-            Field::DigitisedIn => &["Số hóa hồ sơ", "Số hóa thành phần hồ sơ", "Số hóa TPHS"],
+            Field::HandedOver => &[
+                "Ngày trả kết quả",
+                "Ngày trả",
+                "Ngày nhận kết quả",
+                "NgayTra",
+                "releaseDate",
+            ],
+            Field::Status => &[
+                "Trạng thái",
+                "Trạng thái hồ sơ",
+                "Tình trạng",
+                "TrangThaiHoSo",
+                "dossierStatusText",
+            ],
+            Field::DigitisedIn => &[
+                "Số hóa hồ sơ",
+                "Số hóa thành phần hồ sơ",
+                "Số hóa TPHS",
+                "HoSoCoThanhPhanSoHoa",
+            ],
             Field::DigitisedOut => &["Số hóa kết quả", "Kết quả điện tử"],
             Field::OnlineService => &["DVC trực tuyến", "Dịch vụ công trực tuyến", "Mức độ DVC"],
             Field::Fee => &["Nghĩa vụ tài chính", "Có phí, lệ phí", "Phải thanh toán"],
-            Field::PaidOnline => &["Thanh toán trực tuyến", "Đã thanh toán trực tuyến"],
+            Field::PaidOnline => &[
+                "Thanh toán trực tuyến",
+                "Đã thanh toán trực tuyến",
+                "DuocThanhToanTrucTuyen",
+            ],
             Field::Amount => &["Phí, lệ phí", "Lệ phí", "Số tiền"],
         }
     }
+
+    /// The keys of VNPT iGate's API answers (flattened), accepted in JSON
+    /// files only: `code` or `agency.name` in a sheet may mean something
+    /// else.
+    pub fn json_keys(self) -> &'static [&'static str] {
+        match self {
+            Field::Code => &["code"],
+            Field::Unit => &["agency.name"],
+            Field::ProcedureCode => &["procedure.code"],
+            Field::ProcedureName => &["procedure.name"],
+            Field::Domain => &["sector.name"],
+            Field::Channel => &["applyMethod.name"],
+            Field::Received => &["acceptedDate"],
+            Field::Due => &["appointmentDate"],
+            Field::Ended => &["completedDate"],
+            Field::HandedOver => &["returnedDate"],
+            Field::Status => &["dossierStatus.name"],
+            _ => &[],
+        }
+    }
+
+    /// Headers of a yes/no column that stands in for a missing channel
+    /// (OpenCPS writes `Trực tuyến` = `true`/`false`).
+    pub const ONLINE_FLAG_HEADERS: [&'static str; 3] = ["Trực tuyến", "Nộp trực tuyến", "online"];
 
     pub fn is_required(self) -> bool {
         Field::REQUIRED.contains(&self)

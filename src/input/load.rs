@@ -9,15 +9,15 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::Visitor;
 use super::cells::{CellRef, Cells};
 use super::dossier::{Channel, DomainId, Dossier, Level, Status, Tri, UnitId};
 use super::encoding::Encoding;
 use super::field::Field;
-use super::header::Columns;
 use super::names::Names;
 use super::problem::{Fault, FaultKind, RowProblem};
+use super::skip::{self, Skip};
 use super::values::{self, StatusRules};
+use super::{Header, Visitor};
 use crate::hash::{FastMap, FoldHasher};
 
 /// A dossier read from a row, with what identifies it.
@@ -74,15 +74,36 @@ pub struct ReadCounts {
     pub rows: u64,
     /// Rows left out because they are invalid.
     pub rejected: u64,
+    /// Rows that are not dossiers (SPEC §1.5).
+    pub skipped: u64,
 }
+
+/// How many passed-over rows a file lists with their lines.
+pub const LISTED_SKIPS: usize = 200;
 
 /// What was read from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub name: String,
     pub counts: ReadCounts,
+    /// What the file was read as.
+    pub kind: Option<super::Kind>,
+    /// Its header, once found.
+    pub header: Option<Header>,
     /// Optional columns the file lacks: the figures needing them are N/A.
     pub missing: Vec<Field>,
+    /// Rows passed over as not dossiers, with their lines (the first
+    /// [`LISTED_SKIPS`]; all are counted).
+    pub skipped: Vec<(Skip, u64)>,
+}
+
+impl FileReport {
+    /// The figure columns the file has.
+    pub fn known(&self) -> super::Known {
+        self.header
+            .as_ref()
+            .map_or(super::Known::ALL, |h| super::Known::of(&h.columns))
+    }
 }
 
 /// Turns rows into records for `sink` and faults into problems for
@@ -95,8 +116,10 @@ pub(crate) struct Loader<'a> {
     pub report: &'a mut dyn FnMut(RowProblem),
     pub counts: ReadCounts,
     pub file: Arc<str>,
-    /// The header, once a spreadsheet reader has found it.
-    pub columns: Option<Columns>,
+    /// The header, once a reader has found it.
+    pub header: Option<Header>,
+    /// Rows passed over as not dossiers (the first [`LISTED_SKIPS`]).
+    pub skipped: Vec<(Skip, u64)>,
     /// When set, only rows whose code hashes into it are parsed (the second
     /// pass over repeated codes); the rest are passed over.
     pub only: Option<&'a crate::hash::FastSet<u64>>,
@@ -110,11 +133,21 @@ impl Loader<'_> {
 }
 
 impl Visitor for Loader<'_> {
-    fn columns(&mut self, columns: &Columns) {
-        self.columns = Some(columns.clone());
+    fn header(&mut self, header: &Header) {
+        self.header = Some(header.clone());
     }
 
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>) {
+        if let Some(kind) = skip::classify(cells) {
+            if self.only.is_none() {
+                self.counts.rows += 1;
+                self.counts.skipped += 1;
+                if self.skipped.len() < LISTED_SKIPS {
+                    self.skipped.push((kind, line));
+                }
+            }
+            return;
+        }
         if let Some(only) = self.only
             && !only.contains(&crate::figures::code_hash(&code_of(cells)))
         {
@@ -333,6 +366,7 @@ pub(crate) struct Caches {
     encoding: Encoding,
     status: Cache<Result<Status, String>>,
     channel: Cache<Result<Channel, String>>,
+    online_flag: Cache<Result<Channel, String>>,
     level: Cache<Result<Option<Level>, String>>,
     yes_no: [Cache<Result<bool, String>>; 5],
     /// A unit name's id, and whether its bytes are not UTF-8 in a UTF-8
@@ -357,6 +391,7 @@ impl Caches {
             encoding: Encoding::Utf8,
             status: Cache::new(),
             channel: Cache::new(),
+            online_flag: Cache::new(),
             level: Cache::new(),
             yes_no: std::array::from_fn(|_| Cache::new()),
             unit: Cache::with_slots(10),
@@ -371,6 +406,7 @@ impl Caches {
             self.encoding = encoding;
             self.status.clear();
             self.channel.clear();
+            self.online_flag.clear();
             self.level.clear();
             self.yes_no.iter_mut().for_each(Cache::clear);
             self.unit.clear();
@@ -512,10 +548,7 @@ fn parse<'c>(
     }
     let end = end.map(|(_, e)| e);
 
-    let channel = caches.channel.get(cell(Field::Channel), || {
-        values::channel(&cells.text(Field::Channel))
-    });
-    let channel = faults.check(Field::Channel, FaultKind::BadChannel, channel);
+    let channel = channel_of(cells, caches, &mut faults);
 
     let level_value = caches.level.get(cell(Field::Level), || {
         values::level(&cells.text(Field::Level))
@@ -624,6 +657,49 @@ fn parse<'c>(
             CellRef::Text(t) => values::date(t),
         };
         faults.check(field, FaultKind::BadDate, result)
+    }
+}
+
+/// The channel: from the channel column, else from a yes/no "online"
+/// column (OpenCPS), else unknown; `None` when unreadable (a fault).
+fn channel_of(
+    cells: &Cells<'_>,
+    caches: &mut Caches,
+    faults: &mut Faults<'_, '_>,
+) -> Option<Channel> {
+    if cells.present(Field::Channel) {
+        let cell = cells.get(Field::Channel);
+        let channel = caches
+            .channel
+            .get(cell, || values::channel(&cells.text(Field::Channel)));
+        return faults.check(Field::Channel, FaultKind::BadChannel, channel);
+    }
+    let Some(pos) = cells.columns().online_flag() else {
+        return Some(Channel::Unknown);
+    };
+    let cell = cells.at(pos);
+    let parsed = caches.online_flag.get(cell, || {
+        let text = cells.text_of(cell);
+        match values::yes_no(&text, Field::Channel) {
+            Ok(true) => Ok(Channel::Online),
+            Ok(false) => Ok(Channel::Direct),
+            // A column headed "Trực tuyến" may hold channel words.
+            Err(_) => values::channel(&text).map_err(|_| {
+                "giá trị không rõ ở cột trực tuyến (cần true/false, Có/Không, 1/0)".to_string()
+            }),
+        }
+    });
+    match parsed {
+        Ok(c) => Some(c),
+        Err(reason) => {
+            faults.list.push(Fault {
+                kind: FaultKind::BadChannel,
+                field: cells.columns().label(pos).to_string(),
+                value: cells.text_of(cell).into_owned(),
+                reason,
+            });
+            None
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! Reading one-stop exports into dossiers (SPEC §1–2).
 //!
-//! [`read`] takes files and folders, finds each file's format, encoding and
-//! header row, and hands every valid row to a sink as a [`Record`] and every
-//! invalid one to a reporter as a [`RowProblem`]: nothing is dropped.
+//! [`expand`] turns files and folders into the files to read; [`plan`]
+//! finds what each holds by its content ([`kind`]) and, for delimited
+//! text, its encoding and header row; the readers ([`delimited`],
+//! [`sheet`], [`html`], [`json`]) hand every row to a [`Visitor`], which
+//! ([`load`]) makes it a [`Record`] or a [`RowProblem`], or passes it over
+//! as a row that is not a dossier ([`skip`]): nothing is dropped.
 
 pub mod cells;
 mod delimited;
@@ -10,12 +13,17 @@ pub mod dossier;
 pub mod encoding;
 pub mod field;
 pub mod header;
+mod html;
+mod json;
+pub mod kind;
 mod load;
 pub mod names;
 pub mod problem;
 pub mod rows;
+mod sheet;
+pub mod skip;
+mod table;
 pub mod values;
-mod xlsx;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,13 +34,15 @@ pub use dossier::{Channel, DomainId, Dossier, Level, Status, Tri, UnitId};
 pub use encoding::Encoding;
 pub use field::Field;
 pub(crate) use load::{Caches, Loader};
-pub use load::{FileReport, ReadCounts, Record};
+pub use load::{FileReport, LISTED_SKIPS, ReadCounts, Record};
 pub use names::{Names, UnitRule};
 pub use problem::{Fault, FaultKind, RowProblem};
 
 use cells::Cells;
-pub(crate) use header::Columns;
+pub use header::Columns;
+pub use header::Known;
 use header::{HeaderRules, accepted_spellings};
+pub use kind::Kind;
 use values::StatusRules;
 
 /// A file that cannot be read at all. Row faults are [`RowProblem`]s.
@@ -45,8 +55,13 @@ pub enum Error {
     },
     #[error("không tìm thấy {}", .path.display())]
     NotFound { path: PathBuf },
-    #[error("thư mục {} không có tệp .csv, .tsv, .txt hay .xlsx nào", .path.display())]
-    EmptyFolder { path: PathBuf },
+    #[error("thư mục {} không có tệp dữ liệu nào (.csv, .xlsx, .xls, .ods, .html, .json…){}", .path.display(), passed_over_note(.passed_over))]
+    EmptyFolder {
+        path: PathBuf,
+        passed_over: Vec<(PathBuf, String)>,
+    },
+    #[error("{} là {what}, không phải tệp xuất của phần mềm Một cửa: bỏ tệp này khỏi -i hoặc khỏi thư mục dữ liệu", .path.display())]
+    OwnOutput { path: PathBuf, what: String },
     #[error("tệp {} trống: không có dòng dữ liệu nào", .path.display())]
     Empty { path: PathBuf },
     #[error("{} không phải tệp bảng tính: {why}", .path.display())]
@@ -71,6 +86,17 @@ pub enum Error {
         found: Vec<String>,
         missing: Vec<Field>,
     },
+}
+
+fn passed_over_note(passed: &[(PathBuf, String)]) -> String {
+    if passed.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = passed
+        .iter()
+        .map(|(p, why)| format!("{} ({why})", p.display()))
+        .collect();
+    format!("; đã bỏ qua: {}", names.join(", "))
 }
 
 fn no_header_message(path: &Path, found: &[String], missing: &[Field]) -> String {
@@ -102,10 +128,22 @@ fn no_header_message(path: &Path, found: &[String], missing: &[Field]) -> String
     m
 }
 
+/// A file's header row, when a reader finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub columns: Columns,
+    /// The line (row) of the header, its first when it takes two.
+    pub line: u64,
+    /// The encoding the text was read in, where the file has one.
+    pub encoding: Option<&'static str>,
+    /// The sheet read, for spreadsheets.
+    pub sheet: Option<String>,
+}
+
 /// Called by the format readers with what they find in a file.
 pub(crate) trait Visitor {
     /// The file's header row was found.
-    fn columns(&mut self, columns: &Columns);
+    fn header(&mut self, header: &Header);
     /// A data row; `raw` gives its cells as read, for the rejects file.
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>);
     /// A row the reader itself could not take apart.
@@ -132,12 +170,19 @@ impl Default for Options {
     }
 }
 
-/// The extensions a folder is searched for.
-const FOLDER_EXTENSIONS: [&str; 4] = ["csv", "tsv", "txt", "xlsx"];
+/// The files a run reads, and the files of its folders it does not.
+#[derive(Clone, Debug, Default)]
+pub struct Expanded {
+    pub files: Vec<PathBuf>,
+    /// Files in a folder that are not exports, and what each is.
+    pub passed_over: Vec<(PathBuf, String)>,
+}
 
-/// Files to read: each file as given, each folder's exports in name order.
-pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
+/// Files to read: each file as given, each folder's exports in name order
+/// (not recursive). In a folder, hidden files and Office lock files are
+/// passed over silently, other files that are not exports with a word.
+pub fn expand(inputs: &[PathBuf]) -> Result<Expanded, Error> {
+    let mut out = Expanded::default();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => Error::NotFound {
@@ -149,49 +194,72 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             },
         })?;
         if !meta.is_dir() {
-            files.push(input.clone());
+            out.files.push(input.clone());
             continue;
         }
-        let entries = std::fs::read_dir(input).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: input.clone(),
             source,
-        })?;
-        let mut found = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|source| Error::Io {
-                path: input.clone(),
-                source,
-            })?;
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
+        };
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(input).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
             // Office's lock files (`~$ho-so.xlsx`) and hidden files are not exports.
             if name.starts_with("~$") || name.starts_with('.') {
                 continue;
             }
-            let wanted = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-            if wanted && path.is_file() {
-                found.push(path);
+            let path = entry.path();
+            if path.is_file() {
+                entries.push(path);
+            }
+        }
+        entries.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        let mut found = Vec::new();
+        let mut passed = Vec::new();
+        for path in entries {
+            match folder_entry(&path)? {
+                None => found.push(path),
+                Some(why) => passed.push((path, why)),
             }
         }
         if found.is_empty() {
             return Err(Error::EmptyFolder {
                 path: input.clone(),
+                passed_over: passed,
             });
         }
-        found.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-        files.extend(found);
+        out.files.extend(found);
+        out.passed_over.extend(passed);
     }
-    Ok(files)
+    Ok(out)
+}
+
+/// Why a file of a folder is not read, or `None` to read it: data by its
+/// content, and plain text only under a data file's extension (a README
+/// or a config file beside the exports is not one).
+fn folder_entry(path: &Path) -> Result<Option<String>, Error> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    Ok(match kind::sniff(path)? {
+        kind::Sniffed::Own(what) => Some(what.to_string()),
+        kind::Sniffed::Other(what) => Some(what),
+        kind::Sniffed::Data(kind::Kind::Delimited)
+            if !ext.is_empty() && !kind::TEXT_DATA_EXTENSIONS.contains(&ext.as_str()) =>
+        {
+            Some(format!("tệp .{ext}, không phải tệp dữ liệu"))
+        }
+        kind::Sniffed::Data(_) => None,
+    })
 }
 
 /// How a file is to be read, found from its start.
 pub(crate) enum Plan {
     Delimited(Box<delimited::Layout>),
-    Sheet(Format),
+    Whole(Kind),
 }
 
 impl Plan {
@@ -200,36 +268,51 @@ impl Plan {
     pub fn splittable(&self) -> Option<(u64, u64)> {
         match self {
             Plan::Delimited(layout) => layout.splittable(),
-            Plan::Sheet(_) => None,
+            Plan::Whole(_) => None,
         }
     }
 
     /// The header, when known before reading (delimited files).
-    pub fn columns(&self) -> Option<&Columns> {
+    pub fn header(&self) -> Option<Header> {
         match self {
-            Plan::Delimited(layout) => Some(&layout.columns),
-            Plan::Sheet(_) => None,
+            Plan::Delimited(layout) => Some(layout.header()),
+            Plan::Whole(_) => None,
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Plan::Delimited(_) => Kind::Delimited,
+            Plan::Whole(kind) => *kind,
         }
     }
 
     pub fn len(&self) -> u64 {
         match self {
             Plan::Delimited(layout) => layout.file_len,
-            Plan::Sheet(_) => 0,
+            Plan::Whole(_) => 0,
         }
     }
 }
 
-/// Finds a file's format, and for delimited files its encoding, delimiter
-/// and header.
+/// Finds what a file holds, and for delimited files its encoding,
+/// delimiter and header.
 pub(crate) fn plan(path: &Path, options: &Options) -> Result<Plan, Error> {
-    match format_of(path)? {
-        Format::Delimited => Ok(Plan::Delimited(Box::new(delimited::layout(
+    match kind::sniff(path)? {
+        kind::Sniffed::Own(what) => Err(Error::OwnOutput {
+            path: path.to_path_buf(),
+            what: what.to_string(),
+        }),
+        kind::Sniffed::Other(what) => Err(Error::NotSpreadsheet {
+            path: path.to_path_buf(),
+            why: format!("đây là {what}"),
+        }),
+        kind::Sniffed::Data(Kind::Delimited) => Ok(Plan::Delimited(Box::new(delimited::layout(
             path,
             options.encoding,
             &options.headers,
         )?))),
-        format => Ok(Plan::Sheet(format)),
+        kind::Sniffed::Data(kind) => Ok(Plan::Whole(kind)),
     }
 }
 
@@ -241,16 +324,17 @@ pub(crate) fn read_whole(
     options: &Options,
     visitor: &mut dyn Visitor,
 ) -> Result<(), Error> {
-    let format = match plan {
+    let kind = match plan {
         Plan::Delimited(layout) => return delimited::read_all(path, name, layout, visitor),
-        Plan::Sheet(format) => *format,
+        Plan::Whole(kind) => *kind,
     };
-    // A corrupt spreadsheet must be an error, never a crash, even if the
-    // spreadsheet library panics on it.
+    // A corrupt file must be an error, never a crash, even if a library
+    // panics on it.
     let sheet = options.sheet.as_deref();
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        Format::Xlsx => xlsx::read(path, sheet, &options.headers, visitor),
-        _ => xlsx::read_other(path, sheet, &options.headers, visitor),
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
+        Kind::Html => html::read(path, name, options.encoding, &options.headers, visitor),
+        Kind::Json => json::read(path, &options.headers.for_json(), visitor),
+        _ => sheet::read(path, kind, sheet, &options.headers, visitor),
     }));
     read.unwrap_or_else(|_| {
         Err(Error::Spreadsheet {
@@ -272,52 +356,9 @@ pub(crate) fn read_range(
     match plan {
         Plan::Delimited(layout) => delimited::read_range(path, name, layout, start, end, visitor),
         // Not splittable: the caller reads it whole.
-        Plan::Sheet(_) => Ok(RangeEnds {
+        Plan::Whole(_) => Ok(RangeEnds {
             first: None,
             next: (end, 1),
         }),
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Format {
-    Delimited,
-    Xlsx,
-    OtherSheet,
-}
-
-fn format_of(path: &Path) -> Result<Format, Error> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let mut magic = [0u8; 4];
-    let n = {
-        use std::io::Read;
-        let mut f = std::fs::File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        f.read(&mut magic).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?
-    };
-    let zip = n == 4 && magic == *b"PK\x03\x04";
-    let ole = n == 4 && magic == [0xD0, 0xCF, 0x11, 0xE0];
-    Ok(match ext.as_str() {
-        "xlsx" | "xlsm" if zip => Format::Xlsx,
-        "xlsx" | "xlsm" => {
-            return Err(Error::NotSpreadsheet {
-                path: path.to_path_buf(),
-                why: "tệp có đuôi .xlsx nhưng không phải tệp Excel (không phải tệp nén .zip)"
-                    .into(),
-            });
-        }
-        "xls" | "ods" | "xlsb" => Format::OtherSheet,
-        _ if zip => Format::Xlsx,
-        _ if ole => Format::OtherSheet,
-        _ => Format::Delimited,
-    })
 }

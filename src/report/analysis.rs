@@ -477,11 +477,13 @@ fn late_by_field(data: &Dataset) -> HashMap<(UnitId, Level), Vec<FieldCount>> {
 struct MonthlyAverages {
     units: crate::hash::FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>>,
     levels: HashMap<(Level, MonthIndex), PerRatio<Option<Percent>>>,
+    known: crate::input::Known,
 }
 
 impl MonthlyAverages {
     fn new(data: &Dataset, mean: Mean) -> MonthlyAverages {
         let monthly = data.tally.monthly();
+        let known = data.tally.known();
         let mut pooled: HashMap<(Level, MonthIndex), Counts> = HashMap::new();
         let mut units: HashMap<(Level, MonthIndex), Vec<Summary>> = HashMap::new();
         for ((_, level), months) in &monthly {
@@ -490,13 +492,13 @@ impl MonthlyAverages {
                 units
                     .entry((*level, *m))
                     .or_default()
-                    .push(Summary::from(c));
+                    .push(Summary::of(c, known));
             }
         }
         let levels = pooled
             .iter()
             .map(|(key, c)| {
-                let all = Summary::from(c);
+                let all = Summary::of(c, known);
                 let list = units.get(key).map(Vec::as_slice).unwrap_or_default();
                 (
                     *key,
@@ -507,6 +509,7 @@ impl MonthlyAverages {
         MonthlyAverages {
             units: monthly,
             levels,
+            known,
         }
     }
 
@@ -519,7 +522,7 @@ impl MonthlyAverages {
         let mut n = 0;
         let mut m = last;
         while let Some(c) = months.get(&m) {
-            let s = Summary::from(c);
+            let s = Summary::of(c, self.known);
             let r = ratio(&s, key);
             let (Some(mine), Some(avg)) = (
                 r.mau_so.filter(|d| *d > 0).and(percent(r)),

@@ -115,7 +115,8 @@ struct Part {
     names: Names,
     problems: Vec<RowProblem>,
     counts: ReadCounts,
-    columns: Option<Columns>,
+    header: Option<input::Header>,
+    skipped: Vec<(input::skip::Skip, u64)>,
     /// For ranges: where the range really started, and its ends.
     ends: Option<(u64, RangeEnds)>,
     /// Second pass: the readings of repeated codes.
@@ -134,9 +135,15 @@ pub fn run(
     for (i, path) in input.files.iter().enumerate() {
         let plan = Arc::new(input::plan(path, input.options)?);
         let name: Arc<str> = Arc::from(path.display().to_string());
+        let header = plan.header();
         reports.push(FileReport {
             name: name.to_string(),
-            missing: plan.columns().map(missing).unwrap_or_default(),
+            kind: Some(plan.kind()),
+            missing: header
+                .as_ref()
+                .map(|h| missing(&h.columns))
+                .unwrap_or_default(),
+            header,
             ..FileReport::default()
         });
         jobs.extend(split(i as u32, path, name, plan, input));
@@ -230,13 +237,19 @@ pub fn run(
     let counts = ReadCounts {
         rows,
         rejected: reports.iter().map(|r| r.counts.rejected).sum(),
+        skipped: reports.iter().map(|r| r.counts.skipped).sum(),
     };
+    // A figure whose column any file lacks is null (SPEC §1.4).
+    for r in &reports {
+        tally.restrict(r.known());
+    }
     let accounting = Accounting {
         so_dong: counts.rows,
         ho_so: received - merged.removed_received,
         trung_lap: merged.duplicates,
         chua_tiep_nhan: not_received - merged.removed_not_received,
         loi: counts.rejected,
+        bo_qua: counts.skipped,
         trung_lap_khac: merged.differing,
         tep: input.files.len() as u64,
     };
@@ -273,7 +286,8 @@ impl Merge<'_> {
             names,
             mut problems,
             counts,
-            columns,
+            header,
+            skipped,
             ends,
             ..
         } = part;
@@ -304,8 +318,13 @@ impl Merge<'_> {
         if let Some(r) = self.reports.get_mut(job.file as usize) {
             r.counts.rows += counts.rows;
             r.counts.rejected += counts.rejected;
-            if let Some(c) = &columns {
-                r.missing = missing(c);
+            r.counts.skipped += counts.skipped;
+            let room = input::LISTED_SKIPS.saturating_sub(r.skipped.len());
+            r.skipped
+                .extend(skipped.into_iter().take(room).map(|(k, l)| (k, l + base)));
+            if let Some(h) = header {
+                r.missing = missing(&h.columns);
+                r.header = Some(h);
             }
         }
         for mut p in problems.drain(..) {
@@ -494,7 +513,8 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
             report: &mut report,
             counts: ReadCounts::default(),
             file: job.name.clone(),
-            columns: None,
+            header: None,
+            skipped: Vec::new(),
             only: repeated,
         };
         let ends = match job.span {
@@ -513,8 +533,13 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
                 Some((start, ends))
             }
         };
-        (loader.counts, loader.columns.take(), ends)
+        (
+            loader.counts,
+            (loader.header.take(), std::mem::take(&mut loader.skipped)),
+            ends,
+        )
     };
+    let (header, skipped) = columns;
     if let Some(e) = key_error {
         return Err(e);
     }
@@ -526,7 +551,8 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
         names,
         problems,
         counts,
-        columns,
+        header,
+        skipped,
         ends,
         repeats,
     })

@@ -1,0 +1,563 @@
+//! JSON exports (SPEC §1.1): an array of records; an object whose first
+//! array of objects holds them (VNPT iGate answers `{"content": [...]}`);
+//! or one record per line (NDJSON). Nested objects are flattened to dotted
+//! names (`agency.name`), arrays inside a record are ignored, numbers and
+//! booleans are read as their text.
+//!
+//! The file is read twice, streaming: once for the shape and the keys
+//! (records need not all have the same keys), once for the records, so
+//! memory holds one record at a time.
+
+use std::borrow::Cow;
+use std::cell::{Cell as Shared, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor as SerdeVisitor};
+
+use super::cells::Cell;
+use super::header::HeaderRules;
+use super::table::Table;
+use super::{Error, Visitor};
+use crate::text::nfc;
+
+/// More distinct keys than any export has: a hostile file is refused.
+const MAX_KEYS: usize = 4096;
+
+/// Reads the records of a JSON file.
+pub(crate) fn read(
+    path: &Path,
+    rules: &HeaderRules,
+    visitor: &mut dyn Visitor,
+) -> Result<(), Error> {
+    let survey = Ctx::new(Pass::Survey);
+    walk(path, &survey)?;
+    let Survey {
+        values,
+        has_elements,
+        element_keys,
+        object_keys,
+    } = survey.survey.into_inner();
+    let mode = if values == 1 && has_elements {
+        Mode::Elements
+    } else {
+        Mode::Objects
+    };
+    let keys = match mode {
+        Mode::Elements => element_keys,
+        Mode::Objects => object_keys,
+    };
+    if keys.order.is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut table = Table::new(path, rules);
+    table.describe(Some("UTF-8"), None);
+    let header: Vec<Cell<'_>> = keys
+        .order
+        .iter()
+        .map(|k| Cell::Text(Cow::Borrowed(k.as_str())))
+        .collect();
+    table.row(1, &header, visitor)?;
+    if !table.has_header() {
+        return table.finish();
+    }
+    let records = Ctx::new(Pass::Records(mode));
+    *records.emit.borrow_mut() = Some(Emit {
+        table: &mut table,
+        visitor,
+        keys: &keys,
+        error: None,
+    });
+    let walked = walk(path, &records);
+    let error = records.emit.into_inner().and_then(|e| e.error);
+    match (error, walked) {
+        (Some(e), _) | (None, Err(e)) => Err(e),
+        (None, Ok(())) => table.finish(),
+    }
+}
+
+/// Keys in order of first appearance.
+#[derive(Default)]
+struct Keys {
+    order: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Keys {
+    fn add(&mut self, key: &str) -> Result<(), String> {
+        if self.index.contains_key(key) {
+            return Ok(());
+        }
+        if self.order.len() >= MAX_KEYS {
+            return Err(format!(
+                "có hơn {MAX_KEYS} khóa khác nhau trong các bản ghi: không phải tệp xuất hồ sơ"
+            ));
+        }
+        self.index.insert(key.to_string(), self.order.len());
+        self.order.push(key.to_string());
+        Ok(())
+    }
+}
+
+/// What the first pass learns.
+#[derive(Default)]
+struct Survey {
+    /// Top-level values (more than one: one record per line).
+    values: usize,
+    /// Whether the first value is an array of objects or an object that
+    /// holds one.
+    has_elements: bool,
+    /// Keys of the records in that array.
+    element_keys: Keys,
+    /// Keys of the top-level objects, read as records.
+    object_keys: Keys,
+}
+
+/// Where the records are.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    /// In the first value's array of objects.
+    Elements,
+    /// Each top-level object is one.
+    Objects,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Survey,
+    Records(Mode),
+}
+
+/// Hands records to the table.
+struct Emit<'e, 'v> {
+    table: &'e mut Table<'v>,
+    visitor: &'e mut dyn Visitor,
+    keys: &'e Keys,
+    error: Option<Error>,
+}
+
+/// What every seed of one pass shares.
+struct Ctx<'e, 'v> {
+    pass: Pass,
+    survey: RefCell<Survey>,
+    emit: RefCell<Option<Emit<'e, 'v>>>,
+    line: Rc<Shared<u64>>,
+    /// Index of the top-level value being read.
+    value: Shared<usize>,
+    /// Our own message for a refusal (serde_json's are English).
+    problem: RefCell<Option<String>>,
+}
+
+impl<'e, 'v> Ctx<'e, 'v> {
+    fn new(pass: Pass) -> Ctx<'e, 'v> {
+        Ctx {
+            pass,
+            survey: RefCell::default(),
+            emit: RefCell::new(None),
+            line: Rc::new(Shared::new(1)),
+            value: Shared::new(0),
+            problem: RefCell::new(None),
+        }
+    }
+
+    fn refuse<E: de::Error>(&self, message: String) -> E {
+        *self.problem.borrow_mut() = Some(message.clone());
+        E::custom(message)
+    }
+
+    /// Whether arrays of objects in the first value hold records here.
+    fn elements_wanted(&self) -> bool {
+        self.value.get() == 0 && matches!(self.pass, Pass::Survey | Pass::Records(Mode::Elements))
+    }
+
+    /// A complete record of `kind`, read from `line`.
+    fn record<E: de::Error>(&self, record: Flat, line: u64, kind: Mode) -> Result<(), E> {
+        match self.pass {
+            Pass::Survey => {
+                let mut s = self.survey.borrow_mut();
+                if kind == Mode::Elements {
+                    s.has_elements = true;
+                }
+                let keys = match kind {
+                    Mode::Objects => &mut s.object_keys,
+                    Mode::Elements => &mut s.element_keys,
+                };
+                for (k, _) in &record.0 {
+                    keys.add(k).map_err(|m| self.refuse(m))?;
+                }
+                Ok(())
+            }
+            Pass::Records(mode) if mode == kind => {
+                let mut emit = self.emit.borrow_mut();
+                let Some(emit) = emit.as_mut() else {
+                    return Ok(());
+                };
+                let mut cells = vec![Cell::Empty; emit.keys.order.len()];
+                for (k, v) in record.0 {
+                    if let Some(&i) = emit.keys.index.get(&k) {
+                        cells[i] = v;
+                    }
+                }
+                if let Err(e) = emit.table.row(line, &cells, &mut *emit.visitor) {
+                    emit.error = Some(e);
+                    return Err(E::custom("stop"));
+                }
+                Ok(())
+            }
+            Pass::Records(_) => Ok(()),
+        }
+    }
+}
+
+/// Reads every top-level value of the file.
+fn walk(path: &Path, ctx: &Ctx<'_, '_>) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let mut reader = Lines {
+        inner: BufReader::with_capacity(256 * 1024, file),
+        line: ctx.line.clone(),
+    };
+    // A BOM is not JSON.
+    if reader
+        .inner
+        .fill_buf()
+        .map_err(io)?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
+        reader.inner.consume(3);
+    }
+    let mut index = 0usize;
+    while reader.skip_blank().map_err(io)? {
+        ctx.value.set(index);
+        let at = ctx.line.get();
+        let mut de = serde_json::Deserializer::from_reader(&mut reader);
+        if let Err(e) = (Top { ctx }).deserialize(&mut de) {
+            let ours = ctx.problem.borrow_mut().take();
+            if let Some(emit) = ctx.emit.borrow_mut().as_mut()
+                && let Some(err) = emit.error.take()
+            {
+                return Err(err);
+            }
+            return Err(json_error(path, at, &e, ours));
+        }
+        index += 1;
+        ctx.survey.borrow_mut().values = index;
+    }
+    Ok(())
+}
+
+fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>) -> Error {
+    use serde_json::error::Category;
+    let message = match (ours, e.classify()) {
+        (Some(m), _) => m,
+        (None, Category::Eof) => "tệp JSON bị cắt cụt (thiếu dấu đóng } hoặc ])".into(),
+        (None, Category::Io) => "lỗi đọc tệp (hoặc tệp không phải UTF-8)".into(),
+        (None, _) if e.to_string().contains("recursion limit") => {
+            "các đối tượng lồng nhau quá sâu: không phải tệp xuất hồ sơ".into()
+        }
+        (None, _) => "cú pháp JSON sai (kiểm tra dấu phẩy, dấu ngoặc kép, dấu ngoặc)".into(),
+    };
+    let line = if e.line() > 0 { e.line() as u64 } else { at };
+    Error::Parse {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+/// A reader that counts the lines it has given out, so a record's line is
+/// known where it starts (serde_json reads byte by byte).
+struct Lines<R> {
+    inner: BufReader<R>,
+    line: Rc<Shared<u64>>,
+}
+
+impl<R: Read> Lines<R> {
+    /// Skips whitespace between top-level values; false at the end.
+    fn skip_blank(&mut self) -> std::io::Result<bool> {
+        loop {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let newlines = buf[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.line.set(self.line.get() + newlines);
+            let more = blank < buf.len();
+            self.inner.consume(blank);
+            if more {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let newlines = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line.set(self.line.get() + newlines);
+        Ok(n)
+    }
+}
+
+/// A record's values by dotted key, as cells.
+#[derive(Default)]
+struct Flat(Vec<(String, Cell<'static>)>);
+
+/// A top-level value: an array of records, an object holding one, or a
+/// record.
+struct Top<'c, 'e, 'v> {
+    ctx: &'c Ctx<'e, 'v>,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> SerdeVisitor<'de> for Top<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("một mảng hoặc đối tượng JSON")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let take = self.ctx.elements_wanted();
+        while seq
+            .next_element_seed(Element {
+                ctx: self.ctx,
+                take,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let line = self.ctx.line.get();
+        let mut record = Flat::default();
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            let take = !found && self.ctx.elements_wanted();
+            found |= map.next_value_seed(Value {
+                ctx: self.ctx,
+                record: &mut record,
+                key,
+                depth: 0,
+                records: take,
+            })?;
+        }
+        self.ctx.record(record, line, Mode::Objects)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(self.scalar())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(self.scalar())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(self.scalar())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(self.scalar())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(self.scalar())
+    }
+}
+
+impl Top<'_, '_, '_> {
+    fn scalar<E: de::Error>(&self) -> E {
+        self.ctx.refuse(
+            "tệp JSON có một giá trị đơn lẻ, không phải bản ghi: cần một mảng các bản ghi, một đối tượng chứa mảng đó, hoặc một bản ghi mỗi dòng".into(),
+        )
+    }
+}
+
+/// An element of an array: a record when `take`, else passed over.
+struct Element<'c, 'e, 'v> {
+    ctx: &'c Ctx<'e, 'v>,
+    take: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Element<'_, '_, '_> {
+    /// Whether it was an object.
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        if self.take {
+            d.deserialize_any(self)
+        } else {
+            <IgnoredAny as de::Deserialize>::deserialize(d).map(|_| false)
+        }
+    }
+}
+
+impl<'de> SerdeVisitor<'de> for Element<'_, '_, '_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("một bản ghi")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let line = self.ctx.line.get();
+        let mut record = Flat::default();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value_seed(Value {
+                ctx: self.ctx,
+                record: &mut record,
+                key,
+                depth: 1,
+                records: false,
+            })?;
+        }
+        self.ctx.record(record, line, Mode::Elements)?;
+        Ok(true)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+}
+
+/// The value of `key` in a record: a scalar becomes a cell, an object is
+/// flattened under `key.`, an array is ignored (or, directly under a
+/// top-level object in the first pass or the elements mode, holds the
+/// records when `records`).
+struct Value<'c, 'r, 'e, 'v> {
+    ctx: &'c Ctx<'e, 'v>,
+    record: &'r mut Flat,
+    key: String,
+    depth: usize,
+    records: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Value<'_, '_, '_, '_> {
+    /// Whether it was an array holding records.
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Value<'_, '_, '_, '_> {
+    fn put(self, cell: Cell<'static>) -> bool {
+        self.record.0.push((self.key, cell));
+        false
+    }
+}
+
+impl<'de> SerdeVisitor<'de> for Value<'_, '_, '_, '_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("một giá trị")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let key = format!("{}.{key}", self.key);
+            map.next_value_seed(Value {
+                ctx: self.ctx,
+                record: &mut *self.record,
+                key,
+                depth: self.depth + 1,
+                records: false,
+            })?;
+        }
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let mut held = false;
+        while let Some(object) = seq.next_element_seed(Element {
+            ctx: self.ctx,
+            take: self.records,
+        })? {
+            held |= object;
+        }
+        Ok(held)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(self.put(Cell::Empty))
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<bool, E> {
+        Ok(self.put(Cell::Text(Cow::Borrowed(if b { "true" } else { "false" }))))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<bool, E> {
+        Ok(self.put(Cell::Text(Cow::Owned(n.to_string()))))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<bool, E> {
+        Ok(self.put(Cell::Text(Cow::Owned(n.to_string()))))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<bool, E> {
+        Ok(self.put(Cell::Text(Cow::Owned(n.to_string()))))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
+        Ok(self.put(Cell::Text(Cow::Owned(nfc(s).into_owned()))))
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<bool, E> {
+        let cell = match nfc(&s) {
+            Cow::Borrowed(_) => s,
+            Cow::Owned(n) => n,
+        };
+        Ok(self.put(Cell::Text(Cow::Owned(cell))))
+    }
+}

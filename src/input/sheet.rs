@@ -1,0 +1,308 @@
+//! Spreadsheet exports, by content: `.xlsx` streams cell by cell from the
+//! sheet XML; binary `.xls` and `.ods` are read whole through calamine.
+//! Date cells arrive as dates, so no text date format is guessed. The
+//! library's own (English) errors are never shown: each becomes what a
+//! clerk can do about it.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError};
+
+use super::cells::Cell;
+use super::header::HeaderRules;
+use super::kind::Kind;
+use super::table::Table;
+use super::{Error, Visitor};
+use crate::text::nfc;
+
+/// Reads the sheet of a spreadsheet of `kind`.
+pub(crate) fn read(
+    path: &Path,
+    kind: Kind,
+    sheet: Option<&str>,
+    rules: &HeaderRules,
+    visitor: &mut dyn Visitor,
+) -> Result<(), Error> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut file = BufReader::new(file);
+    let bad = |message: String| Error::Spreadsheet {
+        path: path.to_path_buf(),
+        message,
+    };
+    match kind {
+        Kind::Xlsx => {
+            check_sizes(&mut file).map_err(bad)?;
+            let book: Xlsx<_> = Xlsx::new(file).map_err(|e| bad(xlsx_error(&e)))?;
+            read_xlsx(path, book, sheet, rules, visitor)
+        }
+        Kind::Ods => {
+            check_sizes(&mut file).map_err(bad)?;
+            let book: Ods<_> = Ods::new(file).map_err(|e| bad(ods_error(&e)))?;
+            read_whole(path, book, sheet, rules, visitor, ods_error)
+        }
+        _ => match Xls::new(file) {
+            Ok(book) => read_whole(path, book, sheet, rules, visitor, xls_error),
+            Err(e) => Err(ole_error(path, &e)),
+        },
+    }
+}
+
+fn read_xlsx<R: Read + Seek>(
+    path: &Path,
+    mut book: Xlsx<R>,
+    sheet: Option<&str>,
+    rules: &HeaderRules,
+    visitor: &mut dyn Visitor,
+) -> Result<(), Error> {
+    let bad = |e: XlsxError| Error::Spreadsheet {
+        path: path.to_path_buf(),
+        message: xlsx_error(&e),
+    };
+    let name = pick_sheet(path, book.sheet_names(), sheet)?;
+    let mut cells = book.worksheet_cells_reader(&name).map_err(bad)?;
+    let mut table = Table::new(path, rules);
+    table.describe(None, Some(name.clone()));
+    let mut rows = Rows::default();
+    while let Some(cell) = cells.next_cell().map_err(bad)? {
+        let (row, col) = cell.get_position();
+        rows.push(row, col, convert_ref(cell.get_value()), &mut table, visitor)?;
+    }
+    rows.flush(&mut table, visitor)?;
+    table.finish()
+}
+
+/// `.xls` and `.ods`: calamine reads the sheet whole.
+fn read_whole<R: Read + Seek, B: Reader<R>>(
+    path: &Path,
+    mut book: B,
+    sheet: Option<&str>,
+    rules: &HeaderRules,
+    visitor: &mut dyn Visitor,
+    describe: fn(&B::Error) -> String,
+) -> Result<(), Error> {
+    let name = pick_sheet(path, book.sheet_names(), sheet)?;
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| Error::Spreadsheet {
+            path: path.to_path_buf(),
+            message: describe(&e),
+        })?;
+    let mut table = Table::new(path, rules);
+    table.describe(None, Some(name));
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows = Rows::default();
+    for (row, col, value) in range.used_cells() {
+        let (r, c) = (top + row as u32, left + col as u32);
+        rows.push(r, c, convert(value), &mut table, visitor)?;
+    }
+    rows.flush(&mut table, visitor)?;
+    table.finish()
+}
+
+/// Cells gathered into rows as they stream, in row order.
+#[derive(Default)]
+struct Rows {
+    current: Option<u32>,
+    row: Vec<Cell<'static>>,
+}
+
+impl Rows {
+    fn push(
+        &mut self,
+        row: u32,
+        col: u32,
+        cell: Cell<'static>,
+        table: &mut Table<'_>,
+        visitor: &mut dyn Visitor,
+    ) -> Result<(), Error> {
+        if self.current != Some(row) {
+            self.flush(table, visitor)?;
+            self.current = Some(row);
+        }
+        let col = col as usize;
+        // Cells far right of the header are notes, not data.
+        if cell.is_blank() || col > 16_384 {
+            return Ok(());
+        }
+        if self.row.len() <= col {
+            self.row.resize(col + 1, Cell::Empty);
+        }
+        self.row[col] = cell;
+        Ok(())
+    }
+
+    fn flush(&mut self, table: &mut Table<'_>, visitor: &mut dyn Visitor) -> Result<(), Error> {
+        let Some(row) = self.current.take() else {
+            return Ok(());
+        };
+        let cells = std::mem::take(&mut self.row);
+        table.row(u64::from(row) + 1, &cells, visitor)
+    }
+}
+
+/// Refuses a zip bomb before the spreadsheet library unpacks it: an entry
+/// that would unpack to more than 4 GB, or to over 64 MB at more than 250
+/// times its packed size (real sheets pack 5–20 times).
+fn check_sizes(file: &mut BufReader<File>) -> Result<(), String> {
+    const GB: u64 = 1 << 30;
+    const MB: u64 = 1 << 20;
+    let broken = |_| {
+        "tệp nén bị hỏng hoặc bị cắt cụt: mở lại bằng Excel rồi lưu, hoặc xuất lại từ phần mềm Một cửa".to_string()
+    };
+    let mut zip = zip::ZipArchive::new(&mut *file).map_err(broken)?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(broken)?;
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 4 * GB || (size > 64 * MB && size / packed > 250) || total > 8 * GB {
+            return Err(format!(
+                "phần '{}' sẽ giải nén thành {} MB từ {} KB: từ chối đọc (tệp hỏng hoặc zip bomb?)",
+                entry.name().unwrap_or_default(),
+                size / MB,
+                packed / 1024
+            ));
+        }
+    }
+    drop(zip);
+    file.rewind().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<String, Error> {
+    match wanted {
+        Some(w) => names
+            .iter()
+            .find(|n| n.as_str() == w || crate::text::fold(n) == crate::text::fold(w))
+            .cloned()
+            .ok_or_else(|| Error::NoSheet {
+                path: path.to_path_buf(),
+                sheet: w.to_string(),
+                sheets: names.clone(),
+            }),
+        None => names.into_iter().next().ok_or_else(|| Error::Empty {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+const PROTECTED: &str = "bảng tính có mật khẩu: mở bằng Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa trống) rồi lưu lại";
+const CORRUPT: &str = "tệp hỏng hoặc không đúng định dạng: mở bằng Excel rồi lưu lại, hoặc xuất lại từ phần mềm Một cửa";
+
+fn xlsx_error(e: &XlsxError) -> String {
+    match e {
+        XlsxError::Password => PROTECTED.into(),
+        XlsxError::Io(io) => format!("lỗi đọc tệp: {io}"),
+        _ => CORRUPT.into(),
+    }
+}
+
+fn ods_error(e: &OdsError) -> String {
+    match e {
+        OdsError::Password => PROTECTED.into(),
+        OdsError::Io(io) => format!("lỗi đọc tệp: {io}"),
+        _ => CORRUPT.into(),
+    }
+}
+
+fn xls_error(e: &XlsError) -> String {
+    match e {
+        XlsError::Password => PROTECTED.into(),
+        XlsError::Io(io) => format!("lỗi đọc tệp: {io}"),
+        _ => CORRUPT.into(),
+    }
+}
+
+/// An OLE file calamine cannot open as a workbook: a password-protected
+/// .xlsx (Office wraps it in OLE), a Word document, or a damaged file.
+fn ole_error(path: &Path, e: &XlsError) -> Error {
+    let names = ole_stream_names(path);
+    let has = |n: &str| names.iter().any(|s| s.eq_ignore_ascii_case(n));
+    if has("EncryptedPackage") || has("EncryptionInfo") || matches!(e, XlsError::Password) {
+        return Error::Spreadsheet {
+            path: path.to_path_buf(),
+            message: PROTECTED.into(),
+        };
+    }
+    let what = if has("WordDocument") {
+        "tệp Word (.doc), không phải bảng tính"
+    } else if has("PowerPoint Document") {
+        "tệp PowerPoint, không phải bảng tính"
+    } else {
+        return Error::Spreadsheet {
+            path: path.to_path_buf(),
+            message: xls_error(e),
+        };
+    };
+    Error::NotSpreadsheet {
+        path: path.to_path_buf(),
+        why: what.into(),
+    }
+}
+
+/// The stream names an OLE compound file's directory holds, looked for in
+/// its first megabytes (the names are UTF-16 in 128-byte entries).
+fn ole_stream_names(path: &Path) -> Vec<String> {
+    let mut bytes = Vec::new();
+    let read = File::open(path).and_then(|f| f.take(8 << 20).read_to_end(&mut bytes));
+    if read.is_err() {
+        return Vec::new();
+    }
+    let wanted = [
+        "EncryptedPackage",
+        "EncryptionInfo",
+        "WordDocument",
+        "PowerPoint Document",
+    ];
+    wanted
+        .iter()
+        .filter(|name| {
+            let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            bytes.chunks(128).any(|entry| entry.starts_with(&utf16))
+        })
+        .map(|n| n.to_string())
+        .collect()
+}
+
+fn convert_ref(value: &DataRef<'_>) -> Cell<'static> {
+    match value {
+        DataRef::Empty => Cell::Empty,
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) => text(s),
+        DataRef::SharedString(s) => text(s),
+        DataRef::Bool(b) => Cell::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
+        DataRef::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => Cell::Date(d.date()),
+            None => Cell::Number(dt.as_f64()),
+        },
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s),
+        DataRef::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
+    }
+}
+
+fn convert(value: &Data) -> Cell<'static> {
+    match value {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => text(s),
+        Data::Bool(b) => Cell::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => Cell::Date(d.date()),
+            None => Cell::Number(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => text(s),
+        Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
+    }
+}
+
+fn text(s: &str) -> Cell<'static> {
+    Cell::Text(Cow::Owned(nfc(s).into_owned()))
+}

@@ -1,0 +1,158 @@
+//! Rows that describe the table rather than a dossier (SPEC §1.5): a group
+//! heading (OpenCPS writes `Hộ tịch ( 16 )` merged across the table), a
+//! subtotal or total row, the header repeated on every printed page. They
+//! are passed over and counted, never read as dossiers and never errors.
+
+use std::fmt;
+
+use super::cells::{CellRef, Cells};
+use super::field::Field;
+use crate::text::{fold, fold_words};
+
+/// Why a row is passed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Skip {
+    /// No dossier code and at most two non-empty cells.
+    Heading,
+    /// Its first non-empty cell is `Tổng cộng`, `Tổng số`, `Cộng` or `Tổng`.
+    Total,
+    /// The header again (a printed page's), or the row of column numbers
+    /// under it.
+    Header,
+}
+
+impl Skip {
+    pub const ALL: [Skip; 3] = [Skip::Heading, Skip::Total, Skip::Header];
+
+    /// For people: `dòng tiêu đề nhóm`…
+    pub fn label(self) -> &'static str {
+        match self {
+            Skip::Heading => "dòng tiêu đề nhóm",
+            Skip::Total => "dòng tổng cộng",
+            Skip::Header => "dòng tiêu đề cột lặp lại",
+        }
+    }
+}
+
+impl fmt::Display for Skip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// The kind of a row that is not a dossier, or `None` for a dossier row
+/// (valid or not). Cheap for a dossier row: one look at its code and its
+/// first non-empty cell.
+pub fn classify(cells: &Cells<'_>) -> Option<Skip> {
+    let code = cells.get(Field::Code);
+    let first = (0..cells.len())
+        .map(|i| cells.at(i))
+        .find(|c| !c.is_blank())?;
+    if maybe_word(first) && is_total(first, cells) {
+        return Some(Skip::Total);
+    }
+    if !code.is_blank() {
+        return is_header_copy(cells, code).then_some(Skip::Header);
+    }
+    let filled = (0..cells.len())
+        .filter(|&i| !cells.at(i).is_blank())
+        .take(3)
+        .count();
+    if filled <= 2 {
+        return Some(Skip::Heading);
+    }
+    let header = is_all_header(cells) || is_column_numbers(cells);
+    header.then_some(Skip::Header)
+}
+
+/// Whether a cell may start a total word: its first letter is `T` or `C`.
+fn maybe_word(cell: CellRef<'_>) -> bool {
+    let first = match cell {
+        CellRef::Raw(b) => b.trim_ascii_start().first().copied(),
+        CellRef::Text(t) => t.trim_start().bytes().next(),
+        _ => None,
+    };
+    matches!(first, Some(b'T' | b't' | b'C' | b'c'))
+}
+
+fn is_total(cell: CellRef<'_>, cells: &Cells<'_>) -> bool {
+    // Codes may start with T or C too: those are long, or ASCII words
+    // that are not these.
+    if let CellRef::Raw(b) = cell {
+        if b.len() > 48 {
+            return false;
+        }
+        if b.is_ascii() {
+            let mut words = b.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+            let first = words.next().unwrap_or_default();
+            if !first.eq_ignore_ascii_case(b"tong") && !first.eq_ignore_ascii_case(b"cong") {
+                return false;
+            }
+        }
+    }
+    let text = cells.text_of(cell);
+    if text.len() > 48 {
+        return false;
+    }
+    let words = fold_words(&text);
+    matches!(words.as_str(), "tong cong" | "tong so" | "cong" | "tong")
+        || words.starts_with("tong cong ")
+        || words.starts_with("tong so ho so")
+}
+
+/// A dossier code that is the header's own label for the code column: a
+/// repeated header, if the other labelled cells say so too.
+fn is_header_copy(cells: &Cells<'_>, code: CellRef<'_>) -> bool {
+    let columns = cells.columns();
+    let Some(pos) = columns.get(Field::Code) else {
+        return false;
+    };
+    let label = columns.label(pos);
+    let text = cells.text_of(code);
+    let text = text.trim();
+    // Codes are longer than labels, or differ at once: fold only when close.
+    if text.len() > label.len() + 8 || text.is_empty() || label.is_empty() {
+        return false;
+    }
+    fold(text) == fold(label) && is_all_header(cells)
+}
+
+/// Every non-empty cell is the header's label of its column (a page's
+/// repeated header, upper or lower row), and there are at least two.
+fn is_all_header(cells: &Cells<'_>) -> bool {
+    let columns = cells.columns();
+    let mut matched = 0;
+    for i in 0..cells.len() {
+        let cell = cells.at(i);
+        if cell.is_blank() {
+            continue;
+        }
+        let text = cells.text_of(cell);
+        let label = columns.label(i);
+        let same = fold(&text) == fold(label) || columns.is_upper_label(i, &text);
+        if !same {
+            return false;
+        }
+        matched += 1;
+    }
+    matched >= 2
+}
+
+/// The row of column numbers forms put under their header: `1 2 3 …` or
+/// `(1) (2) (3) …`, each cell its column's number, at least three.
+fn is_column_numbers(cells: &Cells<'_>) -> bool {
+    let mut n = 0u32;
+    for i in 0..cells.len() {
+        let cell = cells.at(i);
+        if cell.is_blank() {
+            continue;
+        }
+        let text = cells.text_of(cell);
+        let digits = text.trim().trim_start_matches('(').trim_end_matches(')');
+        match digits.parse::<u32>() {
+            Ok(k) if k == n + 1 => n = k,
+            _ => return false,
+        }
+    }
+    n >= 3
+}
