@@ -180,6 +180,7 @@ impl Session {
             })?),
             None => self.config.encoding(),
         };
+        let (dates, values) = self.config.input_rules();
         Ok(Options {
             encoding,
             sheet: args
@@ -188,6 +189,8 @@ impl Session {
                 .or_else(|| self.config.nhap.trang_tinh.clone()),
             headers: self.config.header_rules(),
             statuses: self.config.status_rules(),
+            dates,
+            values,
         })
     }
 

@@ -33,7 +33,7 @@ pub use problem::{Fault, FaultKind, RowProblem};
 use cells::Cells;
 pub(crate) use header::Columns;
 use header::{HeaderRules, accepted_spellings};
-use values::StatusRules;
+use values::{DateRules, StatusRules, ValueRules};
 
 /// A file that cannot be read at all. Row faults are [`RowProblem`]s.
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +119,10 @@ pub struct Options {
     pub sheet: Option<String>,
     pub headers: HeaderRules,
     pub statuses: StatusRules,
+    /// `[nhap] dinh_dang_ngay`.
+    pub dates: DateRules,
+    /// `[gia_tri.FIELD]`.
+    pub values: ValueRules,
 }
 
 impl Default for Options {
@@ -128,6 +132,8 @@ impl Default for Options {
             sheet: None,
             headers: HeaderRules::new(&[]),
             statuses: StatusRules::new(&[]),
+            dates: DateRules::default(),
+            values: ValueRules::default(),
         }
     }
 }
