@@ -149,3 +149,49 @@ HS2,Bộ phận một cửa xã Ngọc Kỳ,,1,01/11/2023,08/11/2023,,Đang xử
     assert_eq!(unit(&parsed[1])["cap"].as_str(), Some("xa"));
     assert!(blocks[1].contains("# đoán, cần kiểm tra"), "{}", blocks[1]);
 }
+
+#[test]
+fn units_and_fields_are_in_vietnamese_alphabetical_order() {
+    let dir = TempDir::new().unwrap();
+    let header =
+        "ma_ho_so,don_vi,linh_vuc,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,trang_thai\n";
+    let rows = "\
+HS1,UBND xã Hà Kỳ,Hộ tịch,1,01/11/2023,08/11/2023,,Đang xử lý
+HS2,UBND xã Đại Sơn,Đất đai,1,01/11/2023,08/11/2023,,Đang xử lý
+HS3,UBND xã Dân Chủ,Chứng thực,1,01/11/2023,08/11/2023,,Đang xử lý
+HS4,Phòng Tư pháp,Ấn phẩm,1,01/11/2023,08/11/2023,,Đang xử lý
+HS5,UBND xã Ấp Bắc,Anh văn,1,01/11/2023,08/11/2023,,Đang xử lý
+";
+    fs::write(dir.path().join("ho-so.csv"), format!("{header}{rows}")).unwrap();
+    let out = stats(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let names = |key: &str, field: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u[field].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // The district's office first (levels first), then the communes; code
+    // point order would put `Đại Sơn` after `Hà Kỳ` and `Ấp` before `Dân`.
+    assert_eq!(
+        names("theo_don_vi", "don_vi"),
+        [
+            "Phòng Tư pháp",
+            "UBND xã Ấp Bắc",
+            "UBND xã Dân Chủ",
+            "UBND xã Đại Sơn",
+            "UBND xã Hà Kỳ"
+        ]
+    );
+    assert_eq!(
+        names("theo_linh_vuc", "linh_vuc"),
+        ["Anh văn", "Ấn phẩm", "Chứng thực", "Đất đai", "Hộ tịch"]
+    );
+}
