@@ -279,7 +279,7 @@ mod tests {
             if ab.is_le() && vi_cmp(&b, &c).is_le() {
                 proptest::prop_assert!(vi_cmp(&a, &c).is_le());
             }
-            let mut v = vec![a.clone(), b.clone(), c.clone()];
+            let mut v = [a.clone(), b.clone(), c.clone()];
             v.sort_by(|x, y| vi_cmp(x, y));
             proptest::prop_assert!(v.windows(2).all(|w| vi_cmp(&w[0], &w[1]).is_le()));
         }

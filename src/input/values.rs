@@ -1318,4 +1318,23 @@ mod tests {
         );
         assert_eq!(rules.add_channel("QUA ZALO", Channel::Online), Ok(()));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_value_makes_a_parser_panic(s in "[0-9:/.,TZz+\\- ]{0,30}|\\PC{0,30}") {
+            let rules = DateRules::new(&["%d-%m-%Y %H:%M %z".to_string()]).unwrap();
+            let _ = rules.date(&s);
+            let _ = date_bytes(s.as_bytes());
+            let _ = time_suffix_ok(s.as_bytes());
+            let _ = level_from_unit(&s);
+            let _ = guess_level(&s);
+            let block = unit_block(&s);
+            proptest::prop_assert!(toml::from_str::<toml::Table>(&block).is_ok(), "{}", block);
+            let _ = ValueRules::default().channel(&s);
+            // Whatever is accepted is a date whose time, if any, was valid.
+            if let Ok(Some(d)) = date(&s) {
+                proptest::prop_assert!((0..=10000).contains(&chrono::Datelike::year(&d)));
+            }
+        }
+    }
 }
