@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::input::encoding::Encoding;
 use crate::input::header::HeaderRules;
-use crate::input::values::StatusRules;
+use crate::input::values::{self, CHANNEL_KEYS, DateRules, StatusRules, ValueRules, YES_NO_FIELDS};
 use crate::input::{Field, Level, Status, UnitRule};
 
 pub const FILE_NAME: &str = "cctthc.toml";
@@ -89,6 +89,9 @@ pub struct Config {
     pub cot: BTreeMap<String, OneOrMany>,
     #[serde(default)]
     pub trang_thai: BTreeMap<String, OneOrMany>,
+    /// `[gia_tri.FIELD]`: a field's other values, word → value.
+    #[serde(default)]
+    pub gia_tri: BTreeMap<String, BTreeMap<String, toml::Value>>,
     #[serde(default)]
     pub don_vi: Vec<UnitConfig>,
     #[serde(default)]
@@ -122,6 +125,8 @@ pub struct InputConfig {
     pub duong_dan: Option<OneOrMany>,
     pub ma_hoa: Option<String>,
     pub trang_tinh: Option<String>,
+    /// More date formats, in chrono's syntax (`%d-%m-%Y %H:%M`).
+    pub dinh_dang_ngay: Option<OneOrMany>,
 }
 
 /// `[ky_bao_cao]`.
@@ -254,8 +259,101 @@ impl Config {
         }
         self.column_mappings()?;
         self.status_mappings()?;
+        self.date_rules()?;
+        self.value_rules()?;
         self.unit_rules()?;
         Ok(())
+    }
+
+    /// `[nhap] dinh_dang_ngay`, each format checked.
+    pub fn date_rules(&self) -> Result<DateRules, String> {
+        let formats = self
+            .nhap
+            .dinh_dang_ngay
+            .as_ref()
+            .map(OneOrMany::to_vec)
+            .unwrap_or_default();
+        DateRules::new(&formats)
+    }
+
+    /// `[gia_tri.FIELD]`: `kenh` to `truc_tuyen`, `truc_tiep` or
+    /// `buu_chinh`; a yes/no field to `true` or `false`; `cap` to `tinh`,
+    /// `huyen` or `xa`.
+    pub fn value_rules(&self) -> Result<ValueRules, String> {
+        let mut rules = ValueRules::default();
+        for (field_name, words) in &self.gia_tri {
+            let yes_no = YES_NO_FIELDS
+                .into_iter()
+                .find(|f| f.name() == field_name.trim());
+            for (word, value) in words {
+                let at = || format!("[gia_tri.{field_name}] {}", toml_key(word));
+                let added = match (field_name.trim(), yes_no, value) {
+                    ("kenh", _, toml::Value::String(v)) => {
+                        match CHANNEL_KEYS.iter().find(|(k, _)| *k == v.trim()) {
+                            Some((_, c)) => rules.add_channel(word, *c),
+                            None => {
+                                return Err(format!(
+                                    "{} = {}: kênh không rõ; cần một trong: {}",
+                                    at(),
+                                    toml::Value::String(v.clone()),
+                                    keys(CHANNEL_KEYS.iter().map(|(k, _)| *k))
+                                ));
+                            }
+                        }
+                    }
+                    ("kenh", _, v) => {
+                        return Err(format!(
+                            "{} = {v}: cần một chuỗi, một trong: {}",
+                            at(),
+                            keys(CHANNEL_KEYS.iter().map(|(k, _)| *k))
+                        ));
+                    }
+                    ("cap", _, toml::Value::String(v)) => match Level::from_key(v.trim()) {
+                        Some(l) => rules.add_level(word, l),
+                        None => {
+                            return Err(format!(
+                                "{} = {}: cấp không rõ; cần một trong: {}",
+                                at(),
+                                toml::Value::String(v.clone()),
+                                keys(Level::ALL.iter().map(|l| l.key()))
+                            ));
+                        }
+                    },
+                    ("cap", _, v) => {
+                        return Err(format!(
+                            "{} = {v}: cần một chuỗi, một trong: {}",
+                            at(),
+                            keys(Level::ALL.iter().map(|l| l.key()))
+                        ));
+                    }
+                    (_, Some(field), toml::Value::Boolean(b)) => rules.add_yes_no(field, word, *b),
+                    (_, Some(_), v) => {
+                        return Err(format!(
+                            "{} = {v}: cần true (có) hoặc false (không), không có dấu ngoặc kép",
+                            at()
+                        ));
+                    }
+                    (_, None, _) => {
+                        return Err(format!(
+                            "[gia_tri.{field_name}]: '{field_name}' không phải trường ánh xạ được giá trị; các trường: {}",
+                            keys(
+                                std::iter::once("kenh")
+                                    .chain(YES_NO_FIELDS.iter().map(|f| f.name()))
+                                    .chain(std::iter::once("cap"))
+                            )
+                        ));
+                    }
+                };
+                if let Err(other) = added {
+                    return Err(format!(
+                        "[gia_tri.{field_name}]: {} và {} là cùng một giá trị (so không phân biệt hoa thường, dấu) nhưng được ánh xạ khác nhau",
+                        toml_key(&other),
+                        toml_key(word)
+                    ));
+                }
+            }
+        }
+        Ok(rules)
     }
 
     /// `[cot]` as (header, field) pairs. Either way round is accepted:
@@ -329,35 +427,64 @@ impl Config {
         Ok(pairs)
     }
 
+    /// `[[don_vi]]`, each with its level; two entries that claim one name
+    /// (as `ten` or `ten_khac`, compared NFC with whitespace collapsed) are
+    /// an error naming both.
     pub fn unit_rules(&self) -> Result<Vec<UnitRule>, String> {
-        self.don_vi
-            .iter()
-            .map(|u| {
-                let level = match &u.cap {
-                    None => None,
-                    Some(c) => Some(
-                        crate::input::values::level(c)
-                            .ok()
-                            .flatten()
-                            .ok_or_else(|| {
-                                format!("[[don_vi]] ten = \"{}\": cap = \"{c}\" không rõ (cần tinh, huyen hoặc xa)", u.ten)
-                            })?,
-                    ),
-                };
-                if u.ten.trim().is_empty() {
-                    return Err("[[don_vi]]: thiếu ten".to_string());
+        let mut claimed: std::collections::HashMap<String, usize> = Default::default();
+        let mut rules = Vec::with_capacity(self.don_vi.len());
+        for (i, u) in self.don_vi.iter().enumerate() {
+            if u.ten.trim().is_empty() {
+                return Err("[[don_vi]]: thiếu ten".to_string());
+            }
+            let level = match &u.cap {
+                None => None,
+                Some(c) => Some(values::level(c).ok().flatten().ok_or_else(|| {
+                    format!(
+                        "[[don_vi]] ten = {}: cap = {} không rõ (cần \"tinh\", \"huyen\" hoặc \"xa\")",
+                        toml::Value::String(u.ten.clone()),
+                        toml::Value::String(c.clone())
+                    )
+                })?),
+            };
+            let aliases = u.ten_khac.to_vec();
+            for name in std::iter::once(&u.ten).chain(&aliases) {
+                let clean = crate::text::clean_name(name);
+                match claimed.get(&clean) {
+                    Some(&j) if j != i => {
+                        return Err(format!(
+                            "hai mục [[don_vi]] cùng nhận tên {}: mục thứ {} (ten = {}) và mục thứ {} (ten = {}); mỗi tên (ten hay ten_khac) chỉ được thuộc một đơn vị",
+                            toml::Value::String(clean.clone()),
+                            j + 1,
+                            toml::Value::String(self.don_vi[j].ten.clone()),
+                            i + 1,
+                            toml::Value::String(u.ten.clone()),
+                        ));
+                    }
+                    _ => {
+                        claimed.insert(clean, i);
+                    }
                 }
-                Ok(UnitRule {
-                    name: u.ten.clone(),
-                    level,
-                    aliases: u.ten_khac.to_vec(),
-                })
-            })
-            .collect()
+            }
+            rules.push(UnitRule {
+                name: u.ten.clone(),
+                level,
+                aliases,
+            });
+        }
+        Ok(rules)
     }
 
     pub fn header_rules(&self) -> HeaderRules {
         HeaderRules::new(&self.column_mappings().unwrap_or_default())
+    }
+
+    /// Already checked when the file was read, so no error is lost here.
+    pub fn input_rules(&self) -> (DateRules, ValueRules) {
+        (
+            self.date_rules().unwrap_or_default(),
+            self.value_rules().unwrap_or_default(),
+        )
     }
 
     pub fn status_rules(&self) -> StatusRules {
@@ -394,6 +521,26 @@ impl Config {
             .find(|u| crate::text::clean_name(&u.name) == crate::text::clean_name(name))
             .and_then(|u| u.level)
     }
+}
+
+/// A key as TOML writes it: bare when it can be, else quoted and escaped.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
+    if bare {
+        key.to_string()
+    } else {
+        toml::Value::String(key.to_string()).to_string()
+    }
+}
+
+fn keys<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|k| format!("\"{k}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn field_names() -> String {
@@ -479,5 +626,132 @@ tep = "bao-cao/BC-{nam}-{thang}.docx"
         assert!(e.contains("ngay_chot"), "{e}");
         let e = Config::parse("[[don_vi]]\nten = \"A\"\ncap = \"thon\"\n").unwrap_err();
         assert!(e.contains("thon"), "{e}");
+    }
+
+    #[test]
+    fn value_mappings_are_read_and_checked() {
+        let c = Config::parse(
+            r#"
+[gia_tri.kenh]
+"Qua Zalo" = "truc_tuyen"
+"Nộp tại quầy" = "truc_tiep"
+[gia_tri.so_hoa_ho_so]
+"Đủ" = true
+[gia_tri.thanh_toan_truc_tuyen]
+"Chưa thanh toán" = false
+[gia_tri.cap]
+"Cấp cơ sở" = "xa"
+"#,
+        )
+        .unwrap();
+        let rules = c.value_rules().unwrap();
+        assert_eq!(rules.channel("qua zalo"), Ok(crate::input::Channel::Online));
+        assert_eq!(
+            rules.channel("Nộp tại quầy"),
+            Ok(crate::input::Channel::Direct)
+        );
+        assert_eq!(rules.yes_no("ĐỦ", Field::DigitisedIn), Ok(true));
+        assert_eq!(
+            rules.yes_no("Chưa thanh toán", Field::PaidOnline),
+            Ok(false)
+        );
+        assert_eq!(rules.level("Cấp cơ sở"), Ok(Some(Level::Xa)));
+
+        let bad = |text: &str, wanted: &[&str]| {
+            let e = Config::parse(text).unwrap_err();
+            for w in wanted {
+                assert!(e.contains(w), "{text}: {e}");
+            }
+        };
+        bad(
+            "[gia_tri.trang_thai]\n\"X\" = \"y\"\n",
+            &[
+                "trang_thai",
+                "kenh",
+                "so_hoa_ho_so",
+                "so_hoa_ket_qua",
+                "dvc_truc_tuyen",
+                "nghia_vu_tai_chinh",
+                "thanh_toan_truc_tuyen",
+                "cap",
+            ],
+        );
+        bad(
+            "[gia_tri.kenh]\n\"Qua Zalo\" = \"zalo\"\n",
+            &[
+                "[gia_tri.kenh] \"Qua Zalo\"",
+                "zalo",
+                "truc_tuyen",
+                "truc_tiep",
+                "buu_chinh",
+            ],
+        );
+        bad(
+            "[gia_tri.kenh]\nzalo = true\n",
+            &["[gia_tri.kenh] zalo", "truc_tuyen"],
+        );
+        bad(
+            "[gia_tri.so_hoa_ket_qua]\n\"Đủ\" = \"co\"\n",
+            &["[gia_tri.so_hoa_ket_qua] \"Đủ\"", "true", "false"],
+        );
+        bad(
+            "[gia_tri.cap]\n\"Cấp cơ sở\" = \"thon\"\n",
+            &["[gia_tri.cap] \"Cấp cơ sở\"", "thon", "tinh", "huyen", "xa"],
+        );
+        bad(
+            "[gia_tri.kenh]\n\"Qua Zalo\" = \"truc_tuyen\"\n\"qua zalo\" = \"truc_tiep\"\n",
+            &["\"Qua Zalo\"", "\"qua zalo\""],
+        );
+    }
+
+    #[test]
+    fn date_formats_are_checked_when_the_file_is_read() {
+        let c = Config::parse("[nhap]\ndinh_dang_ngay = \"%d-%m-%Y %H:%M\"\n").unwrap();
+        let rules = c.date_rules().unwrap();
+        assert_eq!(
+            rules.date("03-10-2023 08:15"),
+            Ok(chrono::NaiveDate::from_ymd_opt(2023, 10, 3))
+        );
+        let c =
+            Config::parse("[nhap]\ndinh_dang_ngay = [\"%Hh%M %d.%m.%Y\", \"%Y%m%d\"]\n").unwrap();
+        assert_eq!(
+            c.date_rules().unwrap().date("08h15 03.10.2023"),
+            Ok(chrono::NaiveDate::from_ymd_opt(2023, 10, 3))
+        );
+        let e = Config::parse("[nhap]\ndinh_dang_ngay = [\"%d-%m-%Y\", \"%H giờ\"]\n").unwrap_err();
+        assert!(e.contains("dinh_dang_ngay") && e.contains("%H giờ"), "{e}");
+    }
+
+    #[test]
+    fn two_units_claiming_one_name_are_named() {
+        let e = Config::parse(
+            r#"
+[[don_vi]]
+ten = "UBND xã Phượng Kỳ"
+ten_khac = ["Xã Phượng Kỳ"]
+[[don_vi]]
+ten = "UBND xã Kỳ Sơn"
+ten_khac = "Xã  Phượng Kỳ"
+"#,
+        )
+        .unwrap_err();
+        for w in [
+            "UBND xã Phượng Kỳ",
+            "UBND xã Kỳ Sơn",
+            "Xã Phượng Kỳ",
+            "thứ 1",
+            "thứ 2",
+        ] {
+            assert!(e.contains(w), "{e}");
+        }
+        // Composed and decomposed spellings are one name.
+        let e = Config::parse(
+            "[[don_vi]]\nten = \"UBND xã A\"\n[[don_vi]]\nten = \"UBND xa\u{0303} A\"\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("hai mục [[don_vi]]"), "{e}");
+        // One entry may repeat its own name.
+        let c = Config::parse("[[don_vi]]\nten = \"UBND xã A\"\nten_khac = [\"UBND xã A\"]\n");
+        assert!(c.is_ok());
     }
 }

@@ -79,16 +79,16 @@ pub struct Global {
     pub verbose: bool,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 #[command(next_help_heading = "Dữ liệu vào")]
 pub struct InputArgs {
-    /// Tệp hoặc thư mục dữ liệu xuất (.csv, .tsv, .txt, .xlsx); dùng nhiều lần được. Mặc định: [nhap] duong_dan trong cctthc.toml
+    /// Tệp hoặc thư mục dữ liệu xuất (.csv, .xlsx, .xls, .ods, trang HTML lưu thành .xls, .json); dùng nhiều lần được. Mặc định: [nhap] duong_dan trong cctthc.toml
     #[arg(short = 'i', long = "input", value_name = "ĐƯỜNG_DẪN")]
     pub inputs: Vec<PathBuf>,
     /// Bảng mã của tệp văn bản: utf-8, utf-16, utf-16be, windows-1258 (mặc định: tự nhận)
     #[arg(long, value_name = "BẢNG_MÃ")]
     pub encoding: Option<String>,
-    /// Trang tính của tệp .xlsx (mặc định: trang đầu tiên)
+    /// Trang tính của bảng tính .xlsx, .xls, .ods (mặc định: trang đầu tiên)
     #[arg(long, value_name = "TÊN")]
     pub sheet: Option<String>,
 }
@@ -181,6 +181,7 @@ impl Session {
             })?),
             None => self.config.encoding(),
         };
+        let (dates, values) = self.config.input_rules();
         Ok(Options {
             encoding,
             sheet: args
@@ -189,6 +190,8 @@ impl Session {
                 .or_else(|| self.config.nhap.trang_tinh.clone()),
             headers: self.config.header_rules(),
             statuses: self.config.status_rules(),
+            dates,
+            values,
         })
     }
 
@@ -222,6 +225,8 @@ pub enum OnProblem<'a> {
     Skip { rejects: PathBuf },
     /// Print every one to stdout as it is found (`check`).
     List(&'a mut dyn std::io::Write),
+    /// Hand every one to a function, and go on (`check --goi-y`).
+    Each(&'a mut dyn FnMut(&RowProblem)),
 }
 
 /// How many problem lines are shown before only counting.
@@ -328,6 +333,18 @@ pub fn read(
                         write_error.get_or_insert(e);
                     }
                 }
+            },
+            &mut on_rows,
+        )?,
+        OnProblem::Each(f) => Dataset::read_with_progress(
+            &files,
+            &options,
+            &units,
+            reporting,
+            keep,
+            &mut |p| {
+                problems.add(&p);
+                f(&p);
             },
             &mut on_rows,
         )?,

@@ -149,7 +149,7 @@ fn table_text(list: &Watch, within: u32) -> String {
         .iter()
         .map(|w| (&w.cap, w.don_vi.as_str()))
         .collect();
-    units.sort();
+    units.sort_by(|a, b| a.0.cmp(b.0).then_with(|| crate::text::vi_cmp(a.1, b.1)));
     units.dedup();
     let mut t = Table::new(vec![
         vec!["Thủ tục"],

@@ -161,6 +161,7 @@ pub fn find_unit(data: &Dataset, name: &str) -> Result<crate::input::UnitId, Fai
     if close.is_empty() {
         close = data.names.units().collect();
     }
+    close.sort_by(|a, b| crate::text::vi_cmp(a, b));
     close.truncate(10);
     Err(Failure::usage(format!(
         "không có đơn vị '{name}' trong dữ liệu; các đơn vị gần nhất: {}",

@@ -122,7 +122,8 @@ impl Snapshot {
                 counts: c,
             })
             .collect();
-        theo_don_vi.sort_by(|a, b| (a.cap, &a.don_vi).cmp(&(b.cap, &b.don_vi)));
+        // By level, then in Vietnamese alphabetical order (SPEC §2).
+        theo_don_vi.sort_by_cached_key(|u| (u.cap, crate::text::vi_key(&u.don_vi)));
         let mut theo_linh_vuc: Vec<DomainFigures> = domains
             .into_iter()
             .map(|(d, c)| {
@@ -135,7 +136,7 @@ impl Snapshot {
             .collect();
         // By name, dossiers without a field last.
         theo_linh_vuc.sort_by(|a, b| match (&a.linh_vuc, &b.linh_vuc) {
-            (Some(x), Some(y)) => x.cmp(y),
+            (Some(x), Some(y)) => crate::text::vi_cmp(x, y),
             (x, y) => y.is_some().cmp(&x.is_some()),
         });
         Snapshot {

@@ -16,7 +16,7 @@ use super::field::Field;
 use super::names::Names;
 use super::problem::{Fault, FaultKind, RowProblem};
 use super::skip::{self, Skip};
-use super::values::{self, StatusRules};
+use super::values::{self, DateRules, StatusRules, ValueRules};
 use super::{Header, Visitor};
 use crate::hash::{FastMap, FoldHasher};
 
@@ -110,6 +110,8 @@ impl FileReport {
 /// `report`, for one file or one range of a file.
 pub(crate) struct Loader<'a> {
     pub statuses: &'a StatusRules,
+    pub values: &'a ValueRules,
+    pub dates: &'a DateRules,
     pub caches: Caches,
     pub names: &'a mut Names,
     pub sink: &'a mut dyn FnMut(&Record<'_>),
@@ -154,7 +156,12 @@ impl Visitor for Loader<'_> {
             return;
         }
         self.caches.use_encoding(cells.encoding);
-        let parsed = parse(cells, self.statuses, self.names, &mut self.caches);
+        let rules = Rules {
+            statuses: self.statuses,
+            values: self.values,
+            dates: self.dates,
+        };
+        let parsed = parse(cells, &rules, self.names, &mut self.caches);
         self.count(parsed.is_err());
         match parsed {
             Ok(parsed) => {
@@ -313,7 +320,9 @@ impl<T: Clone> Cache<T> {
 }
 
 /// Dates by their first ten bytes, in a small direct-mapped table: a year
-/// of exports has a few hundred distinct days.
+/// of exports has a few hundred distinct days. Only a value whose rest
+/// leaves the date as it is (no time, or a local one) reads or writes it:
+/// `2023-10-03T18:30:00Z` is 04/10, whatever `2023-10-03` was.
 pub(crate) struct DateTable(Vec<Option<(DateKey, NaiveDate)>>);
 
 /// A date's ten bytes as two integers, compared without a call to memcmp.
@@ -345,9 +354,11 @@ impl DateTable {
         // The day, month and year digits, mixed by one multiplication.
         let mixed = key.0 ^ u64::from(key.1).rotate_left(40);
         let slot = (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % self.0.len();
+        if !values::time_suffix_ok(&b[10..]) {
+            return values::date_bytes(b);
+        }
         if let Some((k, date)) = &self.0[slot]
             && *k == key
-            && values::time_suffix_ok(&b[10..])
         {
             return Ok(Some(*date));
         }
@@ -448,9 +459,16 @@ impl Faults<'_, '_> {
     }
 }
 
+/// The user's mappings a row is read with.
+struct Rules<'a> {
+    statuses: &'a StatusRules,
+    values: &'a ValueRules,
+    dates: &'a DateRules,
+}
+
 fn parse<'c>(
     cells: &'c Cells<'c>,
-    statuses: &StatusRules,
+    rules: &Rules<'_>,
     names: &mut Names,
     caches: &mut Caches,
 ) -> Result<Parsed<'c>, Vec<Fault>> {
@@ -465,7 +483,7 @@ fn parse<'c>(
         faults.add(FaultKind::MissingValue, Field::Code, "thiếu mã hồ sơ");
     }
     let status = caches.status.get(cell(Field::Status), || {
-        statuses.classify(&cells.text(Field::Status))
+        rules.statuses.classify(&cells.text(Field::Status))
     });
     let status = faults.check(Field::Status, FaultKind::UnknownStatus, status);
     let received_flag = status != Some(Status::NotReceived);
@@ -500,10 +518,11 @@ fn parse<'c>(
         );
     }
 
-    let received = date(&mut faults, &mut caches.dates, Field::Received);
-    let due = date(&mut faults, &mut caches.dates, Field::Due);
-    let ended = date(&mut faults, &mut caches.dates, Field::Ended);
-    let handed_over = date(&mut faults, &mut caches.dates, Field::HandedOver);
+    let mut read_date = |field| date(&mut faults, &mut caches.dates, rules.dates, field);
+    let received = read_date(Field::Received);
+    let due = read_date(Field::Due);
+    let ended = read_date(Field::Ended);
+    let handed_over = read_date(Field::HandedOver);
     if received_flag && matches!(received, Some(None)) {
         faults.add(
             FaultKind::MissingValue,
@@ -548,10 +567,10 @@ fn parse<'c>(
     }
     let end = end.map(|(_, e)| e);
 
-    let channel = channel_of(cells, caches, &mut faults);
+    let channel = channel_of(cells, rules.values, caches, &mut faults);
 
     let level_value = caches.level.get(cell(Field::Level), || {
-        values::level(&cells.text(Field::Level))
+        rules.values.level(&cells.text(Field::Level))
     });
     let level_value = faults.check(Field::Level, FaultKind::UnknownLevel, level_value);
     let level = match (level_value, unit) {
@@ -560,13 +579,10 @@ fn parse<'c>(
             Some(l) => Some(l),
             None if !received_flag => Some(Level::Xa),
             None => {
-                let name = names.unit_name(u).to_string();
                 faults.add(
                     FaultKind::UnknownLevel,
                     Field::Unit,
-                    format!(
-                        "không xác định được cấp của đơn vị '{name}': thêm cột 'cap' (tinh, huyen, xa) vào tệp, hoặc khai báo trong cctthc.toml: [[don_vi]] ten = \"{name}\" cap = \"xa\""
-                    ),
+                    unknown_level(names.unit_name(u)),
                 );
                 None
             }
@@ -580,8 +596,8 @@ fn parse<'c>(
             continue;
         }
         let parsed = caches.yes_no[i].get(cell(field), || match cell(field) {
-            CellRef::Number(n) => values::yes_no(&super::cells::number_text(n), field),
-            _ => values::yes_no(&cells.text(field), field),
+            CellRef::Number(n) => rules.values.yes_no(&super::cells::number_text(n), field),
+            _ => rules.values.yes_no(&cells.text(field), field),
         });
         flags[i] = faults
             .check(field, FaultKind::BadYesNo, parsed)
@@ -645,6 +661,7 @@ fn parse<'c>(
     fn date(
         faults: &mut Faults<'_, '_>,
         last: &mut DateTable,
+        formats: &DateRules,
         field: Field,
     ) -> Option<Option<NaiveDate>> {
         let result = match faults.cells.get(field) {
@@ -653,8 +670,15 @@ fn parse<'c>(
             CellRef::Number(n) => excel_serial(n)
                 .map(Some)
                 .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
-            CellRef::Raw(b) => last.get(b),
-            CellRef::Text(t) => values::date(t),
+            // The config's formats only after the built-in forms fail, on
+            // the decoded text (a format may hold letters).
+            CellRef::Raw(b) => last.get(b).or_else(|e| {
+                if formats.is_empty() {
+                    return Err(e);
+                }
+                formats.extra(&faults.cells.text(field)).map(Some).ok_or(e)
+            }),
+            CellRef::Text(t) => formats.date(t),
         };
         faults.check(field, FaultKind::BadDate, result)
     }
@@ -664,6 +688,7 @@ fn parse<'c>(
 /// column (OpenCPS), else unknown; `None` when unreadable (a fault).
 fn channel_of(
     cells: &Cells<'_>,
+    rules: &ValueRules,
     caches: &mut Caches,
     faults: &mut Faults<'_, '_>,
 ) -> Option<Channel> {
@@ -671,7 +696,7 @@ fn channel_of(
         let cell = cells.get(Field::Channel);
         let channel = caches
             .channel
-            .get(cell, || values::channel(&cells.text(Field::Channel)));
+            .get(cell, || rules.channel(&cells.text(Field::Channel)));
         return faults.check(Field::Channel, FaultKind::BadChannel, channel);
     }
     let Some(pos) = cells.columns().online_flag() else {
@@ -684,7 +709,7 @@ fn channel_of(
             Ok(true) => Ok(Channel::Online),
             Ok(false) => Ok(Channel::Direct),
             // A column headed "Trực tuyến" may hold channel words.
-            Err(_) => values::channel(&text).map_err(|_| {
+            Err(_) => rules.channel(&text).map_err(|_| {
                 "giá trị không rõ ở cột trực tuyến (cần true/false, Có/Không, 1/0)".to_string()
             }),
         }
@@ -701,6 +726,22 @@ fn channel_of(
             None
         }
     }
+}
+
+/// Why a unit has no level, with the `[[don_vi]]` block that gives it one
+/// on its own lines. A name too long to quote (SPEC §9) is left to
+/// `cctthc check --goi-y`.
+fn unknown_level(name: &str) -> String {
+    let mut reason = String::from(
+        "không xác định được cấp của đơn vị: thêm cột 'cap' (tinh, huyen, xa) vào tệp, hoặc khai báo đơn vị trong cctthc.toml",
+    );
+    if name.chars().count() <= 80 {
+        reason.push_str(":\n");
+        reason.push_str(values::unit_block(name).trim_end());
+    } else {
+        reason.push_str(" (tên dài: `cctthc check --goi-y` in sẵn khối [[don_vi]] cho đơn vị này)");
+    }
+    reason
 }
 
 /// `ma_ho_so`: codes are ASCII in practice, read with no decoding or copy.
@@ -802,5 +843,41 @@ mod tests {
             assert_eq!(cache.get(CellRef::Raw(key.as_bytes()), || i), i);
         }
         assert_eq!(cache.many.len(), CACHE_LIMIT);
+    }
+
+    #[test]
+    fn a_date_whose_time_moves_it_neither_reads_nor_writes_the_table() {
+        let d = |m, dd| Ok(NaiveDate::from_ymd_opt(2023, m, dd));
+        let mut table = DateTable::default();
+        assert_eq!(table.get(b"2023-10-03 08:00:00"), d(10, 3));
+        assert_eq!(table.get(b"2023-10-03T18:30:00Z"), d(10, 4));
+        assert_eq!(table.get(b"2023-10-03T23:30:00-05:00"), d(10, 4));
+        assert_eq!(table.get(b"2023-10-03"), d(10, 3));
+        // The other way round: a moved date is not remembered.
+        let mut table = DateTable::default();
+        assert_eq!(table.get(b"2023-10-03T18:30:00Z"), d(10, 4));
+        assert_eq!(table.0.iter().flatten().count(), 0);
+        assert_eq!(table.get(b"2023-10-03 08:00:00"), d(10, 3));
+        assert_eq!(table.0.iter().flatten().count(), 1);
+        // Vietnam's own offset keeps the date, and the table serves it.
+        assert_eq!(table.get(b"2023-10-03T23:30:00+07:00"), d(10, 3));
+        assert_eq!(table.get(b"03/10/2023 18:30:00"), d(10, 3));
+        assert_eq!(table.get(b"03/10/2023 18:30 Z"), d(10, 4));
+        assert!(table.get(b"2023-10-03x").is_err());
+    }
+
+    #[test]
+    fn the_hint_for_a_unit_without_a_level_is_a_block_of_toml() {
+        let reason = unknown_level("Tổ \"một cửa\"");
+        let (_, block) = reason.split_once(":\n").expect(&reason);
+        let parsed: toml::Table = toml::from_str(block).unwrap_or_else(|e| panic!("{block}\n{e}"));
+        let unit = &parsed["don_vi"].as_array().expect(block)[0];
+        assert_eq!(unit["ten"].as_str(), Some("Tổ \"một cửa\""));
+        let long = "Tổ ".repeat(40);
+        let reason = unknown_level(&long);
+        assert!(
+            !reason.contains(&long) && reason.contains("--goi-y"),
+            "{reason}"
+        );
     }
 }

@@ -22,6 +22,7 @@ pub mod problem;
 pub mod rows;
 mod sheet;
 pub mod skip;
+pub mod suggest;
 mod table;
 pub mod values;
 
@@ -43,7 +44,7 @@ pub use header::Columns;
 pub use header::Known;
 use header::{HeaderRules, accepted_spellings};
 pub use kind::Kind;
-use values::StatusRules;
+use values::{DateRules, StatusRules, ValueRules};
 
 /// A file that cannot be read at all. Row faults are [`RowProblem`]s.
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +158,10 @@ pub struct Options {
     pub sheet: Option<String>,
     pub headers: HeaderRules,
     pub statuses: StatusRules,
+    /// `[nhap] dinh_dang_ngay`.
+    pub dates: DateRules,
+    /// `[gia_tri.FIELD]`.
+    pub values: ValueRules,
 }
 
 impl Default for Options {
@@ -166,6 +171,8 @@ impl Default for Options {
             sheet: None,
             headers: HeaderRules::new(&[]),
             statuses: StatusRules::new(&[]),
+            dates: DateRules::default(),
+            values: ValueRules::default(),
         }
     }
 }
@@ -314,6 +321,29 @@ pub(crate) fn plan(path: &Path, options: &Options) -> Result<Plan, Error> {
         )?))),
         kind::Sniffed::Data(kind) => Ok(Plan::Whole(kind)),
     }
+}
+
+/// The header of a file, found without counting its rows (for `check
+/// --goi-y`, which must see every file's missing columns at once).
+pub fn probe(path: &Path, options: &Options) -> Result<Header, Error> {
+    struct Probe(Option<Header>);
+    impl Visitor for Probe {
+        fn header(&mut self, header: &Header) {
+            self.0.get_or_insert_with(|| header.clone());
+        }
+        fn row(&mut self, _: u64, _: &Cells<'_>, _: &dyn Fn() -> Vec<String>) {}
+        fn problem(&mut self, _: RowProblem) {}
+    }
+    let plan = plan(path, options)?;
+    if let Some(header) = plan.header() {
+        return Ok(header);
+    }
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    let mut probe = Probe(None);
+    read_whole(path, &name, &plan, options, &mut probe)?;
+    probe.0.ok_or_else(|| Error::Empty {
+        path: path.to_path_buf(),
+    })
 }
 
 /// Reads a whole file in one pass.

@@ -467,7 +467,10 @@ fn late_by_field(data: &Dataset) -> HashMap<(UnitId, Level), Vec<FieldCount>> {
         v.sort_by(|a, b| {
             b.so_ho_so
                 .cmp(&a.so_ho_so)
-                .then_with(|| a.linh_vuc.cmp(&b.linh_vuc))
+                .then_with(|| match (&a.linh_vuc, &b.linh_vuc) {
+                    (Some(x), Some(y)) => crate::text::vi_cmp(x, y),
+                    (x, y) => x.is_some().cmp(&y.is_some()),
+                })
         });
     }
     out

@@ -386,6 +386,11 @@ pub fn late_dossiers(data: &Dataset) -> Vec<LateDossier<'_>> {
             })
         })
         .collect();
-    out.sort_by(|a, b| (a.cap, a.don_vi, a.ma_ho_so).cmp(&(b.cap, b.don_vi, b.ma_ho_so)));
+    out.sort_by(|a, b| {
+        a.cap
+            .cmp(&b.cap)
+            .then_with(|| crate::text::vi_cmp(a.don_vi, b.don_vi))
+            .then_with(|| a.ma_ho_so.cmp(b.ma_ho_so))
+    });
     out
 }

@@ -507,6 +507,8 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
         };
         let mut loader = Loader {
             statuses: &input.options.statuses,
+            values: &input.options.values,
+            dates: &input.options.dates,
             caches: Caches::new(),
             names: &mut names,
             sink: &mut sink,
