@@ -465,6 +465,27 @@ fn quoc_hieu_cell() -> TableCell {
     )
 }
 
+/// `tong`'s ratios as clauses of one sentence, each with its change since
+/// the period before: a ratio without a figure (its column missing, or no
+/// dossier) is left out, and so is a change without one (SPEC §6). Gives
+/// the condition that any clause is there, and the expression.
+fn ratio_clauses(ratios: &[(&str, &str)]) -> (String, String) {
+    let mut any = Vec::new();
+    let mut items = Vec::new();
+    for (label, key) in ratios {
+        let now = format!("tong.ty_le.{key}");
+        let before = format!("ky_lien_truoc.tong.ty_le.{key}");
+        any.push(format!("{now}.phan_tram is not none"));
+        items.push(format!(
+            "(\"{label} \" ~ ({now} | phan_tram) ~ ((\", \" ~ ({now} | chenh_lech({before})) ~ \" so với \" ~ ky_lien_truoc.ky.ten) if {before}.phan_tram is not none else \"\")) if {now}.phan_tram is not none"
+        ));
+    }
+    (
+        any.join(" or "),
+        format!("[{}] | select | join(\"; \")", items.join(", ")),
+    )
+}
+
 /// Sections I.2.2 to I.2.4: the figures, level by level.
 fn figures() -> Vec<Part> {
     let level = |text: &str| -> Part { body_look(text, PLAIN.italic()).keep_next(true).into() };
@@ -473,7 +494,8 @@ fn figures() -> Vec<Part> {
         body("Qua theo dõi trên phần mềm dùng chung, kết quả giải quyết TTHC từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }}, như sau:").into(),
         block("{% for c in cac_cap %}").into(),
         level("{{ \"abc\"[loop.index0] }}) {{ c.ten }}"),
-        body("- Tổng số hồ sơ TTHC đã tiếp nhận trong kỳ báo cáo: {{ c.tiep_nhan.tong | so }}, trong đó: Tiếp nhận trong kỳ: {{ c.tiep_nhan.trong_ky | so }} (trực tuyến: {{ c.tiep_nhan.truc_tuyen | so }}, trực tiếp: {{ c.tiep_nhan.truc_tiep | so }}{% if c.tiep_nhan.buu_chinh %}, bưu chính công ích: {{ c.tiep_nhan.buu_chinh | so }}{% endif %}); số từ kỳ trước chuyển qua: {{ c.tiep_nhan.ky_truoc | so }}.").into(),
+        // Without a channel column the split is left out, never "N/A".
+        body("- Tổng số hồ sơ TTHC đã tiếp nhận trong kỳ báo cáo: {{ c.tiep_nhan.tong | so }}, trong đó: Tiếp nhận trong kỳ: {{ c.tiep_nhan.trong_ky | so }}{% if c.tiep_nhan.truc_tuyen is not none %} (trực tuyến: {{ c.tiep_nhan.truc_tuyen | so }}, trực tiếp: {{ c.tiep_nhan.truc_tiep | so }}{% if c.tiep_nhan.buu_chinh %}, bưu chính công ích: {{ c.tiep_nhan.buu_chinh | so }}{% endif %}){% endif %}; số từ kỳ trước chuyển qua: {{ c.tiep_nhan.ky_truoc | so }}.").into(),
         body("+ Số lượng hồ sơ đã giải quyết: {{ c.da_giai_quyet.tong | so }}; trong đó, giải quyết trước hạn: {{ c.da_giai_quyet.truoc_han | so }}, đúng hạn: {{ c.da_giai_quyet.dung_han | so }}, quá hạn: {{ c.da_giai_quyet.qua_han | so2 }}.").into(),
         body("+ Số lượng hồ sơ đang giải quyết: {{ c.dang_giai_quyet.tong | so }}; trong đó, trong hạn: {{ c.dang_giai_quyet.trong_han | so }}{% if c.dang_giai_quyet.qua_han %}, quá hạn: {{ c.dang_giai_quyet.qua_han | so2 }}{% endif %}.").into(),
         block("{% if c.tam_dung %}").into(),
@@ -489,20 +511,32 @@ fn figures() -> Vec<Part> {
         heading("2.3. Kết quả thực hiện dịch vụ công trực tuyến (DVCTT)").into(),
         block("{% for c in cac_cap %}").into(),
         level("{{ \"abc\"[loop.index0] }}) {{ c.ten }}"),
-        body("- Tỷ lệ hồ sơ tiếp nhận, giải quyết trực tuyến là {{ c.ty_le.truc_tuyen | ty_so }} hồ sơ (đạt tỷ lệ {{ c.ty_le.truc_tuyen | phan_tram }}).").into(),
-        body("- Kết quả thanh toán trực tuyến: {{ c.ty_le.thanh_toan_truc_tuyen | ty_so }}, đạt tỷ lệ {{ c.ty_le.thanh_toan_truc_tuyen | phan_tram }}.").into(),
+        body("- Tỷ lệ hồ sơ tiếp nhận, giải quyết trực tuyến{% if c.ty_le.truc_tuyen.mau_so %} là {{ c.ty_le.truc_tuyen | ty_so }} hồ sơ (đạt tỷ lệ {{ c.ty_le.truc_tuyen | phan_tram }}){% elif c.ty_le.truc_tuyen.mau_so is none %}: chưa tính được (dữ liệu xuất không có cột kênh tiếp nhận){% else %}: không có hồ sơ tiếp nhận trong kỳ{% endif %}.").into(),
+        body("- Kết quả thanh toán trực tuyến: {% if c.ty_le.thanh_toan_truc_tuyen.mau_so %}{{ c.ty_le.thanh_toan_truc_tuyen | ty_so }}, đạt tỷ lệ {{ c.ty_le.thanh_toan_truc_tuyen | phan_tram }}{% elif c.ty_le.thanh_toan_truc_tuyen.mau_so is none %}chưa tính được (dữ liệu xuất không có cột nghĩa vụ tài chính hoặc thanh toán trực tuyến){% else %}không có hồ sơ phải thực hiện nghĩa vụ tài chính{% endif %}.").into(),
         block("{% endfor %}").into(),
         heading("2.4. Kết quả số hóa hồ sơ, kết quả giải quyết TTHC").into(),
         block("{% for c in cac_cap %}").into(),
         body("- {{ c.ten }}:").into(),
-        body("+ Số hóa đầu vào: {{ c.ty_le.so_hoa_dau_vao | ty_so }}, đạt tỷ lệ {{ c.ty_le.so_hoa_dau_vao | phan_tram }}.").into(),
-        body("+ Số hóa đầu ra: {{ c.ty_le.so_hoa_dau_ra | ty_so }}, đạt tỷ lệ {{ c.ty_le.so_hoa_dau_ra | phan_tram }}.").into(),
+        body("+ Số hóa đầu vào: {% if c.ty_le.so_hoa_dau_vao.mau_so %}{{ c.ty_le.so_hoa_dau_vao | ty_so }}, đạt tỷ lệ {{ c.ty_le.so_hoa_dau_vao | phan_tram }}{% elif c.ty_le.so_hoa_dau_vao.mau_so is none %}chưa tính được (dữ liệu xuất không có cột số hóa hồ sơ){% else %}không có hồ sơ tiếp nhận trong kỳ{% endif %}.").into(),
+        body("+ Số hóa đầu ra: {% if c.ty_le.so_hoa_dau_ra.mau_so %}{{ c.ty_le.so_hoa_dau_ra | ty_so }}, đạt tỷ lệ {{ c.ty_le.so_hoa_dau_ra | phan_tram }}{% elif c.ty_le.so_hoa_dau_ra.mau_so is none %}chưa tính được (dữ liệu xuất không có cột số hóa kết quả){% else %}không có hồ sơ giải quyết trong kỳ{% endif %}.").into(),
         block("{% endfor %}").into(),
         block("{% if ky_lien_truoc.tong.tiep_nhan.tong %}").into(),
-        body("Tính chung, tỷ lệ số hóa hồ sơ khi tiếp nhận đạt {{ tong.ty_le.so_hoa_dau_vao | phan_tram }}, {{ tong.ty_le.so_hoa_dau_vao | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao) }} so với {{ ky_lien_truoc.ky.ten }}; tỷ lệ số hóa kết quả giải quyết TTHC đạt {{ tong.ty_le.so_hoa_dau_ra | phan_tram }}, {{ tong.ty_le.so_hoa_dau_ra | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_ra) }}; tỷ lệ giải quyết trực tuyến đạt {{ tong.ty_le.truc_tuyen | phan_tram }}, {{ tong.ty_le.truc_tuyen | chenh_lech(ky_lien_truoc.tong.ty_le.truc_tuyen) }}; tỷ lệ thanh toán trực tuyến đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}, {{ tong.ty_le.thanh_toan_truc_tuyen | chenh_lech(ky_lien_truoc.tong.ty_le.thanh_toan_truc_tuyen) }}.").into(),
+    ];
+    let overall = [
+        ("tỷ lệ số hóa hồ sơ khi tiếp nhận đạt", "so_hoa_dau_vao"),
+        ("tỷ lệ số hóa kết quả giải quyết TTHC đạt", "so_hoa_dau_ra"),
+        ("tỷ lệ giải quyết trực tuyến đạt", "truc_tuyen"),
+        ("tỷ lệ thanh toán trực tuyến đạt", "thanh_toan_truc_tuyen"),
+    ];
+    let (any, clauses) = ratio_clauses(&overall);
+    let mut parts = parts;
+    parts.extend([
+        block(&format!("{{% if {any} %}}")).into(),
+        body(&format!("Tính chung, {{{{ {clauses} }}}}.")).into(),
+        block("{% endif %}").into(),
         block("{% endif %}").into(),
         body("(Chi tiết theo đơn vị tại các biểu kèm theo.)").into(),
-    ];
+    ]);
     parts
 }
 
@@ -657,7 +691,10 @@ fn resolution_table() -> Table {
         [
             format!("{{{{ {x}.tiep_nhan.tong | so }}}}"),
             format!("{{{{ {x}.tiep_nhan.truc_tuyen | so }}}}"),
-            format!("{{{{ ({x}.tiep_nhan.truc_tiep + {x}.tiep_nhan.buu_chinh) | so }}}}"),
+            // N/A in the table (not a sentence) without a channel column.
+            format!(
+                "{{{{ (({x}.tiep_nhan.truc_tiep + {x}.tiep_nhan.buu_chinh) if {x}.tiep_nhan.truc_tiep is not none else none) | so }}}}"
+            ),
             format!("{{{{ {x}.tiep_nhan.ky_truoc | so }}}}"),
             format!("{{{{ {x}.da_giai_quyet.tong | so }}}}"),
             format!("{{{{ {x}.da_giai_quyet.truoc_han | so }}}}"),

@@ -243,7 +243,7 @@ fn layout_follows_decree_30() {
         "{{ c.da_giai_quyet.qua_han | so2 }}",
         "{{ c.ty_le.truc_tuyen | ty_so }}",
         "{{ c.ty_le.so_hoa_dau_ra | phan_tram }}",
-        "{{ (dv.tiep_nhan.truc_tiep + dv.tiep_nhan.buu_chinh) | so }}",
+        "{{ ((dv.tiep_nhan.truc_tiep + dv.tiep_nhan.buu_chinh) if dv.tiep_nhan.truc_tiep is not none else none) | so }}",
         "chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao)",
         "{{ dv.don_vi }}",
         "{{ tong.dang_giai_quyet.qua_han | so }}",

@@ -381,6 +381,14 @@ pub fn read(
         return Err(Failure::failed(format!("không ghi được kết quả: {e}")));
     }
     for file in &data.files {
+        let kind = file.kind.map_or("", |k| k.label());
+        let encoding = file
+            .header
+            .as_ref()
+            .and_then(|h| h.encoding)
+            .map(|e| format!(", bảng mã {e}"))
+            .unwrap_or_default();
+        out.detail(&format!("{}: đọc như {kind}{encoding}", file.name));
         if !file.missing.is_empty() {
             let names: Vec<&str> = file.missing.iter().map(|f| f.name()).collect();
             out.detail(&format!("{}: không có cột {}", file.name, names.join(", ")));

@@ -334,15 +334,20 @@ fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
     s.push_str(
         "GQ: giải quyết · Đang GQ gồm cả tạm dừng · Quá hạn: đã GQ quá hạn và đang GQ quá hạn\n",
     );
-    s.push_str("TT: thanh toán · Tỷ lệ theo SPEC §4 · N/A: dữ liệu xuất không có cột cần thiết\n");
+    s.push_str("TT: thanh toán · N/A: dữ liệu xuất không có cột cần thiết\n");
     s.push_str(&format!(
-        "\nĐã đọc {} dòng từ {} tệp: {} hồ sơ, {} dòng trùng đã gộp, {} hồ sơ chưa tiếp nhận, {} dòng lỗi bỏ qua.\n",
+        "\nĐã đọc {} dòng từ {} tệp: {} hồ sơ, {} dòng trùng đã gộp, {} hồ sơ chưa tiếp nhận, {} dòng lỗi bỏ qua{}.\n",
         vn::int(a.so_dong as i64),
         vn::int(a.tep as i64),
         vn::int(a.ho_so as i64),
         vn::int(a.trung_lap as i64),
         vn::int(a.chua_tiep_nhan as i64),
         vn::int(a.loi as i64),
+        if a.bo_qua > 0 {
+            format!(", {} dòng không phải hồ sơ", vn::int(a.bo_qua as i64))
+        } else {
+            String::new()
+        },
     ));
     s
 }

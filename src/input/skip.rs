@@ -108,6 +108,13 @@ fn is_header_copy(cells: &Cells<'_>, code: CellRef<'_>) -> bool {
         return false;
     };
     let label = columns.label(pos);
+    // Codes have digits and labels none: no text is decoded for a dossier.
+    if let Some(b) = code.key()
+        && b.iter().any(u8::is_ascii_digit)
+        && !label.bytes().any(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
     let text = cells.text_of(code);
     let text = text.trim();
     // Codes are longer than labels, or differ at once: fold only when close.
