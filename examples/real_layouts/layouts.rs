@@ -299,7 +299,9 @@ fn tan_dan_xlsx(rows: &[&Dossier]) -> Vec<u8> {
     .expect("merge");
     ws.merge_range(1, 0, 1, 7, "", &Format::new())
         .expect("merge");
-    let bold = Format::new().set_bold().set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let bold = Format::new()
+        .set_bold()
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
     for (c, head) in TAN_DAN_HEADERS.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, *head, &bold)
             .expect("cell");
@@ -341,7 +343,12 @@ fn opencps_status(code: u8, v: u8) -> &'static str {
         1 => "Chờ tiếp nhận",
         2 => "Hồ sơ mới nhận",
         3 => "Từ chối tiếp nhận",
-        4 => ["Đang xử lý", "Đang xử lý liên thông", "Chờ xử lý", "Đang xử lý"][v as usize % 4],
+        4 => [
+            "Đang xử lý",
+            "Đang xử lý liên thông",
+            "Chờ xử lý",
+            "Đang xử lý",
+        ][v as usize % 4],
         5 => ["Yêu cầu bổ sung giấy tờ", "Chờ bổ sung"][v as usize % 2],
         6 => "Chờ thanh toán",
         7 => "Đã rút hồ sơ",
@@ -389,9 +396,7 @@ pub fn opencps_sheet(ds: &[Dossier]) -> biff8::Sheet {
     // Grouped by field, in the order the client ends up with: first seen
     // in the data (received first), reversed.
     let mut list: Vec<&Dossier> = ds.iter().collect();
-    list.sort_by(|a, b| {
-        (a.nhan.unwrap_or(a.nop), &a.ma).cmp(&(b.nhan.unwrap_or(b.nop), &b.ma))
-    });
+    list.sort_by(|a, b| (a.nhan.unwrap_or(a.nop), &a.ma).cmp(&(b.nhan.unwrap_or(b.nop), &b.ma)));
     let mut order: Vec<&str> = Vec::new();
     let mut groups: BTreeMap<&str, Vec<&Dossier>> = BTreeMap::new();
     for d in list {
@@ -601,7 +606,11 @@ impl J {
 fn oid(kind: u64, n: u64) -> String {
     let mut x = (kind << 40) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^= x >> 29;
-    format!("652f{:08x}{:012x}", kind as u32 ^ 0x5e1d, x & 0xFFFF_FFFF_FFFF)
+    format!(
+        "652f{:08x}{:012x}",
+        kind as u32 ^ 0x5e1d,
+        x & 0xFFFF_FFFF_FFFF
+    )
 }
 
 fn igate_record(i: usize, d: &Dossier, zone: Zone, words: Words) -> J {
@@ -616,9 +625,16 @@ fn igate_record(i: usize, d: &Dossier, zone: Zone, words: Words) -> J {
                 ("id", J::s(oid(7, (i * 4 + k) as u64))),
                 (
                     "filename",
-                    J::s(if k == 0 { "to-khai.pdf" } else { "giay-to-kem-theo.pdf" }),
+                    J::s(if k == 0 {
+                        "to-khai.pdf"
+                    } else {
+                        "giay-to-kem-theo.pdf"
+                    }),
                 ),
-                ("size", J::N(40_000 + ((i * 7919 + k * 104_729) % 900_000) as i64)),
+                (
+                    "size",
+                    J::N(40_000 + ((i * 7919 + k * 104_729) % 900_000) as i64),
+                ),
                 ("group", J::s("5f9bd9692994dc687e68b5a6")),
             ])
         })
@@ -698,10 +714,7 @@ fn igate_record(i: usize, d: &Dossier, zone: Zone, words: Words) -> J {
         ("completedDate", date(d.ket_thuc)),
         ("returnedDate", date(d.tra)),
         ("attachment", J::A(attachment)),
-        (
-            "countPause",
-            J::N(i64::from(matches!(d.trang_thai, 5 | 6))),
-        ),
+        ("countPause", J::N(i64::from(matches!(d.trang_thai, 5 | 6)))),
         ("undefindedCompleteTime", J::B(d.hen.is_none())),
     ])
 }
@@ -778,10 +791,12 @@ pub fn census(ds: &[Dossier]) -> String {
     for d in ds {
         *by_status.entry(d.trang_thai).or_insert(0u32) += 1;
     }
-    let units = UNITS.len();
-    let procs = PROCS.len();
+    let fields: std::collections::BTreeSet<&str> = ds.iter().map(|d| d.proc().linh_vuc).collect();
     format!(
-        "{} dossiers ({units} units, {procs} procedures); by status code: {by_status:?}",
-        ds.len()
+        "{} dossiers ({} units, {} procedures, {} fields); by status code: {by_status:?}",
+        ds.len(),
+        UNITS.len(),
+        PROCS.len(),
+        fields.len()
     )
 }

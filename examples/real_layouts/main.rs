@@ -38,4 +38,8 @@ fn main() {
         println!("{:>9} bytes  {}", bytes.len(), path.display());
     }
     println!("{}", layouts::census(&ds));
+    println!("hand-written cases:");
+    for d in ds.iter().filter(|d| d.ghi_chu.is_some()) {
+        println!("  {}  {}", d.ma, d.ghi_chu.unwrap_or_default());
+    }
 }
