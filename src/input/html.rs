@@ -505,3 +505,114 @@ impl Open<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::cells::Cells;
+    use crate::input::field::Field;
+    use crate::input::{Header, RowProblem};
+
+    /// Rows by field, as text.
+    #[derive(Default)]
+    struct Rows {
+        header: Option<Header>,
+        rows: Vec<(u64, Vec<String>)>,
+        problems: Vec<RowProblem>,
+    }
+
+    impl Visitor for Rows {
+        fn header(&mut self, header: &Header) {
+            self.header = Some(header.clone());
+        }
+        fn row(&mut self, line: u64, cells: &Cells<'_>, _: &dyn Fn() -> Vec<String>) {
+            let fields = [Field::Code, Field::Unit, Field::Received, Field::Status];
+            self.rows
+                .push((line, fields.map(|f| cells.text(f).into_owned()).to_vec()));
+        }
+        fn problem(&mut self, p: RowProblem) {
+            self.problems.push(p);
+        }
+    }
+
+    fn read_bytes(bytes: &[u8]) -> Result<Rows, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.xls");
+        std::fs::write(&path, bytes).unwrap();
+        let mut rows = Rows::default();
+        let name: std::sync::Arc<str> = "x.xls".into();
+        read(&path, &name, None, &HeaderRules::new(&[]), &mut rows)?;
+        Ok(rows)
+    }
+
+    const TABLE: &str = "<table><tr><th>Mã hồ sơ</th><th>Đơn vị</th><th>Ngày nhận</th><th>Ngày hẹn trả</th><th>Trạng thái</th></tr>\
+        <tr><td>HS1</td><td rowspan=2>UBND xã <b>A</b><br>Bắc</td><td>03/10/2023</td><td colspan=2>05/10/2023</td></tr>\
+        <tr><td>HS2</td><td>04/10/2023</td><td>06/10/2023</td><td>Đang xử lý</td></tr></table>";
+
+    #[test]
+    fn cells_markup_and_spans() {
+        let page = format!(
+            "<html><head><style>td {{ x: \"<td>\" }}</style><script>var s = '<tr><td>no</td></tr>';</script></head><body>\n<!-- <table><tr><td>Mã hồ sơ</td></tr></table> -->\n{TABLE}</body></html>"
+        );
+        let rows = read_bytes(page.as_bytes()).unwrap();
+        let header = rows.header.unwrap();
+        assert_eq!(header.columns.get(Field::Status), Some(4));
+        assert_eq!(header.encoding, Some("UTF-8"));
+        let cells: Vec<&Vec<String>> = rows.rows.iter().map(|(_, c)| c).collect();
+        // colspan: the value in the first cell, the next empty.
+        assert_eq!(cells[0], &vec!["HS1", "UBND xã A Bắc", "03/10/2023", ""]);
+        // rowspan: the cell below is empty, the row's own cells move right.
+        assert_eq!(cells[1], &vec!["HS2", "", "04/10/2023", "Đang xử lý"]);
+        assert_eq!(rows.rows[0].0, 3);
+    }
+
+    #[test]
+    fn encodings_are_declared_or_detected() {
+        let body = format!(
+            "<html><head><meta charset=\"windows-1258\"></head><body>{TABLE}</body></html>"
+        );
+        let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode(&body);
+        let rows = read_bytes(&bytes).unwrap();
+        assert_eq!(rows.header.unwrap().encoding, Some("windows-1258"));
+        assert_eq!(rows.rows[0].1[1], "UBND xã A Bắc");
+        // No declaration, not UTF-8: Windows-1258.
+        let plain = format!("<html><body>{TABLE}</body></html>");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode(&plain);
+        let rows = read_bytes(&bytes).unwrap();
+        assert_eq!(rows.rows[1].1[3], "Đang xử lý");
+        // http-equiv, and a BOM that wins over it.
+        let equiv = format!(
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">{TABLE}"
+        );
+        let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+        with_bom.extend_from_slice(equiv.as_bytes());
+        assert_eq!(read_bytes(&with_bom).unwrap().rows.len(), 2);
+        assert_eq!(
+            charset_of_content("text/html; charset = 'utf-8'").as_deref(),
+            Some("utf-8")
+        );
+    }
+
+    #[test]
+    fn the_first_table_with_a_header_is_the_export() {
+        let page = format!(
+            "<table><tr><td>Logo</td><td>Menu</td></tr></table><table><tr><td>{TABLE}</td></tr></table><table>{}</table>",
+            "<tr><td>Mã hồ sơ</td><td>Đơn vị</td><td>Ngày nhận</td><td>Ngày hẹn trả</td><td>Trạng thái</td></tr><tr><td>HS9</td></tr>"
+        );
+        let rows = read_bytes(page.as_bytes()).unwrap();
+        let codes: Vec<&str> = rows.rows.iter().map(|(_, c)| c[0].as_str()).collect();
+        assert_eq!(codes, ["HS1", "HS2"]);
+    }
+
+    #[test]
+    fn a_page_without_a_table_or_header_is_an_error() {
+        assert!(matches!(
+            read_bytes(b"<html><body>Xin chao</body></html>"),
+            Err(Error::NotSpreadsheet { .. })
+        ));
+        assert!(matches!(
+            read_bytes(b"<table><tr><td>STT</td><td>Ten</td></tr></table>"),
+            Err(Error::NoHeader { .. })
+        ));
+    }
+}

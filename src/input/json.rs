@@ -561,3 +561,110 @@ impl<'de> SerdeVisitor<'de> for Value<'_, '_, '_, '_> {
         Ok(self.put(Cell::Text(Cow::Owned(cell))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::cells::Cells;
+    use crate::input::field::Field;
+    use crate::input::{Header, RowProblem};
+
+    #[derive(Default)]
+    struct Rows {
+        header: Option<Header>,
+        rows: Vec<(u64, Vec<String>)>,
+    }
+
+    impl Visitor for Rows {
+        fn header(&mut self, header: &Header) {
+            self.header = Some(header.clone());
+        }
+        fn row(&mut self, line: u64, cells: &Cells<'_>, _: &dyn Fn() -> Vec<String>) {
+            let fields = [
+                Field::Code,
+                Field::Unit,
+                Field::Channel,
+                Field::Received,
+                Field::Status,
+            ];
+            self.rows
+                .push((line, fields.map(|f| cells.text(f).into_owned()).to_vec()));
+        }
+        fn problem(&mut self, _: RowProblem) {}
+    }
+
+    fn read_text(text: &str) -> Result<Rows, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        std::fs::write(&path, text).unwrap();
+        let mut rows = Rows::default();
+        read(&path, &HeaderRules::new(&[]).for_json(), &mut rows)?;
+        Ok(rows)
+    }
+
+    const IGATE: &str = r#"{"errors": [], "content": [
+  {"code": "G1", "agency": {"name": "UBND xã A", "id": 7}, "applyMethod": {"name": "Trực tuyến"},
+   "acceptedDate": "2025-07-15T17:00:00.000+0700", "appointmentDate": "2025-07-20", "attachments": [{"x": 1}],
+   "dossierStatus": {"name": "Đang xử lý"}},
+  {"code": 2, "agency": {"name": "UBND xã B"}, "acceptedDate": "2025-07-16", "appointmentDate": null,
+   "dossierStatus": {"name": "Đang xử lý"}, "paid": true}
+], "totalElements": 2}"#;
+
+    #[test]
+    fn igate_answers_are_flattened_records() {
+        let rows = read_text(IGATE).unwrap();
+        assert!(rows.header.unwrap().columns.has(Field::Channel));
+        assert_eq!(rows.rows.len(), 2);
+        assert_eq!(
+            rows.rows[0].1,
+            [
+                "G1",
+                "UBND xã A",
+                "Trực tuyến",
+                "2025-07-15T17:00:00.000+0700",
+                "Đang xử lý"
+            ]
+        );
+        // A number as its text; a key the record lacks is empty.
+        assert_eq!(rows.rows[1].1[..3], ["2", "UBND xã B", ""]);
+        assert_eq!(rows.rows[0].0, 2);
+        assert_eq!(rows.rows[1].0, 5);
+    }
+
+    #[test]
+    fn arrays_and_lines_of_records() {
+        let array = r#"[{"code": "A", "agency": {"name": "X"}, "acceptedDate": "2023-10-01", "appointmentDate": "", "dossierStatus": {"name": "9"}}]"#;
+        assert_eq!(read_text(array).unwrap().rows[0].1[0], "A");
+        let lines = "{\"code\": \"A\", \"agency\": {\"name\": \"X\"}, \"acceptedDate\": \"d\", \"appointmentDate\": \"\", \"dossierStatus\": {\"name\": \"9\"}, \"files\": [{\"n\": 1}]}\n\n{\"code\": \"B\", \"agency\": {\"name\": \"Y\"}, \"acceptedDate\": \"d\", \"appointmentDate\": \"\", \"dossierStatus\": {\"name\": \"9\"}}\n";
+        let rows = read_text(lines).unwrap();
+        let codes: Vec<(u64, &str)> = rows.rows.iter().map(|(l, c)| (*l, c[0].as_str())).collect();
+        assert_eq!(codes, [(1, "A"), (3, "B")]);
+        let bom = format!("\u{feff}{array}");
+        assert_eq!(read_text(&bom).unwrap().rows.len(), 1);
+    }
+
+    #[test]
+    fn broken_json_is_a_vietnamese_error_with_its_line() {
+        for (text, line, words) in [
+            ("[{\"code\": \"A\",\n \"x\": }]", 2, "cú pháp JSON"),
+            ("[{\"code\": \"A\"", 1, "cắt cụt"),
+            ("42", 1, "giá trị đơn lẻ"),
+        ] {
+            match read_text(text) {
+                Err(Error::Parse {
+                    line: l, message, ..
+                }) => {
+                    assert_eq!(l, line, "{text}");
+                    assert!(message.contains(words), "{message}");
+                    assert!(!message.contains("expected"), "{message}");
+                }
+                other => panic!("{text}: {:?}", other.err()),
+            }
+        }
+        assert!(matches!(read_text("[]"), Err(Error::Empty { .. })));
+        assert!(matches!(
+            read_text("[{\"a\": 1}]"),
+            Err(Error::NoHeader { .. })
+        ));
+    }
+}

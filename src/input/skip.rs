@@ -52,17 +52,18 @@ pub fn classify(cells: &Cells<'_>) -> Option<Skip> {
         return Some(Skip::Total);
     }
     if !code.is_blank() {
-        return is_header_copy(cells, code).then_some(Skip::Header);
+        let header =
+            is_header_copy(cells, code) || (is_small_number(code) && is_column_numbers(cells));
+        return header.then_some(Skip::Header);
+    }
+    if is_all_header(cells) || is_column_numbers(cells) {
+        return Some(Skip::Header);
     }
     let filled = (0..cells.len())
         .filter(|&i| !cells.at(i).is_blank())
         .take(3)
         .count();
-    if filled <= 2 {
-        return Some(Skip::Heading);
-    }
-    let header = is_all_header(cells) || is_column_numbers(cells);
-    header.then_some(Skip::Header)
+    (filled <= 2).then_some(Skip::Heading)
 }
 
 /// Whether a cell may start a total word: its first letter is `T` or `C`.
@@ -145,6 +146,21 @@ fn is_all_header(cells: &Cells<'_>) -> bool {
     matched >= 2
 }
 
+/// `4` or `(4)`: what the code column holds in a row of column numbers.
+fn is_small_number(cell: CellRef<'_>) -> bool {
+    match cell {
+        CellRef::Number(n) => (1.0..=99.0).contains(&n),
+        _ => cell.key().is_some_and(|b| {
+            let b = b.trim_ascii();
+            let inner = b
+                .strip_prefix(b"(")
+                .and_then(|x| x.strip_suffix(b")"))
+                .unwrap_or(b);
+            (1..=2).contains(&inner.len()) && inner.iter().all(u8::is_ascii_digit)
+        }),
+    }
+}
+
 /// The row of column numbers forms put under their header: `1 2 3 …` or
 /// `(1) (2) (3) …`, each cell its column's number, at least three.
 fn is_column_numbers(cells: &Cells<'_>) -> bool {
@@ -162,4 +178,91 @@ fn is_column_numbers(cells: &Cells<'_>) -> bool {
         }
     }
     n >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::cells::Cell;
+    use crate::input::header::HeaderRules;
+    use std::borrow::Cow;
+
+    fn kind_of(header: &[&str], row: &[&str]) -> Option<Skip> {
+        let columns = HeaderRules::new(&[]).columns(header);
+        let cells: Vec<Cell<'_>> = row.iter().map(|t| Cell::Text(Cow::Borrowed(*t))).collect();
+        classify(&Cells::of_row(&cells, &columns))
+    }
+
+    const HEADER: [&str; 6] = [
+        "STT",
+        "Mã hồ sơ",
+        "Đơn vị",
+        "Ngày tiếp nhận",
+        "Ngày hẹn trả",
+        "Trạng thái",
+    ];
+
+    #[test]
+    fn rows_that_describe_the_table_are_told_apart() {
+        let k = |row: &[&str]| kind_of(&HEADER, row);
+        assert_eq!(
+            k(&["Hộ tịch ( 16 )", "", "", "", "", ""]),
+            Some(Skip::Heading)
+        );
+        assert_eq!(k(&["", "", "UBND xã A", "", "", "12"]), Some(Skip::Heading));
+        assert_eq!(k(&["Tổng cộng", "", "", "", "", "16"]), Some(Skip::Total));
+        assert_eq!(k(&["", "Tổng số", "3", "4", "5", "6"]), Some(Skip::Total));
+        assert_eq!(k(&["Cộng:", "", "", "4", "5", "6"]), Some(Skip::Total));
+        assert_eq!(k(&HEADER), Some(Skip::Header));
+        assert_eq!(
+            k(&["stt", "MÃ HỒ SƠ", "Đơn vị", "", "", ""]),
+            Some(Skip::Header)
+        );
+        assert_eq!(
+            k(&["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]),
+            Some(Skip::Header)
+        );
+        assert_eq!(k(&["1", "2", "3", "4", "5", "6"]), Some(Skip::Header));
+        // Dossier rows, valid or not, are not passed over.
+        assert_eq!(
+            k(&[
+                "1",
+                "H56-0001",
+                "UBND xã A",
+                "03/10/2023",
+                "05/10/2023",
+                "9"
+            ]),
+            None
+        );
+        assert_eq!(
+            k(&["", "", "UBND xã A", "03/10/2023", "05/10/2023", "9"]),
+            None
+        );
+        assert_eq!(
+            k(&["1", "2", "UBND xã A", "03/10/2023", "05/10/2023", "9"]),
+            None
+        );
+        assert_eq!(
+            k(&["Tổng cục Thuế", "T-01", "Tổng cục", "x", "y", "z"]),
+            None
+        );
+        assert_eq!(k(&["", "", "", "", "", ""]), None);
+    }
+
+    #[test]
+    fn a_repeated_two_row_header_is_passed_over() {
+        let rules = HeaderRules::new(&[]);
+        let upper = ["Mã hồ sơ", "Đơn vị", "Trạng thái", "Ngày, tháng, năm", ""];
+        let lower = ["", "", "", "Nhận hồ sơ", "Hẹn trả kết quả"];
+        let columns = rules.header_of(Some(&upper[..]), &lower).unwrap();
+        for row in [&upper[..], &lower[..]] {
+            let cells: Vec<Cell<'_>> = row.iter().map(|t| Cell::Text(Cow::Borrowed(*t))).collect();
+            assert_eq!(
+                classify(&Cells::of_row(&cells, &columns)),
+                Some(Skip::Header),
+                "{row:?}"
+            );
+        }
+    }
 }
