@@ -280,7 +280,7 @@ impl<'a> Rows<'a> {
         reader.read().map_err(|e| Error::Parse {
             path: self.path.to_path_buf(),
             line,
-            message: e.to_string(),
+            message: format!("lỗi đọc CSV: {e}"),
         })
     }
 

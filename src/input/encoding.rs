@@ -85,6 +85,30 @@ pub fn is_utf8_prefix(prefix: &[u8]) -> bool {
     }
 }
 
+/// Whether a whole file is valid UTF-8, read a block at a time.
+pub fn is_utf8_file(path: &std::path::Path) -> io::Result<bool> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 256 * 1024];
+    // Bytes of a character cut at the end of the last block.
+    let mut carry = 0usize;
+    loop {
+        let n = file.read(&mut buf[carry..])?;
+        let end = carry + n;
+        if n == 0 {
+            return Ok(carry == 0);
+        }
+        match std::str::from_utf8(&buf[..end]) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..end, 0);
+                carry = end - valid;
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
 /// Whether text that is not all valid UTF-8 is still mostly UTF-8: more
 /// valid multi-byte characters than invalid bytes. Windows-1258 text almost
 /// never forms a valid multi-byte sequence, so a UTF-8 export with a stray
@@ -215,6 +239,20 @@ mod tests {
             Some((Encoding::Utf16Le, 2))
         );
         assert_eq!(Encoding::from_bom(b"a"), None);
+    }
+
+    #[test]
+    fn whole_files_are_checked_across_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x");
+        // A character across the 256 KB block boundary.
+        let mut text = "a".repeat(256 * 1024 - 1).into_bytes();
+        text.extend_from_slice("ệ".as_bytes());
+        std::fs::write(&path, &text).unwrap();
+        assert!(is_utf8_file(&path).unwrap());
+        text.push(0xE3);
+        std::fs::write(&path, &text).unwrap();
+        assert!(!is_utf8_file(&path).unwrap());
     }
 
     #[test]

@@ -46,7 +46,16 @@ pub(crate) fn read(
         .take(64 * 1024)
         .read_to_end(&mut prefix)
         .map_err(io)?;
-    let (encoding, bom) = detect(&prefix, forced);
+    let (mut encoding, bom) = detect(&prefix, forced);
+    // Undeclared and UTF-8 in its first bytes: the whole file decides.
+    if forced.is_none()
+        && bom == 0
+        && encoding == encoding_rs::UTF_8
+        && declared_charset(&prefix).is_none()
+        && !super::encoding::is_utf8_file(path).map_err(io)?
+    {
+        encoding = encoding_rs::WINDOWS_1258;
+    }
     let sink = Sink {
         state: RefCell::new(State {
             path,

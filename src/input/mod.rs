@@ -75,7 +75,7 @@ pub enum Error {
         sheet: String,
         sheets: Vec<String>,
     },
-    #[error("{}:{line}: lỗi đọc CSV: {message}", .path.display())]
+    #[error("{}:{line}: {message}", .path.display())]
     Parse {
         path: PathBuf,
         line: u64,
