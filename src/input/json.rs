@@ -20,6 +20,7 @@ use std::rc::Rc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor as SerdeVisitor};
 
 use super::cells::Cell;
+use super::encoding::{Encoding, Transcoder};
 use super::header::HeaderRules;
 use super::table::Table;
 use super::{Error, Visitor};
@@ -221,20 +222,22 @@ fn walk(path: &Path, ctx: &Ctx<'_, '_>) -> Result<(), Error> {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(io)?;
+    let mut file = File::open(path).map_err(io)?;
+    let mut bom = [0u8; 3];
+    let n = file.read(&mut bom).map_err(io)?;
+    // A BOM is not JSON; UTF-16 is read as UTF-8.
+    let source: Box<dyn Read> = match Encoding::from_bom(&bom[..n]) {
+        Some((Encoding::Utf8, 3)) => Box::new(file),
+        Some((e @ (Encoding::Utf16Le | Encoding::Utf16Be), 2)) => Box::new(Transcoder::new(
+            std::io::Cursor::new(bom[2..n].to_vec()).chain(file),
+            e,
+        )),
+        _ => Box::new(std::io::Cursor::new(bom[..n].to_vec()).chain(file)),
+    };
     let mut reader = Lines {
-        inner: BufReader::with_capacity(256 * 1024, file),
+        inner: BufReader::with_capacity(256 * 1024, source),
         line: ctx.line.clone(),
     };
-    // A BOM is not JSON.
-    if reader
-        .inner
-        .fill_buf()
-        .map_err(io)?
-        .starts_with(b"\xEF\xBB\xBF")
-    {
-        reader.inner.consume(3);
-    }
     let mut index = 0usize;
     while reader.skip_blank().map_err(io)? {
         ctx.value.set(index);
@@ -641,6 +644,16 @@ mod tests {
         assert_eq!(codes, [(1, "A"), (3, "B")]);
         let bom = format!("\u{feff}{array}");
         assert_eq!(read_text(&bom).unwrap().rows.len(), 1);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(array.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        std::fs::write(&path, utf16).unwrap();
+        let mut rows = Rows::default();
+        read(&path, &HeaderRules::new(&[]).for_json(), &mut rows).unwrap();
+        assert_eq!(rows.rows[0].1[1], "X");
     }
 
     #[test]
