@@ -360,7 +360,6 @@ impl<'de> SerdeVisitor<'de> for Top<'_, '_, '_> {
                 ctx: self.ctx,
                 record: &mut record,
                 key,
-                depth: 0,
                 records: take,
             })?;
         }
@@ -434,7 +433,6 @@ impl<'de> SerdeVisitor<'de> for Element<'_, '_, '_> {
                 ctx: self.ctx,
                 record: &mut record,
                 key,
-                depth: 1,
                 records: false,
             })?;
         }
@@ -480,7 +478,6 @@ struct Value<'c, 'r, 'e, 'v> {
     ctx: &'c Ctx<'e, 'v>,
     record: &'r mut Flat,
     key: String,
-    depth: usize,
     records: bool,
 }
 
@@ -514,7 +511,6 @@ impl<'de> SerdeVisitor<'de> for Value<'_, '_, '_, '_> {
                 ctx: self.ctx,
                 record: &mut *self.record,
                 key,
-                depth: self.depth + 1,
                 records: false,
             })?;
         }
