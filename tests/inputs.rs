@@ -1,0 +1,677 @@
+//! The input readers through the real binary (SPEC §1.1–1.7, §5, §9):
+//! HTML "Xuất Excel" pages, JSON (arrays, the iGate wrapper, NDJSON),
+//! spreadsheets told by their content, rows that are not dossiers, two-row
+//! headers, files without a channel column, folders, `check` and `check
+//! --goi-y`, and a property: no bytes make cctthc panic.
+//!
+//! Every figure expected here is worked out in this file from the dossiers
+//! it writes (a small model of SPEC §4 below), never taken from cctthc.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+// ------------------------------------------------------------------ running
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn both(&self) -> String {
+        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// A temp folder with an empty `cctthc.toml` and no user config.
+fn folder() -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    fs::write(dir.path().join("cctthc.toml"), "").expect("config");
+    dir
+}
+
+fn cctthc(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_cctthc"))
+        .current_dir(dir)
+        .env("XDG_CONFIG_HOME", dir.join("no-user-config"))
+        .env("NO_COLOR", "1")
+        .env("CCTTHC_TODAY", "2024-01-15")
+        .env_remove("RUST_BACKTRACE")
+        .args(args)
+        .output()
+        .expect("run cctthc");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_no_crash(&run);
+    run
+}
+
+/// No panic, no Rust backtrace, no library's English.
+fn assert_no_crash(run: &Run) {
+    for bad in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+        "lỗi nội bộ",
+        "Cfb error",
+        "Worksheet not found",
+        "EOF while parsing",
+        "at line",
+        "expected value",
+    ] {
+        assert!(!run.stderr.contains(bad), "'{bad}' printed:\n{}", run.both());
+    }
+    assert_ne!(run.code, 101, "{}", run.both());
+}
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, bytes).expect("write input");
+    p
+}
+
+/// `stats --month 11 --year 2023 --format json` on the inputs: must exit 0.
+fn stats(dir: &Path, inputs: &[&str]) -> Value {
+    stats_with(dir, inputs, &["--month", "11", "--year", "2023"])
+}
+
+fn stats_with(dir: &Path, inputs: &[&str], period: &[&str]) -> Value {
+    let mut args = vec!["stats", "--format", "json"];
+    args.extend_from_slice(period);
+    for i in inputs {
+        args.extend(["-i", i]);
+    }
+    let run = cctthc(dir, &args);
+    assert_eq!(run.code, 0, "stats {inputs:?}\n{}", run.both());
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{}", run.both()))
+}
+
+/// A run that must fail with `code`; returns stderr.
+fn fails(dir: &Path, args: &[&str], code: i32) -> String {
+    let run = cctthc(dir, args);
+    assert_eq!(run.code, code, "{args:?}\n{}", run.both());
+    assert!(run.stdout.is_empty() || args[0] == "check", "{}", run.both());
+    run.stderr
+}
+
+// -------------------------------------------------------------- the model
+
+const S: (i32, u32, u32) = (2023, 11, 1);
+const E: (i32, u32, u32) = (2023, 11, 30);
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+fn dmy(x: Option<NaiveDate>) -> String {
+    x.map(|x| x.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    NotReceived,
+    InProgress,
+    Paused,
+    Withdrawn,
+    Returned,
+    Resolved,
+}
+
+/// The status words these tests write, classed as SPEC §1.4's table does
+/// (and `Lưu kho`, `Đang thẩm định` as the `--goi-y` test maps them).
+fn class(status: &str) -> Class {
+    match status {
+        "Chờ tiếp nhận" => Class::NotReceived,
+        "Đang xử lý" | "Lưu kho" | "Đang thẩm định" => Class::InProgress,
+        "Chờ bổ sung" => Class::Paused,
+        "Rút hồ sơ" => Class::Withdrawn,
+        "Trả lại hồ sơ" => Class::Returned,
+        "Hoàn thành" | "Đã trả kết quả" => Class::Resolved,
+        other => panic!("no class for {other}"),
+    }
+}
+
+/// The channel a word means (SPEC §1.4), `Kiosk` as the `--goi-y` test maps it.
+fn channel(word: &str) -> &'static str {
+    match word {
+        "Trực tuyến" | "true" => "truc_tuyen",
+        "" | "Trực tiếp" | "false" | "Kiosk" => "truc_tiep",
+        "Bưu chính công ích" => "buu_chinh",
+        other => panic!("no channel for {other}"),
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Ho {
+    code: String,
+    unit: &'static str,
+    level: &'static str,
+    kenh: &'static str,
+    recv: NaiveDate,
+    due: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    status: &'static str,
+}
+
+const NGOC_KY: &str = "UBND xã Ngọc Kỳ";
+const PHUONG_KY: &str = "UBND xã Phượng Kỳ";
+const TNMT: &str = "Phòng Tài nguyên & Môi trường";
+
+fn ho(
+    code: &str,
+    unit: &'static str,
+    kenh: &'static str,
+    recv: NaiveDate,
+    due: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    status: &'static str,
+) -> Ho {
+    let level = if unit.starts_with("Phòng") { "huyen" } else { "xa" };
+    Ho {
+        code: code.into(),
+        unit,
+        level,
+        kenh,
+        recv,
+        due,
+        end,
+        status,
+    }
+}
+
+/// Ten dossiers that fill every bucket of §4 in November 2023, one not
+/// received and one that ended before the month.
+fn dossiers() -> Vec<Ho> {
+    vec![
+        ho("HS01", NGOC_KY, "Trực tuyến", d(2023, 11, 1), Some(d(2023, 11, 5)), Some(d(2023, 11, 4)), "Hoàn thành"),
+        ho("HS02", NGOC_KY, "Trực tiếp", d(2023, 11, 2), Some(d(2023, 11, 6)), Some(d(2023, 11, 6)), "Đã trả kết quả"),
+        ho("HS03", TNMT, "Bưu chính công ích", d(2023, 11, 3), Some(d(2023, 11, 7)), Some(d(2023, 11, 9)), "Hoàn thành"),
+        ho("HS04", PHUONG_KY, "Trực tuyến", d(2023, 10, 20), Some(d(2023, 12, 5)), None, "Đang xử lý"),
+        ho("HS05", TNMT, "Trực tiếp", d(2023, 11, 10), Some(d(2023, 11, 15)), None, "Đang xử lý"),
+        ho("HS06", NGOC_KY, "Trực tuyến", d(2023, 11, 12), Some(d(2023, 11, 20)), None, "Chờ bổ sung"),
+        ho("HS07", PHUONG_KY, "Trực tiếp", d(2023, 11, 13), Some(d(2023, 11, 20)), Some(d(2023, 11, 14)), "Trả lại hồ sơ"),
+        ho("HS08", TNMT, "Trực tuyến", d(2023, 11, 14), Some(d(2023, 11, 20)), Some(d(2023, 11, 15)), "Rút hồ sơ"),
+        ho("HS09", NGOC_KY, "Trực tuyến", d(2023, 11, 15), None, None, "Chờ tiếp nhận"),
+        ho("HS10", PHUONG_KY, "Trực tiếp", d(2023, 9, 25), Some(d(2023, 9, 30)), Some(d(2023, 10, 10)), "Hoàn thành"),
+    ]
+}
+
+/// `tu_so / mau_so` as `phan_tram`: exact, half away from zero, 2 places.
+fn ratio(tu: u64, mau: u64) -> Value {
+    let pct = if mau == 0 {
+        Value::Null
+    } else {
+        let q = (tu * 20_000 + mau) / (2 * mau);
+        Value::String(format!("{}.{:02}", q / 100, q % 100))
+    };
+    json!({"tu_so": tu, "mau_so": mau, "phan_tram": pct})
+}
+
+const NULL_RATIO: fn() -> Value = || json!({"tu_so": null, "mau_so": null, "phan_tram": null});
+
+/// SPEC §4 for [S, E] over `ds`: the counts of a SUMMARY and two of its
+/// ratios. `channels`: whether the files had a channel.
+fn summary(ds: &[&Ho], s: NaiveDate, e: NaiveDate, channels: bool) -> Value {
+    let (mut tong, mut trong_ky, mut ky_truoc) = (0u64, 0u64, 0u64);
+    let (mut online, mut direct, mut postal) = (0u64, 0u64, 0u64);
+    let (mut truoc, mut dung, mut tre) = (0u64, 0u64, 0u64);
+    let (mut trong_han, mut qua_han) = (0u64, 0u64);
+    let (mut tam_dung, mut tra_lai, mut rut) = (0u64, 0u64, 0u64);
+    for h in ds {
+        let c = class(h.status);
+        if c == Class::NotReceived || h.recv > e {
+            continue;
+        }
+        let ends = matches!(c, Class::Resolved | Class::Returned | Class::Withdrawn);
+        let end = if ends { h.end } else { None };
+        if h.recv < s && end.is_some_and(|x| x < s) {
+            continue;
+        }
+        tong += 1;
+        if h.recv >= s {
+            trong_ky += 1;
+            match channel(h.kenh) {
+                "truc_tuyen" => online += 1,
+                "truc_tiep" => direct += 1,
+                _ => postal += 1,
+            }
+        } else {
+            ky_truoc += 1;
+        }
+        match (c, end.filter(|x| *x <= e)) {
+            (Class::Resolved, Some(x)) => match h.due {
+                Some(due) if x < due => truoc += 1,
+                Some(due) if x > due => tre += 1,
+                _ => dung += 1,
+            },
+            (Class::Returned, Some(_)) => tra_lai += 1,
+            (Class::Withdrawn, Some(_)) => rut += 1,
+            (Class::Paused, _) => tam_dung += 1,
+            _ => match h.due {
+                Some(due) if due < e => qua_han += 1,
+                _ => trong_han += 1,
+            },
+        }
+    }
+    let by_channel = |n: u64| if channels { json!(n) } else { Value::Null };
+    json!({
+        "tiep_nhan": {
+            "tong": tong, "trong_ky": trong_ky, "ky_truoc": ky_truoc,
+            "truc_tuyen": by_channel(online), "truc_tiep": by_channel(direct),
+            "buu_chinh": by_channel(postal),
+        },
+        "da_giai_quyet": {"tong": truoc + dung + tre, "truoc_han": truoc, "dung_han": dung, "qua_han": tre},
+        "dang_giai_quyet": {"tong": trong_han + qua_han, "trong_han": trong_han, "qua_han": qua_han},
+        "tam_dung": tam_dung, "tra_lai": tra_lai, "rut": rut,
+        "ty_le": {
+            "truc_tuyen": if channels { ratio(online, trong_ky) } else { NULL_RATIO() },
+            "dung_han": ratio(truoc + dung, truoc + dung + tre),
+        },
+    })
+}
+
+/// `got` holds every key of `want`, with the same values.
+fn assert_subset(got: &Value, want: &Value, path: &str) {
+    match want {
+        Value::Object(w) => {
+            for (k, v) in w {
+                let g = got
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{path}.{k} missing in {got}"));
+                assert_subset(g, v, &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(got, want, "at {path}"),
+    }
+}
+
+/// The figures of `ds` (dossiers as the files hold them) for November
+/// 2023: the total, each level and each unit.
+fn assert_figures(got: &Value, ds: &[Ho], channels: bool) {
+    let (s, e) = (d(S.0, S.1, S.2), d(E.0, E.1, E.2));
+    let all: Vec<&Ho> = ds.iter().collect();
+    assert_subset(&got["tong"], &summary(&all, s, e, channels), "tong");
+    let mut levels: Vec<&str> = ds
+        .iter()
+        .filter(|h| class(h.status) != Class::NotReceived)
+        .map(|h| h.level)
+        .collect();
+    levels.sort();
+    levels.dedup();
+    let got_levels: Vec<&String> = got["theo_cap"].as_object().expect("theo_cap").keys().collect();
+    assert_eq!(got_levels.len(), levels.len(), "theo_cap: {got_levels:?} vs {levels:?}");
+    for level in levels {
+        let of: Vec<&Ho> = ds.iter().filter(|h| h.level == level).collect();
+        assert_subset(&got["theo_cap"][level], &summary(&of, s, e, channels), level);
+    }
+    let mut units: Vec<(&str, &str)> = ds
+        .iter()
+        .filter(|h| class(h.status) != Class::NotReceived)
+        .map(|h| (h.level, h.unit))
+        .collect();
+    units.sort();
+    units.dedup();
+    let got_units: Vec<(String, String)> = got["theo_don_vi"]
+        .as_array()
+        .expect("theo_don_vi")
+        .iter()
+        .map(|u| (u["cap"].as_str().unwrap().to_string(), u["don_vi"].as_str().unwrap().to_string()))
+        .collect();
+    let want_units: Vec<(String, String)> =
+        units.iter().map(|(l, u)| (l.to_string(), u.to_string())).collect();
+    assert_eq!(got_units, want_units, "theo_don_vi");
+    for (i, (_, unit)) in units.iter().enumerate() {
+        let of: Vec<&Ho> = ds.iter().filter(|h| h.unit == *unit).collect();
+        assert_subset(&got["theo_don_vi"][i], &summary(&of, s, e, channels), unit);
+    }
+}
+
+/// `nhap_lieu`: `rows` data rows written, of which `skipped` are not
+/// dossiers; the dossiers `ds` (distinct codes), none rejected.
+fn assert_accounting(got: &Value, ds: &[Ho], skipped: u64) {
+    let not_received = ds.iter().filter(|h| class(h.status) == Class::NotReceived).count() as u64;
+    let rows = ds.len() as u64 + skipped;
+    let want = json!({
+        "so_dong": rows,
+        "ho_so": ds.len() as u64 - not_received,
+        "trung_lap": 0,
+        "chua_tiep_nhan": not_received,
+        "loi": 0,
+        "bo_qua": skipped,
+    });
+    assert_eq!(got["nhap_lieu"], want, "nhap_lieu");
+    let n = &got["nhap_lieu"];
+    let sum: u64 = ["ho_so", "trung_lap", "chua_tiep_nhan", "loi", "bo_qua"]
+        .iter()
+        .map(|k| n[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(n["so_dong"].as_u64().unwrap(), sum);
+}
+
+// ------------------------------------------------------------ the writers
+
+const HEADERS: [&str; 7] = [
+    "Mã hồ sơ",
+    "Đơn vị tiếp nhận",
+    "Kênh",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày kết thúc",
+    "Trạng thái",
+];
+
+fn cells(h: &Ho) -> [String; 7] {
+    [
+        h.code.clone(),
+        h.unit.to_string(),
+        h.kenh.to_string(),
+        dmy(Some(h.recv)),
+        dmy(h.due),
+        dmy(h.end),
+        h.status.to_string(),
+    ]
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn csv_line(cells: &[String]) -> String {
+    let quoted: Vec<String> = cells
+        .iter()
+        .map(|c| {
+            if c.contains([',', '"', '\n']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    quoted.join(",") + "\n"
+}
+
+fn csv(ds: &[Ho]) -> String {
+    let mut s = csv_line(&HEADERS.map(String::from));
+    for h in ds {
+        s.push_str(&csv_line(&cells(h)));
+    }
+    s
+}
+
+/// A plain HTML table of `ds`, the header in `<th>`.
+fn html_table(ds: &[Ho]) -> String {
+    let mut s = String::from("<table border=\"1\">\n<tr>");
+    for h in HEADERS {
+        s.push_str(&format!("<th>{}</th>", esc(h)));
+    }
+    s.push_str("</tr>\n");
+    for h in ds {
+        s.push_str("<tr>");
+        for c in cells(h) {
+            s.push_str(&format!("<td>{}</td>", esc(&c)));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</table>\n");
+    s
+}
+
+/// Windows-1258 bytes of `s`: a letter the code page has whole is one
+/// byte, others are the letter without its tone plus the tone as a
+/// combining mark, as Vietnamese Windows writes them.
+fn cp1258(s: &str) -> Vec<u8> {
+    use unicode_normalization::UnicodeNormalization;
+    let enc = encoding_rs::WINDOWS_1258;
+    let tones = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+    let mut out = Vec::new();
+    for ch in s.nfc() {
+        let one = ch.to_string();
+        let (bytes, _, unmappable) = enc.encode(&one);
+        if !unmappable {
+            out.extend_from_slice(&bytes);
+            continue;
+        }
+        let parts: Vec<char> = one.nfd().collect();
+        let base: String = parts
+            .iter()
+            .filter(|c| !tones.contains(c))
+            .collect::<String>()
+            .nfc()
+            .collect();
+        let tone: String = parts.iter().filter(|c| tones.contains(c)).collect();
+        let joined = base + &tone;
+        let (bytes, _, unmappable) = enc.encode(&joined);
+        assert!(!unmappable, "{ch} has no Windows-1258 form");
+        out.extend_from_slice(&bytes);
+    }
+    assert!(std::str::from_utf8(&out).is_err(), "meant to be non-UTF-8");
+    out
+}
+
+// ------------------------------------------------------------- 1. HTML
+
+/// A table that is not the export: if read, its dossier HSX would count.
+const DECOY: &str = "<table><tr><td>Mã hồ sơ</td><td>Đơn vị</td><td>Ngày tiếp nhận</td><td>Ngày hẹn trả</td><td>Trạng thái</td></tr><tr><td>HSX</td><td>UBND xã Ngọc Kỳ</td><td>01/11/2023</td><td>05/11/2023</td><td>Đang xử lý</td></tr></table>";
+
+/// The page the "Xuất Excel" button of a web one-stop system saves as
+/// `.xls`: an Office-HTML wrapper, a conditional comment, a style and a
+/// script holding table markup, title rows with colspan, a `<th>` header
+/// with `<br>`, markup, `&nbsp;` and `&amp;` inside cells.
+fn office_page(ds: &[Ho]) -> String {
+    let mut s = String::from(
+        "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\" xmlns=\"http://www.w3.org/TR/REC-html40\">\n\
+         <head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\n\
+         <!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets><x:ExcelWorksheet><x:Name>Danh sách</x:Name></x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook></xml>",
+    );
+    s.push_str(DECOY);
+    s.push_str("<![endif]-->\n<style>\ntd { mso-number-format:\"\\@\"; border: .5pt solid windowtext; }\n/* ");
+    s.push_str(DECOY);
+    s.push_str(" */\n</style>\n<script type=\"text/javascript\">\nvar t = \"");
+    s.push_str(DECOY);
+    s.push_str("\"; if (1 < 2) { document.write(t); }\n</script>\n</head>\n<body>\n<table border=\"1\" cellpadding=\"2\">\n");
+    s.push_str("<tr><td colspan=\"7\" align=\"center\"><b>DANH SÁCH HỒ SƠ TIẾP NHẬN</b></td></tr>\n");
+    s.push_str("<tr><td colspan=\"7\" align=\"center\"><i>Từ ngày 01/11/2023 đến ngày 30/11/2023</i></td></tr>\n");
+    s.push_str("<tr><td colspan=\"7\">&nbsp;</td></tr>\n");
+    s.push_str("<tr style=\"font-weight:bold\"><th>Mã<br>hồ sơ</th><th>Đơn vị<br/>tiếp nhận</th><th>Kênh</th><th>Ngày<br>tiếp nhận</th><th>Ngày hẹn trả</th><th>Ngày kết thúc</th><th>Trạng thái</th></tr>\n");
+    for h in ds {
+        let unit = esc(h.unit).replace("xã ", "xã&nbsp;").replace("UBND ", "UBND<br>");
+        s.push_str(&format!(
+            "<tr><td style=\"mso-number-format:'\\@'\"><span>{}</span></td><td>{unit}</td><td><font face=\"Times New Roman\">{}</font></td><td>{}</td><td>{}</td><td>{}</td><td><b>{}</b></td></tr>\n",
+            h.code,
+            esc(h.kenh).replace(' ', "&nbsp;"),
+            dmy(Some(h.recv)),
+            dmy(h.due),
+            dmy(h.end),
+            esc(h.status),
+        ));
+    }
+    s.push_str("</table>\n</body>\n</html>\n");
+    s
+}
+
+#[test]
+fn html_office_export_saved_as_xls() {
+    let dir = folder();
+    let ds = dossiers();
+    write(dir.path(), "Danh sach ho so.xls", office_page(&ds));
+    let got = stats(dir.path(), &["Danh sach ho so.xls"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+    // The header is the page's 4th table row, on the line it is written on.
+    let page = office_page(&ds);
+    let header_line = page.lines().position(|l| l.contains("<th>Mã<br>")).unwrap() + 1;
+    let run = cctthc(dir.path(), &["check", "-i", "Danh sach ho so.xls"]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    for want in [
+        "Danh sach ho so.xls: bảng HTML".to_string(),
+        "bảng mã UTF-8".to_string(),
+        format!("dòng tiêu đề: dòng {header_line}\n"),
+        "ma_ho_so              ← 'Mã hồ sơ' (cột 1, A)".to_string(),
+        "don_vi                ← 'Đơn vị tiếp nhận' (cột 2, B)".to_string(),
+        "ngay_tiep_nhan        ← 'Ngày tiếp nhận' (cột 4, D)".to_string(),
+    ] {
+        assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
+    }
+}
+
+/// A `colspan` puts its value in the first column and leaves the others
+/// empty; so does a `rowspan` for the rows below it (SPEC §1.1).
+#[test]
+fn html_colspan_and_rowspan_leave_the_other_cells_empty() {
+    let dir = folder();
+    let ds = dossiers();
+    let mut page = String::from("<html><body><table>\n<tr>");
+    for h in HEADERS {
+        page.push_str(&format!("<th>{h}</th>"));
+    }
+    page.push_str("</tr>\n");
+    for h in &ds {
+        let c = cells(h).map(|c| esc(&c));
+        let row = match h.code.as_str() {
+            // In progress, no end: one cell over due date and end date.
+            "HS04" => format!(
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td colspan=\"2\">{}</td><td>{}</td>",
+                c[0], c[1], c[2], c[3], c[4], c[6]
+            ),
+            // Its channel cell covers the next row too, whose channel is
+            // then empty: read as direct, which HS07 is.
+            "HS06" => format!(
+                "<td>{}</td><td>{}</td><td rowspan=\"2\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6]
+            ),
+            "HS07" => format!(
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                c[0], c[1], c[3], c[4], c[5], c[6]
+            ),
+            _ => c.iter().map(|x| format!("<td>{x}</td>")).collect(),
+        };
+        page.push_str(&format!("<tr>{row}</tr>\n"));
+    }
+    page.push_str("</table></body></html>\n");
+    assert_eq!(ds.iter().find(|h| h.code == "HS07").unwrap().kenh, "Trực tiếp");
+    write(dir.path(), "spans.html", &page);
+    let got = stats(dir.path(), &["spans.html"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+
+    // A unit cell with rowspan=3 over three dossiers: the two rows under it
+    // have no unit, a required field, and each is an error on its line.
+    let mut page = String::from("<table>\n<tr>");
+    for h in HEADERS {
+        page.push_str(&format!("<th>{h}</th>"));
+    }
+    page.push_str("</tr>\n");
+    let three = [&ds[0], &ds[1], &ds[5]];
+    for (i, h) in three.iter().enumerate() {
+        let c = cells(h).map(|c| esc(&c));
+        let unit = if i == 0 {
+            format!("<td rowspan=\"3\">{}</td>", c[1])
+        } else {
+            String::new()
+        };
+        page.push_str(&format!(
+            "<tr><td>{}</td>{unit}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            c[0], c[2], c[3], c[4], c[5], c[6]
+        ));
+    }
+    page.push_str("</table>\n");
+    write(dir.path(), "rowspan.html", &page);
+    let line_of = |code: &str| page.lines().position(|l| l.contains(code)).unwrap() + 1;
+    let err = fails(dir.path(), &["stats", "-i", "rowspan.html", "--month", "11", "--year", "2023"], 3);
+    for code in ["HS02", "HS06"] {
+        let want = format!("rowspan.html:{}: trường 'don_vi' = ''", line_of(code));
+        assert!(err.contains(&want), "no '{want}' in\n{err}");
+    }
+    assert!(!err.contains(&format!("rowspan.html:{}:", line_of("HS01"))), "{err}");
+    assert!(err.contains("2 dòng dữ liệu không hợp lệ"), "{err}");
+}
+
+/// The same page in every encoding SPEC §1.1 names: a BOM wins over a
+/// declaration, a declaration (`<meta charset>` or `http-equiv`) over the
+/// bytes, valid UTF-8 over Windows-1258.
+#[test]
+fn html_encodings() {
+    let ds = dossiers();
+    let page = |head: &str| {
+        format!("<html><head>{head}<title>Danh sách hồ sơ</title></head><body>\n{}</body></html>\n", html_table(&ds))
+    };
+    let meta = "<meta charset=\"windows-1258\">";
+    let equiv = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">";
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(page(meta).as_bytes());
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("bom.xls", bom, "UTF-8"),
+        ("meta.xls", cp1258(&page(meta)), "windows-1258"),
+        ("equiv.xls", cp1258(&page(equiv)), "windows-1258"),
+        ("utf8.xls", page("").into_bytes(), "UTF-8"),
+        ("cp1258.xls", cp1258(&page("")), "windows-1258"),
+        // A page whose declaration is UTF-8 and bytes are too.
+        ("meta-utf8.html", page("<meta charset=utf-8>").into_bytes(), "UTF-8"),
+    ];
+    for (name, bytes, encoding) in cases {
+        let dir = folder();
+        write(dir.path(), name, &bytes);
+        let got = stats(dir.path(), &[name]);
+        assert_figures(&got, &ds, true);
+        assert_accounting(&got, &ds, 0);
+        let run = cctthc(dir.path(), &["check", "-i", name]);
+        assert_eq!(run.code, 0, "{name}: {}", run.both());
+        let want = format!("{name}: bảng HTML (trang web lưu thành tệp Excel), bảng mã {encoding}\n");
+        assert!(run.stdout.contains(&want), "{name}: no '{want}' in\n{}", run.stdout);
+    }
+}
+
+/// A layout table wrapping the data table, a letterhead table before it
+/// and a signature table after: the first table that holds a header row
+/// is read, the others are not.
+#[test]
+fn html_nested_layout_tables() {
+    let dir = folder();
+    let ds = dossiers();
+    let page = format!(
+        "<html><body>\n<table width=\"100%\"><tr><td>ỦY BAN NHÂN DÂN HUYỆN TỨ KỲ</td><td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</td></tr></table>\n\
+         <table class=\"layout\"><tr><td>\n<div>Báo cáo</div>\n{}</td></tr>\n<tr><td>Ghi chú: Trạng thái, Mã hồ sơ</td></tr></table>\n\
+         <table><tr><td>Người lập biểu</td><td>HS99</td></tr></table>\n{DECOY}\n</body></html>\n",
+        html_table(&ds)
+    );
+    write(dir.path(), "nested.html", &page);
+    let got = stats(dir.path(), &["nested.html"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+}
+
+#[test]
+fn html_page_without_a_table_is_a_clear_error() {
+    let dir = folder();
+    write(
+        dir.path(),
+        "trong.xls",
+        "<html><head><title>Lỗi</title></head><body><p>Phiên đăng nhập đã hết hạn.</p></body></html>\n",
+    );
+    let err = fails(dir.path(), &["stats", "-i", "trong.xls", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("trong.xls"), "{err}");
+    assert!(err.contains("trang HTML không có bảng nào"), "{err}");
+}
+
+#[test]
+fn html_named_html_or_htm_reads_the_same() {
+    let dir = folder();
+    let ds = dossiers();
+    let page = office_page(&ds);
+    write(dir.path(), "a.html", &page);
+    write(dir.path(), "b.htm", &page);
+    let a = stats(dir.path(), &["a.html"]);
+    let b = stats(dir.path(), &["b.htm"]);
+    assert_figures(&a, &ds, true);
+    assert_eq!(a, b);
+}
