@@ -675,3 +675,252 @@ fn html_named_html_or_htm_reads_the_same() {
     assert_figures(&a, &ds, true);
     assert_eq!(a, b);
 }
+
+// ------------------------------------------------------------- 2. JSON
+
+fn iso(x: Option<NaiveDate>, time: &str) -> Value {
+    match x {
+        Some(x) => Value::String(format!("{}T{time}", x.format("%Y-%m-%d"))),
+        None => Value::Null,
+    }
+}
+
+/// A record as VNPT iGate's API gives it: nested objects, arrays inside,
+/// numbers and booleans, and no `completedDate` key while there is none.
+fn igate_record(h: &Ho, accepted: Value) -> Value {
+    let mut r = json!({
+        "id": format!("64f1{}", h.code.to_lowercase()),
+        "code": h.code,
+        "agency": {"id": "5f3a", "name": h.unit, "parent": {"name": "UBND huyện Tứ Kỳ"}},
+        "procedure": {"code": "1.001193", "name": "Đăng ký khai sinh", "level": 4},
+        "sector": {"name": "Hộ tịch"},
+        "applyMethod": {"id": 1, "name": h.kenh},
+        "acceptedDate": accepted,
+        "appointmentDate": iso(h.due, "17:00:00.000+0700"),
+        "dossierStatus": {"id": 4, "name": h.status, "comment": ""},
+        "attachment": [{"id": 1, "name": "to-khai.pdf", "size": 10240}],
+        "eForm": {"data": {"hoTen": "Nguyễn Văn A", "namSinh": 1990, "daKetHon": false}},
+        "fee": 0,
+        "isPaid": false,
+    });
+    if h.end.is_some() {
+        r["completedDate"] = iso(h.end, "10:30:00+07:00");
+    }
+    r
+}
+
+fn igate(ds: &[Ho]) -> String {
+    let content: Vec<Value> = ds
+        .iter()
+        .map(|h| igate_record(h, iso(Some(h.recv), "08:15:00.000+0700")))
+        .collect();
+    let page = json!({
+        "errors": [],
+        "meta": {"tags": ["hs", "mc"], "version": 2},
+        "content": content,
+        "links": [{"rel": "next", "href": "?page=1"}],
+        "totalElements": ds.len(),
+        "totalPages": 1,
+        "last": true,
+    });
+    serde_json::to_string_pretty(&page).unwrap()
+}
+
+#[test]
+fn json_igate_wrapper() {
+    let dir = folder();
+    let ds = dossiers();
+    write(dir.path(), "igate.json", igate(&ds));
+    let got = stats(dir.path(), &["igate.json"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+    let run = cctthc(dir.path(), &["check", "-i", "igate.json"]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    for want in [
+        "igate.json: JSON",
+        "← 'code'",
+        "← 'agency.name'",
+        "← 'dossierStatus.name'",
+        "← 'applyMethod.name'",
+        "← 'acceptedDate'",
+        "← 'completedDate'",
+        "'agency.parent.name'",
+    ] {
+        assert!(run.stdout.contains(want), "no '{want}' in\n{}", run.stdout);
+    }
+}
+
+/// A top-level array of records with the field names as keys, records
+/// with different key sets (an end date only where there is one, extra
+/// keys in some), numbers and booleans as values.
+#[test]
+fn json_array_with_differing_keys() {
+    let dir = folder();
+    let ds = dossiers();
+    let records: Vec<Value> = ds
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut r = json!({
+                "ma_ho_so": h.code,
+                "don_vi": h.unit,
+                "kenh": h.kenh,
+                "ngay_tiep_nhan": dmy(Some(h.recv)),
+                "ngay_hen_tra": dmy(h.due),
+                "trang_thai": h.status,
+            });
+            if h.end.is_some() {
+                r["ngay_ket_thuc"] = Value::String(dmy(h.end));
+            }
+            if i % 3 == 0 {
+                r["so_tien"] = json!(50000.5);
+                r["ghi_chu"] = json!({"noi_dung": "x", "ds": [1, 2]});
+            }
+            r
+        })
+        .collect();
+    write(dir.path(), "mang.json", serde_json::to_string(&records).unwrap());
+    let got = stats(dir.path(), &["mang.json"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+}
+
+/// One record per line, a BOM first, numeric codes and a yes/no `online`
+/// flag instead of a channel (OpenCPS writes `true`/`false`).
+#[test]
+fn ndjson_with_bom_numbers_and_booleans() {
+    let dir = folder();
+    let ds: Vec<Ho> = dossiers()
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut h)| {
+            h.code = format!("{}", 230_001 + i);
+            h.kenh = if channel(h.kenh) == "truc_tuyen" { "true" } else { "false" };
+            h
+        })
+        .collect();
+    let mut text = String::from("\u{feff}");
+    for h in &ds {
+        let r = json!({
+            "code": h.code.parse::<u64>().unwrap(),
+            "agency": {"name": h.unit},
+            "online": h.kenh == "true",
+            "acceptedDate": iso(Some(h.recv), "07:30:00+0700"),
+            "appointmentDate": iso(h.due, "17:00:00+0700"),
+            "completedDate": iso(h.end, "16:00:00+0700"),
+            "dossierStatus": {"name": h.status},
+            "fee": 20000,
+        });
+        text.push_str(&serde_json::to_string(&r).unwrap());
+        text.push('\n');
+    }
+    write(dir.path(), "ho-so.ndjson", &text);
+    let got = stats(dir.path(), &["ho-so.ndjson"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+    let codes: Vec<&str> = ds.iter().map(|h| h.code.as_str()).collect();
+    assert_eq!(codes[0], "230001");
+}
+
+/// A time with an offset is first put in Vietnam time (UTC+7), then its
+/// date is taken: 18:30Z on 31 October is 1 November in Vietnam.
+#[test]
+fn json_accepted_dates_with_offsets() {
+    let dir = folder();
+    let base = dossiers();
+    let in_progress = |code: &str, recv: NaiveDate| {
+        let mut h = base[4].clone();
+        h.code = code.into();
+        h.recv = recv;
+        h
+    };
+    // (dossier with its Vietnamese date, acceptedDate as written)
+    let cases = vec![
+        (in_progress("Z1", d(2023, 11, 1)), "2023-10-31T18:30:00Z"),
+        (in_progress("Z2", d(2023, 10, 31)), "2023-10-31T16:59:59Z"),
+        (in_progress("Z3", d(2023, 12, 1)), "2023-11-30T17:00:00.000Z"),
+        (in_progress("Z4", d(2023, 11, 30)), "2023-11-30T23:59:00+0700"),
+        (in_progress("Z5", d(2023, 10, 31)), "2023-11-01T00:30:00+0900"),
+        (in_progress("Z6", d(2023, 11, 1)), "2023-11-01T00:00:00+07:00"),
+    ];
+    let content: Vec<Value> = cases
+        .iter()
+        .map(|(h, at)| igate_record(h, json!(at)))
+        .collect();
+    write(dir.path(), "utc.json", serde_json::to_string_pretty(&json!({"content": content})).unwrap());
+    let ds: Vec<Ho> = cases.into_iter().map(|(h, _)| h).collect();
+    let got = stats(dir.path(), &["utc.json"]);
+    assert_figures(&got, &ds, true);
+    // Z1, Z4 and Z6 in the month; Z2 and Z5 carried over; Z3 not yet.
+    assert_eq!(got["tong"]["tiep_nhan"]["trong_ky"], 3);
+    assert_eq!(got["tong"]["tiep_nhan"]["ky_truoc"], 2);
+    let october = stats_with(dir.path(), &["utc.json"], &["--month", "10", "--year", "2023"]);
+    assert_eq!(october["tong"]["tiep_nhan"]["trong_ky"], 2);
+}
+
+/// Broken JSON is an error naming the file and the line, in Vietnamese,
+/// never serde's English; a value that is not a record is named as such.
+#[test]
+fn broken_json_is_a_vietnamese_error_with_its_line() {
+    let dir = folder();
+    let text = igate(&dossiers());
+    // Cut in the middle of a line: the end comes on that line.
+    let cut_line = text.lines().count() / 2;
+    let cut: usize = text.lines().take(cut_line - 1).map(|l| l.len() + 1).sum::<usize>() + 5;
+    write(dir.path(), "cut.json", &text[..cut]);
+    let err = fails(dir.path(), &["stats", "-i", "cut.json", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains(&format!("cut.json:{cut_line}:")), "{err}");
+    assert!(err.contains("bị cắt cụt"), "{err}");
+
+    let bad = "[\n  {\"ma_ho_so\": \"HS01\", \"don_vi\": \"UBND xã Ngọc Kỳ\",\n   \"trang_thai\": \"Đang xử lý\" \"ngay_tiep_nhan\": \"01/11/2023\"}\n]\n";
+    write(dir.path(), "bad.json", bad);
+    let err = fails(dir.path(), &["stats", "-i", "bad.json", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("bad.json:3:"), "{err}");
+    assert!(err.contains("cú pháp JSON sai"), "{err}");
+
+    let quotes = "{'content': [{'code': 'HS01'}]}\n";
+    write(dir.path(), "quotes.json", quotes);
+    let err = fails(dir.path(), &["stats", "-i", "quotes.json", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("quotes.json:1:"), "{err}");
+
+    // A second top-level value that is not a record (NDJSON).
+    let record = serde_json::to_string(&igate_record(&dossiers()[4], json!("2023-11-10T08:00:00+0700"))).unwrap();
+    write(dir.path(), "scalar-line.json", format!("{record}\n42\n"));
+    let err = fails(dir.path(), &["stats", "-i", "scalar-line.json", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("scalar-line.json:2:"), "{err}");
+    assert!(err.contains("giá trị đơn lẻ"), "{err}");
+
+    for e in [&err] {
+        assert!(!e.contains("CSV"), "a JSON file is not CSV: {e}");
+    }
+    for name in ["cut.json", "bad.json", "quotes.json"] {
+        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 1);
+        assert!(err.contains("JSON"), "{err}");
+        assert!(!err.contains("CSV"), "a JSON file is not CSV: {err}");
+        for english in ["expected", "EOF", "column", "key must be", "trailing"] {
+            assert!(!err.contains(english), "English from serde: {err}");
+        }
+    }
+}
+
+/// A file that is one JSON value and not a record: a number, a string,
+/// `true`; or an array of values that are not records.
+#[test]
+fn json_scalar_or_array_of_scalars_is_a_clear_error() {
+    let dir = folder();
+    for (name, text) in [
+        ("so.json", "42\n"),
+        ("chuoi.json", "\"Danh sách hồ sơ\"\n"),
+        ("dung.json", "true\n"),
+    ] {
+        write(dir.path(), name, text);
+        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 1);
+        assert!(err.contains(name), "{err}");
+        assert!(err.contains("giá trị đơn lẻ"), "{name}: {err}");
+    }
+    write(dir.path(), "mang-so.json", "[1, 2, 3]\n");
+    let err = fails(dir.path(), &["stats", "-i", "mang-so.json", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("mang-so.json"), "{err}");
+    assert!(!err.contains("trống"), "[1, 2, 3] is not an empty file: {err}");
+    assert!(err.contains("bản ghi"), "{err}");
+}
