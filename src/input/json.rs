@@ -267,7 +267,7 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
         (None, _) => "cú pháp JSON sai (kiểm tra dấu phẩy, dấu ngoặc kép, dấu ngoặc)".into(),
     };
     let line = if e.line() > 0 { e.line() as u64 } else { at };
-    Error::Parse {
+    Error::Json {
         path: path.to_path_buf(),
         line,
         message,

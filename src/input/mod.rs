@@ -81,6 +81,12 @@ pub enum Error {
         line: u64,
         message: String,
     },
+    #[error("{}:{line}: lỗi đọc JSON: {message}", .path.display())]
+    Json {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
     #[error("{}", no_header_message(.path, .found, .missing))]
     NoHeader {
         path: PathBuf,
