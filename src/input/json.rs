@@ -28,6 +28,8 @@ use crate::text::nfc;
 /// More distinct keys than any export has: a hostile file is refused.
 const MAX_KEYS: usize = 4096;
 
+const SCALAR: &str = "tệp JSON có một giá trị đơn lẻ, không phải bản ghi: cần một mảng các bản ghi, một đối tượng chứa mảng đó, hoặc một bản ghi mỗi dòng";
+
 /// Reads the records of a JSON file.
 pub(crate) fn read(
     path: &Path,
@@ -257,6 +259,7 @@ fn walk(path: &Path, ctx: &Ctx<'_, '_>) -> Result<(), Error> {
 
 fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>) -> Error {
     use serde_json::error::Category;
+    let scalar = ours.as_deref() == Some(SCALAR);
     let message = match (ours, e.classify()) {
         (Some(m), _) => m,
         (None, Category::Eof) => "tệp JSON bị cắt cụt (thiếu dấu đóng } hoặc ])".into(),
@@ -266,7 +269,14 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
         }
         (None, _) => "cú pháp JSON sai (kiểm tra dấu phẩy, dấu ngoặc kép, dấu ngoặc)".into(),
     };
-    let line = if e.line() > 0 { e.line() as u64 } else { at };
+    // serde counts lines from the start of the value it reads, which is
+    // line `at` of the file (one record a line in NDJSON); a value that is
+    // not a record is named where it starts.
+    let line = match e.line() {
+        0 => at,
+        _ if scalar => at,
+        n => at + n as u64 - 1,
+    };
     Error::Json {
         path: path.to_path_buf(),
         line,
@@ -391,9 +401,7 @@ impl<'de> SerdeVisitor<'de> for Top<'_, '_, '_> {
 
 impl Top<'_, '_, '_> {
     fn scalar<E: de::Error>(&self) -> E {
-        self.ctx.refuse(
-            "tệp JSON có một giá trị đơn lẻ, không phải bản ghi: cần một mảng các bản ghi, một đối tượng chứa mảng đó, hoặc một bản ghi mỗi dòng".into(),
-        )
+        self.ctx.refuse(SCALAR.into())
     }
 }
 
