@@ -43,6 +43,7 @@ pub(crate) fn read(
         has_elements,
         element_keys,
         object_keys,
+        non_records,
     } = survey.survey.into_inner();
     let mode = if values == 1 && has_elements {
         Mode::Elements
@@ -53,6 +54,13 @@ pub(crate) fn read(
         Mode::Elements => element_keys,
         Mode::Objects => object_keys,
     };
+    if keys.order.is_empty() && non_records > 0 {
+        return Err(Error::Json {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "mảng JSON chỉ có các giá trị đơn lẻ, không có bản ghi nào (đối tượng {…}): cần một mảng các bản ghi, một đối tượng chứa mảng đó, hoặc một bản ghi mỗi dòng".into(),
+        });
+    }
     if keys.order.is_empty() {
         return Err(Error::Empty {
             path: path.to_path_buf(),
@@ -119,6 +127,8 @@ struct Survey {
     element_keys: Keys,
     /// Keys of the top-level objects, read as records.
     object_keys: Keys,
+    /// Values of the first value's array that are not records.
+    non_records: usize,
 }
 
 /// Where the records are.
@@ -347,13 +357,14 @@ impl<'de> SerdeVisitor<'de> for Top<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let take = self.ctx.elements_wanted();
-        while seq
-            .next_element_seed(Element {
-                ctx: self.ctx,
-                take,
-            })?
-            .is_some()
-        {}
+        while let Some(record) = seq.next_element_seed(Element {
+            ctx: self.ctx,
+            take,
+        })? {
+            if take && !record && self.ctx.pass == Pass::Survey {
+                self.ctx.survey.borrow_mut().non_records += 1;
+            }
+        }
         Ok(())
     }
 
