@@ -890,6 +890,19 @@ fn broken_json_is_a_vietnamese_error_with_its_line() {
     assert!(err.contains("scalar-line.json:2:"), "{err}");
     assert!(err.contains("giá trị đơn lẻ"), "{err}");
 
+    // NDJSON: the line is the file's, not the record's.
+    let good = dossiers()
+        .iter()
+        .map(|h| serde_json::to_string(&igate_record(h, json!("2023-11-10T08:00:00+0700"))).unwrap() + "\n")
+        .collect::<String>();
+    let broken_at = dossiers().len() + 2;
+    write(dir.path(), "syntax.ndjson", format!("{good}\n{{\"code\": \"HSZ\" \"agency\": {{}}}}\n{good}"));
+    let err = fails(dir.path(), &["stats", "-i", "syntax.ndjson", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains(&format!("syntax.ndjson:{broken_at}: lỗi đọc JSON: cú pháp JSON sai")), "{err}");
+    write(dir.path(), "cut.ndjson", format!("{good}\n{{\"code\": \"HSZ\",\n \"agency\": {{\"name\": \"UBND"));
+    let err = fails(dir.path(), &["stats", "-i", "cut.ndjson", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains(&format!("cut.ndjson:{}: lỗi đọc JSON: tệp JSON bị cắt cụt", broken_at + 1)), "{err}");
+
     for e in [&err] {
         assert!(!e.contains("CSV"), "a JSON file is not CSV: {e}");
     }
@@ -915,7 +928,7 @@ fn json_scalar_or_array_of_scalars_is_a_clear_error() {
     ] {
         write(dir.path(), name, text);
         let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 1);
-        assert!(err.contains(name), "{err}");
+        assert!(err.contains(&format!("{name}:1: lỗi đọc JSON")), "{err}");
         assert!(err.contains("giá trị đơn lẻ"), "{name}: {err}");
     }
     write(dir.path(), "mang-so.json", "[1, 2, 3]\n");
