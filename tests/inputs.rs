@@ -937,3 +937,282 @@ fn json_scalar_or_array_of_scalars_is_a_clear_error() {
     assert!(!err.contains("trống"), "[1, 2, 3] is not an empty file: {err}");
     assert!(err.contains("bản ghi"), "{err}");
 }
+
+// ------------------------------------------------- sheets: one grid, three forms
+
+/// A sheet as cells, with merged ranges (first row, first column, last
+/// row, last column): the value in the first cell, the others empty.
+struct Grid {
+    rows: Vec<Vec<String>>,
+    merges: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Grid {
+    fn new() -> Grid {
+        Grid {
+            rows: Vec::new(),
+            merges: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, cells: &[&str]) -> usize {
+        self.rows.push(cells.iter().map(|c| c.to_string()).collect());
+        self.rows.len() - 1
+    }
+
+    fn merge(&mut self, r1: usize, c1: usize, r2: usize, c2: usize) {
+        self.merges.push((r1, c1, r2, c2));
+    }
+
+    /// A row merged across `width` columns, its text in the first.
+    fn banner(&mut self, text: &str, width: usize) -> usize {
+        let mut cells = vec![text];
+        cells.resize(width, "");
+        let r = self.row(&cells);
+        self.merge(r, 0, r, width - 1);
+        r
+    }
+
+    /// The line of the row holding `needle` in its first cells (from 1).
+    fn line_of(&self, needle: &str) -> usize {
+        self.rows
+            .iter()
+            .position(|r| r.iter().any(|c| c == needle))
+            .unwrap_or_else(|| panic!("no row with {needle}"))
+            + 1
+    }
+
+    fn csv(&self) -> String {
+        self.rows.iter().map(|r| csv_line(r)).collect()
+    }
+
+    fn xlsx(&self) -> Vec<u8> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Danh sách").unwrap();
+        let plain = Format::new();
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if v.is_empty() {
+                    continue;
+                }
+                match v.parse::<f64>() {
+                    Ok(n) if !v.starts_with('0') => ws.write_number(r as u32, c as u16, n).map(|_| ()),
+                    _ => ws.write_string(r as u32, c as u16, v).map(|_| ()),
+                }
+                .unwrap();
+            }
+        }
+        for &(r1, c1, r2, c2) in &self.merges {
+            let v = &self.rows[r1][c1];
+            ws.merge_range(r1 as u32, c1 as u16, r2 as u32, c2 as u16, v, &plain)
+                .unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// An HTML table, merged ranges as colspan/rowspan (the covered cells
+    /// not written), one `<tr>` a line after an opening line.
+    fn html(&self) -> String {
+        let mut s = String::from("<html><body><table border=\"1\">\n");
+        for (r, row) in self.rows.iter().enumerate() {
+            s.push_str("<tr>");
+            for (c, v) in row.iter().enumerate() {
+                let covered = self.merges.iter().any(|&(r1, c1, r2, c2)| {
+                    (r1..=r2).contains(&r) && (c1..=c2).contains(&c) && (r, c) != (r1, c1)
+                });
+                if covered {
+                    continue;
+                }
+                let mut attrs = String::new();
+                if let Some(&(r1, c1, r2, c2)) =
+                    self.merges.iter().find(|&&(r1, c1, _, _)| (r1, c1) == (r, c))
+                {
+                    if c2 > c1 {
+                        attrs.push_str(&format!(" colspan=\"{}\"", c2 - c1 + 1));
+                    }
+                    if r2 > r1 {
+                        attrs.push_str(&format!(" rowspan=\"{}\"", r2 - r1 + 1));
+                    }
+                }
+                s.push_str(&format!("<td{attrs}>{}</td>", esc(v)));
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</table></body></html>\n");
+        s
+    }
+}
+
+/// The dossiers under a one-row header, as a grid.
+fn plain_grid(ds: &[Ho]) -> Grid {
+    let mut g = Grid::new();
+    g.row(&HEADERS);
+    for h in ds {
+        let c = cells(h);
+        g.row(&c.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    g
+}
+
+/// A minimal OLE compound file (CFB v3, 512-byte sectors) holding these
+/// streams, each 4 KB: what Office writes for a password-protected
+/// workbook (`EncryptionInfo`, `EncryptedPackage`) or a Word 97 document.
+fn ole(streams: &[&str]) -> Vec<u8> {
+    const FREE: u32 = 0xFFFF_FFFF;
+    const END: u32 = 0xFFFF_FFFE;
+    const FAT: u32 = 0xFFFF_FFFD;
+    let per_stream = 8u32; // sectors of 512 bytes
+    let mut out = vec![0u8; 512];
+    out[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let put16 = |b: &mut [u8], at: usize, v: u16| b[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 = |b: &mut [u8], at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    put16(&mut out, 24, 0x003E);
+    put16(&mut out, 26, 0x0003);
+    put16(&mut out, 28, 0xFFFE);
+    put16(&mut out, 30, 9);
+    put16(&mut out, 32, 6);
+    put32(&mut out, 44, 1); // one FAT sector
+    put32(&mut out, 48, 1); // directory at sector 1
+    put32(&mut out, 56, 4096);
+    put32(&mut out, 60, END); // no mini FAT
+    put32(&mut out, 68, END); // no DIFAT sectors
+    for i in 0..109 {
+        put32(&mut out, 76 + 4 * i, if i == 0 { 0 } else { FREE });
+    }
+    // Sector 0: the FAT.
+    let mut fat = vec![0xFFu8; 512];
+    put32(&mut fat, 0, FAT);
+    put32(&mut fat, 4, END);
+    let mut next = 2u32;
+    let mut starts = Vec::new();
+    for _ in streams {
+        starts.push(next);
+        for k in 0..per_stream {
+            let v = if k + 1 == per_stream { END } else { next + 1 };
+            put32(&mut fat, 4 * next as usize, v);
+            next += 1;
+        }
+    }
+    out.extend_from_slice(&fat);
+    // Sector 1: the directory: the root, then the streams chained as
+    // right siblings (in the order CFB sorts them: shorter names first).
+    let mut order: Vec<usize> = (0..streams.len()).collect();
+    order.sort_by_key(|&i| (streams[i].len(), streams[i].to_uppercase()));
+    let mut dir = vec![0u8; 512];
+    let entry = |dir: &mut Vec<u8>, i: usize, name: &str, kind: u8, right: u32, child: u32, start: u32, size: u32| {
+        let at = i * 128;
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (k, u) in units.iter().enumerate() {
+            put16(dir, at + 2 * k, *u);
+        }
+        put16(dir, at + 64, 2 * (units.len() as u16 + 1));
+        dir[at + 66] = kind;
+        dir[at + 67] = 1; // black
+        put32(dir, at + 68, FREE);
+        put32(dir, at + 72, right);
+        put32(dir, at + 76, child);
+        put32(dir, at + 116, start);
+        put32(dir, at + 120, size);
+    };
+    entry(&mut dir, 0, "Root Entry", 5, FREE, 1, END, 0);
+    for (pos, &i) in order.iter().enumerate() {
+        let right = if pos + 1 < order.len() { pos as u32 + 2 } else { FREE };
+        entry(&mut dir, pos + 1, streams[i], 2, right, FREE, starts[i], per_stream * 512);
+    }
+    for i in order.len() + 1..4 {
+        put32(&mut dir, i * 128 + 68, FREE);
+        put32(&mut dir, i * 128 + 72, FREE);
+        put32(&mut dir, i * 128 + 76, FREE);
+    }
+    out.extend_from_slice(&dir);
+    for (i, _) in streams.iter().enumerate() {
+        out.extend(std::iter::repeat_n(0x5A + i as u8, (per_stream * 512) as usize));
+    }
+    out
+}
+
+/// A .docx: a zip holding `word/document.xml`.
+fn docx() -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("[Content_Types].xml", o).unwrap();
+        z.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+        z.start_file("word/document.xml", o).unwrap();
+        z.write_all(b"<?xml version=\"1.0\"?><w:document/>").unwrap();
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+// ------------------------------------------------ 3. spreadsheets by content
+
+#[test]
+fn the_kind_comes_from_the_content_not_the_name() {
+    let dir = folder();
+    let ds = dossiers();
+    let g = plain_grid(&ds);
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("xlsx-named.xls", g.xlsx(), "bảng tính Excel (.xlsx)"),
+        ("html-named.xlsx", g.html().into_bytes(), "bảng HTML"),
+        ("csv-named.xls", g.csv().into_bytes(), "văn bản có phân cách (CSV/TSV)"),
+        ("xlsx-named.csv", g.xlsx(), "bảng tính Excel (.xlsx)"),
+    ];
+    for (name, bytes, kind) in cases {
+        write(dir.path(), name, &bytes);
+        let got = stats(dir.path(), &[name]);
+        assert_figures(&got, &ds, true);
+        assert_accounting(&got, &ds, 0);
+        let run = cctthc(dir.path(), &["check", "-i", name]);
+        assert_eq!(run.code, 0, "{name}: {}", run.both());
+        let want = format!("  {name}: {kind}");
+        assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn password_protected_workbook_is_named_as_such() {
+    let dir = folder();
+    let locked = ole(&["EncryptionInfo", "EncryptedPackage"]);
+    for name in ["bao-mat.xlsx", "bao-mat.xls"] {
+        write(dir.path(), name, &locked);
+        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 1);
+        assert!(err.contains(name), "{err}");
+        assert!(err.contains("mật khẩu"), "{err}");
+        for english in ["Cfb", "Worksheet", "error", "Error", "stream", "Stream"] {
+            assert!(!err.contains(english), "English in: {err}");
+        }
+        let run = cctthc(dir.path(), &["check", "-i", name]);
+        assert_eq!(run.code, 1, "{}", run.both());
+        assert!(run.stderr.contains("mật khẩu"), "{}", run.both());
+    }
+    // A Word 97 document is an OLE file too.
+    write(dir.path(), "cong-van.xls", ole(&["WordDocument", "1Table"]));
+    let err = fails(dir.path(), &["stats", "-i", "cong-van.xls", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("tệp Word"), "{err}");
+}
+
+#[test]
+fn word_document_and_damaged_workbook_are_clear_errors() {
+    let dir = folder();
+    write(dir.path(), "bao-cao.docx", docx());
+    let err = fails(dir.path(), &["stats", "-i", "bao-cao.docx", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("bao-cao.docx"), "{err}");
+    assert!(err.contains("tệp Word"), "{err}");
+
+    let mut xlsx = plain_grid(&dossiers()).xlsx();
+    xlsx.truncate(xlsx.len() / 2);
+    write(dir.path(), "hong.xlsx", &xlsx);
+    let err = fails(dir.path(), &["stats", "-i", "hong.xlsx", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("hong.xlsx"), "{err}");
+    assert!(err.contains("Excel"), "says what to do: {err}");
+
+    write(dir.path(), "dung.xlsx", plain_grid(&dossiers()).xlsx());
+    let err = fails(dir.path(), &["stats", "-i", "dung.xlsx", "--sheet", "Sheet9", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("không có trang tính 'Sheet9'"), "{err}");
+    assert!(err.contains("Danh sách"), "{err}");
+}
