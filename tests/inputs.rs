@@ -1216,3 +1216,170 @@ fn word_document_and_damaged_workbook_are_clear_errors() {
     assert!(err.contains("không có trang tính 'Sheet9'"), "{err}");
     assert!(err.contains("Danh sách"), "{err}");
 }
+
+// ------------------------------------- 4–5. rows that are not dossiers, two-row headers
+
+/// How cctthc's `check` names each kind of row passed over.
+const HEADING: &str = "dòng tiêu đề nhóm";
+const TOTAL: &str = "dòng tổng cộng";
+const HEADER_AGAIN: &str = "dòng tiêu đề cột lặp lại";
+
+/// The header (one row, or two: `Ngày, tháng, năm` merged over `Nhận hồ
+/// sơ · Hẹn trả kết quả`, the other labels merged down), at the grid's end.
+fn header_rows(g: &mut Grid, two_rows: bool) -> Vec<usize> {
+    if !two_rows {
+        return vec![g.row(&[
+            "STT", "Mã hồ sơ", "Đơn vị tiếp nhận", "Kênh", "Ngày tiếp nhận", "Ngày hẹn trả",
+            "Ngày kết thúc", "Trạng thái",
+        ])];
+    }
+    let top = g.row(&[
+        "STT", "Mã hồ sơ", "Đơn vị tiếp nhận", "Kênh", "Ngày, tháng, năm", "", "Ngày kết thúc",
+        "Trạng thái",
+    ]);
+    let low = g.row(&["", "", "", "", "Nhận hồ sơ", "Hẹn trả kết quả", "", ""]);
+    for c in [0, 1, 2, 3, 6, 7] {
+        g.merge(top, c, low, c);
+    }
+    g.merge(top, 4, top, 5);
+    vec![top, low]
+}
+
+/// An export as one-stop systems print it: title rows, the header, the
+/// row of column numbers, group headings over the dossiers of a field,
+/// subtotal and total rows, the header again on the next page. Returns
+/// the grid and, for each row passed over, its kind and grid index.
+fn report_grid(ds: &[Ho], two_rows: bool) -> (Grid, Vec<(&'static str, usize)>) {
+    let mut g = Grid::new();
+    let mut skipped = Vec::new();
+    g.banner("DANH SÁCH HỒ SƠ TIẾP NHẬN", 8);
+    g.banner("Kỳ báo cáo: tháng 11/2023", 8);
+    header_rows(&mut g, two_rows);
+    let numbers = g.row(&["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)"]);
+    skipped.push((HEADER_AGAIN, numbers));
+    let half = ds.len() / 2;
+    for (part, chunk) in [&ds[..half], &ds[half..]].into_iter().enumerate() {
+        if part == 1 {
+            // Page 2 repeats the header.
+            for r in header_rows(&mut g, two_rows) {
+                skipped.push((HEADER_AGAIN, r));
+            }
+        }
+        let field = if part == 0 { "Hộ tịch" } else { "Đất đai" };
+        let heading = g.banner(&format!("{field} ( {} )", chunk.len()), 8);
+        skipped.push((HEADING, heading));
+        for (i, h) in chunk.iter().enumerate() {
+            let c = cells(h);
+            let stt = (part * half + i + 1).to_string();
+            let mut row = vec![stt.as_str()];
+            row.extend(c[..4].iter().map(String::as_str));
+            row.extend(c[4..].iter().map(String::as_str));
+            g.row(&row);
+        }
+        let n = chunk.len().to_string();
+        // A subtotal whose word stands in the code column.
+        let sub = g.row(&["", "Cộng:", "", &n, "", "", "", &n]);
+        skipped.push((TOTAL, sub));
+    }
+    let all = ds.len().to_string();
+    let total = g.row(&["Tổng cộng", "", "", &all, "", "", "", &all]);
+    skipped.push((TOTAL, total));
+    let note = g.row(&["", "", "", "", "", "Người lập biểu", "", ""]);
+    skipped.push((HEADING, note));
+    (g, skipped)
+}
+
+/// The `check` lines for the rows passed over, lines from `first_line`.
+fn skipped_lines(skipped: &[(&str, usize)], first_line: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for kind in [HEADING, TOTAL, HEADER_AGAIN] {
+        let lines: Vec<String> = skipped
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, r)| (r + first_line).to_string())
+            .collect();
+        if !lines.is_empty() {
+            out.push(format!("      {kind}: dòng {}\n", lines.join(", ")));
+        }
+    }
+    out
+}
+
+/// The grid as CSV, xlsx and HTML: the same figures, the rows passed over
+/// counted in `bo_qua` and listed by `check` with their lines.
+fn assert_report_layout(two_rows: bool) {
+    let ds = dossiers();
+    let (g, skipped) = report_grid(&ds, two_rows);
+    let dir = folder();
+    let forms: [(&str, Vec<u8>, usize); 3] = [
+        ("bao-cao.csv", g.csv().into_bytes(), 1),
+        ("bao-cao.xlsx", g.xlsx(), 1),
+        ("bao-cao.xls", g.html().into_bytes(), 2),
+    ];
+    for (name, bytes, first_line) in forms {
+        write(dir.path(), name, &bytes);
+        let got = stats(dir.path(), &[name]);
+        assert_figures(&got, &ds, true);
+        assert_accounting(&got, &ds, skipped.len() as u64);
+        let run = cctthc(dir.path(), &["check", "-i", name]);
+        assert_eq!(run.code, 0, "{name}: {}", run.both());
+        let header = if two_rows {
+            format!("dòng tiêu đề: dòng {}–{} (tiêu đề hai dòng)\n", 2 + first_line, 3 + first_line)
+        } else {
+            format!("dòng tiêu đề: dòng {}\n", 2 + first_line)
+        };
+        let mut wants = vec![
+            header,
+            format!("    {} dòng không phải hồ sơ, bỏ qua:\n", skipped.len()),
+            format!("  dòng không phải hồ sơ:    {}\n", skipped.len()),
+        ];
+        wants.extend(skipped_lines(&skipped, first_line));
+        if two_rows {
+            wants.push("ngay_tiep_nhan        ← 'Nhận hồ sơ' (cột 5, E)".into());
+            wants.push("ngay_hen_tra          ← 'Hẹn trả kết quả' (cột 6, F)".into());
+        }
+        for want in wants {
+            assert!(run.stdout.contains(&want), "{name}: no '{want}' in\n{}", run.stdout);
+        }
+    }
+}
+
+#[test]
+fn rows_that_are_not_dossiers_are_passed_over_and_counted() {
+    assert_report_layout(false);
+}
+
+#[test]
+fn two_row_headers_and_their_repeats() {
+    assert_report_layout(true);
+}
+
+/// A row without a code that has three or more values is not a heading:
+/// it is an input error on its line.
+#[test]
+fn a_row_without_a_code_and_three_values_is_an_error() {
+    let ds = dossiers();
+    let (mut g, _) = report_grid(&ds, false);
+    let at = g.line_of("HS03");
+    g.rows.insert(
+        at,
+        ["", "", NGOC_KY, "Trực tuyến", "01/11/2023", "05/11/2023", "", "Đang xử lý"]
+            .map(String::from)
+            .to_vec(),
+    );
+    // The merges below it move down a row.
+    for m in &mut g.merges {
+        if m.0 >= at {
+            m.0 += 1;
+            m.2 += 1;
+        }
+    }
+    let dir = folder();
+    for (name, bytes, first_line) in [("x.csv", g.csv().into_bytes(), 1), ("x.xlsx", g.xlsx(), 1)] {
+        write(dir.path(), name, &bytes);
+        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 3);
+        let want = format!("{name}:{}: trường 'ma_ho_so' = ''", at + first_line);
+        assert!(err.contains(&want), "no '{want}' in\n{err}");
+        assert!(err.contains("1 dòng dữ liệu không hợp lệ"), "{err}");
+    }
+}
