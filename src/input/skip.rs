@@ -52,7 +52,9 @@ pub fn classify(cells: &Cells<'_>) -> Option<Skip> {
         return Some(Skip::Total);
     }
     if !code.is_blank() {
-        return is_header_copy(cells, code).then_some(Skip::Header);
+        // The row of column numbers has one in the code column too.
+        let header = is_header_copy(cells, code) || is_column_numbers(cells);
+        return header.then_some(Skip::Header);
     }
     let filled = (0..cells.len())
         .filter(|&i| !cells.at(i).is_blank())
