@@ -61,7 +61,12 @@ pub fn classify(cells: &Cells<'_>) -> Option<Skip> {
         .take(3)
         .count();
     if filled <= 2 {
-        return Some(Skip::Heading);
+        // The lower row of a repeated two-row header has two labels only.
+        return Some(if is_all_header(cells) {
+            Skip::Header
+        } else {
+            Skip::Heading
+        });
     }
     let header = is_all_header(cells) || is_column_numbers(cells);
     header.then_some(Skip::Header)
