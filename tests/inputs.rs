@@ -1389,3 +1389,230 @@ fn a_row_without_a_code_and_three_values_is_an_error() {
         assert!(err.contains("1 dòng dữ liệu không hợp lệ"), "{err}");
     }
 }
+
+// ------------------------------------------------------ 6. no channel column
+
+/// The grid without its `Kênh` column, or with an online flag there.
+fn grid_without_channel(ds: &[Ho], flag: Option<&str>) -> Grid {
+    let mut g = Grid::new();
+    let mut header: Vec<&str> = HEADERS.to_vec();
+    match flag {
+        Some(name) => header[2] = name,
+        None => {
+            header.remove(2);
+        }
+    }
+    g.row(&header);
+    for h in ds {
+        let mut c: Vec<String> = cells(h).to_vec();
+        match flag {
+            Some(_) => c[2] = (channel(h.kenh) == "truc_tuyen").to_string(),
+            None => {
+                c.remove(2);
+            }
+        }
+        g.row(&c.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    g
+}
+
+#[test]
+fn without_a_channel_column_the_channel_figures_are_null() {
+    let dir = folder();
+    let ds = dossiers();
+    write(dir.path(), "khong-kenh.csv", grid_without_channel(&ds, None).csv());
+    let got = stats(dir.path(), &["khong-kenh.csv"]);
+    assert_figures(&got, &ds, false);
+    assert_accounting(&got, &ds, 0);
+    assert_eq!(got["tong"]["tiep_nhan"]["truc_tuyen"], Value::Null);
+    assert_eq!(got["tong"]["ty_le"]["truc_tuyen"], NULL_RATIO());
+    assert_ne!(got["tong"]["tiep_nhan"]["trong_ky"], json!(0));
+}
+
+/// `Trực tuyến` = true/false (OpenCPS) stands in for the channel: a yes
+/// is online, a no direct.
+#[test]
+fn an_online_flag_gives_the_split() {
+    let ds = dossiers();
+    let flagged: Vec<Ho> = ds
+        .iter()
+        .cloned()
+        .map(|mut h| {
+            h.kenh = if channel(h.kenh) == "truc_tuyen" { "true" } else { "false" };
+            h
+        })
+        .collect();
+    for flag in ["Trực tuyến", "Nộp trực tuyến", "online"] {
+        let dir = folder();
+        let g = grid_without_channel(&ds, Some(flag));
+        write(dir.path(), "co.csv", g.csv());
+        write(dir.path(), "co.xlsx", g.xlsx());
+        for name in ["co.csv", "co.xlsx"] {
+            let got = stats(dir.path(), &[name]);
+            assert_figures(&got, &flagged, true);
+        }
+        let run = cctthc(dir.path(), &["check", "-i", "co.csv"]);
+        let want = format!("kenh                  ← '{flag}' (cột 3, C; có: trực tuyến, không: trực tiếp)");
+        assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
+    }
+}
+
+/// A ratio whose column is missing is null even in a period without
+/// dossiers, and when any file read lacks the column; with the column,
+/// an empty period gives 0 of 0.
+#[test]
+fn a_missing_column_is_null_whatever_the_period_holds() {
+    let dir = folder();
+    let ds = dossiers();
+    write(dir.path(), "co-kenh.csv", plain_grid(&ds[..5]).csv());
+    write(dir.path(), "khong-kenh.csv", grid_without_channel(&ds[5..], None).csv());
+    let january = ["--month", "1", "--year", "2023"];
+
+    let without = stats_with(dir.path(), &["khong-kenh.csv"], &january);
+    assert_eq!(without["tong"]["tiep_nhan"]["trong_ky"], 0);
+    assert_eq!(without["tong"]["tiep_nhan"]["truc_tuyen"], Value::Null);
+    assert_eq!(without["tong"]["tiep_nhan"]["truc_tiep"], Value::Null);
+    assert_eq!(without["tong"]["tiep_nhan"]["buu_chinh"], Value::Null);
+    assert_eq!(without["tong"]["ty_le"]["truc_tuyen"], NULL_RATIO());
+    assert_eq!(without["tong"]["ty_le"]["so_hoa_dau_vao"], NULL_RATIO());
+    assert_eq!(without["tong"]["ty_le"]["dung_han"], ratio(0, 0));
+
+    let with = stats_with(dir.path(), &["co-kenh.csv"], &january);
+    assert_eq!(with["tong"]["tiep_nhan"]["truc_tuyen"], 0);
+    assert_eq!(with["tong"]["ty_le"]["truc_tuyen"], ratio(0, 0));
+
+    // One of two files lacks it: null for everyone, the units of the
+    // file that has it too.
+    let both = stats(dir.path(), &["co-kenh.csv", "khong-kenh.csv"]);
+    assert_figures(&both, &ds, false);
+    assert_accounting(&both, &ds, 0);
+    for unit in both["theo_don_vi"].as_array().unwrap() {
+        assert_eq!(unit["ty_le"]["truc_tuyen"], NULL_RATIO(), "{}", unit["don_vi"]);
+    }
+}
+
+// ------------------------------------------------------------- 7. folders
+
+#[test]
+fn a_folder_reads_its_data_files_and_names_the_others() {
+    let root = folder();
+    let data = root.path().join("du-lieu");
+    fs::create_dir(&data).unwrap();
+    let ds = dossiers();
+    write(&data, "1-ho-so.csv", csv(&ds[..4]));
+    write(&data, "2-xuat-excel.xls", office_page(&ds[4..7]));
+    write(&data, "3-igate.json", igate(&ds[7..]));
+    write(&data, "README.md", "# Dữ liệu tháng 11\n");
+    write(&data, "bao-cao.docx", docx());
+    write(&data, "cong-van.pdf", b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+    write(&data, "cctthc.toml", "[bao_cao]\nco_quan = \"UBND huyện Tứ Kỳ\"\n");
+    write(&data, ".ghi-chu.csv", csv(&ds));
+    write(&data, "~$1-ho-so.xlsx", b"\x0bclerk");
+
+    // Files cctthc wrote, from another export.
+    let other = root.path().join("khac");
+    fs::create_dir(&other).unwrap();
+    let mut bad = dossiers()[..3].to_vec();
+    for h in &mut bad {
+        h.code = format!("K{}", h.code);
+    }
+    bad[1].kenh = "Fax";
+    write(&other, "k.csv", csv(&bad).replace("Fax", "Qua fax"));
+    let run = cctthc(root.path(), &[
+        "stats", "-i", "khac/k.csv", "--month", "11", "--year", "2023", "--skip-invalid",
+        "--rejects", "du-lieu/loi.csv", "--format", "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    write(&data, "so-lieu.json", &run.stdout);
+    let run = cctthc(root.path(), &[
+        "qua-han", "-i", "khac/k.csv", "--ngay", "2023-11-20", "--format", "csv", "-o",
+        "du-lieu/qua-han.csv", "--skip-invalid", "--rejects", "khac/r.csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    for own in ["loi.csv", "qua-han.csv", "so-lieu.json"] {
+        assert!(data.join(own).is_file(), "{own} not written");
+    }
+
+    let run = cctthc(root.path(), &["stats", "-i", "du-lieu", "--month", "11", "--year", "2023", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    let got: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+    let notices: Vec<&str> = run.stderr.lines().filter(|l| l.contains("README.md")).collect();
+    assert_eq!(notices.len(), 1, "one notice line:\n{}", run.stderr);
+    let notice = notices[0];
+    for named in ["README.md", "bao-cao.docx", "cong-van.pdf", "cctthc.toml", "loi.csv", "qua-han.csv", "so-lieu.json"] {
+        assert!(notice.contains(&format!("du-lieu/{named}")), "{named} not named: {notice}");
+    }
+    assert!(notice.contains("7 tệp"), "{notice}");
+    for silent in [".ghi-chu.csv", "~$1-ho-so.xlsx"] {
+        assert!(!run.stderr.contains(silent), "{silent} named:\n{}", run.stderr);
+    }
+    for data_file in ["1-ho-so.csv", "2-xuat-excel.xls", "3-igate.json"] {
+        assert!(!notice.contains(data_file), "{data_file} passed over: {notice}");
+    }
+
+    // Given with -i, a file cctthc wrote is an error, not data.
+    for own in ["loi.csv", "qua-han.csv", "so-lieu.json"] {
+        let path = format!("du-lieu/{own}");
+        let err = fails(root.path(), &["stats", "-i", &path, "--month", "11", "--year", "2023"], 1);
+        assert!(err.contains(&path), "{err}");
+        assert!(err.contains("do cctthc ghi"), "{err}");
+        assert!(err.contains("không phải tệp xuất"), "{err}");
+    }
+}
+
+// ----------------------------------------------------------------- 8. check
+
+#[test]
+fn check_shows_how_a_file_was_read() {
+    let dir = folder();
+    let ds = dossiers();
+    let mut text = String::from("STT;Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái;Ghi chú;Người nộp\n");
+    for (i, h) in ds.iter().enumerate() {
+        let c = cells(h);
+        text.push_str(&format!(
+            "{};{};{};{};{};{};{};;Nguyễn Văn {}\n",
+            i + 1, c[0], c[1], c[3], c[4], c[5], c[6], i
+        ));
+    }
+    write(dir.path(), "ho-so.txt", format!("\u{feff}{text}"));
+    let run = cctthc(dir.path(), &["check", "-i", "ho-so.txt"]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    let wants = [
+        "Đã đọc 1 tệp:\n".to_string(),
+        "  ho-so.txt: văn bản có phân cách (CSV/TSV), bảng mã UTF-8\n".into(),
+        "    dòng tiêu đề: dòng 1\n".into(),
+        "      ma_ho_so              ← 'Mã hồ sơ' (cột 2, B)\n".into(),
+        "      don_vi                ← 'Đơn vị' (cột 3, C)\n".into(),
+        "      ngay_tiep_nhan        ← 'Ngày tiếp nhận' (cột 4, D)\n".into(),
+        "      ngay_hen_tra          ← 'Ngày hẹn trả' (cột 5, E)\n".into(),
+        "      ngay_ket_thuc         ← 'Ngày có kết quả' (cột 6, F)\n".into(),
+        "      trang_thai            ← 'Trạng thái' (cột 7, G)\n".into(),
+        "    cột không dùng: 'STT', 'Ghi chú', 'Người nộp'\n".into(),
+        "    không có cột kenh: số hồ sơ theo kênh (trực tuyến, trực tiếp, bưu chính) và tỷ lệ tiếp nhận trực tuyến là N/A\n".into(),
+        "    không có cột so_hoa_ho_so: tỷ lệ số hóa hồ sơ (đầu vào) là N/A\n".into(),
+        "    không có cột so_hoa_ket_qua: tỷ lệ số hóa kết quả (đầu ra) là N/A\n".into(),
+        "    không có cột nghia_vu_tai_chinh, thanh_toan_truc_tuyen: tỷ lệ thanh toán trực tuyến là N/A\n".into(),
+        format!("    {} dòng dữ liệu\n", ds.len()),
+        "Không có dòng lỗi.".into(),
+    ];
+    for want in &wants {
+        assert!(run.stdout.contains(want.as_str()), "no '{want}' in\n{}", run.stdout);
+    }
+    // Fields found are not listed as missing.
+    for field in ["ma_ho_so", "don_vi", "ngay_ket_thuc", "trang_thai"] {
+        assert!(!run.stdout.contains(&format!("không có cột {field}")), "{}", run.stdout);
+    }
+    let count = |label: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.starts_with(label))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(count("Số dòng dữ liệu:"), ds.len().to_string());
+    assert_eq!(count("  hồ sơ chưa tiếp nhận:"), "1");
+    assert_eq!(count("  hồ sơ được tính:"), (ds.len() - 1).to_string());
+}
