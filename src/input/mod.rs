@@ -260,7 +260,9 @@ fn folder_entry(path: &Path) -> Result<Option<String>, Error> {
     Ok(match kind::sniff(path)? {
         kind::Sniffed::Own(what) => Some(what.to_string()),
         kind::Sniffed::Other(what) => Some(what),
-        kind::Sniffed::Data(kind::Kind::Delimited)
+        // Text is data under a data file's extension only: a cctthc.toml
+        // begins with `[` as JSON does, an .xml or a .md with `<`.
+        kind::Sniffed::Data(kind::Kind::Delimited | kind::Kind::Json | kind::Kind::Html)
             if !ext.is_empty() && !kind::TEXT_DATA_EXTENSIONS.contains(&ext.as_str()) =>
         {
             Some(format!("tệp .{ext}, không phải tệp dữ liệu"))
