@@ -1616,3 +1616,140 @@ fn check_shows_how_a_file_was_read() {
     assert_eq!(count("  hồ sơ chưa tiếp nhận:"), "1");
     assert_eq!(count("  hồ sơ được tính:"), (ds.len() - 1).to_string());
 }
+
+// ---------------------------------------------------------- 9. check --goi-y
+
+/// Two files with what config must fix: an unknown status word with a
+/// guess and one without, an unknown channel word, a unit without a
+/// level, a date form cctthc does not read; and a file whose code column
+/// is headed `Mã HS`. Returns the files and the dossiers they hold.
+fn needs_config(dir: &Path) -> Vec<Ho> {
+    let base = dossiers();
+    let mut a: Vec<Ho> = base[..5].to_vec();
+    let g = |code: &str, unit, kenh, recv, due, status| ho(code, unit, kenh, recv, due, None, status);
+    a.push(g("G1", NGOC_KY, "Trực tiếp", d(2023, 11, 5), Some(d(2023, 11, 10)), "Lưu kho"));
+    a.push(g("G2", PHUONG_KY, "Trực tuyến", d(2023, 11, 6), Some(d(2023, 12, 12)), "Đang thẩm định"));
+    a.push(g("G3", NGOC_KY, "Kiosk", d(2023, 11, 7), Some(d(2023, 11, 9)), "Đang xử lý"));
+    let mut g4 = ho("G4", "Bộ phận Một cửa", "Trực tuyến", d(2023, 11, 7), Some(d(2023, 11, 10)), Some(d(2023, 11, 9)), "Hoàn thành");
+    assert_eq!(g4.level, "xa");
+    g4.level = "xa";
+    a.push(g4);
+    a.push(g("G5", TNMT, "Trực tiếp", d(2023, 11, 3), Some(d(2023, 11, 20)), "Đang xử lý"));
+    let mut text = csv_line(&HEADERS.map(String::from));
+    for h in &a {
+        let mut c = cells(h);
+        if h.code == "G5" {
+            c[3] = "03/11/2023 08h15".into();
+        }
+        text.push_str(&csv_line(&c));
+    }
+    write(dir, "a.csv", text);
+    let b: Vec<Ho> = base[5..].to_vec();
+    write(dir, "b.csv", csv(&b).replacen("Mã hồ sơ", "Mã HS", 1));
+    a.into_iter().chain(b).collect()
+}
+
+/// What a clerk does with the fragment: each commented choice filled in.
+fn fill(line: &str) -> String {
+    if line.starts_with("# \"Lưu kho\" = ") {
+        "\"Lưu kho\" = \"dang_giai_quyet\"".into()
+    } else if line.starts_with("# \"Kiosk\" = ") {
+        "\"Kiosk\" = \"truc_tiep\"".into()
+    } else if line.starts_with("# cap = ") {
+        "cap = \"xa\"".into()
+    } else {
+        line.to_string()
+    }
+}
+
+fn goi_y(dir: &Path) -> (String, toml::Table) {
+    let run = cctthc(dir, &["check", "--goi-y", "-i", "a.csv", "-i", "b.csv"]);
+    assert!(matches!(run.code, 0 | 3), "{}", run.both());
+    let table: toml::Table = toml::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not TOML: {e}\n{}", run.stdout));
+    (run.stdout, table)
+}
+
+#[test]
+fn goi_y_fragment_appended_and_filled_makes_every_file_readable() {
+    let dir = folder();
+    let ds = needs_config(dir.path());
+    // Before: the files do not read.
+    let err = fails(dir.path(), &["stats", "-i", "a.csv", "-i", "b.csv", "--month", "11", "--year", "2023"], 1);
+    assert!(err.contains("b.csv"), "{err}");
+
+    let (text, table) = goi_y(dir.path());
+    assert_eq!(table["cot"]["ma_ho_so"].as_str(), Some("Mã HS"), "{text}");
+    assert_eq!(table["trang_thai"]["Đang thẩm định"].as_str(), Some("dang_giai_quyet"), "{text}");
+    assert!(table["trang_thai"].get("Lưu kho").is_none(), "{text}");
+    assert!(text.contains("# \"Lưu kho\" = \"\" # chọn: "), "{text}");
+    assert!(text.contains("# \"Kiosk\" = # chọn: \"truc_tuyen\", \"truc_tiep\", \"buu_chinh\""), "{text}");
+    assert_eq!(
+        table.get("nhap").unwrap_or_else(|| panic!("no [nhap] in\n{text}"))["dinh_dang_ngay"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()),
+        Some(vec!["%d/%m/%Y %Hh%M"]),
+        "{text}"
+    );
+    let units = table["don_vi"].as_array().expect("[[don_vi]]");
+    assert_eq!(units.len(), 1, "{text}");
+    assert_eq!(units[0]["ten"].as_str(), Some("Bộ phận Một cửa"));
+    assert!(units[0].get("cap").is_none(), "no level is guessed: {text}");
+    for guess in ["ma_ho_so = \"Mã HS\" # đoán, cần kiểm tra", "\"Đang thẩm định\" = \"dang_giai_quyet\" # đoán, cần kiểm tra"] {
+        assert!(text.contains(guess), "no '{guess}' in\n{text}");
+    }
+
+    // Appended as it is: valid, and the files still need the choices.
+    let filled: String = text.lines().map(|l| fill(l) + "\n").collect();
+    assert_ne!(filled, text);
+    fs::write(dir.path().join("cctthc.toml"), &filled).unwrap();
+    let got = stats(dir.path(), &["a.csv", "b.csv"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+}
+
+/// The config already has a `[trang_thai]` table: the fragment does not
+/// open it again (invalid TOML) but asks for its lines to be moved in.
+#[test]
+fn goi_y_with_a_trang_thai_table_already_there() {
+    let dir = folder();
+    let mut ds = needs_config(dir.path());
+    // A word the config maps already.
+    let existing = "[trang_thai]\n\"Xong\" = \"da_giai_quyet\"\n";
+    fs::write(dir.path().join("cctthc.toml"), existing).unwrap();
+    let text = fs::read_to_string(dir.path().join("a.csv")).unwrap();
+    fs::write(dir.path().join("a.csv"), text.replacen("Đã trả kết quả", "Xong", 1)).unwrap();
+    let (fragment, table) = goi_y(dir.path());
+    assert!(table.get("trang_thai").is_none(), "[trang_thai] opened again:\n{fragment}");
+    assert!(fragment.contains("# Bảng [trang_thai] đã có trong cctthc.toml"), "{fragment}");
+    let config = format!("{existing}{fragment}");
+    toml::from_str::<toml::Table>(&config).unwrap_or_else(|e| panic!("appended, not TOML: {e}\n{config}"));
+
+    // Move the commented [trang_thai] lines into the table, filled in.
+    let mut moved = Vec::new();
+    let mut rest = String::new();
+    let mut inside = false;
+    for line in fragment.lines() {
+        if line == "# [trang_thai]" {
+            inside = true;
+            continue;
+        }
+        if inside && line.starts_with("# \"") {
+            let entry = fill(line);
+            moved.push(entry.strip_prefix("# ").unwrap_or(&entry).to_string());
+            continue;
+        }
+        inside = false;
+        rest.push_str(&fill(line));
+        rest.push('\n');
+    }
+    assert_eq!(moved.len(), 2, "{fragment}");
+    let config = format!("{existing}{}\n{rest}", moved.join("\n"));
+    fs::write(dir.path().join("cctthc.toml"), &config).unwrap();
+    for h in &mut ds {
+        if h.status == "Đã trả kết quả" {
+            h.status = "Hoàn thành";
+        }
+    }
+    let got = stats(dir.path(), &["a.csv", "b.csv"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, 0);
+}
