@@ -1753,3 +1753,101 @@ fn goi_y_with_a_trang_thai_table_already_there() {
     assert_figures(&got, &ds, true);
     assert_accounting(&got, &ds, 0);
 }
+
+// ------------------------------------------------------ 10. no bytes crash it
+
+mod any_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A valid file of each kind, to mutate.
+    fn seeds() -> [Vec<u8>; 4] {
+        let ds = dossiers();
+        [
+            office_page(&ds).into_bytes(),
+            igate(&ds).into_bytes(),
+            plain_grid(&ds).xlsx(),
+            report_grid(&ds, true).0.html().into_bytes(),
+        ]
+    }
+
+    /// Edits of a seed: (where, what, byte).
+    fn mutate(seed: &[u8], edits: &[(usize, u8, u8)], cut: Option<usize>) -> Vec<u8> {
+        let mut b = seed.to_vec();
+        for &(at, op, byte) in edits {
+            if b.is_empty() {
+                b.push(byte);
+                continue;
+            }
+            let i = at % b.len();
+            match op % 5 {
+                0 => b[i] = byte,
+                1 => b.insert(i, byte),
+                2 => {
+                    b.remove(i);
+                }
+                3 => {
+                    // A chunk repeated (a table row, a zip entry, a record twice).
+                    let end = (i + 1 + byte as usize * 4).min(b.len());
+                    let chunk = b[i..end].to_vec();
+                    b.splice(i..i, chunk);
+                }
+                _ => b[i] ^= 1 << (byte % 8),
+            }
+        }
+        if let Some(c) = cut {
+            b.truncate(c % (b.len() + 1));
+        }
+        b
+    }
+
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..2048),
+            // Text-like noise: markup and JSON punctuation.
+            prop::collection::vec(
+                prop::sample::select(b"<>/=\"' {}[],:tdrhablecolspan0123456789\n\xC3\xA1\xEF\xBB\xBF".to_vec()),
+                0..1024
+            ),
+            (
+                0..4usize,
+                prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..24),
+                prop::option::of(any::<usize>()),
+            )
+                .prop_map(|(k, edits, cut)| mutate(&seeds()[k], &edits, cut)),
+        ]
+    }
+
+    fn never_crashes(name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
+        let dir = folder();
+        write(dir.path(), name, bytes);
+        // `cctthc` asserts: no panic, no backtrace, no library English.
+        let run = cctthc(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023", "--format", "json"]);
+        prop_assert!(matches!(run.code, 0 | 1 | 3), "exit {}: {}", run.code, run.both());
+        if run.code == 0 {
+            prop_assert!(serde_json::from_str::<Value>(&run.stdout).is_ok(), "{}", run.both());
+        } else {
+            prop_assert!(run.stderr.contains(name), "the message names the file: {}", run.both());
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn named_xls(bytes in bytes()) {
+            never_crashes("x.xls", &bytes)?;
+        }
+
+        #[test]
+        fn named_html(bytes in bytes()) {
+            never_crashes("x.html", &bytes)?;
+        }
+
+        #[test]
+        fn named_json(bytes in bytes()) {
+            never_crashes("x.json", &bytes)?;
+        }
+    }
+}
