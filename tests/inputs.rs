@@ -68,7 +68,11 @@ fn assert_no_crash(run: &Run) {
         "at line",
         "expected value",
     ] {
-        assert!(!run.stderr.contains(bad), "'{bad}' printed:\n{}", run.both());
+        assert!(
+            !run.stderr.contains(bad),
+            "'{bad}' printed:\n{}",
+            run.both()
+        );
     }
     assert_ne!(run.code, 101, "{}", run.both());
 }
@@ -99,7 +103,11 @@ fn stats_with(dir: &Path, inputs: &[&str], period: &[&str]) -> Value {
 fn fails(dir: &Path, args: &[&str], code: i32) -> String {
     let run = cctthc(dir, args);
     assert_eq!(run.code, code, "{args:?}\n{}", run.both());
-    assert!(run.stdout.is_empty() || args[0] == "check", "{}", run.both());
+    assert!(
+        run.stdout.is_empty() || args[0] == "check",
+        "{}",
+        run.both()
+    );
     run.stderr
 }
 
@@ -176,7 +184,11 @@ fn ho(
     end: Option<NaiveDate>,
     status: &'static str,
 ) -> Ho {
-    let level = if unit.starts_with("Phòng") { "huyen" } else { "xa" };
+    let level = if unit.starts_with("Phòng") {
+        "huyen"
+    } else {
+        "xa"
+    };
     Ho {
         code: code.into(),
         unit,
@@ -191,6 +203,7 @@ fn ho(
 
 /// Ten dossiers that fill every bucket of §4 in November 2023, one not
 /// received and one that ended before the month.
+#[rustfmt::skip]
 fn dossiers() -> Vec<Ho> {
     vec![
         ho("HS01", NGOC_KY, "Trực tuyến", d(2023, 11, 1), Some(d(2023, 11, 5)), Some(d(2023, 11, 4)), "Hoàn thành"),
@@ -308,11 +321,23 @@ fn assert_figures(got: &Value, ds: &[Ho], channels: bool) {
         .collect();
     levels.sort();
     levels.dedup();
-    let got_levels: Vec<&String> = got["theo_cap"].as_object().expect("theo_cap").keys().collect();
-    assert_eq!(got_levels.len(), levels.len(), "theo_cap: {got_levels:?} vs {levels:?}");
+    let got_levels: Vec<&String> = got["theo_cap"]
+        .as_object()
+        .expect("theo_cap")
+        .keys()
+        .collect();
+    assert_eq!(
+        got_levels.len(),
+        levels.len(),
+        "theo_cap: {got_levels:?} vs {levels:?}"
+    );
     for level in levels {
         let of: Vec<&Ho> = ds.iter().filter(|h| h.level == level).collect();
-        assert_subset(&got["theo_cap"][level], &summary(&of, s, e, channels), level);
+        assert_subset(
+            &got["theo_cap"][level],
+            &summary(&of, s, e, channels),
+            level,
+        );
     }
     let mut units: Vec<(&str, &str)> = ds
         .iter()
@@ -325,10 +350,17 @@ fn assert_figures(got: &Value, ds: &[Ho], channels: bool) {
         .as_array()
         .expect("theo_don_vi")
         .iter()
-        .map(|u| (u["cap"].as_str().unwrap().to_string(), u["don_vi"].as_str().unwrap().to_string()))
+        .map(|u| {
+            (
+                u["cap"].as_str().unwrap().to_string(),
+                u["don_vi"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    let want_units: Vec<(String, String)> =
-        units.iter().map(|(l, u)| (l.to_string(), u.to_string())).collect();
+    let want_units: Vec<(String, String)> = units
+        .iter()
+        .map(|(l, u)| (l.to_string(), u.to_string()))
+        .collect();
     assert_eq!(got_units, want_units, "theo_don_vi");
     for (i, (_, unit)) in units.iter().enumerate() {
         let of: Vec<&Ho> = ds.iter().filter(|h| h.unit == *unit).collect();
@@ -339,7 +371,10 @@ fn assert_figures(got: &Value, ds: &[Ho], channels: bool) {
 /// `nhap_lieu`: `rows` data rows written, of which `skipped` are not
 /// dossiers; the dossiers `ds` (distinct codes), none rejected.
 fn assert_accounting(got: &Value, ds: &[Ho], skipped: u64) {
-    let not_received = ds.iter().filter(|h| class(h.status) == Class::NotReceived).count() as u64;
+    let not_received = ds
+        .iter()
+        .filter(|h| class(h.status) == Class::NotReceived)
+        .count() as u64;
     let rows = ds.len() as u64 + skipped;
     let want = json!({
         "so_dong": rows,
@@ -383,7 +418,9 @@ fn cells(h: &Ho) -> [String; 7] {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn csv_line(cells: &[String]) -> String {
@@ -479,12 +516,16 @@ fn office_page(ds: &[Ho]) -> String {
     s.push_str(" */\n</style>\n<script type=\"text/javascript\">\nvar t = \"");
     s.push_str(DECOY);
     s.push_str("\"; if (1 < 2) { document.write(t); }\n</script>\n</head>\n<body>\n<table border=\"1\" cellpadding=\"2\">\n");
-    s.push_str("<tr><td colspan=\"7\" align=\"center\"><b>DANH SÁCH HỒ SƠ TIẾP NHẬN</b></td></tr>\n");
+    s.push_str(
+        "<tr><td colspan=\"7\" align=\"center\"><b>DANH SÁCH HỒ SƠ TIẾP NHẬN</b></td></tr>\n",
+    );
     s.push_str("<tr><td colspan=\"7\" align=\"center\"><i>Từ ngày 01/11/2023 đến ngày 30/11/2023</i></td></tr>\n");
     s.push_str("<tr><td colspan=\"7\">&nbsp;</td></tr>\n");
     s.push_str("<tr style=\"font-weight:bold\"><th>Mã<br>hồ sơ</th><th>Đơn vị<br/>tiếp nhận</th><th>Kênh</th><th>Ngày<br>tiếp nhận</th><th>Ngày hẹn trả</th><th>Ngày kết thúc</th><th>Trạng thái</th></tr>\n");
     for h in ds {
-        let unit = esc(h.unit).replace("xã ", "xã&nbsp;").replace("UBND ", "UBND<br>");
+        let unit = esc(h.unit)
+            .replace("xã ", "xã&nbsp;")
+            .replace("UBND ", "UBND<br>");
         s.push_str(&format!(
             "<tr><td style=\"mso-number-format:'\\@'\"><span>{}</span></td><td>{unit}</td><td><font face=\"Times New Roman\">{}</font></td><td>{}</td><td>{}</td><td>{}</td><td><b>{}</b></td></tr>\n",
             h.code,
@@ -558,7 +599,10 @@ fn html_colspan_and_rowspan_leave_the_other_cells_empty() {
         page.push_str(&format!("<tr>{row}</tr>\n"));
     }
     page.push_str("</table></body></html>\n");
-    assert_eq!(ds.iter().find(|h| h.code == "HS07").unwrap().kenh, "Trực tiếp");
+    assert_eq!(
+        ds.iter().find(|h| h.code == "HS07").unwrap().kenh,
+        "Trực tiếp"
+    );
     write(dir.path(), "spans.html", &page);
     let got = stats(dir.path(), &["spans.html"]);
     assert_figures(&got, &ds, true);
@@ -587,12 +631,27 @@ fn html_colspan_and_rowspan_leave_the_other_cells_empty() {
     page.push_str("</table>\n");
     write(dir.path(), "rowspan.html", &page);
     let line_of = |code: &str| page.lines().position(|l| l.contains(code)).unwrap() + 1;
-    let err = fails(dir.path(), &["stats", "-i", "rowspan.html", "--month", "11", "--year", "2023"], 3);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "rowspan.html",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        3,
+    );
     for code in ["HS02", "HS06"] {
         let want = format!("rowspan.html:{}: trường 'don_vi' = ''", line_of(code));
         assert!(err.contains(&want), "no '{want}' in\n{err}");
     }
-    assert!(!err.contains(&format!("rowspan.html:{}:", line_of("HS01"))), "{err}");
+    assert!(
+        !err.contains(&format!("rowspan.html:{}:", line_of("HS01"))),
+        "{err}"
+    );
     assert!(err.contains("2 dòng dữ liệu không hợp lệ"), "{err}");
 }
 
@@ -603,7 +662,10 @@ fn html_colspan_and_rowspan_leave_the_other_cells_empty() {
 fn html_encodings() {
     let ds = dossiers();
     let page = |head: &str| {
-        format!("<html><head>{head}<title>Danh sách hồ sơ</title></head><body>\n{}</body></html>\n", html_table(&ds))
+        format!(
+            "<html><head>{head}<title>Danh sách hồ sơ</title></head><body>\n{}</body></html>\n",
+            html_table(&ds)
+        )
     };
     let meta = "<meta charset=\"windows-1258\">";
     let equiv = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">";
@@ -616,7 +678,11 @@ fn html_encodings() {
         ("utf8.xls", page("").into_bytes(), "UTF-8"),
         ("cp1258.xls", cp1258(&page("")), "windows-1258"),
         // A page whose declaration is UTF-8 and bytes are too.
-        ("meta-utf8.html", page("<meta charset=utf-8>").into_bytes(), "UTF-8"),
+        (
+            "meta-utf8.html",
+            page("<meta charset=utf-8>").into_bytes(),
+            "UTF-8",
+        ),
     ];
     for (name, bytes, encoding) in cases {
         let dir = folder();
@@ -626,8 +692,13 @@ fn html_encodings() {
         assert_accounting(&got, &ds, 0);
         let run = cctthc(dir.path(), &["check", "-i", name]);
         assert_eq!(run.code, 0, "{name}: {}", run.both());
-        let want = format!("{name}: bảng HTML (trang web lưu thành tệp Excel), bảng mã {encoding}\n");
-        assert!(run.stdout.contains(&want), "{name}: no '{want}' in\n{}", run.stdout);
+        let want =
+            format!("{name}: bảng HTML (trang web lưu thành tệp Excel), bảng mã {encoding}\n");
+        assert!(
+            run.stdout.contains(&want),
+            "{name}: no '{want}' in\n{}",
+            run.stdout
+        );
     }
 }
 
@@ -658,7 +729,19 @@ fn html_page_without_a_table_is_a_clear_error() {
         "trong.xls",
         "<html><head><title>Lỗi</title></head><body><p>Phiên đăng nhập đã hết hạn.</p></body></html>\n",
     );
-    let err = fails(dir.path(), &["stats", "-i", "trong.xls", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "trong.xls",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("trong.xls"), "{err}");
     assert!(err.contains("trang HTML không có bảng nào"), "{err}");
 }
@@ -779,7 +862,11 @@ fn json_array_with_differing_keys() {
             r
         })
         .collect();
-    write(dir.path(), "mang.json", serde_json::to_string(&records).unwrap());
+    write(
+        dir.path(),
+        "mang.json",
+        serde_json::to_string(&records).unwrap(),
+    );
     let got = stats(dir.path(), &["mang.json"]);
     assert_figures(&got, &ds, true);
     assert_accounting(&got, &ds, 0);
@@ -795,7 +882,11 @@ fn ndjson_with_bom_numbers_and_booleans() {
         .enumerate()
         .map(|(i, mut h)| {
             h.code = format!("{}", 230_001 + i);
-            h.kenh = if channel(h.kenh) == "truc_tuyen" { "true" } else { "false" };
+            h.kenh = if channel(h.kenh) == "truc_tuyen" {
+                "true"
+            } else {
+                "false"
+            };
             h
         })
         .collect();
@@ -838,23 +929,43 @@ fn json_accepted_dates_with_offsets() {
     let cases = vec![
         (in_progress("Z1", d(2023, 11, 1)), "2023-10-31T18:30:00Z"),
         (in_progress("Z2", d(2023, 10, 31)), "2023-10-31T16:59:59Z"),
-        (in_progress("Z3", d(2023, 12, 1)), "2023-11-30T17:00:00.000Z"),
-        (in_progress("Z4", d(2023, 11, 30)), "2023-11-30T23:59:00+0700"),
-        (in_progress("Z5", d(2023, 10, 31)), "2023-11-01T00:30:00+0900"),
-        (in_progress("Z6", d(2023, 11, 1)), "2023-11-01T00:00:00+07:00"),
+        (
+            in_progress("Z3", d(2023, 12, 1)),
+            "2023-11-30T17:00:00.000Z",
+        ),
+        (
+            in_progress("Z4", d(2023, 11, 30)),
+            "2023-11-30T23:59:00+0700",
+        ),
+        (
+            in_progress("Z5", d(2023, 10, 31)),
+            "2023-11-01T00:30:00+0900",
+        ),
+        (
+            in_progress("Z6", d(2023, 11, 1)),
+            "2023-11-01T00:00:00+07:00",
+        ),
     ];
     let content: Vec<Value> = cases
         .iter()
         .map(|(h, at)| igate_record(h, json!(at)))
         .collect();
-    write(dir.path(), "utc.json", serde_json::to_string_pretty(&json!({"content": content})).unwrap());
+    write(
+        dir.path(),
+        "utc.json",
+        serde_json::to_string_pretty(&json!({"content": content})).unwrap(),
+    );
     let ds: Vec<Ho> = cases.into_iter().map(|(h, _)| h).collect();
     let got = stats(dir.path(), &["utc.json"]);
     assert_figures(&got, &ds, true);
     // Z1, Z4 and Z6 in the month; Z2 and Z5 carried over; Z3 not yet.
     assert_eq!(got["tong"]["tiep_nhan"]["trong_ky"], 3);
     assert_eq!(got["tong"]["tiep_nhan"]["ky_truoc"], 2);
-    let october = stats_with(dir.path(), &["utc.json"], &["--month", "10", "--year", "2023"]);
+    let october = stats_with(
+        dir.path(),
+        &["utc.json"],
+        &["--month", "10", "--year", "2023"],
+    );
     assert_eq!(october["tong"]["tiep_nhan"]["trong_ky"], 2);
 }
 
@@ -866,48 +977,137 @@ fn broken_json_is_a_vietnamese_error_with_its_line() {
     let text = igate(&dossiers());
     // Cut in the middle of a line: the end comes on that line.
     let cut_line = text.lines().count() / 2;
-    let cut: usize = text.lines().take(cut_line - 1).map(|l| l.len() + 1).sum::<usize>() + 5;
+    let cut: usize = text
+        .lines()
+        .take(cut_line - 1)
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        + 5;
     write(dir.path(), "cut.json", &text[..cut]);
-    let err = fails(dir.path(), &["stats", "-i", "cut.json", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &["stats", "-i", "cut.json", "--month", "11", "--year", "2023"],
+        1,
+    );
     assert!(err.contains(&format!("cut.json:{cut_line}:")), "{err}");
     assert!(err.contains("bị cắt cụt"), "{err}");
 
     let bad = "[\n  {\"ma_ho_so\": \"HS01\", \"don_vi\": \"UBND xã Ngọc Kỳ\",\n   \"trang_thai\": \"Đang xử lý\" \"ngay_tiep_nhan\": \"01/11/2023\"}\n]\n";
     write(dir.path(), "bad.json", bad);
-    let err = fails(dir.path(), &["stats", "-i", "bad.json", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &["stats", "-i", "bad.json", "--month", "11", "--year", "2023"],
+        1,
+    );
     assert!(err.contains("bad.json:3:"), "{err}");
     assert!(err.contains("cú pháp JSON sai"), "{err}");
 
     let quotes = "{'content': [{'code': 'HS01'}]}\n";
     write(dir.path(), "quotes.json", quotes);
-    let err = fails(dir.path(), &["stats", "-i", "quotes.json", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "quotes.json",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("quotes.json:1:"), "{err}");
 
     // A second top-level value that is not a record (NDJSON).
-    let record = serde_json::to_string(&igate_record(&dossiers()[4], json!("2023-11-10T08:00:00+0700"))).unwrap();
+    let record = serde_json::to_string(&igate_record(
+        &dossiers()[4],
+        json!("2023-11-10T08:00:00+0700"),
+    ))
+    .unwrap();
     write(dir.path(), "scalar-line.json", format!("{record}\n42\n"));
-    let err = fails(dir.path(), &["stats", "-i", "scalar-line.json", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "scalar-line.json",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("scalar-line.json:2:"), "{err}");
     assert!(err.contains("giá trị đơn lẻ"), "{err}");
 
     // NDJSON: the line is the file's, not the record's.
     let good = dossiers()
         .iter()
-        .map(|h| serde_json::to_string(&igate_record(h, json!("2023-11-10T08:00:00+0700"))).unwrap() + "\n")
+        .map(|h| {
+            serde_json::to_string(&igate_record(h, json!("2023-11-10T08:00:00+0700"))).unwrap()
+                + "\n"
+        })
         .collect::<String>();
     let broken_at = dossiers().len() + 2;
-    write(dir.path(), "syntax.ndjson", format!("{good}\n{{\"code\": \"HSZ\" \"agency\": {{}}}}\n{good}"));
-    let err = fails(dir.path(), &["stats", "-i", "syntax.ndjson", "--month", "11", "--year", "2023"], 1);
-    assert!(err.contains(&format!("syntax.ndjson:{broken_at}: lỗi đọc JSON: cú pháp JSON sai")), "{err}");
-    write(dir.path(), "cut.ndjson", format!("{good}\n{{\"code\": \"HSZ\",\n \"agency\": {{\"name\": \"UBND"));
-    let err = fails(dir.path(), &["stats", "-i", "cut.ndjson", "--month", "11", "--year", "2023"], 1);
-    assert!(err.contains(&format!("cut.ndjson:{}: lỗi đọc JSON: tệp JSON bị cắt cụt", broken_at + 1)), "{err}");
+    write(
+        dir.path(),
+        "syntax.ndjson",
+        format!("{good}\n{{\"code\": \"HSZ\" \"agency\": {{}}}}\n{good}"),
+    );
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "syntax.ndjson",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
+    assert!(
+        err.contains(&format!(
+            "syntax.ndjson:{broken_at}: lỗi đọc JSON: cú pháp JSON sai"
+        )),
+        "{err}"
+    );
+    write(
+        dir.path(),
+        "cut.ndjson",
+        format!("{good}\n{{\"code\": \"HSZ\",\n \"agency\": {{\"name\": \"UBND"),
+    );
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "cut.ndjson",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
+    assert!(
+        err.contains(&format!(
+            "cut.ndjson:{}: lỗi đọc JSON: tệp JSON bị cắt cụt",
+            broken_at + 1
+        )),
+        "{err}"
+    );
 
-    for e in [&err] {
-        assert!(!e.contains("CSV"), "a JSON file is not CSV: {e}");
-    }
+    assert!(!err.contains("CSV"), "a JSON file is not CSV: {err}");
     for name in ["cut.json", "bad.json", "quotes.json"] {
-        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 1);
+        let err = fails(
+            dir.path(),
+            &["stats", "-i", name, "--month", "11", "--year", "2023"],
+            1,
+        );
         assert!(err.contains("JSON"), "{err}");
         assert!(!err.contains("CSV"), "a JSON file is not CSV: {err}");
         for english in ["expected", "EOF", "column", "key must be", "trailing"] {
@@ -927,14 +1127,33 @@ fn json_scalar_or_array_of_scalars_is_a_clear_error() {
         ("dung.json", "true\n"),
     ] {
         write(dir.path(), name, text);
-        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 1);
+        let err = fails(
+            dir.path(),
+            &["stats", "-i", name, "--month", "11", "--year", "2023"],
+            1,
+        );
         assert!(err.contains(&format!("{name}:1: lỗi đọc JSON")), "{err}");
         assert!(err.contains("giá trị đơn lẻ"), "{name}: {err}");
     }
     write(dir.path(), "mang-so.json", "[1, 2, 3]\n");
-    let err = fails(dir.path(), &["stats", "-i", "mang-so.json", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "mang-so.json",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("mang-so.json"), "{err}");
-    assert!(!err.contains("trống"), "[1, 2, 3] is not an empty file: {err}");
+    assert!(
+        !err.contains("trống"),
+        "[1, 2, 3] is not an empty file: {err}"
+    );
     assert!(err.contains("bản ghi"), "{err}");
 }
 
@@ -956,7 +1175,8 @@ impl Grid {
     }
 
     fn row(&mut self, cells: &[&str]) -> usize {
-        self.rows.push(cells.iter().map(|c| c.to_string()).collect());
+        self.rows
+            .push(cells.iter().map(|c| c.to_string()).collect());
         self.rows.len() - 1
     }
 
@@ -998,7 +1218,9 @@ impl Grid {
                     continue;
                 }
                 match v.parse::<f64>() {
-                    Ok(n) if !v.starts_with('0') => ws.write_number(r as u32, c as u16, n).map(|_| ()),
+                    Ok(n) if !v.starts_with('0') => {
+                        ws.write_number(r as u32, c as u16, n).map(|_| ())
+                    }
                     _ => ws.write_string(r as u32, c as u16, v).map(|_| ()),
                 }
                 .unwrap();
@@ -1026,8 +1248,10 @@ impl Grid {
                     continue;
                 }
                 let mut attrs = String::new();
-                if let Some(&(r1, c1, r2, c2)) =
-                    self.merges.iter().find(|&&(r1, c1, _, _)| (r1, c1) == (r, c))
+                if let Some(&(r1, c1, r2, c2)) = self
+                    .merges
+                    .iter()
+                    .find(|&&(r1, c1, _, _)| (r1, c1) == (r, c))
                 {
                     if c2 > c1 {
                         attrs.push_str(&format!(" colspan=\"{}\"", c2 - c1 + 1));
@@ -1101,7 +1325,14 @@ fn ole(streams: &[&str]) -> Vec<u8> {
     let mut order: Vec<usize> = (0..streams.len()).collect();
     order.sort_by_key(|&i| (streams[i].len(), streams[i].to_uppercase()));
     let mut dir = vec![0u8; 512];
-    let entry = |dir: &mut Vec<u8>, i: usize, name: &str, kind: u8, right: u32, child: u32, start: u32, size: u32| {
+    let entry = |dir: &mut Vec<u8>,
+                 i: usize,
+                 name: &str,
+                 kind: u8,
+                 right: u32,
+                 child: u32,
+                 start: u32,
+                 size: u32| {
         let at = i * 128;
         let units: Vec<u16> = name.encode_utf16().collect();
         for (k, u) in units.iter().enumerate() {
@@ -1118,8 +1349,21 @@ fn ole(streams: &[&str]) -> Vec<u8> {
     };
     entry(&mut dir, 0, "Root Entry", 5, FREE, 1, END, 0);
     for (pos, &i) in order.iter().enumerate() {
-        let right = if pos + 1 < order.len() { pos as u32 + 2 } else { FREE };
-        entry(&mut dir, pos + 1, streams[i], 2, right, FREE, starts[i], per_stream * 512);
+        let right = if pos + 1 < order.len() {
+            pos as u32 + 2
+        } else {
+            FREE
+        };
+        entry(
+            &mut dir,
+            pos + 1,
+            streams[i],
+            2,
+            right,
+            FREE,
+            starts[i],
+            per_stream * 512,
+        );
     }
     for i in order.len() + 1..4 {
         put32(&mut dir, i * 128 + 68, FREE);
@@ -1128,7 +1372,10 @@ fn ole(streams: &[&str]) -> Vec<u8> {
     }
     out.extend_from_slice(&dir);
     for (i, _) in streams.iter().enumerate() {
-        out.extend(std::iter::repeat_n(0x5A + i as u8, (per_stream * 512) as usize));
+        out.extend(std::iter::repeat_n(
+            0x5A + i as u8,
+            (per_stream * 512) as usize,
+        ));
     }
     out
 }
@@ -1143,7 +1390,8 @@ fn docx() -> Vec<u8> {
         z.start_file("[Content_Types].xml", o).unwrap();
         z.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
         z.start_file("word/document.xml", o).unwrap();
-        z.write_all(b"<?xml version=\"1.0\"?><w:document/>").unwrap();
+        z.write_all(b"<?xml version=\"1.0\"?><w:document/>")
+            .unwrap();
         z.finish().unwrap();
     }
     buf.into_inner()
@@ -1159,7 +1407,11 @@ fn the_kind_comes_from_the_content_not_the_name() {
     let cases: [(&str, Vec<u8>, &str); 4] = [
         ("xlsx-named.xls", g.xlsx(), "bảng tính Excel (.xlsx)"),
         ("html-named.xlsx", g.html().into_bytes(), "bảng HTML"),
-        ("csv-named.xls", g.csv().into_bytes(), "văn bản có phân cách (CSV/TSV)"),
+        (
+            "csv-named.xls",
+            g.csv().into_bytes(),
+            "văn bản có phân cách (CSV/TSV)",
+        ),
         ("xlsx-named.csv", g.xlsx(), "bảng tính Excel (.xlsx)"),
     ];
     for (name, bytes, kind) in cases {
@@ -1180,7 +1432,11 @@ fn password_protected_workbook_is_named_as_such() {
     let locked = ole(&["EncryptionInfo", "EncryptedPackage"]);
     for name in ["bao-mat.xlsx", "bao-mat.xls"] {
         write(dir.path(), name, &locked);
-        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 1);
+        let err = fails(
+            dir.path(),
+            &["stats", "-i", name, "--month", "11", "--year", "2023"],
+            1,
+        );
         assert!(err.contains(name), "{err}");
         assert!(err.contains("mật khẩu"), "{err}");
         for english in ["Cfb", "Worksheet", "error", "Error", "stream", "Stream"] {
@@ -1192,7 +1448,19 @@ fn password_protected_workbook_is_named_as_such() {
     }
     // A Word 97 document is an OLE file too.
     write(dir.path(), "cong-van.xls", ole(&["WordDocument", "1Table"]));
-    let err = fails(dir.path(), &["stats", "-i", "cong-van.xls", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "cong-van.xls",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("tệp Word"), "{err}");
 }
 
@@ -1200,19 +1468,57 @@ fn password_protected_workbook_is_named_as_such() {
 fn word_document_and_damaged_workbook_are_clear_errors() {
     let dir = folder();
     write(dir.path(), "bao-cao.docx", docx());
-    let err = fails(dir.path(), &["stats", "-i", "bao-cao.docx", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "bao-cao.docx",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("bao-cao.docx"), "{err}");
     assert!(err.contains("tệp Word"), "{err}");
 
     let mut xlsx = plain_grid(&dossiers()).xlsx();
     xlsx.truncate(xlsx.len() / 2);
     write(dir.path(), "hong.xlsx", &xlsx);
-    let err = fails(dir.path(), &["stats", "-i", "hong.xlsx", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "hong.xlsx",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("hong.xlsx"), "{err}");
     assert!(err.contains("Excel"), "says what to do: {err}");
 
     write(dir.path(), "dung.xlsx", plain_grid(&dossiers()).xlsx());
-    let err = fails(dir.path(), &["stats", "-i", "dung.xlsx", "--sheet", "Sheet9", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "dung.xlsx",
+            "--sheet",
+            "Sheet9",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
     assert!(err.contains("không có trang tính 'Sheet9'"), "{err}");
     assert!(err.contains("Danh sách"), "{err}");
 }
@@ -1229,12 +1535,24 @@ const HEADER_AGAIN: &str = "dòng tiêu đề cột lặp lại";
 fn header_rows(g: &mut Grid, two_rows: bool) -> Vec<usize> {
     if !two_rows {
         return vec![g.row(&[
-            "STT", "Mã hồ sơ", "Đơn vị tiếp nhận", "Kênh", "Ngày tiếp nhận", "Ngày hẹn trả",
-            "Ngày kết thúc", "Trạng thái",
+            "STT",
+            "Mã hồ sơ",
+            "Đơn vị tiếp nhận",
+            "Kênh",
+            "Ngày tiếp nhận",
+            "Ngày hẹn trả",
+            "Ngày kết thúc",
+            "Trạng thái",
         ])];
     }
     let top = g.row(&[
-        "STT", "Mã hồ sơ", "Đơn vị tiếp nhận", "Kênh", "Ngày, tháng, năm", "", "Ngày kết thúc",
+        "STT",
+        "Mã hồ sơ",
+        "Đơn vị tiếp nhận",
+        "Kênh",
+        "Ngày, tháng, năm",
+        "",
+        "Ngày kết thúc",
         "Trạng thái",
     ]);
     let low = g.row(&["", "", "", "", "Nhận hồ sơ", "Hẹn trả kết quả", "", ""]);
@@ -1265,7 +1583,11 @@ fn report_grid(ds: &[Ho], two_rows: bool) -> (Grid, Vec<(&'static str, usize)>) 
                 skipped.push((HEADER_AGAIN, r));
             }
         }
-        let field = if part == 0 { "Hộ tịch" } else { "Đất đai" };
+        let field = if part == 0 {
+            "Hộ tịch"
+        } else {
+            "Đất đai"
+        };
         let heading = g.banner(&format!("{field} ( {} )", chunk.len()), 8);
         skipped.push((HEADING, heading));
         for (i, h) in chunk.iter().enumerate() {
@@ -1324,7 +1646,11 @@ fn assert_report_layout(two_rows: bool) {
         let run = cctthc(dir.path(), &["check", "-i", name]);
         assert_eq!(run.code, 0, "{name}: {}", run.both());
         let header = if two_rows {
-            format!("dòng tiêu đề: dòng {}–{} (tiêu đề hai dòng)\n", 2 + first_line, 3 + first_line)
+            format!(
+                "dòng tiêu đề: dòng {}–{} (tiêu đề hai dòng)\n",
+                2 + first_line,
+                3 + first_line
+            )
         } else {
             format!("dòng tiêu đề: dòng {}\n", 2 + first_line)
         };
@@ -1345,7 +1671,11 @@ fn assert_report_layout(two_rows: bool) {
             wants.push("ngay_hen_tra          ← 'Hẹn trả kết quả' (cột 6, F)".into());
         }
         for want in wants {
-            assert!(run.stdout.contains(&want), "{name}: no '{want}' in\n{}", run.stdout);
+            assert!(
+                run.stdout.contains(&want),
+                "{name}: no '{want}' in\n{}",
+                run.stdout
+            );
         }
     }
 }
@@ -1369,9 +1699,18 @@ fn a_row_without_a_code_and_three_values_is_an_error() {
     let at = g.line_of("HS03");
     g.rows.insert(
         at,
-        ["", "", NGOC_KY, "Trực tuyến", "01/11/2023", "05/11/2023", "", "Đang xử lý"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "",
+            "",
+            NGOC_KY,
+            "Trực tuyến",
+            "01/11/2023",
+            "05/11/2023",
+            "",
+            "Đang xử lý",
+        ]
+        .map(String::from)
+        .to_vec(),
     );
     // The merges below it move down a row.
     for m in &mut g.merges {
@@ -1383,7 +1722,11 @@ fn a_row_without_a_code_and_three_values_is_an_error() {
     let dir = folder();
     for (name, bytes, first_line) in [("x.csv", g.csv().into_bytes(), 1), ("x.xlsx", g.xlsx(), 1)] {
         write(dir.path(), name, &bytes);
-        let err = fails(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023"], 3);
+        let err = fails(
+            dir.path(),
+            &["stats", "-i", name, "--month", "11", "--year", "2023"],
+            3,
+        );
         let want = format!("{name}:{}: trường 'ma_ho_so' = ''", at + first_line);
         assert!(err.contains(&want), "no '{want}' in\n{err}");
         assert!(err.contains("1 dòng dữ liệu không hợp lệ"), "{err}");
@@ -1420,7 +1763,11 @@ fn grid_without_channel(ds: &[Ho], flag: Option<&str>) -> Grid {
 fn without_a_channel_column_the_channel_figures_are_null() {
     let dir = folder();
     let ds = dossiers();
-    write(dir.path(), "khong-kenh.csv", grid_without_channel(&ds, None).csv());
+    write(
+        dir.path(),
+        "khong-kenh.csv",
+        grid_without_channel(&ds, None).csv(),
+    );
     let got = stats(dir.path(), &["khong-kenh.csv"]);
     assert_figures(&got, &ds, false);
     assert_accounting(&got, &ds, 0);
@@ -1438,7 +1785,11 @@ fn an_online_flag_gives_the_split() {
         .iter()
         .cloned()
         .map(|mut h| {
-            h.kenh = if channel(h.kenh) == "truc_tuyen" { "true" } else { "false" };
+            h.kenh = if channel(h.kenh) == "truc_tuyen" {
+                "true"
+            } else {
+                "false"
+            };
             h
         })
         .collect();
@@ -1452,7 +1803,9 @@ fn an_online_flag_gives_the_split() {
             assert_figures(&got, &flagged, true);
         }
         let run = cctthc(dir.path(), &["check", "-i", "co.csv"]);
-        let want = format!("kenh                  ← '{flag}' (cột 3, C; có: trực tuyến, không: trực tiếp)");
+        let want = format!(
+            "kenh                  ← '{flag}' (cột 3, C; có: trực tuyến, không: trực tiếp)"
+        );
         assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
     }
 }
@@ -1465,7 +1818,11 @@ fn a_missing_column_is_null_whatever_the_period_holds() {
     let dir = folder();
     let ds = dossiers();
     write(dir.path(), "co-kenh.csv", plain_grid(&ds[..5]).csv());
-    write(dir.path(), "khong-kenh.csv", grid_without_channel(&ds[5..], None).csv());
+    write(
+        dir.path(),
+        "khong-kenh.csv",
+        grid_without_channel(&ds[5..], None).csv(),
+    );
     let january = ["--month", "1", "--year", "2023"];
 
     let without = stats_with(dir.path(), &["khong-kenh.csv"], &january);
@@ -1487,7 +1844,12 @@ fn a_missing_column_is_null_whatever_the_period_holds() {
     assert_figures(&both, &ds, false);
     assert_accounting(&both, &ds, 0);
     for unit in both["theo_don_vi"].as_array().unwrap() {
-        assert_eq!(unit["ty_le"]["truc_tuyen"], NULL_RATIO(), "{}", unit["don_vi"]);
+        assert_eq!(
+            unit["ty_le"]["truc_tuyen"],
+            NULL_RATIO(),
+            "{}",
+            unit["don_vi"]
+        );
     }
 }
 
@@ -1505,7 +1867,11 @@ fn a_folder_reads_its_data_files_and_names_the_others() {
     write(&data, "README.md", "# Dữ liệu tháng 11\n");
     write(&data, "bao-cao.docx", docx());
     write(&data, "cong-van.pdf", b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
-    write(&data, "cctthc.toml", "[bao_cao]\nco_quan = \"UBND huyện Tứ Kỳ\"\n");
+    write(
+        &data,
+        "cctthc.toml",
+        "[bao_cao]\nco_quan = \"UBND huyện Tứ Kỳ\"\n",
+    );
     write(&data, ".ghi-chu.csv", csv(&ds));
     write(&data, "~$1-ho-so.xlsx", b"\x0bclerk");
 
@@ -1518,44 +1884,101 @@ fn a_folder_reads_its_data_files_and_names_the_others() {
     }
     bad[1].kenh = "Fax";
     write(&other, "k.csv", csv(&bad).replace("Fax", "Qua fax"));
-    let run = cctthc(root.path(), &[
-        "stats", "-i", "khac/k.csv", "--month", "11", "--year", "2023", "--skip-invalid",
-        "--rejects", "du-lieu/loi.csv", "--format", "json",
-    ]);
+    let run = cctthc(
+        root.path(),
+        &[
+            "stats",
+            "-i",
+            "khac/k.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "--skip-invalid",
+            "--rejects",
+            "du-lieu/loi.csv",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.both());
     write(&data, "so-lieu.json", &run.stdout);
-    let run = cctthc(root.path(), &[
-        "qua-han", "-i", "khac/k.csv", "--ngay", "2023-11-20", "--format", "csv", "-o",
-        "du-lieu/qua-han.csv", "--skip-invalid", "--rejects", "khac/r.csv",
-    ]);
+    let run = cctthc(
+        root.path(),
+        &[
+            "qua-han",
+            "-i",
+            "khac/k.csv",
+            "--ngay",
+            "2023-11-20",
+            "--format",
+            "csv",
+            "-o",
+            "du-lieu/qua-han.csv",
+            "--skip-invalid",
+            "--rejects",
+            "khac/r.csv",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.both());
     for own in ["loi.csv", "qua-han.csv", "so-lieu.json"] {
         assert!(data.join(own).is_file(), "{own} not written");
     }
 
-    let run = cctthc(root.path(), &["stats", "-i", "du-lieu", "--month", "11", "--year", "2023", "--format", "json"]);
+    let run = cctthc(
+        root.path(),
+        &[
+            "stats", "-i", "du-lieu", "--month", "11", "--year", "2023", "--format", "json",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.both());
     let got: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_figures(&got, &ds, true);
     assert_accounting(&got, &ds, 0);
-    let notices: Vec<&str> = run.stderr.lines().filter(|l| l.contains("README.md")).collect();
+    let notices: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("README.md"))
+        .collect();
     assert_eq!(notices.len(), 1, "one notice line:\n{}", run.stderr);
     let notice = notices[0];
-    for named in ["README.md", "bao-cao.docx", "cong-van.pdf", "cctthc.toml", "loi.csv", "qua-han.csv", "so-lieu.json"] {
-        assert!(notice.contains(&format!("du-lieu/{named}")), "{named} not named: {notice}");
+    for named in [
+        "README.md",
+        "bao-cao.docx",
+        "cong-van.pdf",
+        "cctthc.toml",
+        "loi.csv",
+        "qua-han.csv",
+        "so-lieu.json",
+    ] {
+        assert!(
+            notice.contains(&format!("du-lieu/{named}")),
+            "{named} not named: {notice}"
+        );
     }
     assert!(notice.contains("7 tệp"), "{notice}");
     for silent in [".ghi-chu.csv", "~$1-ho-so.xlsx"] {
-        assert!(!run.stderr.contains(silent), "{silent} named:\n{}", run.stderr);
+        assert!(
+            !run.stderr.contains(silent),
+            "{silent} named:\n{}",
+            run.stderr
+        );
     }
     for data_file in ["1-ho-so.csv", "2-xuat-excel.xls", "3-igate.json"] {
-        assert!(!notice.contains(data_file), "{data_file} passed over: {notice}");
+        assert!(
+            !notice.contains(data_file),
+            "{data_file} passed over: {notice}"
+        );
     }
 
     // Given with -i, a file cctthc wrote is an error, not data.
     for own in ["loi.csv", "qua-han.csv", "so-lieu.json"] {
         let path = format!("du-lieu/{own}");
-        let err = fails(root.path(), &["stats", "-i", &path, "--month", "11", "--year", "2023"], 1);
+        let err = fails(
+            root.path(),
+            &["stats", "-i", &path, "--month", "11", "--year", "2023"],
+            1,
+        );
         assert!(err.contains(&path), "{err}");
         assert!(err.contains("do cctthc ghi"), "{err}");
         assert!(err.contains("không phải tệp xuất"), "{err}");
@@ -1568,12 +1991,21 @@ fn a_folder_reads_its_data_files_and_names_the_others() {
 fn check_shows_how_a_file_was_read() {
     let dir = folder();
     let ds = dossiers();
-    let mut text = String::from("STT;Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái;Ghi chú;Người nộp\n");
+    let mut text = String::from(
+        "STT;Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái;Ghi chú;Người nộp\n",
+    );
     for (i, h) in ds.iter().enumerate() {
         let c = cells(h);
         text.push_str(&format!(
             "{};{};{};{};{};{};{};;Nguyễn Văn {}\n",
-            i + 1, c[0], c[1], c[3], c[4], c[5], c[6], i
+            i + 1,
+            c[0],
+            c[1],
+            c[3],
+            c[4],
+            c[5],
+            c[6],
+            i
         ));
     }
     write(dir.path(), "ho-so.txt", format!("\u{feff}{text}"));
@@ -1598,11 +2030,19 @@ fn check_shows_how_a_file_was_read() {
         "Không có dòng lỗi.".into(),
     ];
     for want in &wants {
-        assert!(run.stdout.contains(want.as_str()), "no '{want}' in\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(want.as_str()),
+            "no '{want}' in\n{}",
+            run.stdout
+        );
     }
     // Fields found are not listed as missing.
     for field in ["ma_ho_so", "don_vi", "ngay_ket_thuc", "trang_thai"] {
-        assert!(!run.stdout.contains(&format!("không có cột {field}")), "{}", run.stdout);
+        assert!(
+            !run.stdout.contains(&format!("không có cột {field}")),
+            "{}",
+            run.stdout
+        );
     }
     let count = |label: &str| {
         run.stdout
@@ -1626,15 +2066,52 @@ fn check_shows_how_a_file_was_read() {
 fn needs_config(dir: &Path) -> Vec<Ho> {
     let base = dossiers();
     let mut a: Vec<Ho> = base[..5].to_vec();
-    let g = |code: &str, unit, kenh, recv, due, status| ho(code, unit, kenh, recv, due, None, status);
-    a.push(g("G1", NGOC_KY, "Trực tiếp", d(2023, 11, 5), Some(d(2023, 11, 10)), "Lưu kho"));
-    a.push(g("G2", PHUONG_KY, "Trực tuyến", d(2023, 11, 6), Some(d(2023, 12, 12)), "Đang thẩm định"));
-    a.push(g("G3", NGOC_KY, "Kiosk", d(2023, 11, 7), Some(d(2023, 11, 9)), "Đang xử lý"));
-    let mut g4 = ho("G4", "Bộ phận Một cửa", "Trực tuyến", d(2023, 11, 7), Some(d(2023, 11, 10)), Some(d(2023, 11, 9)), "Hoàn thành");
+    let g =
+        |code: &str, unit, kenh, recv, due, status| ho(code, unit, kenh, recv, due, None, status);
+    a.push(g(
+        "G1",
+        NGOC_KY,
+        "Trực tiếp",
+        d(2023, 11, 5),
+        Some(d(2023, 11, 10)),
+        "Lưu kho",
+    ));
+    a.push(g(
+        "G2",
+        PHUONG_KY,
+        "Trực tuyến",
+        d(2023, 11, 6),
+        Some(d(2023, 12, 12)),
+        "Đang thẩm định",
+    ));
+    a.push(g(
+        "G3",
+        NGOC_KY,
+        "Kiosk",
+        d(2023, 11, 7),
+        Some(d(2023, 11, 9)),
+        "Đang xử lý",
+    ));
+    let mut g4 = ho(
+        "G4",
+        "Bộ phận Một cửa",
+        "Trực tuyến",
+        d(2023, 11, 7),
+        Some(d(2023, 11, 10)),
+        Some(d(2023, 11, 9)),
+        "Hoàn thành",
+    );
     assert_eq!(g4.level, "xa");
     g4.level = "xa";
     a.push(g4);
-    a.push(g("G5", TNMT, "Trực tiếp", d(2023, 11, 3), Some(d(2023, 11, 20)), "Đang xử lý"));
+    a.push(g(
+        "G5",
+        TNMT,
+        "Trực tiếp",
+        d(2023, 11, 3),
+        Some(d(2023, 11, 20)),
+        "Đang xử lý",
+    ));
     let mut text = csv_line(&HEADERS.map(String::from));
     for h in &a {
         let mut c = cells(h);
@@ -1665,8 +2142,8 @@ fn fill(line: &str) -> String {
 fn goi_y(dir: &Path) -> (String, toml::Table) {
     let run = cctthc(dir, &["check", "--goi-y", "-i", "a.csv", "-i", "b.csv"]);
     assert!(matches!(run.code, 0 | 3), "{}", run.both());
-    let table: toml::Table = toml::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not TOML: {e}\n{}", run.stdout));
+    let table: toml::Table =
+        toml::from_str(&run.stdout).unwrap_or_else(|e| panic!("not TOML: {e}\n{}", run.stdout));
     (run.stdout, table)
 }
 
@@ -1675,17 +2152,34 @@ fn goi_y_fragment_appended_and_filled_makes_every_file_readable() {
     let dir = folder();
     let ds = needs_config(dir.path());
     // Before: the files do not read.
-    let err = fails(dir.path(), &["stats", "-i", "a.csv", "-i", "b.csv", "--month", "11", "--year", "2023"], 1);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats", "-i", "a.csv", "-i", "b.csv", "--month", "11", "--year", "2023",
+        ],
+        1,
+    );
     assert!(err.contains("b.csv"), "{err}");
 
     let (text, table) = goi_y(dir.path());
     assert_eq!(table["cot"]["ma_ho_so"].as_str(), Some("Mã HS"), "{text}");
-    assert_eq!(table["trang_thai"]["Đang thẩm định"].as_str(), Some("dang_giai_quyet"), "{text}");
+    assert_eq!(
+        table["trang_thai"]["Đang thẩm định"].as_str(),
+        Some("dang_giai_quyet"),
+        "{text}"
+    );
     assert!(table["trang_thai"].get("Lưu kho").is_none(), "{text}");
     assert!(text.contains("# \"Lưu kho\" = \"\" # chọn: "), "{text}");
-    assert!(text.contains("# \"Kiosk\" = # chọn: \"truc_tuyen\", \"truc_tiep\", \"buu_chinh\""), "{text}");
+    assert!(
+        text.contains("# \"Kiosk\" = # chọn: \"truc_tuyen\", \"truc_tiep\", \"buu_chinh\""),
+        "{text}"
+    );
     assert_eq!(
-        table.get("nhap").unwrap_or_else(|| panic!("no [nhap] in\n{text}"))["dinh_dang_ngay"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()),
+        table
+            .get("nhap")
+            .unwrap_or_else(|| panic!("no [nhap] in\n{text}"))["dinh_dang_ngay"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()),
         Some(vec!["%d/%m/%Y %Hh%M"]),
         "{text}"
     );
@@ -1693,7 +2187,10 @@ fn goi_y_fragment_appended_and_filled_makes_every_file_readable() {
     assert_eq!(units.len(), 1, "{text}");
     assert_eq!(units[0]["ten"].as_str(), Some("Bộ phận Một cửa"));
     assert!(units[0].get("cap").is_none(), "no level is guessed: {text}");
-    for guess in ["ma_ho_so = \"Mã HS\" # đoán, cần kiểm tra", "\"Đang thẩm định\" = \"dang_giai_quyet\" # đoán, cần kiểm tra"] {
+    for guess in [
+        "ma_ho_so = \"Mã HS\" # đoán, cần kiểm tra",
+        "\"Đang thẩm định\" = \"dang_giai_quyet\" # đoán, cần kiểm tra",
+    ] {
         assert!(text.contains(guess), "no '{guess}' in\n{text}");
     }
 
@@ -1716,12 +2213,23 @@ fn goi_y_with_a_trang_thai_table_already_there() {
     let existing = "[trang_thai]\n\"Xong\" = \"da_giai_quyet\"\n";
     fs::write(dir.path().join("cctthc.toml"), existing).unwrap();
     let text = fs::read_to_string(dir.path().join("a.csv")).unwrap();
-    fs::write(dir.path().join("a.csv"), text.replacen("Đã trả kết quả", "Xong", 1)).unwrap();
+    fs::write(
+        dir.path().join("a.csv"),
+        text.replacen("Đã trả kết quả", "Xong", 1),
+    )
+    .unwrap();
     let (fragment, table) = goi_y(dir.path());
-    assert!(table.get("trang_thai").is_none(), "[trang_thai] opened again:\n{fragment}");
-    assert!(fragment.contains("# Bảng [trang_thai] đã có trong cctthc.toml"), "{fragment}");
+    assert!(
+        table.get("trang_thai").is_none(),
+        "[trang_thai] opened again:\n{fragment}"
+    );
+    assert!(
+        fragment.contains("# Bảng [trang_thai] đã có trong cctthc.toml"),
+        "{fragment}"
+    );
     let config = format!("{existing}{fragment}");
-    toml::from_str::<toml::Table>(&config).unwrap_or_else(|e| panic!("appended, not TOML: {e}\n{config}"));
+    toml::from_str::<toml::Table>(&config)
+        .unwrap_or_else(|e| panic!("appended, not TOML: {e}\n{config}"));
 
     // Move the commented [trang_thai] lines into the table, filled in.
     let mut moved = Vec::new();
@@ -1806,7 +2314,9 @@ mod any_bytes {
             prop::collection::vec(any::<u8>(), 0..2048),
             // Text-like noise: markup and JSON punctuation.
             prop::collection::vec(
-                prop::sample::select(b"<>/=\"' {}[],:tdrhablecolspan0123456789\n\xC3\xA1\xEF\xBB\xBF".to_vec()),
+                prop::sample::select(
+                    b"<>/=\"' {}[],:tdrhablecolspan0123456789\n\xC3\xA1\xEF\xBB\xBF".to_vec()
+                ),
                 0..1024
             ),
             (
@@ -1822,12 +2332,30 @@ mod any_bytes {
         let dir = folder();
         write(dir.path(), name, bytes);
         // `cctthc` asserts: no panic, no backtrace, no library English.
-        let run = cctthc(dir.path(), &["stats", "-i", name, "--month", "11", "--year", "2023", "--format", "json"]);
-        prop_assert!(matches!(run.code, 0 | 1 | 3), "exit {}: {}", run.code, run.both());
+        let run = cctthc(
+            dir.path(),
+            &[
+                "stats", "-i", name, "--month", "11", "--year", "2023", "--format", "json",
+            ],
+        );
+        prop_assert!(
+            matches!(run.code, 0 | 1 | 3),
+            "exit {}: {}",
+            run.code,
+            run.both()
+        );
         if run.code == 0 {
-            prop_assert!(serde_json::from_str::<Value>(&run.stdout).is_ok(), "{}", run.both());
+            prop_assert!(
+                serde_json::from_str::<Value>(&run.stdout).is_ok(),
+                "{}",
+                run.both()
+            );
         } else {
-            prop_assert!(run.stderr.contains(name), "the message names the file: {}", run.both());
+            prop_assert!(
+                run.stderr.contains(name),
+                "the message names the file: {}",
+                run.both()
+            );
         }
         Ok(())
     }
