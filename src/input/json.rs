@@ -13,7 +13,7 @@ use std::cell::{Cell as Shared, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -66,8 +66,13 @@ pub(crate) fn read(
             path: path.to_path_buf(),
         });
     }
+    let encoding = File::open(path)
+        .and_then(|mut f| utf16(&mut f))
+        .ok()
+        .flatten()
+        .map_or("UTF-8", |e| e.name());
     let mut table = Table::new(path, rules);
-    table.describe(Some("UTF-8"), None);
+    table.describe(Some(encoding), None);
     let header: Vec<Cell<'_>> = keys
         .order
         .iter()
@@ -233,9 +238,14 @@ fn walk(path: &Path, ctx: &Ctx<'_, '_>) -> Result<(), Error> {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(io)?;
+    let mut file = File::open(path).map_err(io)?;
+    // UTF-16 with a BOM (PowerShell writes its JSON so) is read as UTF-8.
+    let source: Box<dyn Read> = match utf16(&mut file).map_err(io)? {
+        Some(encoding) => Box::new(FromUtf16::new(file, encoding)),
+        None => Box::new(file),
+    };
     let mut reader = Lines {
-        inner: BufReader::with_capacity(256 * 1024, file),
+        inner: BufReader::with_capacity(256 * 1024, source),
         line: ctx.line.clone(),
     };
     // A BOM is not JSON.
@@ -273,7 +283,9 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
     let message = match (ours, e.classify()) {
         (Some(m), _) => m,
         (None, Category::Eof) => "tệp JSON bị cắt cụt (thiếu dấu đóng } hoặc ])".into(),
-        (None, Category::Io) => "lỗi đọc tệp (hoặc tệp không phải UTF-8)".into(),
+        (None, Category::Io) => {
+            "lỗi đọc tệp (hoặc tệp không phải UTF-8 hay UTF-16 hợp lệ)".into()
+        }
         (None, _) if e.to_string().contains("recursion limit") => {
             "các đối tượng lồng nhau quá sâu: không phải tệp xuất hồ sơ".into()
         }
@@ -291,6 +303,75 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
         path: path.to_path_buf(),
         line,
         message,
+    }
+}
+
+/// The UTF-16 encoding whose BOM starts the file, if any.
+fn utf16(file: &mut File) -> std::io::Result<Option<&'static encoding_rs::Encoding>> {
+    let mut bom = [0u8; 2];
+    let got = file.read(&mut bom)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(match &bom[..got] {
+        [0xFF, 0xFE] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    })
+}
+
+/// UTF-16 bytes as UTF-8, its BOM as a UTF-8 BOM; an unpaired surrogate
+/// is a read error, never replaced (SPEC §1.2).
+struct FromUtf16<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<R: Read> FromUtf16<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        FromUtf16 {
+            inner,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            raw: vec![0; 64 * 1024],
+            out: Vec::new(),
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for FromUtf16<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.raw)?;
+            let last = n == 0;
+            let room = self
+                .decoder
+                .max_utf8_buffer_length_without_replacement(n)
+                .unwrap_or(n * 3 + 16);
+            self.out.resize(room, 0);
+            let (result, _, written) =
+                self.decoder
+                    .decode_to_utf8_without_replacement(&self.raw[..n], &mut self.out, last);
+            if let encoding_rs::DecoderResult::Malformed(..) = result {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "UTF-16 không hợp lệ",
+                ));
+            }
+            self.out.truncate(written);
+            self.pos = 0;
+            self.done = last;
+        }
+        let k = buf.len().min(self.out.len() - self.pos);
+        buf[..k].copy_from_slice(&self.out[self.pos..self.pos + k]);
+        self.pos += k;
+        Ok(k)
     }
 }
 
