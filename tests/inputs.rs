@@ -671,8 +671,13 @@ fn html_encodings() {
     let equiv = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">";
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(page(meta).as_bytes());
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(page(meta).encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("bom.xls", bom, "UTF-8"),
+        ("utf16.xls", utf16, "UTF-16LE"),
         ("meta.xls", cp1258(&page(meta)), "windows-1258"),
         ("equiv.xls", cp1258(&page(equiv)), "windows-1258"),
         ("utf8.xls", page("").into_bytes(), "UTF-8"),
@@ -2378,4 +2383,51 @@ mod any_bytes {
             never_crashes("x.json", &bytes)?;
         }
     }
+}
+
+/// UTF-16 with a BOM, as PowerShell's `ConvertTo-Json > file` writes it
+/// (SPEC §1.2), LE and BE.
+#[test]
+fn json_in_utf16() {
+    let dir = folder();
+    let ds = dossiers();
+    let text = igate(&ds);
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    for (name, bytes, encoding) in [("le.json", le, "UTF-16LE"), ("be.json", be, "UTF-16BE")] {
+        write(dir.path(), name, &bytes);
+        let got = stats(dir.path(), &[name]);
+        assert_figures(&got, &ds, true);
+        assert_accounting(&got, &ds, 0);
+        let run = cctthc(dir.path(), &["check", "-i", name]);
+        let want = format!("{name}: JSON, bảng mã {encoding}\n");
+        assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.both());
+    }
+    // An unpaired surrogate is an error, never replaced.
+    let mut lone: Vec<u8> = vec![0xFF, 0xFE];
+    lone.extend("[{\"code\": \"A".encode_utf16().flat_map(u16::to_le_bytes));
+    lone.extend([0x00, 0xD8]);
+    lone.extend("\"}]".encode_utf16().flat_map(u16::to_le_bytes));
+    write(dir.path(), "lone.json", &lone);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "lone.json",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
+    assert!(err.contains("lone.json"), "{err}");
+    assert!(err.contains("UTF-16"), "{err}");
 }
