@@ -283,9 +283,7 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
     let message = match (ours, e.classify()) {
         (Some(m), _) => m,
         (None, Category::Eof) => "tệp JSON bị cắt cụt (thiếu dấu đóng } hoặc ])".into(),
-        (None, Category::Io) => {
-            "lỗi đọc tệp (hoặc tệp không phải UTF-8 hay UTF-16 hợp lệ)".into()
-        }
+        (None, Category::Io) => "lỗi đọc tệp (hoặc tệp không phải UTF-8 hay UTF-16 hợp lệ)".into(),
         (None, _) if e.to_string().contains("recursion limit") => {
             "các đối tượng lồng nhau quá sâu: không phải tệp xuất hồ sơ".into()
         }
@@ -355,9 +353,11 @@ impl<R: Read> Read for FromUtf16<R> {
                 .max_utf8_buffer_length_without_replacement(n)
                 .unwrap_or(n * 3 + 16);
             self.out.resize(room, 0);
-            let (result, _, written) =
-                self.decoder
-                    .decode_to_utf8_without_replacement(&self.raw[..n], &mut self.out, last);
+            let (result, _, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.raw[..n],
+                &mut self.out,
+                last,
+            );
             if let encoding_rs::DecoderResult::Malformed(..) = result {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
