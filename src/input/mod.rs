@@ -141,6 +141,9 @@ pub struct Header {
     pub columns: Columns,
     /// The line (row) of the header, its first when it takes two.
     pub line: u64,
+    /// The line of its last row (of an HTML table, where a row may take
+    /// several lines: not always `line + 1`).
+    pub last_line: u64,
     /// The encoding the text was read in, where the file has one.
     pub encoding: Option<&'static str>,
     /// The sheet read, for spreadsheets.
