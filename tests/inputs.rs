@@ -2431,3 +2431,95 @@ fn json_in_utf16() {
     assert!(err.contains("lone.json"), "{err}");
     assert!(err.contains("UTF-16"), "{err}");
 }
+
+/// A page written one cell a line, as many servers indent it: a row's
+/// line is where its `<tr>` starts, for the header as for errors.
+#[test]
+fn html_one_cell_a_line() {
+    let ds = dossiers();
+    let (g, skipped) = report_grid(&ds, true);
+    let pretty = g
+        .html()
+        .replace("<tr>", "<tr>\n  ")
+        .replace("</td><td", "</td>\n  <td")
+        .replace("</td></tr>", "</td>\n</tr>");
+    let dir = folder();
+    write(dir.path(), "thut-le.html", &pretty);
+    let got = stats(dir.path(), &["thut-le.html"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, skipped.len() as u64);
+    let lines: Vec<&str> = pretty.lines().collect();
+    let tr = |n: usize| {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("<tr>"))
+            .nth(n)
+            .map(|(i, _)| i + 1)
+            .unwrap()
+    };
+    // Rows 0–1 are the title, 2–3 the header.
+    let want = format!(
+        "dòng tiêu đề: dòng {}–{} (tiêu đề hai dòng)\n",
+        tr(2),
+        tr(3)
+    );
+    let run = cctthc(dir.path(), &["check", "-i", "thut-le.html"]);
+    assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
+    let headings: Vec<String> = skipped
+        .iter()
+        .filter(|(k, _)| *k == HEADING)
+        .map(|(_, r)| tr(*r).to_string())
+        .collect();
+    let want = format!("      {HEADING}: dòng {}\n", headings.join(", "));
+    assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
+
+    // An invalid row is named by the line of its `<tr>`.
+    let broken = pretty.replacen("Đang xử lý", "Lưu nháp", 1);
+    write(dir.path(), "loi.html", &broken);
+    let row = broken.lines().position(|l| l.contains("Lưu nháp")).unwrap();
+    let start = broken
+        .lines()
+        .take(row)
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.starts_with("<tr>"))
+        .unwrap()
+        + 1;
+    let err = fails(
+        dir.path(),
+        &["stats", "-i", "loi.html", "--month", "11", "--year", "2023"],
+        3,
+    );
+    let want = format!("loi.html:{start}: trường 'trang_thai' = 'Lưu nháp'");
+    assert!(err.contains(&want), "no '{want}' in\n{err}");
+}
+
+/// Bytes that are not valid in the page's declared encoding are an error
+/// on their row's line, never replaced silently (SPEC §1.2).
+#[test]
+fn html_invalid_bytes_are_an_error_on_their_line() {
+    let ds = dossiers();
+    let page = format!(
+        "<html><head><meta charset=\"utf-8\"></head><body>\n{}</body></html>\n",
+        html_table(&ds)
+    );
+    let line = page.lines().position(|l| l.contains("HS05")).unwrap() + 1;
+    let bytes = page
+        .replacen("HS05</td><td>Phòng", "HS05</td><td>Ph\u{1}", 1)
+        .into_bytes();
+    let bytes: Vec<u8> = bytes
+        .into_iter()
+        .map(|b| if b == 1 { 0xFF } else { b })
+        .collect();
+    let dir = folder();
+    write(dir.path(), "hong.xls", &bytes);
+    let err = fails(
+        dir.path(),
+        &["stats", "-i", "hong.xls", "--month", "11", "--year", "2023"],
+        3,
+    );
+    assert!(err.contains(&format!("hong.xls:{line}:")), "{err}");
+    assert!(err.contains("byte không hợp lệ"), "{err}");
+    assert!(err.contains("1 dòng dữ liệu không hợp lệ"), "{err}");
+}
