@@ -2523,3 +2523,102 @@ fn html_invalid_bytes_are_an_error_on_their_line() {
     assert!(err.contains("byte không hợp lệ"), "{err}");
     assert!(err.contains("1 dòng dữ liệu không hợp lệ"), "{err}");
 }
+
+impl Grid {
+    /// An OpenDocument spreadsheet of the grid (what LibreOffice saves).
+    fn ods(&self) -> Vec<u8> {
+        use std::io::Write;
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document-content \
+             xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+             xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+             xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+             <office:body><office:spreadsheet><table:table table:name=\"Danh sách\">",
+        );
+        for (r, row) in self.rows.iter().enumerate() {
+            xml.push_str("<table:table-row>");
+            for (c, v) in row.iter().enumerate() {
+                let covered = self.merges.iter().any(|&(r1, c1, r2, c2)| {
+                    (r1..=r2).contains(&r) && (c1..=c2).contains(&c) && (r, c) != (r1, c1)
+                });
+                if covered {
+                    xml.push_str("<table:covered-table-cell/>");
+                    continue;
+                }
+                let mut attrs = String::new();
+                if let Some(&(r1, c1, r2, c2)) = self
+                    .merges
+                    .iter()
+                    .find(|&&(r1, c1, _, _)| (r1, c1) == (r, c))
+                {
+                    attrs = format!(
+                        " table:number-columns-spanned=\"{}\" table:number-rows-spanned=\"{}\"",
+                        c2 - c1 + 1,
+                        r2 - r1 + 1
+                    );
+                }
+                if v.is_empty() {
+                    xml.push_str(&format!("<table:table-cell{attrs}/>"));
+                } else {
+                    xml.push_str(&format!(
+                        "<table:table-cell{attrs} office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                        esc(v)
+                    ));
+                }
+            }
+            xml.push_str("</table:table-row>");
+        }
+        xml.push_str(
+            "</table:table></office:spreadsheet></office:body></office:document-content>\n",
+        );
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut buf);
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            z.start_file("mimetype", stored).unwrap();
+            z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+                .unwrap();
+            z.start_file("content.xml", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(xml.as_bytes()).unwrap();
+            z.start_file(
+                "META-INF/manifest.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            z.write_all(
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+                  <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+                  <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>",
+            )
+            .unwrap();
+            z.finish().unwrap();
+        }
+        buf.into_inner()
+    }
+}
+
+/// LibreOffice's .ods, under its name and under `.xls`, with a two-row
+/// header of merged cells and the rows that are not dossiers.
+#[test]
+fn ods_by_content() {
+    let ds = dossiers();
+    let (g, skipped) = report_grid(&ds, true);
+    let dir = folder();
+    for name in ["bao-cao.ods", "ods-named.xls"] {
+        write(dir.path(), name, g.ods());
+        let got = stats(dir.path(), &[name]);
+        assert_figures(&got, &ds, true);
+        assert_accounting(&got, &ds, skipped.len() as u64);
+        let run = cctthc(dir.path(), &["check", "-i", name]);
+        let want = format!("  {name}: bảng tính OpenDocument (.ods)\n");
+        assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.both());
+        assert!(
+            run.stdout
+                .contains("dòng tiêu đề: dòng 3–4 (tiêu đề hai dòng)"),
+            "{}",
+            run.stdout
+        );
+    }
+}
