@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::cells::{CellRef, Cells};
 use super::field::Field;
-use crate::text::{fold, fold_words};
+use crate::text::fold;
 
 /// Why a row is passed over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,10 +101,24 @@ fn is_total(cell: CellRef<'_>, cells: &Cells<'_>) -> bool {
     if text.len() > 48 {
         return false;
     }
-    let words = fold_words(&text);
-    matches!(words.as_str(), "tong cong" | "tong so" | "cong" | "tong")
-        || words.starts_with("tong cong ")
-        || words.starts_with("tong so ho so")
+    // Compared with their tone marks where written: `Tổng công ty …` (a
+    // unit) is not `Tổng cộng`, though both fold to `tong cong`.
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is = |w: &str, accented: &str, plain: &str| w == accented || w == plain;
+    let tong = |w: &str| is(w, "tổng", "tong");
+    let cong = |w: &str| is(w, "cộng", "cong");
+    let so = |w: &str| is(w, "số", "so");
+    match words.as_slice() {
+        [w] => tong(w) || cong(w),
+        [t, c, ..] if tong(t) && cong(c) => true,
+        [t, s] => tong(t) && so(s),
+        [t, s, h, o, ..] => tong(t) && so(s) && is(h, "hồ", "ho") && is(o, "sơ", "so"),
+        _ => false,
+    }
 }
 
 /// A dossier code that is the header's own label for the code column: a
