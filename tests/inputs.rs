@@ -344,7 +344,10 @@ fn assert_figures(got: &Value, ds: &[Ho], channels: bool) {
         .filter(|h| class(h.status) != Class::NotReceived)
         .map(|h| (h.level, h.unit))
         .collect();
-    units.sort();
+    // By level (province, district, commune), then by name (these names
+    // sort the same in Vietnamese order as in byte order).
+    let rank = |l: &str| ["tinh", "huyen", "xa"].iter().position(|x| *x == l);
+    units.sort_by_key(|&(l, u)| (rank(l), u));
     units.dedup();
     let got_units: Vec<(String, String)> = got["theo_don_vi"]
         .as_array()
@@ -2621,4 +2624,55 @@ fn ods_by_content() {
             run.stdout
         );
     }
+}
+
+/// Total rows as systems spell them are passed over; a dossier whose
+/// first cell is a unit named `Tổng công ty …` is not one of them.
+#[test]
+fn total_words_and_units_that_look_like_them() {
+    let mut ds = dossiers();
+    for h in ds.iter_mut().take(3) {
+        h.unit = "Tổng công ty Điện lực miền Bắc";
+        h.level = "tinh";
+    }
+    let mut text = String::from(
+        "Đơn vị,Cấp,Mã hồ sơ,Kênh,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc,Trạng thái\n",
+    );
+    for h in &ds {
+        let c = cells(h);
+        text.push_str(&csv_line(&[
+            c[1].clone(),
+            h.level.into(),
+            c[0].clone(),
+            c[2].clone(),
+            c[3].clone(),
+            c[4].clone(),
+            c[5].clone(),
+            c[6].clone(),
+        ]));
+    }
+    let totals = [
+        "TỔNG CỘNG,,,5,,,,5",
+        "Tổng cộng (10 hồ sơ),,,,,,,10",
+        "Cộng:,,,3,,,,3",
+        "Tổng số hồ sơ: 10,,,,10,,,",
+        "Tong cong,,,10,,,,10",
+        "Tổng,,,10,,,,10",
+    ];
+    for t in totals {
+        text.push_str(t);
+        text.push('\n');
+    }
+    let dir = folder();
+    write(dir.path(), "tong.csv", &text);
+    let got = stats(dir.path(), &["tong.csv"]);
+    assert_figures(&got, &ds, true);
+    assert_accounting(&got, &ds, totals.len() as u64);
+    let run = cctthc(dir.path(), &["check", "-i", "tong.csv"]);
+    let first = ds.len() + 2;
+    let lines: Vec<String> = (first..first + totals.len())
+        .map(|l| l.to_string())
+        .collect();
+    let want = format!("      {TOTAL}: dòng {}\n", lines.join(", "));
+    assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
 }
