@@ -2676,3 +2676,48 @@ fn total_words_and_units_that_look_like_them() {
     let want = format!("      {TOTAL}: dòng {}\n", lines.join(", "));
     assert!(run.stdout.contains(&want), "no '{want}' in\n{}", run.stdout);
 }
+
+/// Excel 2003's XML Spreadsheet under a `.xls` name (older .NET exports
+/// write it): not HTML and not read, but named, with what to do.
+#[test]
+fn excel_2003_xml_is_named() {
+    let dir = folder();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n\
+         <Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\">\n\
+         <Worksheet ss:Name=\"Danh sách\"><Table>\n<Row>",
+    );
+    for h in HEADERS {
+        xml.push_str(&format!("<Cell><Data ss:Type=\"String\">{h}</Data></Cell>"));
+    }
+    xml.push_str("</Row>\n");
+    for h in dossiers() {
+        xml.push_str("<Row>");
+        for c in cells(&h) {
+            xml.push_str(&format!(
+                "<Cell><Data ss:Type=\"String\">{}</Data></Cell>",
+                esc(&c)
+            ));
+        }
+        xml.push_str("</Row>\n");
+    }
+    xml.push_str("</Table></Worksheet></Workbook>\n");
+    write(dir.path(), "Excel2003.xls", &xml);
+    let err = fails(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "Excel2003.xls",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+        1,
+    );
+    assert!(err.contains("Excel2003.xls"), "{err}");
+    assert!(err.contains("XML Spreadsheet"), "{err}");
+    assert!(err.contains(".xlsx"), "says what to do: {err}");
+    assert!(!err.contains("trống"), "not an empty file: {err}");
+}
