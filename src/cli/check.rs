@@ -217,8 +217,7 @@ fn file_lines(s: &mut String, f: &FileReport) {
     let line = if header.columns.header_rows() == 2 {
         format!(
             "dòng {}–{} (tiêu đề hai dòng)",
-            header.line,
-            header.line + 1
+            header.line, header.last_line
         )
     } else {
         format!("dòng {}", header.line)

@@ -51,6 +51,7 @@ impl Layout {
         super::Header {
             columns: self.columns.clone(),
             line: self.header_line,
+            last_line: self.header_line + u64::from(self.columns.header_rows()).max(1) - 1,
             encoding: Some(self.source.name()),
             sheet: None,
         }

@@ -69,6 +69,7 @@ pub(crate) fn read(
             raw: None,
             replaced: false,
             encoding_name: encoding.name(),
+            spreadsheet_xml: false,
         }),
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
@@ -237,6 +238,8 @@ struct State<'a> {
     /// Whether the decoder met bytes that are not valid in the encoding.
     replaced: bool,
     encoding_name: &'static str,
+    /// A `<Workbook>`: Excel 2003's XML Spreadsheet, not HTML.
+    spreadsheet_xml: bool,
 }
 
 impl TokenSink for Sink<'_> {
@@ -277,6 +280,9 @@ impl<'a> State<'a> {
             }
             (TagKind::StartTag, "title" | "textarea") => {
                 return self.enter_raw(name, RawKind::Rcdata);
+            }
+            (TagKind::StartTag, "workbook") if self.chosen.is_none() => {
+                self.spreadsheet_xml = true;
             }
             (TagKind::StartTag, "table") => self.open_table(),
             (TagKind::EndTag, "table") => self.close_table(),
@@ -470,6 +476,12 @@ impl<'a> State<'a> {
         }
         if self.done {
             return Ok(());
+        }
+        if self.spreadsheet_xml {
+            return Err(Error::Spreadsheet {
+                path: self.path.to_path_buf(),
+                message: "đây là bảng tính XML của Excel 2003 (XML Spreadsheet), dạng cctthc không đọc: mở bằng Excel rồi lưu thành .xlsx (Tệp → Lưu thành → Sổ làm việc Excel)".into(),
+            });
         }
         Err(match self.best_error {
             Some((_, e)) => e,

@@ -13,14 +13,13 @@ use std::cell::{Cell as Shared, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor as SerdeVisitor};
 
 use super::cells::Cell;
-use super::encoding::{Encoding, Transcoder};
 use super::header::HeaderRules;
 use super::table::Table;
 use super::{Error, Visitor};
@@ -28,6 +27,8 @@ use crate::text::nfc;
 
 /// More distinct keys than any export has: a hostile file is refused.
 const MAX_KEYS: usize = 4096;
+
+const SCALAR: &str = "tệp JSON có một giá trị đơn lẻ, không phải bản ghi: cần một mảng các bản ghi, một đối tượng chứa mảng đó, hoặc một bản ghi mỗi dòng";
 
 /// Reads the records of a JSON file.
 pub(crate) fn read(
@@ -42,6 +43,7 @@ pub(crate) fn read(
         has_elements,
         element_keys,
         object_keys,
+        non_records,
     } = survey.survey.into_inner();
     let mode = if values == 1 && has_elements {
         Mode::Elements
@@ -52,13 +54,25 @@ pub(crate) fn read(
         Mode::Elements => element_keys,
         Mode::Objects => object_keys,
     };
+    if keys.order.is_empty() && non_records > 0 {
+        return Err(Error::Json {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "mảng JSON chỉ có các giá trị đơn lẻ, không có bản ghi nào (đối tượng {…}): cần một mảng các bản ghi, một đối tượng chứa mảng đó, hoặc một bản ghi mỗi dòng".into(),
+        });
+    }
     if keys.order.is_empty() {
         return Err(Error::Empty {
             path: path.to_path_buf(),
         });
     }
+    let encoding = File::open(path)
+        .and_then(|mut f| utf16(&mut f))
+        .ok()
+        .flatten()
+        .map_or("UTF-8", |e| e.name());
     let mut table = Table::new(path, rules);
-    table.describe(Some("UTF-8"), None);
+    table.describe(Some(encoding), None);
     let header: Vec<Cell<'_>> = keys
         .order
         .iter()
@@ -118,6 +132,8 @@ struct Survey {
     element_keys: Keys,
     /// Keys of the top-level objects, read as records.
     object_keys: Keys,
+    /// Values of the first value's array that are not records.
+    non_records: usize,
 }
 
 /// Where the records are.
@@ -223,21 +239,24 @@ fn walk(path: &Path, ctx: &Ctx<'_, '_>) -> Result<(), Error> {
         source,
     };
     let mut file = File::open(path).map_err(io)?;
-    let mut bom = [0u8; 3];
-    let n = file.read(&mut bom).map_err(io)?;
-    // A BOM is not JSON; UTF-16 is read as UTF-8.
-    let source: Box<dyn Read> = match Encoding::from_bom(&bom[..n]) {
-        Some((Encoding::Utf8, 3)) => Box::new(file),
-        Some((e @ (Encoding::Utf16Le | Encoding::Utf16Be), 2)) => Box::new(Transcoder::new(
-            std::io::Cursor::new(bom[2..n].to_vec()).chain(file),
-            e,
-        )),
-        _ => Box::new(std::io::Cursor::new(bom[..n].to_vec()).chain(file)),
+    // UTF-16 with a BOM (PowerShell writes its JSON so) is read as UTF-8.
+    let source: Box<dyn Read> = match utf16(&mut file).map_err(io)? {
+        Some(encoding) => Box::new(FromUtf16::new(file, encoding)),
+        None => Box::new(file),
     };
     let mut reader = Lines {
         inner: BufReader::with_capacity(256 * 1024, source),
         line: ctx.line.clone(),
     };
+    // A BOM is not JSON.
+    if reader
+        .inner
+        .fill_buf()
+        .map_err(io)?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
+        reader.inner.consume(3);
+    }
     let mut index = 0usize;
     while reader.skip_blank().map_err(io)? {
         ctx.value.set(index);
@@ -260,20 +279,99 @@ fn walk(path: &Path, ctx: &Ctx<'_, '_>) -> Result<(), Error> {
 
 fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>) -> Error {
     use serde_json::error::Category;
+    let scalar = ours.as_deref() == Some(SCALAR);
     let message = match (ours, e.classify()) {
         (Some(m), _) => m,
         (None, Category::Eof) => "tệp JSON bị cắt cụt (thiếu dấu đóng } hoặc ])".into(),
-        (None, Category::Io) => "lỗi đọc tệp (hoặc tệp không phải UTF-8)".into(),
+        (None, Category::Io) => "lỗi đọc tệp (hoặc tệp không phải UTF-8 hay UTF-16 hợp lệ)".into(),
         (None, _) if e.to_string().contains("recursion limit") => {
             "các đối tượng lồng nhau quá sâu: không phải tệp xuất hồ sơ".into()
         }
         (None, _) => "cú pháp JSON sai (kiểm tra dấu phẩy, dấu ngoặc kép, dấu ngoặc)".into(),
     };
-    let line = if e.line() > 0 { e.line() as u64 } else { at };
-    Error::Parse {
+    // serde counts lines from the start of the value it reads, which is
+    // line `at` of the file (one record a line in NDJSON); a value that is
+    // not a record is named where it starts.
+    let line = match e.line() {
+        0 => at,
+        _ if scalar => at,
+        n => at + n as u64 - 1,
+    };
+    Error::Json {
         path: path.to_path_buf(),
         line,
         message,
+    }
+}
+
+/// The UTF-16 encoding whose BOM starts the file, if any.
+fn utf16(file: &mut File) -> std::io::Result<Option<&'static encoding_rs::Encoding>> {
+    let mut bom = [0u8; 2];
+    let got = file.read(&mut bom)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(match &bom[..got] {
+        [0xFF, 0xFE] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    })
+}
+
+/// UTF-16 bytes as UTF-8, its BOM as a UTF-8 BOM; an unpaired surrogate
+/// is a read error, never replaced (SPEC §1.2).
+struct FromUtf16<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<R: Read> FromUtf16<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        FromUtf16 {
+            inner,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            raw: vec![0; 64 * 1024],
+            out: Vec::new(),
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for FromUtf16<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.raw)?;
+            let last = n == 0;
+            let room = self
+                .decoder
+                .max_utf8_buffer_length_without_replacement(n)
+                .unwrap_or(n * 3 + 16);
+            self.out.resize(room, 0);
+            let (result, _, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.raw[..n],
+                &mut self.out,
+                last,
+            );
+            if let encoding_rs::DecoderResult::Malformed(..) = result {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "UTF-16 không hợp lệ",
+                ));
+            }
+            self.out.truncate(written);
+            self.pos = 0;
+            self.done = last;
+        }
+        let k = buf.len().min(self.out.len() - self.pos);
+        buf[..k].copy_from_slice(&self.out[self.pos..self.pos + k]);
+        self.pos += k;
+        Ok(k)
     }
 }
 
@@ -340,13 +438,14 @@ impl<'de> SerdeVisitor<'de> for Top<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let take = self.ctx.elements_wanted();
-        while seq
-            .next_element_seed(Element {
-                ctx: self.ctx,
-                take,
-            })?
-            .is_some()
-        {}
+        while let Some(record) = seq.next_element_seed(Element {
+            ctx: self.ctx,
+            take,
+        })? {
+            if take && !record && self.ctx.pass == Pass::Survey {
+                self.ctx.survey.borrow_mut().non_records += 1;
+            }
+        }
         Ok(())
     }
 
@@ -393,9 +492,7 @@ impl<'de> SerdeVisitor<'de> for Top<'_, '_, '_> {
 
 impl Top<'_, '_, '_> {
     fn scalar<E: de::Error>(&self) -> E {
-        self.ctx.refuse(
-            "tệp JSON có một giá trị đơn lẻ, không phải bản ghi: cần một mảng các bản ghi, một đối tượng chứa mảng đó, hoặc một bản ghi mỗi dòng".into(),
-        )
+        self.ctx.refuse(SCALAR.into())
     }
 }
 
@@ -660,7 +757,7 @@ mod tests {
             ("42", 1, "giá trị đơn lẻ"),
         ] {
             match read_text(text) {
-                Err(Error::Parse {
+                Err(Error::Json {
                     line: l, message, ..
                 }) => {
                     assert_eq!(l, line, "{text}");

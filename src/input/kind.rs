@@ -82,7 +82,14 @@ pub fn sniff(path: &Path) -> Result<Sniffed, Error> {
     if first.starts_with('<') {
         return Ok(Sniffed::Data(Kind::Html));
     }
-    if first.starts_with('[') || first.starts_with('{') {
+    // A file that is one JSON value and no record (`42`, `"…"`, `true`):
+    // JSON, so the message says what it is, not that a header is missing.
+    let scalar = || {
+        prefix.len() <= 4096
+            && serde_json::from_str::<serde_json::Value>(first)
+                .is_ok_and(|v| !v.is_array() && !v.is_object())
+    };
+    if first.starts_with('[') || first.starts_with('{') || scalar() {
         return Ok(match own_json(first) {
             Some(own) => Sniffed::Own(own),
             None => Sniffed::Data(Kind::Json),

@@ -81,6 +81,12 @@ pub enum Error {
         line: u64,
         message: String,
     },
+    #[error("{}:{line}: lỗi đọc JSON: {message}", .path.display())]
+    Json {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
     #[error("{}", no_header_message(.path, .found, .missing))]
     NoHeader {
         path: PathBuf,
@@ -135,6 +141,9 @@ pub struct Header {
     pub columns: Columns,
     /// The line (row) of the header, its first when it takes two.
     pub line: u64,
+    /// The line of its last row (of an HTML table, where a row may take
+    /// several lines: not always `line + 1`).
+    pub last_line: u64,
     /// The encoding the text was read in, where the file has one.
     pub encoding: Option<&'static str>,
     /// The sheet read, for spreadsheets.
@@ -254,7 +263,9 @@ fn folder_entry(path: &Path) -> Result<Option<String>, Error> {
     Ok(match kind::sniff(path)? {
         kind::Sniffed::Own(what) => Some(what.to_string()),
         kind::Sniffed::Other(what) => Some(what),
-        kind::Sniffed::Data(kind::Kind::Delimited)
+        // Text is data under a data file's extension only: a cctthc.toml
+        // begins with `[` as JSON does, an .xml or a .md with `<`.
+        kind::Sniffed::Data(kind::Kind::Delimited | kind::Kind::Json | kind::Kind::Html)
             if !ext.is_empty() && !kind::TEXT_DATA_EXTENSIONS.contains(&ext.as_str()) =>
         {
             Some(format!("tệp .{ext}, không phải tệp dữ liệu"))

@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::cells::{CellRef, Cells};
 use super::field::Field;
-use crate::text::{fold, fold_words};
+use crate::text::fold;
 
 /// Why a row is passed over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,18 +52,25 @@ pub fn classify(cells: &Cells<'_>) -> Option<Skip> {
         return Some(Skip::Total);
     }
     if !code.is_blank() {
+        // The row of column numbers has one in the code column too.
         let header =
             is_header_copy(cells, code) || (is_small_number(code) && is_column_numbers(cells));
         return header.then_some(Skip::Header);
-    }
-    if is_all_header(cells) || is_column_numbers(cells) {
-        return Some(Skip::Header);
     }
     let filled = (0..cells.len())
         .filter(|&i| !cells.at(i).is_blank())
         .take(3)
         .count();
-    (filled <= 2).then_some(Skip::Heading)
+    if filled <= 2 {
+        // The lower row of a repeated two-row header has two labels only.
+        return Some(if is_all_header(cells) {
+            Skip::Header
+        } else {
+            Skip::Heading
+        });
+    }
+    let header = is_all_header(cells) || is_column_numbers(cells);
+    header.then_some(Skip::Header)
 }
 
 /// Whether a cell may start a total word: its first letter is `T` or `C`.
@@ -95,10 +102,24 @@ fn is_total(cell: CellRef<'_>, cells: &Cells<'_>) -> bool {
     if text.len() > 48 {
         return false;
     }
-    let words = fold_words(&text);
-    matches!(words.as_str(), "tong cong" | "tong so" | "cong" | "tong")
-        || words.starts_with("tong cong ")
-        || words.starts_with("tong so ho so")
+    // Compared with their tone marks where written: `Tổng công ty …` (a
+    // unit) is not `Tổng cộng`, though both fold to `tong cong`.
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is = |w: &str, accented: &str, plain: &str| w == accented || w == plain;
+    let tong = |w: &str| is(w, "tổng", "tong");
+    let cong = |w: &str| is(w, "cộng", "cong");
+    let so = |w: &str| is(w, "số", "so");
+    match words.as_slice() {
+        [w] => tong(w) || cong(w),
+        [t, c, ..] if tong(t) && cong(c) => true,
+        [t, s] => tong(t) && so(s),
+        [t, s, h, o, ..] => tong(t) && so(s) && is(h, "hồ", "ho") && is(o, "sơ", "so"),
+        _ => false,
+    }
 }
 
 /// A dossier code that is the header's own label for the code column: a

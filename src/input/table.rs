@@ -71,6 +71,7 @@ impl<'r> Table<'r> {
             let header = Header {
                 columns,
                 line: first,
+                last_line: line,
                 encoding: self.encoding,
                 sheet: self.sheet.clone(),
             };
