@@ -14,6 +14,7 @@ mod table;
 mod template;
 
 use std::ffi::OsString;
+use std::io::Write;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
@@ -99,11 +100,16 @@ pub fn main() -> i32 {
             *last = Some(info.to_string());
         }
     }));
-    // Ctrl-C while a report is being written: remove the temporary file, so
-    // the previous report stays as it was and nothing half-written is left.
+    // Ctrl-C, `timeout`, systemd's stop, a closed terminal (SIGINT, SIGTERM,
+    // SIGHUP): remove every temporary and spill file, so the previous
+    // report stays as it was and nothing half-written is left. The guard
+    // is held until exit, so no other thread makes a new one meanwhile.
     let _ = ctrlc::set_handler(|| {
-        crate::atomic::abandon_all();
-        eprintln!("\nđã dừng theo yêu cầu (Ctrl-C): không tệp nào bị ghi dở");
+        let _cleaned = crate::atomic::abandon_all();
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nđã dừng theo yêu cầu (Ctrl-C hoặc tín hiệu dừng): không tệp nào bị ghi dở"
+        );
         std::process::exit(1);
     });
     match std::panic::catch_unwind(|| run(std::env::args_os())) {
