@@ -274,16 +274,82 @@ pub enum Keep {
     Nothing,
 }
 
+/// The files a run writes, and those other than the inputs it reads (the
+/// template): before anything is written, an output that is the same file
+/// as an input, the template, the config or another output is refused
+/// (SPEC §8), however the two paths are spelled.
+#[derive(Default)]
+pub struct Files {
+    reads: Vec<(&'static str, PathBuf)>,
+    writes: Vec<(&'static str, PathBuf)>,
+}
+
+impl Files {
+    pub fn new() -> Files {
+        Files::default()
+    }
+
+    /// A file the run reads, with what it is (`mẫu`).
+    pub fn reads(mut self, what: &'static str, path: impl Into<PathBuf>) -> Files {
+        self.reads.push((what, path.into()));
+        self
+    }
+
+    /// A file the run writes, with what it is (`báo cáo`).
+    pub fn writes(mut self, what: &'static str, path: impl Into<PathBuf>) -> Files {
+        self.writes.push((what, path.into()));
+        self
+    }
+
+    /// A usage error naming both files when an output is one of them.
+    pub fn check(&self) -> Result<(), Failure> {
+        use crate::atomic::FileId;
+        let reads: Vec<FileId> = self.reads.iter().map(|(_, p)| FileId::of(p)).collect();
+        let writes: Vec<FileId> = self.writes.iter().map(|(_, p)| FileId::of(p)).collect();
+        for (i, (what, path)) in self.writes.iter().enumerate() {
+            let read = reads.iter().position(|r| r.same(&writes[i]));
+            let other = || writes[..i].iter().position(|w| w.same(&writes[i]));
+            let clash = match (read, other()) {
+                (Some(r), _) => &self.reads[r],
+                (None, Some(w)) => &self.writes[w],
+                (None, None) => continue,
+            };
+            return Err(Failure::usage(format!(
+                "{what} {} là cùng một tệp với {} {}: không ghi gì, để khỏi ghi đè lên nó; chọn tệp ra khác",
+                path.display(),
+                clash.0,
+                clash.1.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Reads the exports for `reporting`, handling invalid rows as `mode` says.
+///
+/// `planned` holds the other files of the run; they are checked with the
+/// inputs and the rejects file before anything is read or written.
 pub fn read(
     session: &Session,
     input: &InputArgs,
     reporting: Reporting,
     keep: Keep,
     mode: OnProblem<'_>,
+    planned: Files,
     out: &Output,
 ) -> Result<(Dataset, Problems), Failure> {
     let input::Expanded { files, passed_over } = session.files(input)?;
+    let mut planned = planned;
+    if let Some(config) = &session.config.path {
+        planned = planned.reads("tệp cấu hình", config);
+    }
+    for f in &files {
+        planned = planned.reads("dữ liệu vào", f);
+    }
+    if let OnProblem::Skip { rejects } = &mode {
+        planned = planned.writes("tệp dòng lỗi", rejects);
+    }
+    planned.check()?;
     if !passed_over.is_empty() {
         let names: Vec<String> = passed_over
             .iter()
@@ -377,8 +443,8 @@ pub fn read(
         }
     };
     progress.finish();
-    if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
-        return Err(Failure::failed(format!("không ghi được kết quả: {e}")));
+    if let Some(e) = write_error {
+        super::output::written(Err(e))?;
     }
     for file in &data.files {
         let kind = file.kind.map_or("", |k| k.label());
@@ -476,8 +542,9 @@ impl Rejects {
     fn commit(self) -> Result<(), Failure> {
         let fail = |e: std::io::Error| {
             Failure::failed(format!(
-                "không ghi được tệp dòng lỗi {}: {e}",
-                self.path.display()
+                "không ghi được tệp dòng lỗi {}: {}",
+                self.path.display(),
+                crate::atomic::describe(&e)
             ))
         };
         if let Some(e) = self.error {
