@@ -376,6 +376,19 @@ impl FileId {
         }
     }
 
+    /// The file stdout goes to, when it is a regular file.
+    pub fn stdout() -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+            let meta = File::from(fd).metadata().ok()?;
+            meta.is_file().then(|| node(Path::new(""), &meta))
+        }
+        #[cfg(not(unix))]
+        None
+    }
+
     /// Whether writing one destroys the other.
     pub fn same(&self, other: &FileId) -> bool {
         *self != FileId::NotAFile && self == other

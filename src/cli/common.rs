@@ -168,7 +168,44 @@ impl Session {
                 "chưa có dữ liệu vào: dùng -i <tệp hoặc thư mục>, hoặc khai báo [nhap] duong_dan trong cctthc.toml",
             ));
         }
-        Ok(input::expand(&inputs)?)
+        let mut expanded = input::expand(&inputs)?;
+        // Found in an input folder, the config and the file this run's
+        // stdout goes to (`stats > so-lieu.csv`) are not exports. Named
+        // with -i, they are refused later, as any output that is an input.
+        let own: Vec<(crate::atomic::FileId, &str)> = [
+            self.config
+                .path
+                .as_deref()
+                .map(|p| (crate::atomic::FileId::of(p), "tệp cấu hình của cctthc")),
+            crate::atomic::FileId::stdout()
+                .map(|id| (id, "tệp mà lần chạy này đang ghi kết quả vào")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !own.is_empty() {
+            let mut kept = Vec::new();
+            for file in std::mem::take(&mut expanded.files) {
+                let id = crate::atomic::FileId::of(&file);
+                match own.iter().find(|(o, _)| o.same(&id)) {
+                    Some((_, what)) if !inputs.contains(&file) => {
+                        expanded.passed_over.push((file, what.to_string()));
+                    }
+                    _ => kept.push(file),
+                }
+            }
+            expanded.files = kept;
+        }
+        if expanded.files.is_empty()
+            && let Some(folder) = inputs.iter().find(|p| p.is_dir())
+        {
+            return Err(input::Error::EmptyFolder {
+                path: folder.clone(),
+                passed_over: expanded.passed_over,
+            }
+            .into());
+        }
+        Ok(expanded)
     }
 
     pub fn options(&self, args: &InputArgs) -> Result<Options, Failure> {
@@ -282,6 +319,7 @@ pub enum Keep {
 pub struct Files {
     reads: Vec<(&'static str, PathBuf)>,
     writes: Vec<(&'static str, PathBuf)>,
+    stdout: Option<crate::atomic::FileId>,
 }
 
 impl Files {
@@ -301,11 +339,27 @@ impl Files {
         self
     }
 
+    /// stdout, when it goes to a file: the shell has emptied it already,
+    /// but it must not be read as an input it was.
+    fn writes_stdout(mut self) -> Files {
+        self.stdout = crate::atomic::FileId::stdout();
+        self
+    }
+
     /// A usage error naming both files when an output is one of them.
     pub fn check(&self) -> Result<(), Failure> {
         use crate::atomic::FileId;
         let reads: Vec<FileId> = self.reads.iter().map(|(_, p)| FileId::of(p)).collect();
         let writes: Vec<FileId> = self.writes.iter().map(|(_, p)| FileId::of(p)).collect();
+        if let Some(out) = &self.stdout
+            && let Some(r) = reads.iter().position(|r| r.same(out))
+        {
+            let (what, path) = &self.reads[r];
+            return Err(Failure::usage(format!(
+                "kết quả in ra (stdout) đang được ghi vào {what} {}: tệp đó đã bị xoá trắng khi chuyển hướng (>); chọn tệp khác để ghi kết quả",
+                path.display()
+            )));
+        }
         for (i, (what, path)) in self.writes.iter().enumerate() {
             let read = reads.iter().position(|r| r.same(&writes[i]));
             let other = || writes[..i].iter().position(|w| w.same(&writes[i]));
@@ -349,6 +403,7 @@ pub fn read(
     if let OnProblem::Skip { rejects } = &mode {
         planned = planned.writes("tệp dòng lỗi", rejects);
     }
+    planned = planned.writes_stdout();
     planned.check()?;
     if !passed_over.is_empty() {
         let names: Vec<String> = passed_over
