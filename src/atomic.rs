@@ -203,16 +203,16 @@ fn direct(path: &Path) -> io::Result<Target> {
         .map(Target::Direct)
 }
 
-/// A path under `/dev` or `/proc` (or a link into them): the system's, such
-/// as `/dev/stdout`, which names whatever the standard output is. Written
-/// to, never replaced.
+/// A path under `/proc`, or a link into it as `/dev/stdout` and `/dev/fd/N`
+/// are: it names whatever a file descriptor is (a shell's `>> log`), to be
+/// written to, never replaced. (`/dev/shm` holds ordinary files.)
 fn system_path(path: &Path) -> bool {
     if !cfg!(unix) {
         return false;
     }
     let under = |p: &Path| {
         std::path::absolute(p)
-            .map(|a| a.starts_with("/dev") || a.starts_with("/proc"))
+            .map(|a| a.starts_with("/proc"))
             .unwrap_or(false)
     };
     let mut p = path.to_path_buf();
@@ -386,7 +386,9 @@ impl FileId {
             meta.is_file().then(|| node(Path::new(""), &meta))
         }
         #[cfg(not(unix))]
-        None
+        {
+            None
+        }
     }
 
     /// Whether writing one destroys the other.
