@@ -2,6 +2,9 @@
 //! two runs at once. Each gives a message and an exit code; the previous
 //! report is untouched and no partial file is left.
 
+mod skip;
+use skip::skipped;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
@@ -41,15 +44,20 @@ fn leftovers(dir: &Path, keep: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_full_disk_on_stdout() {
-    if !Path::new("/dev/full").exists() {
-        eprintln!("SKIPPED: no /dev/full here");
+    // A full device made here, never the machine's own /dev/full.
+    let dir = TempDir::new().unwrap();
+    let full = dir.path().join("full");
+    let made = Process::new("mknod")
+        .arg(&full)
+        .args(["c", "1", "7"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        skipped("a full device needs mknod, as root (CI runs as root)");
         return;
     }
-    let dir = TempDir::new().unwrap();
-    let full = fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
+    let full = fs::OpenOptions::new().write(true).open(&full).unwrap();
     let out = Process::new(assert_cmd::cargo::cargo_bin("cctthc"))
         .current_dir(dir.path())
         .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
@@ -68,7 +76,8 @@ fn a_full_disk_on_stdout() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("không ghi được"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("không ghi được") && stderr.contains("No space left on device"));
 }
 
 #[test]
@@ -84,7 +93,7 @@ fn a_full_disk_for_the_report_leaves_the_old_one() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!("SKIPPED: cannot mount a small tmpfs here");
+        skipped("cannot mount a small tmpfs here");
         return;
     }
     fs::write(mnt.join("bc.docx"), b"old report").unwrap();
@@ -126,20 +135,88 @@ fn missing_folder_folder_as_output_and_unwritable_folder() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
         let ro = dir.path().join("chi-doc");
         fs::create_dir(&ro).unwrap();
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
-        if fs::write(ro.join("probe"), b"").is_ok() {
-            eprintln!("SKIPPED (unwritable folder): running as root, permissions are not enforced");
+        let Some(mut user) = as_a_user(dir.path()) else {
+            skipped(
+                "an unwritable folder: running as root without setpriv, permissions are not enforced",
+            );
             return;
-        }
-        report_november(dir.path())
+        };
+        user.args(["report", "--month", "11", "--year", "2023"])
             .args(["-o", "chi-doc/bc.docx", "-i"])
             .arg(fixture())
             .assert()
             .code(1)
-            .stderr(predicate::str::contains("chi-doc/bc.docx"));
+            .stderr(
+                predicate::str::contains("chi-doc/bc.docx")
+                    .and(predicate::str::contains("không có quyền ghi")),
+            );
     }
+}
+
+/// cctthc run by a user whom permissions bind: this user when not root,
+/// else (CI runs as root) `nobody` through `setpriv`; `None` when root
+/// cannot become another user here.
+#[cfg(unix)]
+fn as_a_user(dir: &Path) -> Option<Command> {
+    if !is_root() {
+        return Some(cctthc(dir));
+    }
+    let works = Process::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !works {
+        return None;
+    }
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(assert_cmd::cargo::cargo_bin("cctthc"))
+        .current_dir(dir)
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .env("CCTTHC_TODAY", "2023-11-25");
+    Some(cmd)
+}
+
+/// A file another user owns, in a folder this user may write: the rename
+/// would replace it, but writing it is not allowed, so it is refused.
+#[cfg(unix)]
+#[test]
+fn a_file_this_user_may_not_write_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let other = dir.path().join("cua-nguoi-khac.docx");
+    fs::write(&other, b"someone else's report").unwrap();
+    fs::set_permissions(&other, fs::Permissions::from_mode(0o644)).unwrap();
+    // Root makes the file and runs cctthc as nobody.
+    let user = is_root().then(|| as_a_user(dir.path())).flatten();
+    let Some(mut user) = user else {
+        skipped("another user's file: needs root and setpriv (CI runs as root)");
+        return;
+    };
+    user.args(["report", "--month", "11", "--year", "2023"])
+        .args(["-o", "cua-nguoi-khac.docx", "-i"])
+        .arg(fixture())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("không có quyền ghi"));
+    assert_eq!(fs::read(&other).unwrap(), b"someone else's report");
+    assert_eq!(
+        leftovers(dir.path(), &["cua-nguoi-khac.docx"]),
+        Vec::<String>::new()
+    );
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    Process::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 #[test]
@@ -261,7 +338,7 @@ fn ctrl_c_leaves_no_partial_file() {
         .status();
     let out = child.wait_with_output().unwrap();
     if out.status.success() {
-        eprintln!("SKIPPED: the run finished before the interrupt");
+        skipped("the run finished before the interrupt");
         return;
     }
     assert_eq!(out.status.code(), Some(1));

@@ -11,6 +11,9 @@
 //! SPEC §6 says the filters write (4.224/4.226, 98,83%, tăng 0,66%…).
 //! When LibreOffice is installed, the letters are converted to PDF.
 
+mod skip;
+use skip::skipped;
+
 use std::ffi::OsString;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
@@ -289,7 +292,7 @@ fn libreoffice(tmp: &Path, docx: &Path) {
             .is_ok_and(|o| o.status.success())
     };
     if !ok("soffice", "--version") {
-        eprintln!("skipped the PDF: soffice (LibreOffice) is not installed");
+        skipped("the PDF: soffice (LibreOffice) is not installed");
         return;
     }
     let dir = tmp.join("pdf");
@@ -311,7 +314,7 @@ fn libreoffice(tmp: &Path, docx: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     if !ok("pdfinfo", "-v") || !ok("pdftotext", "-v") {
-        eprintln!("skipped the PDF checks: poppler-utils is not installed");
+        skipped("the PDF checks: poppler-utils is not installed");
         return;
     }
     let info =

@@ -2,6 +2,9 @@
 //! the report's own style, no leftover tags, the same bytes twice, errors
 //! that say where they are, and LibreOffice opening the result.
 
+mod skip;
+use skip::skipped;
+
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -299,7 +302,7 @@ fn template_init_and_check() {
 fn libreoffice_renders_the_report() {
     let has = |cmd: &str| Process::new(cmd).arg("--version").output().is_ok();
     if !has("soffice") || !has("pdftotext") || !has("pdfinfo") {
-        eprintln!("SKIPPED: soffice, pdftotext or pdfinfo not installed (CI installs them)");
+        skipped("soffice, pdftotext or pdfinfo not installed (CI installs them)");
         return;
     }
     let dir = TempDir::new().unwrap();

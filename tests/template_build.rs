@@ -11,6 +11,9 @@
 #[allow(dead_code)]
 mod build;
 
+mod skip;
+use skip::skipped;
+
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -722,7 +725,7 @@ fn have(program: &str, flag: &str) -> bool {
 #[test]
 fn libreoffice_opens_the_template() {
     if !have("soffice", "--version") {
-        eprintln!("skipped: soffice (LibreOffice) is not installed");
+        skipped("soffice (LibreOffice) is not installed");
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -744,7 +747,7 @@ fn libreoffice_opens_the_template() {
     );
 
     if !have("pdfinfo", "-v") || !have("pdftotext", "-v") {
-        eprintln!("skipped the PDF checks: poppler-utils is not installed");
+        skipped("the PDF checks: poppler-utils is not installed");
         return;
     }
     let info = Command::new("pdfinfo")
@@ -1479,7 +1482,7 @@ fn the_commune_letter_renders() {
 #[test]
 fn libreoffice_opens_the_letters() {
     if !have("soffice", "--version") {
-        eprintln!("skipped: soffice (LibreOffice) is not installed");
+        skipped("soffice (LibreOffice) is not installed");
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1502,7 +1505,7 @@ fn libreoffice_opens_the_letters() {
             String::from_utf8_lossy(&out.stderr)
         );
         if !have("pdfinfo", "-v") || !have("pdftotext", "-v") {
-            eprintln!("skipped the PDF checks: poppler-utils is not installed");
+            skipped("the PDF checks: poppler-utils is not installed");
             continue;
         }
         let info = Command::new("pdfinfo")

@@ -33,14 +33,14 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         return suggest(&session, args, out);
     }
     let reporting = session.reporting(&args.period)?;
-    let stdout = std::io::stdout();
-    let mut w = stdout.lock();
+    let mut w = super::output::Stdout::new();
     let (data, problems) = common::read(
         &session,
         &args.input,
         reporting,
         Keep::Nothing,
         OnProblem::List(&mut w),
+        common::Files::new(),
         out,
     )?;
     let mut s = String::new();
@@ -78,11 +78,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
 }
 
 fn write_out(w: &mut dyn Write, s: &str) -> Result<(), Failure> {
-    match w.write_all(s.as_bytes()).and_then(|_| w.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
-    }
+    super::output::written(w.write_all(s.as_bytes()).and_then(|_| w.flush()))
 }
 
 fn balanced(a: &Accounting) -> bool {
@@ -121,6 +117,7 @@ fn suggest(session: &Session, args: &Args, out: &Output) -> Result<(), Failure> 
             reporting,
             Keep::Nothing,
             OnProblem::Each(&mut add),
+            common::Files::new(),
             out,
         )?;
         let mut summary = describe(&data.files, &data.accounting);
@@ -131,12 +128,10 @@ fn suggest(session: &Session, args: &Args, out: &Output) -> Result<(), Failure> 
                 summary.push('\n');
             }
         }
-        if !out.quiet() {
-            write_out(&mut std::io::stderr().lock(), &summary)?;
-        }
+        out.text(&summary);
     }
     let fragment = suggestions.render(&defined_tables(session));
-    write_out(&mut std::io::stdout().lock(), &fragment)
+    super::output::print(fragment.as_bytes())
 }
 
 /// The tables the user's config already has, which the fragment must not

@@ -168,7 +168,44 @@ impl Session {
                 "chưa có dữ liệu vào: dùng -i <tệp hoặc thư mục>, hoặc khai báo [nhap] duong_dan trong cctthc.toml",
             ));
         }
-        Ok(input::expand(&inputs)?)
+        let mut expanded = input::expand(&inputs)?;
+        // Found in an input folder, the config and the file this run's
+        // stdout goes to (`stats > so-lieu.csv`) are not exports. Named
+        // with -i, they are refused later, as any output that is an input.
+        let own: Vec<(crate::atomic::FileId, &str)> = [
+            self.config
+                .path
+                .as_deref()
+                .map(|p| (crate::atomic::FileId::of(p), "tệp cấu hình của cctthc")),
+            crate::atomic::FileId::stdout()
+                .map(|id| (id, "tệp mà lần chạy này đang ghi kết quả vào")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !own.is_empty() {
+            let mut kept = Vec::new();
+            for file in std::mem::take(&mut expanded.files) {
+                let id = crate::atomic::FileId::of(&file);
+                match own.iter().find(|(o, _)| o.same(&id)) {
+                    Some((_, what)) if !inputs.contains(&file) => {
+                        expanded.passed_over.push((file, what.to_string()));
+                    }
+                    _ => kept.push(file),
+                }
+            }
+            expanded.files = kept;
+        }
+        if expanded.files.is_empty()
+            && let Some(folder) = inputs.iter().find(|p| p.is_dir())
+        {
+            return Err(input::Error::EmptyFolder {
+                path: folder.clone(),
+                passed_over: expanded.passed_over,
+            }
+            .into());
+        }
+        Ok(expanded)
     }
 
     pub fn options(&self, args: &InputArgs) -> Result<Options, Failure> {
@@ -274,16 +311,100 @@ pub enum Keep {
     Nothing,
 }
 
+/// The files a run writes, and those other than the inputs it reads (the
+/// template): before anything is written, an output that is the same file
+/// as an input, the template, the config or another output is refused
+/// (SPEC §8), however the two paths are spelled.
+#[derive(Default)]
+pub struct Files {
+    reads: Vec<(&'static str, PathBuf)>,
+    writes: Vec<(&'static str, PathBuf)>,
+    stdout: Option<crate::atomic::FileId>,
+}
+
+impl Files {
+    pub fn new() -> Files {
+        Files::default()
+    }
+
+    /// A file the run reads, with what it is (`mẫu`).
+    pub fn reads(mut self, what: &'static str, path: impl Into<PathBuf>) -> Files {
+        self.reads.push((what, path.into()));
+        self
+    }
+
+    /// A file the run writes, with what it is (`báo cáo`).
+    pub fn writes(mut self, what: &'static str, path: impl Into<PathBuf>) -> Files {
+        self.writes.push((what, path.into()));
+        self
+    }
+
+    /// stdout, when it goes to a file: the shell has emptied it already,
+    /// but it must not be read as an input it was.
+    fn writes_stdout(mut self) -> Files {
+        self.stdout = crate::atomic::FileId::stdout();
+        self
+    }
+
+    /// A usage error naming both files when an output is one of them.
+    pub fn check(&self) -> Result<(), Failure> {
+        use crate::atomic::FileId;
+        let reads: Vec<FileId> = self.reads.iter().map(|(_, p)| FileId::of(p)).collect();
+        let writes: Vec<FileId> = self.writes.iter().map(|(_, p)| FileId::of(p)).collect();
+        if let Some(out) = &self.stdout
+            && let Some(r) = reads.iter().position(|r| r.same(out))
+        {
+            let (what, path) = &self.reads[r];
+            return Err(Failure::usage(format!(
+                "kết quả in ra (stdout) đang được ghi vào {what} {}: tệp đó đã bị xoá trắng khi chuyển hướng (>); chọn tệp khác để ghi kết quả",
+                path.display()
+            )));
+        }
+        for (i, (what, path)) in self.writes.iter().enumerate() {
+            let read = reads.iter().position(|r| r.same(&writes[i]));
+            let other = || writes[..i].iter().position(|w| w.same(&writes[i]));
+            let clash = match (read, other()) {
+                (Some(r), _) => &self.reads[r],
+                (None, Some(w)) => &self.writes[w],
+                (None, None) => continue,
+            };
+            return Err(Failure::usage(format!(
+                "{what} {} là cùng một tệp với {} {}: không ghi gì, để khỏi ghi đè lên nó; chọn tệp ra khác",
+                path.display(),
+                clash.0,
+                clash.1.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Reads the exports for `reporting`, handling invalid rows as `mode` says.
+///
+/// `planned` holds the other files of the run; they are checked with the
+/// inputs and the rejects file before anything is read or written.
 pub fn read(
     session: &Session,
     input: &InputArgs,
     reporting: Reporting,
     keep: Keep,
     mode: OnProblem<'_>,
+    planned: Files,
     out: &Output,
 ) -> Result<(Dataset, Problems), Failure> {
     let input::Expanded { files, passed_over } = session.files(input)?;
+    let mut planned = planned;
+    if let Some(config) = &session.config.path {
+        planned = planned.reads("tệp cấu hình", config);
+    }
+    for f in &files {
+        planned = planned.reads("dữ liệu vào", f);
+    }
+    if let OnProblem::Skip { rejects } = &mode {
+        planned = planned.writes("tệp dòng lỗi", rejects);
+    }
+    planned = planned.writes_stdout();
+    planned.check()?;
     if !passed_over.is_empty() {
         let names: Vec<String> = passed_over
             .iter()
@@ -377,8 +498,8 @@ pub fn read(
         }
     };
     progress.finish();
-    if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
-        return Err(Failure::failed(format!("không ghi được kết quả: {e}")));
+    if let Some(e) = write_error {
+        super::output::written(Err(e))?;
     }
     for file in &data.files {
         let kind = file.kind.map_or("", |k| k.label());
@@ -476,8 +597,9 @@ impl Rejects {
     fn commit(self) -> Result<(), Failure> {
         let fail = |e: std::io::Error| {
             Failure::failed(format!(
-                "không ghi được tệp dòng lỗi {}: {e}",
-                self.path.display()
+                "không ghi được tệp dòng lỗi {}: {}",
+                self.path.display(),
+                crate::atomic::describe(&e)
             ))
         };
         if let Some(e) = self.error {

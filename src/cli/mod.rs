@@ -14,6 +14,7 @@ mod table;
 mod template;
 
 use std::ffi::OsString;
+use std::io::Write;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
@@ -99,11 +100,16 @@ pub fn main() -> i32 {
             *last = Some(info.to_string());
         }
     }));
-    // Ctrl-C while a report is being written: remove the temporary file, so
-    // the previous report stays as it was and nothing half-written is left.
+    // Ctrl-C, `timeout`, systemd's stop, a closed terminal (SIGINT, SIGTERM,
+    // SIGHUP): remove every temporary and spill file, so the previous
+    // report stays as it was and nothing half-written is left. The guard
+    // is held until exit, so no other thread makes a new one meanwhile.
     let _ = ctrlc::set_handler(|| {
-        crate::atomic::abandon_all();
-        eprintln!("\nđã dừng theo yêu cầu (Ctrl-C): không tệp nào bị ghi dở");
+        let _cleaned = crate::atomic::abandon_all();
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nđã dừng theo yêu cầu (Ctrl-C hoặc tín hiệu dừng): không tệp nào bị ghi dở"
+        );
         std::process::exit(1);
     });
     match std::panic::catch_unwind(|| run(std::env::args_os())) {
@@ -114,7 +120,11 @@ pub fn main() -> i32 {
                 .ok()
                 .and_then(|mut l| l.take())
                 .unwrap_or_default();
-            eprintln!("lỗi nội bộ của cctthc (xin báo lại kèm tệp dữ liệu nếu được): {what}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "lỗi nội bộ của cctthc (xin báo lại kèm tệp dữ liệu nếu được): {}",
+                output::escape_controls(&what)
+            );
             1
         }
     }
@@ -130,18 +140,30 @@ where
         Ok(m) => m,
         Err(e) => {
             if !e.use_stderr() {
-                // --help and --version.
-                let _ = e.print();
-                return 0;
+                // --help and --version: checked as any output on stdout.
+                let text = e.render().to_string();
+                return match output::print(text.as_bytes()) {
+                    Ok(()) => 0,
+                    Err(f) => {
+                        output::Output::new(false, false).error(&f.message);
+                        1
+                    }
+                };
             }
-            eprint!("{}", vietnamese_usage_error(&e.render().to_string()));
+            // The arguments are quoted back: shown, not obeyed.
+            let message = vietnamese_usage_error(&e.render().to_string());
+            let _ = write!(std::io::stderr(), "{}", output::escape_controls(&message));
             return 2;
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                output::escape_controls(&e.to_string())
+            );
             return 2;
         }
     };

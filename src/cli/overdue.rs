@@ -2,7 +2,6 @@
 //! date and those due within a few days, as of a day, grouped by unit. A
 //! list, not a failure: it exits 0 unless `--fail-if-any` is given.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -61,16 +60,26 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     }
     .resolve(day)?;
     let mode = if args.skip.skip_invalid {
+        // Beside the list when it goes to a file (SPEC §9).
+        let beside = args
+            .output
+            .as_ref()
+            .map(|o| o.with_extension("dong-loi.csv"));
         OnProblem::Skip {
             rejects: args
                 .skip
                 .rejects
                 .clone()
+                .or(beside)
                 .unwrap_or_else(|| PathBuf::from("cctthc-dong-loi.csv")),
         }
     } else {
         OnProblem::Stop
     };
+    let mut planned = common::Files::new();
+    if let Some(path) = &args.output {
+        planned = planned.writes("danh sách", path);
+    }
     let keep = watch::keep(day, args.trong);
     let (data, _) = common::read(
         &session,
@@ -78,6 +87,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         reporting,
         Keep::Only(keep),
         mode,
+        planned,
         out,
     )?;
     let list = Watch::new(&data, day, args.trong);
@@ -92,19 +102,14 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         Format::Table => table_text(&list, args.trong),
     };
     match &args.output {
-        Some(path) => crate::atomic::write_bytes(path, text.as_bytes())
-            .map_err(|e| Failure::failed(format!("không ghi được {}: {e}", path.display())))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
-            }
-        }
+        Some(path) => crate::atomic::write_bytes(path, text.as_bytes()).map_err(|e| {
+            Failure::failed(format!(
+                "không ghi được {}: {}",
+                path.display(),
+                crate::atomic::describe(&e)
+            ))
+        })?,
+        None => super::output::print(text.as_bytes())?,
     }
     let overdue = list
         .ho_so

@@ -86,7 +86,14 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         None if format != Format::Docx => Destination::Stdout,
         None => Destination::File(default_output(&session, &reporting)?),
     };
-    let template = load_template(&session, args.template.as_deref())?;
+    let (template, template_file) = load_template_file(&session, args.template.as_deref())?;
+    let mut planned = common::Files::new();
+    if let Some(file) = template_file {
+        planned = planned.reads("mẫu", file);
+    }
+    if let Destination::File(path) = &destination {
+        planned = planned.writes("báo cáo", path);
+    }
     let mode = if args.skip.skip_invalid {
         let rejects = args
             .skip
@@ -100,7 +107,15 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     } else {
         OnProblem::Stop
     };
-    let (data, _) = common::read(&session, &args.input, reporting, Keep::Late, mode, out)?;
+    let (data, _) = common::read(
+        &session,
+        &args.input,
+        reporting,
+        Keep::Late,
+        mode,
+        planned,
+        out,
+    )?;
     let date = args.date.unwrap_or(session.today);
     let unit = match &args.don_vi {
         Some(name) => Some(find_unit(&data, name)?),
@@ -119,15 +134,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     })?;
     let count = context.ky_nay.tong.tiep_nhan.tong;
     match destination {
-        Destination::Stdout => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
-            }
-        }
+        Destination::Stdout => super::output::print(&bytes)?,
         Destination::File(path) => {
             write_report(&path, &bytes)?;
             let period = match data.reporting.span {
@@ -181,18 +188,29 @@ fn write_report(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     }
     crate::atomic::write_bytes(path, bytes).map_err(|e| {
         Failure::failed(format!(
-            "không ghi được {}: {e} (báo cáo cũ, nếu có, vẫn giữ nguyên)",
-            path.display()
+            "không ghi được {}: {} (báo cáo cũ, nếu có, vẫn giữ nguyên)",
+            path.display(),
+            crate::atomic::describe(&e)
         ))
     })
 }
 
 /// `--template`, else `[xuat] mau`, else the built-in monthly report.
 pub fn load_template(session: &Session, wanted: Option<&str>) -> Result<Template, Failure> {
+    load_template_file(session, wanted).map(|(t, _)| t)
+}
+
+/// The template, and the file it was read from when it is not built in.
+pub fn load_template_file(
+    session: &Session,
+    wanted: Option<&str>,
+) -> Result<(Template, Option<PathBuf>), Failure> {
+    let mut file = None;
     let (name, bytes): (String, Vec<u8>) = match wanted {
         Some(w) => {
             let path = Path::new(w);
             if path.is_file() {
+                file = Some(path.to_path_buf());
                 (w.to_string(), read_template(path)?)
             } else if let Some(b) = templates::find(w) {
                 (b.file.to_string(), b.bytes.to_vec())
@@ -209,7 +227,12 @@ pub fn load_template(session: &Session, wanted: Option<&str>) -> Result<Template
                 let path = session.config.resolve(m);
                 match templates::find(m) {
                     Some(b) if !path.is_file() => (b.file.to_string(), b.bytes.to_vec()),
-                    _ => (path.display().to_string(), read_template(&path)?),
+                    _ => {
+                        let bytes = read_template(&path)?;
+                        let name = path.display().to_string();
+                        file = Some(path);
+                        (name, bytes)
+                    }
                 }
             }
             None => {
@@ -219,7 +242,9 @@ pub fn load_template(session: &Session, wanted: Option<&str>) -> Result<Template
             }
         },
     };
-    Template::from_bytes(&name, &bytes).map_err(|e| Failure::failed(e.to_string()))
+    let template =
+        Template::from_bytes(&name, &bytes).map_err(|e| Failure::failed(e.to_string()))?;
+    Ok((template, file))
 }
 
 fn read_template(path: &Path) -> Result<Vec<u8>, Failure> {

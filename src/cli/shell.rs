@@ -1,8 +1,6 @@
 //! `cctthc completions SHELL` and `cctthc man`: what a package or a user
 //! installs beside the binary.
 
-use std::io::Write;
-
 use super::common::Failure;
 
 #[derive(Debug, clap::Args)]
@@ -38,10 +36,5 @@ pub fn man() -> Result<(), Failure> {
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
-    }
+    super::output::print(bytes)
 }

@@ -69,22 +69,27 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     } else {
         OnProblem::Stop
     };
-    let (data, _) = common::read(&session, &args.input, reporting, Keep::Nothing, mode, out)?;
+    let (data, _) = common::read(
+        &session,
+        &args.input,
+        reporting,
+        Keep::Nothing,
+        mode,
+        common::Files::new(),
+        out,
+    )?;
     let analysis = Analysis::new(&data, Targets::from_config(&session.config));
     let figures = Figures::of(&data, &analysis);
     let text = match args.format {
         Format::Json => {
             // Streamed: the JSON text is not held whole.
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = serde_json::to_writer_pretty(&mut out, &figures)
-                .map_err(std::io::Error::from)
-                .and_then(|_| out.write_all(b"\n"))
-                .and_then(|_| out.flush());
-            return match written {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
-            };
+            let mut out = std::io::BufWriter::new(super::output::Stdout::new());
+            return super::output::written(
+                serde_json::to_writer_pretty(&mut out, &figures)
+                    .map_err(std::io::Error::from)
+                    .and_then(|_| out.write_all(b"\n"))
+                    .and_then(|_| out.flush()),
+            );
         }
         Format::Csv => csv_text(&figures, args.by.unwrap_or(By::DonVi))?,
         Format::Table => match &args.chart {
@@ -92,15 +97,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             None => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
         },
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::failed(format!("không ghi được kết quả: {e}"))),
-    }
+    super::output::print(text.as_bytes())
 }
 
 /// The flattened columns of a SUMMARY, in the order of SPEC §5.

@@ -2,7 +2,6 @@
 //! editing, and list a template's tags and the names it uses that the
 //! context lacks.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use super::common::{Failure, Global, Session};
@@ -63,8 +62,13 @@ fn init(dir: &PathBuf, force: bool, out: &Output) -> Result<(), Failure> {
                 path.display()
             )));
         }
-        crate::atomic::write_bytes(&path, b.bytes)
-            .map_err(|e| Failure::failed(format!("không ghi được {}: {e}", path.display())))?;
+        crate::atomic::write_bytes(&path, b.bytes).map_err(|e| {
+            Failure::failed(format!(
+                "không ghi được {}: {}",
+                path.display(),
+                crate::atomic::describe(&e)
+            ))
+        })?;
         out.info(&format!("Đã ghi {} — {}", path.display(), b.about));
     }
     Ok(())
@@ -110,8 +114,7 @@ fn check(global: &Global, file: &str, out: &Output) -> Result<(), Failure> {
             text.push_str(&format!("  {p}\n"));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
+    super::output::print(text.as_bytes())?;
     if problems.is_empty() {
         Ok(())
     } else {

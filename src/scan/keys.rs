@@ -102,23 +102,15 @@ impl KeyRuns {
             });
             return Ok(());
         }
-        // Unique within the process, whatever number of scans run at once.
-        static SPILLS: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "cctthc-keys-{}-{}.bin",
-            std::process::id(),
-            SPILLS.fetch_add(1, Ordering::Relaxed)
-        ));
-        let io = |source| input::Error::Io {
-            path: path.clone(),
-            source,
-        };
-        let file = File::create(&path).map_err(io)?;
-        crate::atomic::track(&path);
+        let (path, file) = spill_file()?;
         self.runs.push(Run {
             place: Place::File(path.clone()),
             bounds,
         });
+        let io = |source| input::Error::Io {
+            path: path.clone(),
+            source,
+        };
         let mut w = BufWriter::with_capacity(1 << 20, file);
         for k in &keys {
             w.write_all(&k.to_le_bytes()).map_err(io)?;
@@ -323,6 +315,40 @@ fn repeats_of(keys: &[u64], table: &mut Vec<u64>, out: &mut Vec<u64>) {
     }
     if zeros > 1 {
         out.push(0);
+    }
+}
+
+/// A new spill file in the temp folder. Tracked before it exists, so a
+/// signal at any moment leaves none behind; made new only (`create_new`),
+/// so a link planted under its name in a shared temp folder cannot make a
+/// run as root write through it.
+fn spill_file() -> Result<(PathBuf, File), input::Error> {
+    // Unique within the process, whatever number of scans run at once.
+    static SPILLS: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir();
+    let mut attempts = 0;
+    loop {
+        let path = dir.join(format!(
+            "cctthc-keys-{}-{}.bin",
+            std::process::id(),
+            SPILLS.fetch_add(1, Ordering::Relaxed)
+        ));
+        crate::atomic::track(&path);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(source) => {
+                crate::atomic::forget(&path);
+                attempts += 1;
+                // Left by an earlier run that had this process number.
+                if source.kind() != std::io::ErrorKind::AlreadyExists || attempts == 100 {
+                    return Err(input::Error::Io { path, source });
+                }
+            }
+        }
     }
 }
 
