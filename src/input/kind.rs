@@ -186,6 +186,18 @@ pub const OVERDUE_HEADER: [&str; 9] = [
 
 fn own_delimited(text: &str) -> Option<&'static str> {
     let line = text.lines().next().unwrap_or_default().trim_end();
+    // The text forms of what cctthc prints: a report carries the Quốc
+    // hiệu in its header, the tables their own title line.
+    let head: String = text.chars().take(2048).collect();
+    if crate::text::fold(&head).contains("conghoaxahoichunghiavietnam") {
+        return Some("báo cáo dạng văn bản do cctthc ghi (cctthc report --format text/md)");
+    }
+    if line.starts_with("Số liệu ") && text.contains("Tiếp") {
+        return Some("bảng số liệu do cctthc ghi (cctthc stats)");
+    }
+    if line.starts_with("Hồ sơ quá hạn và sắp đến hạn") {
+        return Some("danh sách hồ sơ quá hạn do cctthc ghi (cctthc qua-han)");
+    }
     let cells: Vec<&str> = line.split(',').collect();
     if cells == REJECTS_HEADER {
         Some("tệp dòng lỗi do cctthc ghi")
@@ -272,5 +284,16 @@ mod tests {
             sniff_bytes(b"{\n  \"ngay\": \"2024-06-30\",\n  \"ho_so\": []}"),
             Sniffed::Own(_)
         ));
+        for text in [
+            "UBND TỈNH A | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBÁO CÁO\n",
+            "| UBND A | Cộng hòa xã hội chủ nghĩa Việt Nam |\n|---|---|\n",
+            "Số liệu tháng 11 năm 2023 (từ ngày 01/11/2023)\n\n   Tiếp    Đã\n",
+            "Hồ sơ quá hạn và sắp đến hạn (trong 2 ngày) tại ngày 20/11/2023\n",
+        ] {
+            assert!(
+                matches!(sniff_bytes(text.as_bytes()), Sniffed::Own(_)),
+                "{text}"
+            );
+        }
     }
 }
