@@ -98,7 +98,23 @@ fn carried_over_and_ended_before_the_period() {
     assert_eq!(t["dang_giai_quyet"]["qua_han"], 1);
     assert_eq!(t["tra_lai"], 1);
     assert_eq!(t["rut"], 1);
-    assert_eq!(t["ty_le"]["so_hoa_dau_vao"]["phan_tram"], Value::Null);
+    // Nothing received in the period: the resolution ratio has a zero
+    // denominator; the export has no digitisation column, so that ratio is
+    // null as a whole (SPEC §1.4), not 0 of 0.
+    let ratio = |k: &str| {
+        let r = &t["ty_le"][k];
+        (
+            r["tu_so"].clone(),
+            r["mau_so"].clone(),
+            r["phan_tram"].clone(),
+        )
+    };
+    assert_eq!(ratio("dung_han"), (1.into(), 1.into(), "100.00".into()));
+    assert_eq!(ratio("truc_tuyen"), (0.into(), 0.into(), Value::Null));
+    assert_eq!(
+        ratio("so_hoa_dau_vao"),
+        (Value::Null, Value::Null, Value::Null)
+    );
 }
 
 #[test]
