@@ -150,8 +150,14 @@ where
                     }
                 };
             }
+            // No command at all: the help, which is Vietnamese already.
+            let message =
+                if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    e.render().to_string()
+                } else {
+                    vietnamese_usage_error(&e)
+                };
             // The arguments are quoted back: shown, not obeyed.
-            let message = vietnamese_usage_error(&e.render().to_string());
             let _ = write!(std::io::stderr(), "{}", output::escape_controls(&message));
             return 2;
         }
@@ -188,38 +194,82 @@ where
     }
 }
 
-/// clap's usage errors, in Vietnamese.
-fn vietnamese_usage_error(message: &str) -> String {
-    const WORDS: [(&str, &str); 17] = [
-        ("' found", "'"),
-        ("error: ", "lỗi: "),
-        ("unexpected argument '", "tham số lạ '"),
-        ("invalid value '", "giá trị không hợp lệ '"),
-        ("' for '", "' cho '"),
-        ("the argument '", "tham số '"),
-        ("cannot be used with", "không dùng cùng được với"),
-        (
-            "the following required arguments were not provided:",
-            "thiếu tham số bắt buộc:",
+/// A clap usage error in Vietnamese, written from its kind and context
+/// (never by rewriting clap's English text, which changes between
+/// versions).
+fn vietnamese_usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let get = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let arg = get(ContextKind::InvalidArg);
+    let value = get(ContextKind::InvalidValue);
+    let mut m = String::from("lỗi: ");
+    m.push_str(&match e.kind() {
+        ErrorKind::UnknownArgument => format!("tham số lạ '{arg}'"),
+        ErrorKind::InvalidSubcommand => {
+            format!("không có lệnh '{}'", get(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::InvalidValue => {
+            if value.is_empty() {
+                format!("tham số '{arg}' cần một giá trị")
+            } else {
+                format!("giá trị không hợp lệ '{value}' cho '{arg}'")
+            }
+        }
+        ErrorKind::ValueValidation => {
+            // Our value parsers say why in Vietnamese; the standard
+            // library's number parsers do not.
+            let why = match std::error::Error::source(e) {
+                Some(s) if s.downcast_ref::<std::num::ParseIntError>().is_some() => {
+                    ": cần một số nguyên".to_string()
+                }
+                Some(s) => format!(": {s}"),
+                None => String::new(),
+            };
+            format!("giá trị không hợp lệ '{value}' cho '{arg}'{why}")
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "tham số '{arg}' không dùng cùng được với '{}'",
+            get(ContextKind::PriorArg)
         ),
-        ("requires a value but none was supplied", "cần một giá trị"),
-        ("unrecognized subcommand '", "không có lệnh '"),
-        ("a similar argument exists:", "có tham số gần giống:"),
-        ("a similar subcommand exists:", "có lệnh gần giống:"),
-        ("to pass '", "để truyền '"),
-        ("as a value, use '", "làm giá trị, dùng '"),
-        ("Usage: ", "Cách dùng: "),
-        (
-            "For more information, try '--help'.",
-            "Xem hướng dẫn: --help",
-        ),
-        ("[possible values: ", "[giá trị được nhận: "),
-    ];
-    let mut m = message.to_string();
-    for (en, vi) in WORDS {
-        m = m.replace(en, vi);
+        ErrorKind::MissingRequiredArgument => {
+            format!("thiếu tham số bắt buộc: {arg}")
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "thiếu lệnh (report, stats, check, qua-han, template…)".to_string()
+        }
+        ErrorKind::NoEquals => format!("tham số '{arg}' cần dấu '=' trước giá trị"),
+        ErrorKind::TooManyValues => format!("quá nhiều giá trị cho '{arg}': '{value}'"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("số giá trị cho '{arg}' không đúng")
+        }
+        ErrorKind::InvalidUtf8 => "tham số không phải văn bản UTF-8".to_string(),
+        _ => "tham số dòng lệnh không hợp lệ".to_string(),
+    });
+    m.push('\n');
+    let suggested = get(ContextKind::SuggestedArg);
+    if !suggested.is_empty() {
+        m.push_str(&format!("  gợi ý: có tham số gần giống: '{suggested}'\n"));
     }
-    m.replace("  tip: ", "  gợi ý: ")
+    let suggested = get(ContextKind::SuggestedSubcommand);
+    if !suggested.is_empty() {
+        m.push_str(&format!("  gợi ý: có lệnh gần giống: '{suggested}'\n"));
+    }
+    let valid = get(ContextKind::ValidValue);
+    if !valid.is_empty() {
+        m.push_str(&format!("  [giá trị được nhận: {valid}]\n"));
+    }
+    if value.starts_with('-') && e.kind() == ErrorKind::UnknownArgument {
+        m.push_str(&format!(
+            "  gợi ý: để truyền '{value}' làm giá trị, dùng '-- {value}'\n"
+        ));
+    }
+    let usage = get(ContextKind::Usage);
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    if !usage.is_empty() {
+        m.push_str(&format!("\nCách dùng: {usage}\n"));
+    }
+    m.push_str("\nXem hướng dẫn: --help\n");
+    m
 }
 
 /// The clap command with Vietnamese help flags.
@@ -258,4 +308,42 @@ fn vietnamese(sc: clap::Command) -> clap::Command {
             let usage = format!("cctthc {name} {} [TUỲ CHỌN]", inner.get_name());
             inner.help_template(TEMPLATE).override_usage(usage)
         })
+}
+
+#[cfg(test)]
+mod usage_tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_are_written_in_vietnamese_from_their_kind() {
+        let cases: [&[&str]; 8] = [
+            &["cctthc", "stats", "--frm", "1"],
+            &["cctthc", "stats", "--month", "13"],
+            &["cctthc", "stats", "--month"],
+            &["cctthc", "stat"],
+            &["cctthc", "stats", "--from", "01/01/2023", "--month", "2"],
+            &["cctthc", "report", "--format", "pdf"],
+            &["cctthc", "qua-han", "--trong", "x"],
+            &["cctthc"],
+        ];
+        for args in cases {
+            let Err(e) = command().try_get_matches_from(args) else {
+                panic!("{args:?} was accepted");
+            };
+            let m = vietnamese_usage_error(&e);
+            assert!(m.starts_with("lỗi: "), "{m}");
+            for english in ["error", "Usage", "invalid", "found", "argument", "For more"] {
+                assert!(!m.contains(english), "{args:?}: {m}");
+            }
+        }
+        let e = command()
+            .try_get_matches_from(["cctthc", "stats", "--frm", "1"])
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
+        let m = vietnamese_usage_error(&e);
+        assert!(
+            m.contains("tham số lạ '--frm'") && m.contains("'--from'"),
+            "{m}"
+        );
+    }
 }
