@@ -122,9 +122,9 @@ pub(crate) struct Loader<'a> {
     pub header: Option<Header>,
     /// Rows passed over as not dossiers (the first [`LISTED_SKIPS`]).
     pub skipped: Vec<(Skip, u64)>,
-    /// When set, only rows whose code hashes into it are parsed (the second
-    /// pass over repeated codes); the rest are passed over.
-    pub only: Option<&'a crate::hash::FastSet<u64>>,
+    /// When set, only rows whose code it accepts are parsed (a second
+    /// pass over some codes); the rest are passed over.
+    pub only: Option<&'a dyn Fn(&[u8]) -> bool>,
 }
 
 impl Loader<'_> {
@@ -151,7 +151,7 @@ impl Visitor for Loader<'_> {
             return;
         }
         if let Some(only) = self.only
-            && !only.contains(&crate::figures::code_hash(&code_of(cells)))
+            && !only(&code_of(cells))
         {
             return;
         }

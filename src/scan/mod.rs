@@ -505,6 +505,9 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
                 problems.push(p);
             }
         };
+        // The second pass parses only the rows of repeated codes.
+        let wanted = repeated.map(|set| move |code: &[u8]| set.contains(&code_hash(code)));
+        let only = wanted.as_ref().map(|f| f as &dyn Fn(&[u8]) -> bool);
         let mut loader = Loader {
             statuses: &input.options.statuses,
             values: &input.options.values,
@@ -517,7 +520,7 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
             file: job.name.clone(),
             header: None,
             skipped: Vec::new(),
-            only: repeated,
+            only,
         };
         let ends = match job.span {
             None => {
