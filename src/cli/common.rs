@@ -457,18 +457,22 @@ impl Rejects {
         let w = match &mut self.file {
             Some(w) => w,
             None => {
-                let mut pending = crate::atomic::Pending::create(&self.path)?;
-                // A BOM so that Excel opens the Vietnamese text correctly.
-                pending.writer().write_all(b"\xEF\xBB\xBF")?;
-                let mut w = csv::Writer::from_writer(pending);
-                w.write_record(["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"])?;
+                let pending = crate::atomic::Pending::create(&self.path)?;
+                let mut w = super::excel_csv::writer(pending)?;
+                super::excel_csv::row(
+                    &mut w,
+                    ["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"],
+                )?;
                 self.file.insert(w)
             }
         };
         let line = row.line.to_string();
         let content = row.cells.join(" | ");
         for f in &row.faults {
-            w.write_record([&*row.file, &line, &f.field, &f.value, &f.reason, &content])?;
+            super::excel_csv::row(
+                w,
+                [&*row.file, &line, &f.field, &f.value, &f.reason, &content],
+            )?;
         }
         Ok(())
     }
@@ -540,5 +544,3 @@ impl Progress {
         }
     }
 }
-
-use std::io::Write as _;

@@ -5,6 +5,7 @@
 
 mod check;
 mod common;
+mod excel_csv;
 mod output;
 mod overdue;
 mod report;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::common::{self, Failure, Global, InputArgs, Keep, OnProblem, Session, SkipArgs};
+use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, terminal_width};
 use crate::period::Request;
@@ -199,39 +200,45 @@ fn table_text(list: &Watch, within: u32) -> String {
 
 fn csv_text(list: &Watch) -> Result<String, Failure> {
     let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "ma_ho_so",
-        "don_vi",
-        "cap",
-        "linh_vuc",
-        "ten_thu_tuc",
-        "ngay_tiep_nhan",
-        "ngay_hen_tra",
-        "tinh_trang",
-        "so_ngay",
-    ])
+    let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
+    excel_csv::row(
+        &mut w,
+        [
+            "ma_ho_so",
+            "don_vi",
+            "cap",
+            "linh_vuc",
+            "ten_thu_tuc",
+            "ngay_tiep_nhan",
+            "ngay_hen_tra",
+            "tinh_trang",
+            "so_ngay",
+        ],
+    )
     .map_err(bad)?;
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
     };
     for x in &list.ho_so {
-        w.write_record([
-            x.ma_ho_so.clone(),
-            x.don_vi.clone(),
-            x.cap.key().to_string(),
-            x.linh_vuc.clone().unwrap_or_default(),
-            x.ten_thu_tuc.clone(),
-            date(x.ngay_tiep_nhan),
-            date(x.ngay_hen_tra),
-            match x.tinh_trang {
-                Standing::QuaHan => "qua_han",
-                Standing::SapDenHan => "sap_den_han",
-            }
-            .to_string(),
-            x.so_ngay.to_string(),
-        ])
+        excel_csv::row(
+            &mut w,
+            [
+                x.ma_ho_so.clone(),
+                x.don_vi.clone(),
+                x.cap.key().to_string(),
+                x.linh_vuc.clone().unwrap_or_default(),
+                x.ten_thu_tuc.clone(),
+                date(x.ngay_tiep_nhan),
+                date(x.ngay_hen_tra),
+                match x.tinh_trang {
+                    Standing::QuaHan => "qua_han",
+                    Standing::SapDenHan => "sap_den_han",
+                }
+                .to_string(),
+                x.so_ngay.to_string(),
+            ],
+        )
         .map_err(bad)?;
     }
     let bytes = w

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::common::{
     self, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session, SkipArgs,
 };
+use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, terminal_width};
 use crate::figures::{Ratio, Summary};
@@ -185,35 +186,35 @@ fn summary_values(s: &Summary) -> Vec<String> {
 }
 
 fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
+    let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
     let mut header: Vec<&str> = match by {
         By::DonVi => vec!["don_vi", "cap"],
         By::Cap => vec!["cap"],
         By::LinhVuc => vec!["linh_vuc"],
     };
     header.extend(SUMMARY_COLUMNS);
-    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
-    w.write_record(&header).map_err(bad)?;
+    excel_csv::row(&mut w, &header).map_err(bad)?;
     match by {
         By::DonVi => {
             for u in &figures.theo_don_vi {
                 let mut row = vec![u.figures.don_vi.clone(), u.figures.cap.key().to_string()];
                 row.extend(summary_values(&u.figures.summary));
-                w.write_record(&row).map_err(bad)?;
+                excel_csv::row(&mut w, &row).map_err(bad)?;
             }
         }
         By::Cap => {
             for (level, s) in figures.theo_cap.iter() {
                 let mut row = vec![level.key().to_string()];
                 row.extend(summary_values(s));
-                w.write_record(&row).map_err(bad)?;
+                excel_csv::row(&mut w, &row).map_err(bad)?;
             }
         }
         By::LinhVuc => {
             for d in &figures.theo_linh_vuc {
                 let mut row = vec![d.linh_vuc.clone().unwrap_or_default()];
                 row.extend(summary_values(&d.summary));
-                w.write_record(&row).map_err(bad)?;
+                excel_csv::row(&mut w, &row).map_err(bad)?;
             }
         }
     }
