@@ -10,8 +10,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-const HEADER: &str =
-    "ma_ho_so,don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,trang_thai,ten_thu_tuc,linh_vuc,cap\n";
+const HEADER: &str = "ma_ho_so,don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,trang_thai,ten_thu_tuc,linh_vuc,cap\n";
 
 fn cctthc(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("cctthc").unwrap();
@@ -135,4 +134,97 @@ fn every_csv_has_a_bom_and_no_formula() {
         list.contains("'+84,\"'=HYPERLINK(\"\"http://x\"\")\",xa,'-Hộ tịch,'@SUM(A1),"),
         "{list}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Tables in full off a terminal (SPEC §5), the overdue window (SPEC §11)
+
+const LONG_UNIT: &str = "Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ tỉnh Hải Dương";
+
+#[test]
+fn a_table_in_a_file_or_a_pipe_has_whole_names() {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("ho-so.csv"),
+        format!(
+            "{HEADER}A,{LONG_UNIT},2,01/11/2023,05/11/2023,,Đang xử lý,Đăng ký đất đai lần đầu cho hộ gia đình cá nhân,Đất đai,huyen\n"
+        ),
+    )
+    .unwrap();
+    // The test's stdout is a pipe, not a terminal.
+    let out = cctthc(dir.path())
+        .env("COLUMNS", "40")
+        .args([
+            "stats",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "--by",
+            "don_vi",
+        ])
+        .output()
+        .unwrap();
+    code(&out, 0);
+    let table = text(&out.stdout);
+    assert!(table.contains(LONG_UNIT), "{table}");
+    assert!(!table.contains('…'), "{table}");
+
+    let out = cctthc(dir.path())
+        .env("COLUMNS", "40")
+        .args([
+            "qua-han",
+            "-i",
+            "ho-so.csv",
+            "--ngay",
+            "06/11/2023",
+            "-o",
+            "qh.txt",
+        ])
+        .output()
+        .unwrap();
+    code(&out, 0);
+    let list = fs::read_to_string(dir.path().join("qh.txt")).unwrap();
+    assert!(list.contains(LONG_UNIT), "{list}");
+    assert!(
+        list.contains("Đăng ký đất đai lần đầu cho hộ gia đình cá nhân"),
+        "{list}"
+    );
+}
+
+/// `--trong` past the calendar's end is clamped to it: every dossier due
+/// later is listed, none is lost to an overflow.
+#[test]
+fn a_huge_overdue_window_lists_everything_due() {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("ho-so.csv"),
+        format!(
+            "{HEADER}A,UBND xã A,2,01/11/2023,05/11/2099,,Đang xử lý,X,Y,xa\nB,UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n"
+        ),
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "qua-han",
+            "-i",
+            "ho-so.csv",
+            "--ngay",
+            "06/11/2023",
+            "--trong",
+            "100000000",
+            "--format",
+            "json",
+        ],
+    );
+    code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v["ho_so"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{v}");
+    assert_eq!(list[0]["tinh_trang"], "qua_han");
+    assert_eq!(list[1]["ma_ho_so"], "A");
+    assert_eq!(list[1]["tinh_trang"], "sap_den_han");
 }

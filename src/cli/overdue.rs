@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::common::{self, Failure, Global, InputArgs, Keep, OnProblem, Session, SkipArgs};
 use super::excel_csv;
 use super::output::Output;
-use super::table::{Table, terminal_width};
+use super::table::{Table, stdout_width};
 use crate::period::Request;
 use crate::report::watch::{self, Standing, Watch};
 use crate::vn;
@@ -90,7 +90,8 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             s
         }
         Format::Csv => csv_text(&list)?,
-        Format::Table => table_text(&list, args.trong),
+        // A table written to a file keeps names whole.
+        Format::Table => table_text(&list, args.trong, args.output.is_none()),
     };
     match &args.output {
         Some(path) => crate::atomic::write_bytes(path, text.as_bytes())
@@ -135,7 +136,7 @@ fn standing_text(w: &watch::Watched) -> String {
     }
 }
 
-fn table_text(list: &Watch, within: u32) -> String {
+fn table_text(list: &Watch, within: u32, on_stdout: bool) -> String {
     let mut s = format!(
         "Hồ sơ quá hạn và sắp đến hạn (trong {within} ngày) tại ngày {}\n\n",
         vn::date(list.ngay)
@@ -144,27 +145,25 @@ fn table_text(list: &Watch, within: u32) -> String {
         s.push_str("Không có hồ sơ nào quá hạn hay sắp đến hạn.\n");
         return s;
     }
-    // Grouped by unit, units in the order of government then by name.
-    let mut units: Vec<(&crate::input::Level, &str)> = list
-        .ho_so
-        .iter()
-        .map(|w| (&w.cap, w.don_vi.as_str()))
-        .collect();
-    units.sort_by(|a, b| a.0.cmp(b.0).then_with(|| crate::text::vi_cmp(a.1, b.1)));
-    units.dedup();
+    // Grouped by unit, units in the order of government then by name; a
+    // stable sort keeps the list's order within a unit, and one pass
+    // groups (a search per unit would be quadratic).
+    let mut rows: Vec<&watch::Watched> = list.ho_so.iter().collect();
+    rows.sort_by(|a, b| {
+        a.cap
+            .cmp(&b.cap)
+            .then_with(|| crate::text::vi_cmp(&a.don_vi, &b.don_vi))
+    });
     let mut t = Table::new(vec![
         vec!["Thủ tục"],
         vec!["Mã hồ sơ"],
         vec!["Hạn trả"],
         vec!["Tình trạng"],
     ]);
-    for (i, (level, unit)) in units.into_iter().enumerate() {
-        let rows: Vec<&watch::Watched> = list
-            .ho_so
-            .iter()
-            .filter(|w| &w.cap == level && w.don_vi == unit)
-            .collect();
-        let late = rows
+    let groups = rows.chunk_by(|a, b| a.cap == b.cap && a.don_vi == b.don_vi);
+    for (i, group) in groups.enumerate() {
+        let unit = &group[0].don_vi;
+        let late = group
             .iter()
             .filter(|w| w.tinh_trang == Standing::QuaHan)
             .count();
@@ -173,9 +172,9 @@ fn table_text(list: &Watch, within: u32) -> String {
         }
         t.line(format!(
             "{unit}: {late} quá hạn, {} sắp đến hạn",
-            rows.len() - late
+            group.len() - late
         ));
-        for w in rows {
+        for w in group {
             t.row(vec![
                 format!("  {}", w.ten_thu_tuc),
                 w.ma_ho_so.clone(),
@@ -184,7 +183,7 @@ fn table_text(list: &Watch, within: u32) -> String {
             ]);
         }
     }
-    s.push_str(&t.render(terminal_width()));
+    s.push_str(&t.render(if on_stdout { stdout_width() } else { None }));
     let late = list
         .ho_so
         .iter()

@@ -8,7 +8,7 @@ use super::common::{
 };
 use super::excel_csv;
 use super::output::Output;
-use super::table::{Table, terminal_width};
+use super::table::{Table, stdout_width, terminal_width};
 use crate::figures::{Ratio, Summary};
 use crate::report::analysis::{Analysis, Targets};
 use crate::report::chart;
@@ -331,7 +331,7 @@ fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
         data.reporting.label(),
         data.reporting.current
     );
-    s.push_str(&t.render(terminal_width()));
+    s.push_str(&t.render(stdout_width()));
     s.push_str(
         "GQ: giải quyết · Đang GQ gồm cả tạm dừng · Quá hạn: đã GQ quá hạn và đang GQ quá hạn\n",
     );
