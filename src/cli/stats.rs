@@ -10,7 +10,7 @@ use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width, terminal_width};
 use crate::figures::{Ratio, Summary};
-use crate::report::analysis::{Analysis, Targets};
+use crate::report::analysis::{Analysis, Periods, Targets};
 use crate::report::chart;
 use crate::report::{Dataset, Figures};
 use crate::vn;
@@ -71,8 +71,14 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         OnProblem::Stop
     };
     let (data, _) = common::read(&session, &args.input, reporting, Keep::Nothing, mode, out)?;
-    let analysis = Analysis::new(&data, Targets::from_config(&session.config));
-    let figures = Figures::of(&data, &analysis);
+    let periods = Periods::of(&data);
+    let analysis = Analysis::of(&data, &periods, Targets::from_config(&session.config));
+    // The chart reads the analysis; the figures then take it over.
+    let chart = match (args.format, &args.chart) {
+        (Format::Table, Some(ratio)) => Some(chart_text(&data, &analysis, ratio)?),
+        _ => None,
+    };
+    let figures = Figures::of(&data, analysis, periods);
     let text = match args.format {
         Format::Json => {
             // Streamed: the JSON text is not held whole.
@@ -88,8 +94,8 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             };
         }
         Format::Csv => csv_text(&figures, args.by.unwrap_or(By::DonVi))?,
-        Format::Table => match &args.chart {
-            Some(ratio) => chart_text(&data, &analysis, ratio)?,
+        Format::Table => match chart {
+            Some(text) => text,
             None => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
         },
     };
