@@ -260,6 +260,8 @@ fn many_units(path: &Path, rows: usize, units: usize) {
 
 /// The CPU time (user and system) a run of cctthc takes, in seconds.
 #[cfg(unix)]
+// The child is waited for by wait4, which gives its CPU time.
+#[allow(clippy::zombie_processes)]
 fn cpu_seconds(dir: &Path, args: &[&str]) -> f64 {
     let bin = assert_cmd::cargo::cargo_bin("cctthc");
     let child = std::process::Command::new(bin)
@@ -312,4 +314,314 @@ fn a_hundred_thousand_units_cost_a_few_times_thirty() {
         ratio < bound,
         "100 000 units cost {ratio:.1} times 30 units ({many:.2} s against {few:.2} s)"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Memory stays bounded on hostile files (SPEC §9), under a 1 GB limit
+
+/// Runs cctthc with its address space limited to about 1 GB, as a small
+/// machine or a container would have it; `None` where `sh` is missing.
+fn limited(dir: &Path, args: &[&str]) -> Option<Output> {
+    if !Path::new("/bin/sh").exists() {
+        eprintln!("SKIPPED: no /bin/sh to set ulimit -v");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("cctthc");
+    let out = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" \"$@\"")
+        .arg(bin)
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .env("CCTTHC_TODAY", "2024-01-15")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Some(out)
+}
+
+/// A clear refusal: exit 1, the file named, a Vietnamese message, and no
+/// abort, panic or library message.
+#[track_caller]
+fn refused(out: &Output, file: &str, needle: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for bad in ["panicked", "memory allocation", "backtrace", "Aborted"] {
+        assert!(!err.contains(bad), "{err}");
+    }
+    assert!(err.contains(file) && err.contains(needle), "{err}");
+    short_lines(&out.stderr, 400);
+}
+
+/// A workbook of one sheet, its shared strings and cells as given.
+fn workbook(shared: &str, sheet: &str) -> Vec<u8> {
+    let ns = "http://schemas.openxmlformats.org";
+    zip_file(&[
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#
+            )
+            .as_bytes(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            )
+            .as_bytes(),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            )
+            .as_bytes(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+            )
+            .as_bytes(),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>{sheet}</sheetData></worksheet>"#
+            )
+            .as_bytes(),
+        ),
+        (
+            "xl/sharedStrings.xml",
+            format!(r#"<?xml version="1.0"?>{shared}"#).as_bytes(),
+        ),
+    ])
+}
+
+/// The header row of the hostile workbooks, as inline strings.
+fn header_row() -> String {
+    let names = [
+        "ma_ho_so",
+        "don_vi",
+        "kenh",
+        "ngay_tiep_nhan",
+        "ngay_hen_tra",
+        "trang_thai",
+        "cap",
+    ];
+    let cells: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                r#"<c r="{}1" t="inlineStr"><is><t>{n}</t></is></c>"#,
+                char::from(b'A' + i as u8)
+            )
+        })
+        .collect();
+    format!(r#"<row r="1">{cells}</row>"#)
+}
+
+#[test]
+fn a_workbook_declaring_four_billion_shared_strings_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let book = workbook(
+        &format!(
+            r#"<sst xmlns="{ns}" count="4294967295" uniqueCount="4294967295"><si><t>x</t></si></sst>"#
+        ),
+        &header_row(),
+    );
+    assert!(book.len() < 4096, "{}", book.len());
+    fs::write(dir.path().join("sst.xlsx"), book).unwrap();
+    let Some(out) = limited(
+        dir.path(),
+        &["stats", "-i", "sst.xlsx", "--month", "11", "--year", "2023"],
+    ) else {
+        return;
+    };
+    refused(&out, "sst.xlsx", "4.294.967.295 chuỗi");
+}
+
+#[test]
+fn one_ten_megabyte_string_in_two_thousand_cells_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let huge = "x".repeat(10 << 20);
+    let mut sheet = header_row();
+    for r in 2..2002 {
+        sheet.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>HS{r}</t></is></c><c r="B{r}" t="s"><v>0</v></c></row>"#
+        ));
+    }
+    let book = workbook(
+        &format!(r#"<sst xmlns="{ns}" count="2000" uniqueCount="1"><si><t>{huge}</t></si></sst>"#),
+        &sheet,
+    );
+    assert!(book.len() < 200 << 10, "{}", book.len());
+    fs::write(dir.path().join("to.xlsx"), book).unwrap();
+    let Some(out) = limited(
+        dir.path(),
+        &["stats", "-i", "to.xlsx", "--month", "11", "--year", "2023"],
+    ) else {
+        return;
+    };
+    refused(&out, "to.xlsx", "ô B2 dài 10.485.760 ký tự");
+    assert!(text(&out.stderr).contains("'xxxxxxxx"));
+}
+
+#[test]
+fn an_xls_declaring_billions_of_cells_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let real = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/baocaothongke.xls"),
+    )
+    .unwrap();
+    // The fixture's DIMENSIONS record (type 0x0200, 14 bytes), its last
+    // row made 4 294 967 280.
+    let at = real
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .unwrap();
+    let mut bad = real.clone();
+    bad[at + 8..at + 12].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    fs::write(dir.path().join("dims.xls"), bad).unwrap();
+    let Some(out) = limited(
+        dir.path(),
+        &["stats", "-i", "dims.xls", "--month", "11", "--year", "2023"],
+    ) else {
+        return;
+    };
+    refused(&out, "dims.xls", "4.294.967.280");
+}
+
+/// A minimal template: one paragraph per line of `lines`.
+fn template(lines: &[&str]) -> Vec<u8> {
+    let body: String = lines
+        .iter()
+        .map(|l| format!(r#"<w:p><w:r><w:t xml:space="preserve">{l}</w:t></w:r></w:p>"#))
+        .collect();
+    let doc = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    zip_file(&[("word/document.xml", doc.as_bytes())])
+}
+
+#[test]
+fn a_template_looping_in_a_loop_is_refused() {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("ho-so.csv"),
+        format!("{HEADER}A,UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("vong.docx"),
+        template(&[
+            "{% for i in range(100000) %}",
+            "{% for j in range(100000) %}",
+            "{{ i }} {{ j }} {{ tong.tiep_nhan.tong }}",
+            "{% endfor %}",
+            "{% endfor %}",
+        ]),
+    )
+    .unwrap();
+    let Some(out) = limited(
+        dir.path(),
+        &[
+            "report",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "-t",
+            "vong.docx",
+            "-o",
+            "r.docx",
+        ],
+    ) else {
+        return;
+    };
+    refused(&out, "vong.docx", "quá nhiều việc");
+    assert!(!dir.path().join("r.docx").exists());
+    // The same in a string built by the template.
+    fs::write(
+        dir.path().join("chuoi.docx"),
+        template(&["{{ 'x' * 1000000000 }}"]),
+    )
+    .unwrap();
+    let Some(out) = limited(
+        dir.path(),
+        &[
+            "report",
+            "-i",
+            "ho-so.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "-t",
+            "chuoi.docx",
+            "-o",
+            "r.docx",
+        ],
+    ) else {
+        return;
+    };
+    refused(&out, "chuoi.docx", "quá nhiều việc");
+}
+
+#[test]
+fn an_empty_template_is_an_error() {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("ho-so.csv"),
+        format!("{HEADER}A,UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("trong.docx"),
+        zip_file(&[("word/document.xml", b"")]),
+    )
+    .unwrap();
+    let ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    fs::write(
+        dir.path().join("khong-doan.docx"),
+        zip_file(&[(
+            "word/document.xml",
+            format!(r#"<w:document xmlns:w="{ns}"><w:body/></w:document>"#).as_bytes(),
+        )]),
+    )
+    .unwrap();
+    for (file, needle) in [
+        ("trong.docx", "trống"),
+        ("khong-doan.docx", "không có đoạn nào"),
+    ] {
+        let out = run(
+            dir.path(),
+            &[
+                "report",
+                "-i",
+                "ho-so.csv",
+                "--month",
+                "11",
+                "--year",
+                "2023",
+                "-t",
+                file,
+                "-o",
+                "r.docx",
+            ],
+        );
+        code(&out, 1);
+        assert!(text(&out.stderr).contains(needle), "{}", text(&out.stderr));
+        let out = run(dir.path(), &["template", "check", file]);
+        code(&out, 1);
+        assert!(text(&out.stderr).contains(needle), "{}", text(&out.stderr));
+    }
+    assert!(!dir.path().join("r.docx").exists());
 }

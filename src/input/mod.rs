@@ -18,6 +18,7 @@ mod json;
 pub mod kind;
 mod load;
 pub mod names;
+mod ole;
 pub mod problem;
 pub mod rows;
 mod sheet;
