@@ -625,3 +625,206 @@ fn an_empty_template_is_an_error() {
     }
     assert!(!dir.path().join("r.docx").exists());
 }
+
+// ---------------------------------------------------------------------------
+// No silent data changes (SPEC §1.2)
+
+fn utf16le(units: &[u16]) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    out.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+    out
+}
+
+/// Two codes that differ only in a lone surrogate were both read as
+/// `HS1�` and merged into one dossier.
+#[test]
+fn utf16_lone_surrogates_are_an_error_on_their_line() {
+    let dir = TempDir::new().unwrap();
+    let mut units: Vec<u16> = HEADER.encode_utf16().collect();
+    for (i, lone) in [0xD800u16, 0xDC00].into_iter().enumerate() {
+        units.extend("HS1".encode_utf16());
+        units.push(lone);
+        units.extend(
+            format!(
+                ",UBND xã A,2,0{}/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n",
+                i + 1
+            )
+            .encode_utf16(),
+        );
+    }
+    units.extend("HS2,UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n".encode_utf16());
+    fs::write(dir.path().join("u16.csv"), utf16le(&units)).unwrap();
+    let out = run(
+        dir.path(),
+        &["stats", "-i", "u16.csv", "--month", "11", "--year", "2023"],
+    );
+    code(&out, 3);
+    let err = text(&out.stderr);
+    for line in [2, 3] {
+        assert!(
+            err.contains(&format!("u16.csv:{line}: trường 'ma_ho_so' = 'HS1")),
+            "{err}"
+        );
+    }
+    assert!(err.contains("UTF-16LE không hợp lệ"), "{err}");
+    let out = run(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "u16.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "--format",
+            "json",
+            "--skip-invalid",
+            "--rejects",
+            "loi.csv",
+        ],
+    );
+    code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["nhap_lieu"]["ho_so"], 1, "{v}");
+    assert_eq!(v["nhap_lieu"]["loi"], 2, "{v}");
+
+    // JSON in UTF-16 with a lone surrogate: the file is refused at its line.
+    let mut units: Vec<u16> = "[\n{\"ma_ho_so\": \"HS1".encode_utf16().collect();
+    units.push(0xD800);
+    units.extend("\"}\n]\n".encode_utf16());
+    fs::write(dir.path().join("u16.json"), utf16le(&units)).unwrap();
+    let out = run(
+        dir.path(),
+        &["stats", "-i", "u16.json", "--month", "11", "--year", "2023"],
+    );
+    code(&out, 1);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("u16.json:2:") && err.contains("surrogate"),
+        "{err}"
+    );
+}
+
+/// A UTF-8 file with one stray byte in a field's name: the row is an
+/// error, never a name with U+FFFD.
+#[test]
+fn a_stray_byte_in_a_kept_text_is_an_error() {
+    let dir = TempDir::new().unwrap();
+    let mut csv = format!("{HEADER}A,UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X,Hộ tịch,xa\n")
+        .into_bytes();
+    csv.extend_from_slice(b"B,UBND x\xc3\xa3 A,2,01/11/2023,05/11/2023,,\xc4\x90ang x\xe1\xbb\xad l\xc3\xbd,X,H\xff t\xe1\xbb\x8bch,xa\n");
+    fs::write(dir.path().join("le.csv"), csv).unwrap();
+    let out = run(
+        dir.path(),
+        &["stats", "-i", "le.csv", "--month", "11", "--year", "2023"],
+    );
+    code(&out, 3);
+    let err = text(&out.stderr);
+    assert!(err.contains("le.csv:3: trường 'linh_vuc'"), "{err}");
+}
+
+/// A UTF-8 BOM before Windows-1258 text (an editor added it): with
+/// `--encoding windows-1258` the BOM is dropped, not read into the first
+/// header.
+#[test]
+fn a_forced_encoding_drops_a_foreign_bom() {
+    let dir = TempDir::new().unwrap();
+    // "UBND xã A" and "Đang xử lý" in Windows-1258: tones as combining
+    // marks (0xDE tilde, 0xF2 hook above, 0xEC acute), Đ 0xD0, ư 0xFD.
+    let row: &[u8] = b"A,UBND xa\xDE A,2,01/11/2023,05/11/2023,,\xD0ang x\xFD\xF2 ly\xEC,X,Y,xa\n";
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(HEADER.as_bytes());
+    bytes.extend_from_slice(row);
+    fs::write(dir.path().join("bom.csv"), &bytes).unwrap();
+    let mut page = b"\xEF\xBB\xBF<html><body><table><tr><th>".to_vec();
+    page.extend_from_slice(HEADER.trim().replace(',', "</th><th>").as_bytes());
+    page.extend_from_slice(b"</th></tr><tr><td>");
+    let cells: Vec<&[u8]> = row.trim_ascii_end().split(|&b| b == b',').collect();
+    page.extend_from_slice(&cells.join(&b"</td><td>"[..]));
+    page.extend_from_slice(b"</td></tr></table></body></html>");
+    fs::write(dir.path().join("bom.xls"), &page).unwrap();
+    for file in ["bom.csv", "bom.xls"] {
+        let out = run(
+            dir.path(),
+            &[
+                "stats",
+                "-i",
+                file,
+                "--encoding",
+                "windows-1258",
+                "--month",
+                "11",
+                "--year",
+                "2023",
+                "--format",
+                "json",
+            ],
+        );
+        code(&out, 0);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["theo_don_vi"][0]["don_vi"], "UBND xã A", "{file}: {v}");
+        assert_eq!(v["tong"]["dang_giai_quyet"]["tong"], 1, "{file}: {v}");
+    }
+}
+
+/// A NUL byte in a data row is that row's error, with its line; one
+/// before the header makes the file binary, said with the line.
+#[test]
+fn a_nul_byte_is_an_error_with_its_line() {
+    let dir = TempDir::new().unwrap();
+    let rows = format!(
+        "{HEADER}A,UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\nB,UBND xã\0B,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n"
+    );
+    fs::write(dir.path().join("nul.csv"), &rows).unwrap();
+    let out = run(
+        dir.path(),
+        &["stats", "-i", "nul.csv", "--month", "11", "--year", "2023"],
+    );
+    code(&out, 3);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("nul.csv:3: trường 'don_vi' = 'UBND xã\\0B'") && err.contains("NUL"),
+        "{err}"
+    );
+    // Past the first megabyte, the same.
+    let mut far = format!("{HEADER}");
+    for i in 0..20_000 {
+        far.push_str(&format!(
+            "A{i},UBND xã A,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n"
+        ));
+    }
+    far.push_str("B,UBND xã\0B,2,01/11/2023,05/11/2023,,Đang xử lý,X,Y,xa\n");
+    assert!(far.len() > 1 << 20);
+    fs::write(dir.path().join("xa.csv"), &far).unwrap();
+    let out = run(
+        dir.path(),
+        &["stats", "-i", "xa.csv", "--month", "11", "--year", "2023"],
+    );
+    code(&out, 3);
+    assert!(
+        text(&out.stderr).contains("xa.csv:20002: trường 'don_vi'"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    fs::write(dir.path().join("nhi-phan.csv"), format!("TI\0TLE\n{rows}")).unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "stats",
+            "-i",
+            "nhi-phan.csv",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+        ],
+    );
+    code(&out, 1);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("nhi-phan.csv") && err.contains("dòng 1 chứa byte NUL"),
+        "{err}"
+    );
+}

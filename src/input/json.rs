@@ -267,6 +267,16 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
         (None, _) if e.to_string().contains("recursion limit") => {
             "các đối tượng lồng nhau quá sâu: không phải tệp xuất hồ sơ".into()
         }
+        // Bytes that are not UTF-8, or UTF-16 that did not decode (marked
+        // by the transcoder), or a `\uD800` without its pair: never read
+        // with a replacement character (SPEC §1.2).
+        (None, _)
+            if ["invalid unicode code point", "surrogate"]
+                .iter()
+                .any(|m| e.to_string().contains(m)) =>
+        {
+            "một chuỗi chứa ký tự không hợp lệ (byte không phải UTF-8, hoặc nửa cặp surrogate UTF-16 đơn lẻ): tệp hỏng; xuất lại từ phần mềm Một cửa".into()
+        }
         (None, _) => "cú pháp JSON sai (kiểm tra dấu phẩy, dấu ngoặc kép, dấu ngoặc)".into(),
     };
     let line = if e.line() > 0 { e.line() as u64 } else { at };
