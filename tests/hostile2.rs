@@ -828,3 +828,117 @@ fn a_nul_byte_is_an_error_with_its_line() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// A message quotes at most 80 characters of any value (SPEC §9)
+
+/// No line of `bytes` holds more than 80 characters of the long value.
+#[track_caller]
+fn quotes_short(what: &str, bytes: &[u8]) {
+    let run = "A".repeat(81);
+    for line in text(bytes).lines() {
+        assert!(
+            !line.contains(&run),
+            "{what}: a line quotes more than 80 characters: {}…",
+            line.chars().take(300).collect::<String>()
+        );
+    }
+}
+
+#[test]
+fn a_ten_kilobyte_value_is_quoted_in_eighty_characters() {
+    let dir = TempDir::new().unwrap();
+    let long = format!("Đơn vị {}", "A".repeat(10_000));
+    let short = "UBND xã Ngọc Kỳ";
+    // No level for the long unit: an error naming it, with its fix.
+    fs::write(
+        dir.path().join("ho-so.csv"),
+        format!(
+            "ma_ho_so,don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_ket_thuc,trang_thai,{long}\n\
+             A,{long},2,01/11/2023,05/11/2023,,Đang xử lý,\n\
+             B,{short},2,01/11/2023,05/11/2023,,{long},\n\
+             C,{short},2,01/11/2023,05/11/2023,{long},Đã trả kết quả,\n\
+             {long},{short},{long},01/11/2023,05/11/2023,,Đang xử lý,\n\
+             ,{long},,,,,,\n"
+        ),
+    )
+    .unwrap();
+    // A header of 10 kB and no required column.
+    fs::write(dir.path().join("tieu-de.csv"), format!("{long},x\n1,2\n")).unwrap();
+    // Units known by a level: the long one through config.
+    fs::create_dir_all(dir.path().join("cfg")).unwrap();
+    fs::write(
+        dir.path().join("cfg/cctthc.toml"),
+        format!("[[don_vi]]\nten = \"{long}\"\ncap = \"xa\"\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("hai.toml"),
+        format!(
+            "[[don_vi]]\nten = \"{long}\"\ncap = \"xa\"\n[[don_vi]]\nten = \"Khác\"\ncap = \"xa\"\nten_khac = [\"{long}\"]\n"
+        ),
+    )
+    .unwrap();
+    let month = ["--month", "11", "--year", "2023"];
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .map(|s| s.to_string())
+            .chain(month.iter().map(|s| s.to_string()))
+            .collect()
+    };
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("stats", with(&["stats", "-i", "ho-so.csv"])),
+        ("check", with(&["check", "-i", "ho-so.csv"])),
+        ("check --goi-y", with(&["check", "-i", "ho-so.csv", "--goi-y"])),
+        ("report", with(&["report", "-i", "ho-so.csv", "--skip-invalid", "--format", "text"])),
+        (
+            "report --don-vi",
+            with(&["report", "-i", "ho-so.csv", "--skip-invalid", "--don-vi", "Đơn vị", "--format", "text"]),
+        ),
+        (
+            "report --don-vi long",
+            with(&["report", "-i", "ho-so.csv", "--skip-invalid", "--don-vi", &long, "--format", "text"]),
+        ),
+        ("qua-han", vec!["qua-han".into(), "-i".into(), "ho-so.csv".into(), "--ngay".into(), "30/11/2023".into()]),
+        ("header", with(&["stats", "-i", "tieu-de.csv"])),
+        ("config clash", with(&["stats", "--config", "hai.toml", "-i", "ho-so.csv"])),
+        ("--month", vec!["stats".into(), "-i".into(), "ho-so.csv".into(), "--month".into(), long.clone()]),
+        ("--from", vec!["stats".into(), "-i".into(), "ho-so.csv".into(), "--from".into(), long.clone(), "--to".into(), "01/01/2024".into()]),
+        ("--encoding", with(&["stats", "-i", "ho-so.csv", "--encoding", &long])),
+        ("--sheet", with(&["stats", "-i", "tieu-de.csv", "--sheet", &long])),
+        ("--chart", with(&["stats", "-i", "ho-so.csv", "--skip-invalid", "--chart", &long])),
+        ("--template", with(&["report", "-i", "ho-so.csv", "--template", &long])),
+    ];
+    for (what, args) in &cases {
+        for config in [None, Some("cfg")] {
+            let mut cmd = cctthc(dir.path());
+            if let Some(c) = config {
+                cmd.env("XDG_CONFIG_HOME", dir.path().join(c));
+            }
+            let out = cmd.args(args).output().unwrap();
+            assert!(out.status.code().is_some(), "{what}: killed");
+            quotes_short(what, &out.stderr);
+            if *what == "check" {
+                quotes_short(what, &out.stdout);
+            }
+        }
+    }
+    // A template naming a long unknown value, and a long paragraph.
+    fs::write(
+        dir.path().join("mau.docx"),
+        template(&[&format!("{{{{ {} }}}} {long}", "A".repeat(10_000))]),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["template", "check", "mau.docx"]);
+    quotes_short("template check", &out.stderr);
+    // Its problems; the tags it lists are its output, as written.
+    let problems = text(&out.stdout);
+    let problems = problems.split("lỗi:").nth(1).unwrap_or_default();
+    quotes_short("template check", problems.as_bytes());
+    let out = run(
+        dir.path(),
+        &["report", "-i", "ho-so.csv", "--skip-invalid", "-t", "mau.docx", "-o", "r.docx", "--month", "11", "--year", "2023"],
+    );
+    code(&out, 1);
+    quotes_short("report -t", &out.stderr);
+}

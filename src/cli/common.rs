@@ -135,7 +135,8 @@ pub fn parse_day(s: &str) -> Result<NaiveDate, String> {
     match input::values::date(s) {
         Ok(Some(d)) => Ok(d),
         _ => Err(format!(
-            "ngày '{s}' không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)"
+            "ngày '{}' không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)",
+            crate::text::quote(s)
         )),
     }
 }
@@ -175,7 +176,8 @@ impl Session {
         let encoding = match &args.encoding {
             Some(name) => Some(Encoding::from_name(name).ok_or_else(|| {
                 Failure::usage(format!(
-                    "bảng mã '{name}' không được hỗ trợ (dùng {})",
+                    "bảng mã '{}' không được hỗ trợ (dùng {})",
+                    crate::text::quote(name),
                     Encoding::NAMES
                 ))
             })?),

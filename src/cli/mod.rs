@@ -198,7 +198,24 @@ fn vietnamese_usage_error(message: &str) -> String {
     for (en, vi) in WORDS {
         m = m.replace(en, vi);
     }
-    m.replace("  tip: ", "  gợi ý: ")
+    shorten_quoted(&m.replace("  tip: ", "  gợi ý: "))
+}
+
+/// clap quotes the values it refuses whole: each `'…'` is cut to a
+/// quote's length (SPEC §9), so a 10 kB argument is not printed back.
+fn shorten_quoted(message: &str) -> String {
+    message
+        .split('\'')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                crate::text::quote(part)
+            } else {
+                std::borrow::Cow::Borrowed(part)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("'")
 }
 
 /// The clap command with Vietnamese help flags.

@@ -234,7 +234,8 @@ fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
 fn chart_text(data: &Dataset, analysis: &Analysis, ratio: &str) -> Result<String, Failure> {
     let title = chart::title_of(ratio).ok_or_else(|| {
         Failure::usage(format!(
-            "--chart '{ratio}': không có tỷ lệ này; dùng truc_tuyen, thanh_toan_truc_tuyen, so_hoa_dau_vao, so_hoa_dau_ra hoặc dung_han"
+            "--chart '{}': không có tỷ lệ này; dùng truc_tuyen, thanh_toan_truc_tuyen, so_hoa_dau_vao, so_hoa_dau_ra hoặc dung_han",
+            crate::text::quote(ratio)
         ))
     })?;
     let bars = analysis
