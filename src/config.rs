@@ -68,8 +68,9 @@ fn decimal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D:
         // The shortest text of the float is what the user typed.
         NumberValue::Float(f) => Decimal::from_str(&f.to_string())
             .map_err(|_| serde::de::Error::custom(format!("số không hợp lệ: {f}"))),
-        NumberValue::Text(t) => Decimal::from_str(&t.trim().replace(',', "."))
-            .map_err(|_| serde::de::Error::custom(format!("số không hợp lệ: '{t}'"))),
+        NumberValue::Text(t) => Decimal::from_str(&t.trim().replace(',', ".")).map_err(|_| {
+            serde::de::Error::custom(format!("số không hợp lệ: '{}'", crate::text::quote(&t)))
+        }),
     })
     .transpose()
 }
@@ -231,7 +232,8 @@ impl Config {
             && Encoding::from_name(e).is_none()
         {
             return Err(format!(
-                "[nhap] ma_hoa = '{e}': không biết bảng mã này (dùng {})",
+                "[nhap] ma_hoa = {}: không biết bảng mã này (dùng {})",
+                toml_str(e),
                 Encoding::NAMES
             ));
         }
@@ -239,7 +241,8 @@ impl Config {
             && !matches!(t.as_str(), "gop" | "don_vi")
         {
             return Err(format!(
-                "[chi_tieu] trung_binh = '{t}': cần \"gop\" hoặc \"don_vi\""
+                "[chi_tieu] trung_binh = {}: cần \"gop\" hoặc \"don_vi\"",
+                toml_str(t)
             ));
         }
         for (key, value) in [
@@ -286,7 +289,7 @@ impl Config {
                 .into_iter()
                 .find(|f| f.name() == field_name.trim());
             for (word, value) in words {
-                let at = || format!("[gia_tri.{field_name}] {}", toml_key(word));
+                let at = || format!("[gia_tri.{}] {}", toml_key(field_name), toml_key(word));
                 let added = match (field_name.trim(), yes_no, value) {
                     ("kenh", _, toml::Value::String(v)) => {
                         match CHANNEL_KEYS.iter().find(|(k, _)| *k == v.trim()) {
@@ -295,7 +298,7 @@ impl Config {
                                 return Err(format!(
                                     "{} = {}: kênh không rõ; cần một trong: {}",
                                     at(),
-                                    toml::Value::String(v.clone()),
+                                    toml_str(&v),
                                     keys(CHANNEL_KEYS.iter().map(|(k, _)| *k))
                                 ));
                             }
@@ -314,7 +317,7 @@ impl Config {
                             return Err(format!(
                                 "{} = {}: cấp không rõ; cần một trong: {}",
                                 at(),
-                                toml::Value::String(v.clone()),
+                                toml_str(&v),
                                 keys(Level::ALL.iter().map(|l| l.key()))
                             ));
                         }
@@ -335,7 +338,8 @@ impl Config {
                     }
                     (_, None, _) => {
                         return Err(format!(
-                            "[gia_tri.{field_name}]: '{field_name}' không phải trường ánh xạ được giá trị; các trường: {}",
+                            "[gia_tri.{}]: không phải trường ánh xạ được giá trị; các trường: {}",
+                            toml_key(field_name),
                             keys(
                                 std::iter::once("kenh")
                                     .chain(YES_NO_FIELDS.iter().map(|f| f.name()))
@@ -346,7 +350,8 @@ impl Config {
                 };
                 if let Err(other) = added {
                     return Err(format!(
-                        "[gia_tri.{field_name}]: {} và {} là cùng một giá trị (so không phân biệt hoa thường, dấu) nhưng được ánh xạ khác nhau",
+                        "[gia_tri.{}]: {} và {} là cùng một giá trị (so không phân biệt hoa thường, dấu) nhưng được ánh xạ khác nhau",
+                        toml_key(field_name),
                         toml_key(&other),
                         toml_key(word)
                     ));
@@ -372,14 +377,18 @@ impl Config {
                     Some(field) => pairs.push((key.clone(), field)),
                     None => {
                         return Err(format!(
-                            "[cot] \"{key}\" = \"{v}\": '{v}' không phải tên trường; các trường: {}",
+                            "[cot] {} = {}: {} không phải tên trường; các trường: {}",
+                            toml_key(key),
+                            toml_str(v),
+                            toml_str(v),
                             field_names()
                         ));
                     }
                 },
                 OneOrMany::Many(_) => {
                     return Err(format!(
-                        "[cot] {key}: '{key}' không phải tên trường; các trường: {}",
+                        "[cot] {}: không phải tên trường; các trường: {}",
+                        toml_key(key),
                         field_names()
                     ));
                 }
@@ -411,14 +420,18 @@ impl Config {
                     Some(class) => pairs.push((key.clone(), class)),
                     None => {
                         return Err(format!(
-                            "[trang_thai] \"{key}\" = \"{v}\": '{v}' không phải loại trạng thái; các loại: {}",
+                            "[trang_thai] {} = {}: {} không phải loại trạng thái; các loại: {}",
+                            toml_key(key),
+                            toml_str(v),
+                            toml_str(v),
                             class_names()
                         ));
                     }
                 },
                 (None, OneOrMany::Many(_)) => {
                     return Err(format!(
-                        "[trang_thai] {key}: '{key}' không phải loại trạng thái; các loại: {}",
+                        "[trang_thai] {}: không phải loại trạng thái; các loại: {}",
+                        toml_key(key),
                         class_names()
                     ));
                 }
@@ -442,8 +455,8 @@ impl Config {
                 Some(c) => Some(values::level(c).ok().flatten().ok_or_else(|| {
                     format!(
                         "[[don_vi]] ten = {}: cap = {} không rõ (cần \"tinh\", \"huyen\" hoặc \"xa\")",
-                        toml::Value::String(u.ten.clone()),
-                        toml::Value::String(c.clone())
+                        toml_str(&u.ten),
+                        toml_str(&c)
                     )
                 })?),
             };
@@ -454,11 +467,11 @@ impl Config {
                     Some(&j) if j != i => {
                         return Err(format!(
                             "hai mục [[don_vi]] cùng nhận tên {}: mục thứ {} (ten = {}) và mục thứ {} (ten = {}); mỗi tên (ten hay ten_khac) chỉ được thuộc một đơn vị",
-                            toml::Value::String(clean.clone()),
+                            toml_str(&clean),
                             j + 1,
-                            toml::Value::String(self.don_vi[j].ten.clone()),
+                            toml_str(&self.don_vi[j].ten),
                             i + 1,
-                            toml::Value::String(u.ten.clone()),
+                            toml_str(&u.ten),
                         ));
                     }
                     _ => {
@@ -524,7 +537,10 @@ impl Config {
 }
 
 /// A key as TOML writes it: bare when it can be, else quoted and escaped.
+/// A key as a message shows it: bare if TOML allows, else quoted; cut to
+/// a quote's length (SPEC §9).
 fn toml_key(key: &str) -> String {
+    let key = crate::text::quote(key);
     let bare = !key.is_empty()
         && key
             .bytes()
@@ -532,8 +548,13 @@ fn toml_key(key: &str) -> String {
     if bare {
         key.to_string()
     } else {
-        toml::Value::String(key.to_string()).to_string()
+        toml::Value::String(key.into_owned()).to_string()
     }
+}
+
+/// A value as a message shows it: a TOML string, cut to a quote's length.
+fn toml_str(value: &str) -> String {
+    toml::Value::String(crate::text::quote(value).into_owned()).to_string()
 }
 
 fn keys<'a>(names: impl Iterator<Item = &'a str>) -> String {

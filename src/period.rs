@@ -80,7 +80,10 @@ impl std::str::FromStr for MonthArg {
             "prev" | "truoc" | "trước" => Ok(MonthArg::Previous),
             t => match t.parse::<u32>() {
                 Ok(m) if (1..=12).contains(&m) => Ok(MonthArg::Number(m)),
-                _ => Err(format!("tháng '{s}' không hợp lệ: cần 1–12 hoặc 'prev'")),
+                _ => Err(format!(
+                    "tháng '{}' không hợp lệ: cần 1–12 hoặc 'prev'",
+                    crate::text::quote(s)
+                )),
             },
         }
     }

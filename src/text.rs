@@ -14,6 +14,18 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The most of a value a message quotes (SPEC §9).
+pub const QUOTE_MAX: usize = 80;
+
+/// A value as a message quotes it: at most [`QUOTE_MAX`] characters, then
+/// `…` (a 10 MB cell, a 10 kB unit name).
+pub fn quote(value: &str) -> Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_MAX) {
+        None => Cow::Borrowed(value),
+        Some((cut, _)) => Cow::Owned(format!("{}…", &value[..cut])),
+    }
+}
+
 /// NFC, trimmed, with every run of whitespace turned into one space: the form
 /// in which unit and field names are compared.
 pub fn clean_name(s: &str) -> String {

@@ -125,9 +125,10 @@ fn table_groups_by_unit_and_csv_has_a_row_each() {
     assert!(out.contains("đến hạn hôm nay"), "{out}");
     let (_, out, _) = run(&["--ngay", "30/06/2024", "--format", "csv"]);
     let lines: Vec<&str> = out.lines().collect();
+    // A BOM, for Excel (SPEC §5).
     assert_eq!(
         lines[0],
-        "ma_ho_so,don_vi,cap,linh_vuc,ten_thu_tuc,ngay_tiep_nhan,ngay_hen_tra,tinh_trang,so_ngay"
+        "\u{feff}ma_ho_so,don_vi,cap,linh_vuc,ten_thu_tuc,ngay_tiep_nhan,ngay_hen_tra,tinh_trang,so_ngay"
     );
     assert_eq!(lines.len(), 7);
 }

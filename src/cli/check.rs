@@ -226,8 +226,19 @@ fn file_lines(s: &mut String, f: &FileReport) {
     columns_lines(s, header);
     let unused = header.columns.unused();
     if !unused.is_empty() {
-        let list: Vec<String> = unused.iter().map(|c| format!("'{c}'")).collect();
-        s.push_str(&format!("    cột không dùng: {}\n", list.join(", ")));
+        // Each cut as a quote is, and the first few: a sheet of ten
+        // thousand columns is not listed whole.
+        const SHOWN: usize = 40;
+        let list: Vec<String> = unused
+            .iter()
+            .take(SHOWN)
+            .map(|c| format!("'{}'", crate::text::quote(c)))
+            .collect();
+        let more = match unused.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            k => format!(" và {} cột khác", n(k as u64)),
+        };
+        s.push_str(&format!("    cột không dùng: {}{more}\n", list.join(", ")));
     }
     // Fields with the same effect on one line.
     let mut effects: Vec<(Vec<&str>, &str)> = Vec::new();
@@ -285,7 +296,7 @@ fn columns_lines(s: &mut String, header: &Header) {
             s.push_str(&format!(
                 "      {:<width$} ← '{}' ({})\n",
                 field.name(),
-                c.label(pos),
+                crate::text::quote(c.label(pos)),
                 column_name(pos)
             ));
         } else if field == Field::Channel
@@ -294,7 +305,7 @@ fn columns_lines(s: &mut String, header: &Header) {
             s.push_str(&format!(
                 "      {:<width$} ← '{}' ({}; có: trực tuyến, không: trực tiếp)\n",
                 field.name(),
-                c.label(pos),
+                crate::text::quote(c.label(pos)),
                 column_name(pos)
             ));
         }

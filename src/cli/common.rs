@@ -135,7 +135,8 @@ pub fn parse_day(s: &str) -> Result<NaiveDate, String> {
     match input::values::date(s) {
         Ok(Some(d)) => Ok(d),
         _ => Err(format!(
-            "ngày '{s}' không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)"
+            "ngày '{}' không hợp lệ (cần dd/mm/yyyy hoặc yyyy-mm-dd)",
+            crate::text::quote(s)
         )),
     }
 }
@@ -212,7 +213,8 @@ impl Session {
         let encoding = match &args.encoding {
             Some(name) => Some(Encoding::from_name(name).ok_or_else(|| {
                 Failure::usage(format!(
-                    "bảng mã '{name}' không được hỗ trợ (dùng {})",
+                    "bảng mã '{}' không được hỗ trợ (dùng {})",
+                    crate::text::quote(name),
                     Encoding::NAMES
                 ))
             })?),
@@ -578,18 +580,22 @@ impl Rejects {
         let w = match &mut self.file {
             Some(w) => w,
             None => {
-                let mut pending = crate::atomic::Pending::create(&self.path)?;
-                // A BOM so that Excel opens the Vietnamese text correctly.
-                pending.writer().write_all(b"\xEF\xBB\xBF")?;
-                let mut w = csv::Writer::from_writer(pending);
-                w.write_record(["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"])?;
+                let pending = crate::atomic::Pending::create(&self.path)?;
+                let mut w = super::excel_csv::writer(pending)?;
+                super::excel_csv::row(
+                    &mut w,
+                    ["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"],
+                )?;
                 self.file.insert(w)
             }
         };
         let line = row.line.to_string();
         let content = row.cells.join(" | ");
         for f in &row.faults {
-            w.write_record([&*row.file, &line, &f.field, &f.value, &f.reason, &content])?;
+            super::excel_csv::row(
+                w,
+                [&*row.file, &line, &f.field, &f.value, &f.reason, &content],
+            )?;
         }
         Ok(())
     }
@@ -662,5 +668,3 @@ impl Progress {
         }
     }
 }
-
-use std::io::Write as _;

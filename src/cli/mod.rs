@@ -5,6 +5,7 @@
 
 mod check;
 mod common;
+mod excel_csv;
 mod output;
 mod overdue;
 mod report;
@@ -199,7 +200,10 @@ where
 /// versions).
 fn vietnamese_usage_error(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ErrorKind};
-    let get = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    // Values are quoted cut to a quote's length (SPEC §9): a 10 kB
+    // argument is not printed back whole.
+    let whole = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let get = |k: ContextKind| crate::text::quote(&whole(k)).into_owned();
     let arg = get(ContextKind::InvalidArg);
     let value = get(ContextKind::InvalidValue);
     let mut m = String::from("lỗi: ");
@@ -263,7 +267,7 @@ fn vietnamese_usage_error(e: &clap::Error) -> String {
             "  gợi ý: để truyền '{value}' làm giá trị, dùng '-- {value}'\n"
         ));
     }
-    let usage = get(ContextKind::Usage);
+    let usage = whole(ContextKind::Usage);
     let usage = usage.trim().trim_start_matches("Usage:").trim();
     if !usage.is_empty() {
         m.push_str(&format!("\nCách dùng: {usage}\n"));

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::common::{self, Failure, Global, InputArgs, Keep, OnProblem, Session, SkipArgs};
+use super::excel_csv;
 use super::output::Output;
-use super::table::{Table, terminal_width};
+use super::table::{Table, stdout_width};
 use crate::period::Request;
 use crate::report::watch::{self, Standing, Watch};
 use crate::vn;
@@ -99,7 +100,8 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             s
         }
         Format::Csv => csv_text(&list)?,
-        Format::Table => table_text(&list, args.trong),
+        // A table written to a file keeps names whole.
+        Format::Table => table_text(&list, args.trong, args.output.is_none()),
     };
     match &args.output {
         Some(path) => crate::atomic::write_bytes(path, text.as_bytes()).map_err(|e| {
@@ -139,7 +141,7 @@ fn standing_text(w: &watch::Watched) -> String {
     }
 }
 
-fn table_text(list: &Watch, within: u32) -> String {
+fn table_text(list: &Watch, within: u32, on_stdout: bool) -> String {
     let mut s = format!(
         "Hồ sơ quá hạn và sắp đến hạn (trong {within} ngày) tại ngày {}\n\n",
         vn::date(list.ngay)
@@ -148,27 +150,25 @@ fn table_text(list: &Watch, within: u32) -> String {
         s.push_str("Không có hồ sơ nào quá hạn hay sắp đến hạn.\n");
         return s;
     }
-    // Grouped by unit, units in the order of government then by name.
-    let mut units: Vec<(&crate::input::Level, &str)> = list
-        .ho_so
-        .iter()
-        .map(|w| (&w.cap, w.don_vi.as_str()))
-        .collect();
-    units.sort_by(|a, b| a.0.cmp(b.0).then_with(|| crate::text::vi_cmp(a.1, b.1)));
-    units.dedup();
+    // Grouped by unit, units in the order of government then by name; a
+    // stable sort keeps the list's order within a unit, and one pass
+    // groups (a search per unit would be quadratic).
+    let mut rows: Vec<&watch::Watched> = list.ho_so.iter().collect();
+    rows.sort_by(|a, b| {
+        a.cap
+            .cmp(&b.cap)
+            .then_with(|| crate::text::vi_cmp(&a.don_vi, &b.don_vi))
+    });
     let mut t = Table::new(vec![
         vec!["Thủ tục"],
         vec!["Mã hồ sơ"],
         vec!["Hạn trả"],
         vec!["Tình trạng"],
     ]);
-    for (i, (level, unit)) in units.into_iter().enumerate() {
-        let rows: Vec<&watch::Watched> = list
-            .ho_so
-            .iter()
-            .filter(|w| &w.cap == level && w.don_vi == unit)
-            .collect();
-        let late = rows
+    let groups = rows.chunk_by(|a, b| a.cap == b.cap && a.don_vi == b.don_vi);
+    for (i, group) in groups.enumerate() {
+        let unit = &group[0].don_vi;
+        let late = group
             .iter()
             .filter(|w| w.tinh_trang == Standing::QuaHan)
             .count();
@@ -177,9 +177,9 @@ fn table_text(list: &Watch, within: u32) -> String {
         }
         t.line(format!(
             "{unit}: {late} quá hạn, {} sắp đến hạn",
-            rows.len() - late
+            group.len() - late
         ));
-        for w in rows {
+        for w in group {
             t.row(vec![
                 format!("  {}", w.ten_thu_tuc),
                 w.ma_ho_so.clone(),
@@ -188,7 +188,7 @@ fn table_text(list: &Watch, within: u32) -> String {
             ]);
         }
     }
-    s.push_str(&t.render(terminal_width()));
+    s.push_str(&t.render(if on_stdout { stdout_width() } else { None }));
     let late = list
         .ho_so
         .iter()
@@ -204,39 +204,45 @@ fn table_text(list: &Watch, within: u32) -> String {
 
 fn csv_text(list: &Watch) -> Result<String, Failure> {
     let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "ma_ho_so",
-        "don_vi",
-        "cap",
-        "linh_vuc",
-        "ten_thu_tuc",
-        "ngay_tiep_nhan",
-        "ngay_hen_tra",
-        "tinh_trang",
-        "so_ngay",
-    ])
+    let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
+    excel_csv::row(
+        &mut w,
+        [
+            "ma_ho_so",
+            "don_vi",
+            "cap",
+            "linh_vuc",
+            "ten_thu_tuc",
+            "ngay_tiep_nhan",
+            "ngay_hen_tra",
+            "tinh_trang",
+            "so_ngay",
+        ],
+    )
     .map_err(bad)?;
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
     };
     for x in &list.ho_so {
-        w.write_record([
-            x.ma_ho_so.clone(),
-            x.don_vi.clone(),
-            x.cap.key().to_string(),
-            x.linh_vuc.clone().unwrap_or_default(),
-            x.ten_thu_tuc.clone(),
-            date(x.ngay_tiep_nhan),
-            date(x.ngay_hen_tra),
-            match x.tinh_trang {
-                Standing::QuaHan => "qua_han",
-                Standing::SapDenHan => "sap_den_han",
-            }
-            .to_string(),
-            x.so_ngay.to_string(),
-        ])
+        excel_csv::row(
+            &mut w,
+            [
+                x.ma_ho_so.clone(),
+                x.don_vi.clone(),
+                x.cap.key().to_string(),
+                x.linh_vuc.clone().unwrap_or_default(),
+                x.ten_thu_tuc.clone(),
+                date(x.ngay_tiep_nhan),
+                date(x.ngay_hen_tra),
+                match x.tinh_trang {
+                    Standing::QuaHan => "qua_han",
+                    Standing::SapDenHan => "sap_den_han",
+                }
+                .to_string(),
+                x.so_ngay.to_string(),
+            ],
+        )
         .map_err(bad)?;
     }
     let bytes = w

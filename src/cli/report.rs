@@ -170,8 +170,10 @@ pub fn find_unit(data: &Dataset, name: &str) -> Result<crate::input::UnitId, Fai
     }
     close.sort_by(|a, b| crate::text::vi_cmp(a, b));
     close.truncate(10);
+    let close: Vec<_> = close.into_iter().map(crate::text::quote).collect();
     Err(Failure::usage(format!(
-        "không có đơn vị '{name}' trong dữ liệu; các đơn vị gần nhất: {}",
+        "không có đơn vị '{}' trong dữ liệu; các đơn vị gần nhất: {}",
+        crate::text::quote(name),
         close.join("; ")
     )))
 }
@@ -217,7 +219,8 @@ pub fn load_template_file(
             } else {
                 let names: Vec<&str> = templates::BUILTIN.iter().map(|b| b.name).collect();
                 return Err(Failure::failed(format!(
-                    "không tìm thấy mẫu '{w}': không có tệp này, và mẫu có sẵn là: {}",
+                    "không tìm thấy mẫu '{}': không có tệp này, và mẫu có sẵn là: {}",
+                    crate::text::quote(w),
                     names.join(", ")
                 )));
             }

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use super::common::{
     self, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session, SkipArgs,
 };
+use super::excel_csv;
 use super::output::Output;
-use super::table::{Table, terminal_width};
+use super::table::{Table, stdout_width, terminal_width};
 use crate::figures::{Ratio, Summary};
-use crate::report::analysis::{Analysis, Targets};
+use crate::report::analysis::{Analysis, Periods, Targets};
 use crate::report::chart;
 use crate::report::{Dataset, Figures};
 use crate::vn;
@@ -78,8 +79,14 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         common::Files::new(),
         out,
     )?;
-    let analysis = Analysis::new(&data, Targets::from_config(&session.config));
-    let figures = Figures::of(&data, &analysis);
+    let periods = Periods::of(&data);
+    let analysis = Analysis::of(&data, &periods, Targets::from_config(&session.config));
+    // The chart reads the analysis; the figures then take it over.
+    let chart = match (args.format, &args.chart) {
+        (Format::Table, Some(ratio)) => Some(chart_text(&data, &analysis, ratio)?),
+        _ => None,
+    };
+    let figures = Figures::of(&data, analysis, periods);
     let text = match args.format {
         Format::Json => {
             // Streamed: the JSON text is not held whole.
@@ -92,8 +99,8 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             );
         }
         Format::Csv => csv_text(&figures, args.by.unwrap_or(By::DonVi))?,
-        Format::Table => match &args.chart {
-            Some(ratio) => chart_text(&data, &analysis, ratio)?,
+        Format::Table => match chart {
+            Some(text) => text,
             None => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
         },
     };
@@ -182,35 +189,35 @@ fn summary_values(s: &Summary) -> Vec<String> {
 }
 
 fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
+    let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
     let mut header: Vec<&str> = match by {
         By::DonVi => vec!["don_vi", "cap"],
         By::Cap => vec!["cap"],
         By::LinhVuc => vec!["linh_vuc"],
     };
     header.extend(SUMMARY_COLUMNS);
-    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
-    w.write_record(&header).map_err(bad)?;
+    excel_csv::row(&mut w, &header).map_err(bad)?;
     match by {
         By::DonVi => {
             for u in &figures.theo_don_vi {
                 let mut row = vec![u.figures.don_vi.clone(), u.figures.cap.key().to_string()];
                 row.extend(summary_values(&u.figures.summary));
-                w.write_record(&row).map_err(bad)?;
+                excel_csv::row(&mut w, &row).map_err(bad)?;
             }
         }
         By::Cap => {
             for (level, s) in figures.theo_cap.iter() {
                 let mut row = vec![level.key().to_string()];
                 row.extend(summary_values(s));
-                w.write_record(&row).map_err(bad)?;
+                excel_csv::row(&mut w, &row).map_err(bad)?;
             }
         }
         By::LinhVuc => {
             for d in &figures.theo_linh_vuc {
                 let mut row = vec![d.linh_vuc.clone().unwrap_or_default()];
                 row.extend(summary_values(&d.summary));
-                w.write_record(&row).map_err(bad)?;
+                excel_csv::row(&mut w, &row).map_err(bad)?;
             }
         }
     }
@@ -224,7 +231,8 @@ fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
 fn chart_text(data: &Dataset, analysis: &Analysis, ratio: &str) -> Result<String, Failure> {
     let title = chart::title_of(ratio).ok_or_else(|| {
         Failure::usage(format!(
-            "--chart '{ratio}': không có tỷ lệ này; dùng truc_tuyen, thanh_toan_truc_tuyen, so_hoa_dau_vao, so_hoa_dau_ra hoặc dung_han"
+            "--chart '{}': không có tỷ lệ này; dùng truc_tuyen, thanh_toan_truc_tuyen, so_hoa_dau_vao, so_hoa_dau_ra hoặc dung_han",
+            crate::text::quote(ratio)
         ))
     })?;
     let bars = analysis
@@ -327,7 +335,7 @@ fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
         data.reporting.label(),
         data.reporting.current
     );
-    s.push_str(&t.render(terminal_width()));
+    s.push_str(&t.render(stdout_width()));
     s.push_str(
         "GQ: giải quyết · Đang GQ gồm cả tạm dừng · Quá hạn: đã GQ quá hạn và đang GQ quá hạn\n",
     );

@@ -1,5 +1,6 @@
-//! Plain-text tables for the terminal: numbers right-aligned, the first
-//! column cut to fit the width (80 columns unless `COLUMNS` says more).
+//! Plain-text tables: numbers right-aligned; on a terminal the first column
+//! is cut to fit its width (80 columns unless `COLUMNS` says more), in a
+//! file or a pipe names are written in full (SPEC §5).
 
 /// A table: a header of one or more lines per column, then rows.
 pub struct Table {
@@ -38,7 +39,9 @@ impl Table {
         self.rows.push(Row::Text(text));
     }
 
-    pub fn render(&self, width: usize) -> String {
+    /// The table as text; `width` cuts the first column to fit, `None`
+    /// leaves every cell whole.
+    pub fn render(&self, width: Option<usize>) -> String {
         let n = self.headers.len();
         let mut widths = vec![0usize; n];
         for (i, h) in self.headers.iter().enumerate() {
@@ -52,8 +55,10 @@ impl Table {
             }
         }
         // The first column takes what the others leave.
-        let others: usize = widths[1..].iter().map(|w| w + 1).sum();
-        widths[0] = widths[0].min(width.saturating_sub(others + 1)).max(12);
+        if let Some(width) = width {
+            let others: usize = widths[1..].iter().map(|w| w + 1).sum();
+            widths[0] = widths[0].min(width.saturating_sub(others + 1)).max(12);
+        }
         let total: usize = widths.iter().sum::<usize>() + n - 1;
         let lines = self.headers.iter().map(Vec::len).max().unwrap_or(0);
         let mut out = String::new();
@@ -83,7 +88,7 @@ impl Table {
                     out.push('\n');
                 }
                 Row::Text(t) => {
-                    out.push_str(&cut(t, width));
+                    out.push_str(&width.map_or_else(|| t.clone(), |w| cut(t, w)));
                     out.push('\n');
                 }
             }
@@ -124,6 +129,13 @@ fn cut(s: &str, width: usize) -> String {
     }
 }
 
+/// The width a table on stdout must fit: the terminal's, or none when
+/// stdout is a file or a pipe.
+pub fn stdout_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal().then(terminal_width)
+}
+
 /// The terminal width to fit: `COLUMNS`, else 80.
 pub fn terminal_width() -> usize {
     std::env::var("COLUMNS")
@@ -150,12 +162,15 @@ mod tests {
             "99,97%".into(),
         ]);
         t.row(vec!["UBND xã Ngọc Kỳ".into(), "12".into(), "100%".into()]);
-        let s = t.render(40);
+        let s = t.render(Some(40));
         for line in s.lines() {
             assert!(line.chars().count() <= 40, "{line}");
         }
         assert!(s.contains("…"));
         assert!(s.contains("UBND xã Ngọc Kỳ"));
         assert!(s.lines().any(|l| l.ends_with("   12   100%")), "{s}");
+        let whole = t.render(None);
+        assert!(whole.contains("Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ 4.479"));
+        assert!(!whole.contains("…"));
     }
 }

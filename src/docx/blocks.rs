@@ -210,10 +210,11 @@ struct OpenBlock {
 fn check_units(part: &Part, scan: &Scan, layout: &mut Layout) {
     let mut open: Vec<OpenBlock> = Vec::new();
     let mut problems = Vec::new();
+    // A tag as a message quotes it (SPEC §9: at most 80 characters).
     let source = |id: usize| {
         scan.tags
             .get(id)
-            .map(|t| t.source.clone())
+            .map(|t| crate::text::quote(&t.source).into_owned())
             .unwrap_or_default()
     };
     for (id, tag) in scan.tags.iter().enumerate() {

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::text::quote;
+
 /// A file that cannot be opened as a template.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -118,7 +120,7 @@ pub enum Fault {
 
 fn suggest(f: &mut fmt::Formatter<'_>, suggestion: &Option<String>) -> fmt::Result {
     match suggestion {
-        Some(s) => write!(f, " — có phải '{s}'?"),
+        Some(s) => write!(f, " — có phải '{}'?", quote(s)),
         None => Ok(()),
     }
 }
@@ -127,61 +129,66 @@ impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Fault::UnknownName { name, suggestion } => {
-                write!(f, "không có tên '{name}'")?;
+                write!(f, "không có tên '{}'", quote(name))?;
                 suggest(f, suggestion)
             }
             Fault::UnknownFilter { name, suggestion } => {
-                write!(f, "không có bộ lọc '{name}'")?;
+                write!(f, "không có bộ lọc '{}'", quote(name))?;
                 suggest(f, suggestion)
             }
             Fault::UnknownTest { name, suggestion } => {
-                write!(f, "không có phép thử '{name}'")?;
+                write!(f, "không có phép thử '{}'", quote(name))?;
                 suggest(f, suggestion)
             }
             Fault::UnknownFunction { name, suggestion } => {
-                write!(f, "không có hàm '{name}'")?;
+                write!(f, "không có hàm '{}'", quote(name))?;
                 suggest(f, suggestion)
             }
             Fault::UnclosedTag { tag } => {
                 let close = if tag.starts_with("{%") { "%}" } else { "}}" };
                 write!(
                     f,
-                    "thẻ '{tag}' không được đóng: thiếu '{close}' trong cùng đoạn"
+                    "thẻ '{}' không được đóng: thiếu '{close}' trong cùng đoạn",
+                    quote(tag)
                 )
             }
             Fault::BlockNotAlone { tag } => write!(
                 f,
-                "thẻ khối '{tag}' phải đứng một mình trong đoạn hoặc trong hàng bảng"
+                "thẻ khối '{}' phải đứng một mình trong đoạn hoặc trong hàng bảng",
+                quote(tag)
             ),
             Fault::UnsupportedBlock { tag } => write!(
                 f,
-                "thẻ khối '{tag}' không được hỗ trợ (chỉ dùng for, endfor, if, elif, else, endif, set … = …)"
+                "thẻ khối '{}' không được hỗ trợ (chỉ dùng for, endfor, if, elif, else, endif, set … = …)",
+                quote(tag)
             ),
             Fault::BadCharacter { tag } => {
-                write!(f, "thẻ '{tag}' chứa ký tự điều khiển không hợp lệ")
+                write!(f, "thẻ '{}' chứa ký tự điều khiển không hợp lệ", quote(tag))
             }
-            Fault::Unbalanced { tag, detail } => write!(f, "thẻ '{tag}': {detail}"),
+            Fault::Unbalanced { tag, detail } => write!(f, "thẻ '{}': {detail}", quote(tag)),
             Fault::Misplaced { tag, opener } => write!(
                 f,
-                "thẻ '{tag}' không cùng chỗ với '{opener}' (một thẻ trong bảng, thẻ kia ngoài bảng?): hai thẻ phải cùng là đoạn của một nơi hoặc cùng là hàng của một bảng"
+                "thẻ '{}' không cùng chỗ với '{}' (một thẻ trong bảng, thẻ kia ngoài bảng?): hai thẻ phải cùng là đoạn của một nơi hoặc cùng là hàng của một bảng",
+                quote(tag),
+                quote(opener)
             ),
             Fault::NotIterable { name, kind } => write!(
                 f,
-                "không lặp được trên '{name}': đó là {kind}, không phải danh sách"
+                "không lặp được trên '{}': đó là {kind}, không phải danh sách",
+                quote(name)
             ),
-            Fault::Syntax { tag, detail } => write!(f, "lỗi cú pháp trong '{tag}': {detail}"),
+            Fault::Syntax { tag, detail } => {
+                write!(f, "lỗi cú pháp trong '{}': {detail}", quote(tag))
+            }
             Fault::Render {
                 tag: Some(tag),
                 detail,
-            } => write!(f, "lỗi khi điền '{tag}': {detail}"),
+            } => write!(f, "lỗi khi điền '{}': {detail}", quote(tag)),
             Fault::Render { tag: None, detail } => write!(f, "lỗi khi điền mẫu: {detail}"),
             Fault::Output { detail } => write!(f, "không tạo được tệp kết quả: {detail}"),
         }
     }
 }
-
-/// Longest paragraph text shown in a message; longer ones are cut.
-const SHOWN_CHARS: usize = 160;
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -190,13 +197,8 @@ impl fmt::Display for Problem {
             write!(f, ", {}", self.part)?;
         }
         if let Some(text) = &self.paragraph {
-            let text = text.trim();
-            if text.chars().count() > SHOWN_CHARS {
-                let cut: String = text.chars().take(SHOWN_CHARS).collect();
-                write!(f, ", đoạn \"{cut}…\"")?;
-            } else {
-                write!(f, ", đoạn \"{text}\"")?;
-            }
+            // Cut as any quoted value is (SPEC §9).
+            write!(f, ", đoạn \"{}\"", quote(text.trim()))?;
         }
         write!(f, ": {}", self.fault)
     }

@@ -90,6 +90,11 @@ fn format_value(
     }
 }
 
+/// The fuel of one part's rendering when the caller sets none: about two
+/// million steps, or 128 MB of text made by the template, far more than a
+/// report of a few hundred units takes (a unit's rows cost a few hundred).
+pub const DEFAULT_FUEL: u64 = 2_000_000;
+
 /// The caller's environment (its filters, functions and globals) set up
 /// for rendering parts: our syntax, strict undefined, XML-escaped output.
 pub(crate) fn environment<'s>(env: &Environment<'s>) -> Result<Environment<'s>, Error> {
@@ -100,6 +105,11 @@ pub(crate) fn environment<'s>(env: &Environment<'s>) -> Result<Environment<'s>, 
     env.set_formatter(format_value);
     // Debug info gives error ranges, which locate the failing tag.
     env.set_debug(true);
+    // A template's work is bounded: without fuel, a loop in a loop runs
+    // until memory is gone. The caller may allow more for large data.
+    if env.fuel().is_none() {
+        env.set_fuel(Some(DEFAULT_FUEL));
+    }
     Ok(env)
 }
 
@@ -337,6 +347,9 @@ pub(crate) fn describe(err: &Error) -> String {
         ErrorKind::MissingArgument => "thiếu đối số",
         ErrorKind::TooManyArguments => "thừa đối số",
         ErrorKind::CannotUnpack => "không tách được giá trị",
+        ErrorKind::OutOfFuel => {
+            return "mẫu phải làm quá nhiều việc (vòng lặp quá lớn, hoặc vòng lặp lồng trong vòng lặp?): dừng lại để không làm treo máy; sửa mẫu cho vòng lặp chỉ đi qua danh sách số liệu".to_string();
+        }
         _ => "",
     };
     match (what, err.detail()) {

@@ -141,6 +141,7 @@ pub(crate) fn parse(name: &str, xml: String) -> Result<Part, ParseError> {
     let mut texts: Vec<TextNode> = Vec::new();
     // Open elements with their start offsets.
     let mut stack: Vec<(Open, usize)> = Vec::new();
+    let mut has_root = false;
     {
         let mut reader = NsReader::from_str(&xml);
         loop {
@@ -154,6 +155,9 @@ pub(crate) fn parse(name: &str, xml: String) -> Result<Part, ParseError> {
             };
             let end = reader.buffer_position();
             let (start, end) = (to_usize(start)?, to_usize(end)?);
+            if matches!(event, Event::Start(_) | Event::Empty(_)) {
+                has_root = true;
+            }
             match event {
                 Event::Start(e) => {
                     check_attributes(&e, start)?;
@@ -230,6 +234,19 @@ pub(crate) fn parse(name: &str, xml: String) -> Result<Part, ParseError> {
     if !stack.is_empty() {
         return Err(ParseError::Xml(
             "phần XML bị cắt cụt: còn thẻ chưa đóng".into(),
+        ));
+    }
+    // An empty part is not XML; a document without a paragraph gives an
+    // empty report (a table's cells hold paragraphs too).
+    if !has_root {
+        return Err(ParseError::Xml(
+            "phần này trống (không có nội dung XML)".into(),
+        ));
+    }
+    if name == "word/document.xml" && paragraphs.is_empty() {
+        return Err(ParseError::Xml(
+            "văn bản chính không có đoạn nào: mẫu trống; mở bằng Word, soạn nội dung rồi lưu lại"
+                .into(),
         ));
     }
     Ok(Part {

@@ -12,5 +12,5 @@ pub use collect::{
 };
 pub use counts::{Counts, Sign};
 pub use summary::{Percent, Ratio, Ratios, Summary};
-pub use tally::{GroupKey, MonthIndex, Tally, month_index, month_period};
+pub use tally::{GroupKey, MonthIndex, Tally, UnitMonths, month_index, month_period};
 pub use view::{ByLevel, DomainFigures, Snapshot, UnitFigures};

@@ -3,8 +3,6 @@
 //! Memory grows with the number of groups and months, never with the
 //! number of rows.
 
-use std::collections::BTreeMap;
-
 use crate::hash::FastMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -63,6 +61,34 @@ pub fn month_period(m: MonthIndex) -> Period {
     Period {
         start,
         end: next.and_then(|n| n.pred_opt()).unwrap_or(start),
+    }
+}
+
+/// A unit's counts by calendar month, the months sorted: most units have
+/// a few months, and a map per unit would cost a node of eleven.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnitMonths(Vec<(MonthIndex, Counts)>);
+
+impl UnitMonths {
+    pub fn get(&self, m: &MonthIndex) -> Option<&Counts> {
+        let i = self.0.binary_search_by_key(m, |(k, _)| *k).ok()?;
+        self.0.get(i).map(|(_, c)| c)
+    }
+
+    fn entry(&mut self, m: MonthIndex) -> &mut Counts {
+        let i = match self.0.binary_search_by_key(&m, |(k, _)| *k) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (m, Counts::default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// The months in order, with their counts.
+    pub fn iter(&self) -> impl Iterator<Item = (&MonthIndex, &Counts)> {
+        self.0.iter().map(|(m, c)| (m, c))
     }
 }
 
@@ -224,15 +250,15 @@ impl Tally {
 
     /// The ratio counts of each unit per calendar month. Only the fields
     /// that ratios use are filled; the others are zero.
-    pub fn monthly(&self) -> FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> {
-        let mut out: FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>> = FastMap::default();
+    pub fn monthly(&self) -> FastMap<(UnitId, Level), UnitMonths> {
+        let mut out: FastMap<(UnitId, Level), UnitMonths> = FastMap::default();
         for (key, group) in &self.groups {
             if group.members == 0 {
                 continue;
             }
             let mine = out.entry((key.unit, key.level)).or_default();
             for (m, c) in group.months.iter().zip(&group.month_counts) {
-                *mine.entry(*m).or_default() += &c.counts();
+                *mine.entry(*m) += &c.counts();
             }
         }
         out
@@ -294,6 +320,15 @@ impl Tally {
             .collect();
         groups.sort_by_key(|(k, _)| *k);
         groups
+    }
+
+    /// Visits every group with members, in no particular order.
+    pub fn each_group(&self, mut visit: impl FnMut(&GroupKey, &[Counts])) {
+        for (key, group) in &self.groups {
+            if group.members != 0 {
+                visit(key, &group.counts);
+            }
+        }
     }
 
     /// The sum, for period `index`, of the groups `keep` selects.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::counts::Counts;
 use super::summary::Summary;
 use super::tally::{GroupKey, Tally};
+use crate::hash::FastMap;
 use crate::input::{Level, Names, UnitId};
 use crate::period::Period;
 
@@ -85,6 +86,49 @@ impl Snapshot {
         Snapshot::of_groups(tally, index, names, |_| true)
     }
 
+    /// The total and the levels of each period of `indices`, for the
+    /// groups `keep` selects, without the units and fields: the months of
+    /// a year need no more, and are summed in one pass over the groups.
+    /// `None` for an index the tally does not have.
+    pub fn of_levels(
+        tally: &Tally,
+        indices: &[usize],
+        keep: impl Fn(&GroupKey) -> bool,
+    ) -> Vec<Option<Snapshot>> {
+        let known = tally.known();
+        let mut sums: Vec<(Counts, BTreeMap<Level, Counts>)> =
+            vec![Default::default(); indices.len()];
+        tally.each_group(|key, counts| {
+            if !keep(key) {
+                return;
+            }
+            for (&index, (total, levels)) in indices.iter().zip(sums.iter_mut()) {
+                if let Some(c) = counts.get(index) {
+                    *total += c;
+                    *levels.entry(key.level).or_default() += c;
+                }
+            }
+        });
+        indices
+            .iter()
+            .zip(sums)
+            .map(|(&index, (total, levels))| {
+                let mut theo_cap = ByLevel::default();
+                for (level, c) in &levels {
+                    *theo_cap.slot(*level) = Some(Summary::of(c, known));
+                }
+                Some(Snapshot {
+                    ky: *tally.periods().get(index)?,
+                    tong: Summary::of(&total, known),
+                    theo_cap,
+                    theo_don_vi: Vec::new(),
+                    theo_linh_vuc: Vec::new(),
+                    level_counts: levels,
+                })
+            })
+            .collect()
+    }
+
     /// The figures of period `index` of the groups `keep` selects.
     pub fn of_groups(
         tally: &Tally,
@@ -96,34 +140,43 @@ impl Snapshot {
         let known = tally.known();
         let mut total = Counts::default();
         let mut levels: BTreeMap<Level, Counts> = BTreeMap::new();
-        let mut units: BTreeMap<(Level, UnitId), Counts> = BTreeMap::new();
+        // Sums do not depend on the order groups come in; units are
+        // sorted after, by level and name.
+        let mut units: FastMap<(Level, UnitId), Counts> = FastMap::default();
         let mut domains: BTreeMap<u32, Counts> = BTreeMap::new();
-        for (key, counts) in tally.groups() {
-            if !keep(&key) {
-                continue;
-            }
-            let c = &counts[index];
+        tally.each_group(|key, counts| {
+            let Some(c) = counts.get(index).filter(|_| keep(key)) else {
+                return;
+            };
             total += c;
             *levels.entry(key.level).or_default() += c;
             *units.entry((key.level, key.unit)).or_default() += c;
             *domains.entry(key.domain).or_default() += c;
-        }
+        });
         let mut theo_cap = ByLevel::default();
         for (level, c) in &levels {
             *theo_cap.slot(*level) = Some(Summary::of(c, known));
         }
-        let mut theo_don_vi: Vec<UnitFigures> = units
+        // By level, then in Vietnamese alphabetical order (SPEC §2): the
+        // keys are sorted, not the figures, which are large to move.
+        let mut order: Vec<(Level, u32, UnitId)> = units
+            .keys()
+            .map(|&(level, unit)| (level, names.unit_rank(unit), unit))
+            .collect();
+        order.sort_unstable();
+        let theo_don_vi: Vec<UnitFigures> = order
             .into_iter()
-            .map(|((level, unit), c)| UnitFigures {
-                don_vi: names.unit_name(unit).to_string(),
-                cap: level,
-                summary: Summary::of(&c, known),
-                unit,
-                counts: c,
+            .filter_map(|(level, _, unit)| {
+                let c = units.remove(&(level, unit))?;
+                Some(UnitFigures {
+                    don_vi: names.unit_name(unit).to_string(),
+                    cap: level,
+                    summary: Summary::of(&c, known),
+                    unit,
+                    counts: c,
+                })
             })
             .collect();
-        // By level, then in Vietnamese alphabetical order (SPEC §2).
-        theo_don_vi.sort_by_cached_key(|u| (u.cap, crate::text::vi_key(&u.don_vi)));
         let mut theo_linh_vuc: Vec<DomainFigures> = domains
             .into_iter()
             .map(|(d, c)| {

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::cells::Cells;
-use super::encoding::{Encoding, Transcoder, decode_field, is_utf8_prefix, mostly_utf8};
+use super::encoding::{Encoding, MALFORMED, Transcoder, decode_field, is_utf8_prefix, mostly_utf8};
 use super::field::Field;
 use super::header::{Columns, HeaderRules, MAX_HEADER_ROW};
 use super::problem::{Fault, FaultKind, RowProblem};
@@ -88,8 +88,10 @@ pub(crate) fn layout(
 
     let bom = Encoding::from_bom(&prefix);
     let (source, skip) = match (forced, bom) {
-        (Some(f), Some((b, len))) if f == b => (f, len),
-        (Some(f), _) => (f, 0),
+        // A forced encoding drops any BOM, its own or another's (SPEC §1.2):
+        // a BOM is never read as text.
+        (Some(f), Some((_, len))) => (f, len),
+        (Some(f), None) => (f, 0),
         (None, Some((b, len))) => (b, len),
         (None, None) if is_utf8_prefix(&prefix) || mostly_utf8(&prefix) => (Encoding::Utf8, 0),
         (None, None) => (Encoding::Windows1258, 0),
@@ -102,12 +104,18 @@ pub(crate) fn layout(
         });
     }
     let utf16 = matches!(source, Encoding::Utf16Le | Encoding::Utf16Be);
-    if !utf16 && body.contains(&0) {
-        return Err(Error::NotSpreadsheet {
-            path: path.to_path_buf(),
-            why: "tệp chứa dữ liệu nhị phân, không phải CSV/TSV".into(),
-        });
-    }
+    // A NUL byte before the data is binary, not text; one in a data row
+    // is that row's error (see `Rows::process`).
+    let nul_line = (!utf16)
+        .then(|| memchr::memchr(0, body))
+        .flatten()
+        .map(|at| 1 + memchr::memchr_iter(b'\n', &body[..at]).count() as u64);
+    let binary = |line: u64| Error::NotSpreadsheet {
+        path: path.to_path_buf(),
+        why: format!(
+            "dòng {line} chứa byte NUL (dữ liệu nhị phân) trước dòng dữ liệu đầu tiên: tệp không phải CSV/TSV, hoặc bị hỏng"
+        ),
+    };
     let sniff_text: Cow<'_, [u8]> = if utf16 {
         let mut t = Vec::new();
         Transcoder::new(body, source)
@@ -118,12 +126,31 @@ pub(crate) fn layout(
         Cow::Borrowed(body)
     };
     let encoding = if utf16 { Encoding::Utf8 } else { source };
-    let found =
-        find_header(&sniff_text, encoding, rules).map_err(|(found, missing)| Error::NoHeader {
-            path: path.to_path_buf(),
-            found,
-            missing,
-        })?;
+    let found = match find_header(&sniff_text, encoding, rules) {
+        Ok(found) => found,
+        Err(_) if nul_line.is_some() => return Err(binary(nul_line.unwrap_or(1))),
+        Err((found, missing)) => {
+            return Err(Error::NoHeader {
+                path: path.to_path_buf(),
+                found,
+                missing,
+            });
+        }
+    };
+    // The header's last line: the line after it starts the data.
+    if let Some(line) = nul_line {
+        let mut reader = RecordReader::new(&sniff_text[..], found.delimiter);
+        let mut data_line = u64::MAX;
+        for _ in 0..=found.header_index {
+            if reader.read().ok().flatten().is_none() {
+                break;
+            }
+            data_line = reader.position().1;
+        }
+        if line < data_line {
+            return Err(binary(line));
+        }
+    }
     // Where the data begins, in bytes of the file, when the whole header
     // row lies within the prefix.
     let data_start = (!utf16)
@@ -314,10 +341,43 @@ impl<'a> Rows<'a> {
             });
             return;
         }
+        let mut faults = Vec::new();
+        // A NUL byte is no text; UTF-16 that does not decode (a lone
+        // surrogate) is marked by the transcoder. Either makes the row an
+        // input error, never read around (SPEC §1.2).
+        let utf16 = matches!(layout.source, Encoding::Utf16Le | Encoding::Utf16Be);
+        let suspect = if utf16 {
+            memchr::memchr2(0, MALFORMED, record.as_slice())
+        } else {
+            memchr::memchr(0, record.as_slice())
+        };
+        if suspect.is_some() {
+            for field in Field::ALL {
+                let Some(bytes) = layout.columns.get(field).and_then(|p| record.get(p)) else {
+                    continue;
+                };
+                let reason = if bytes.contains(&0) {
+                    "chứa byte NUL (dữ liệu nhị phân): tệp bị hỏng; xuất lại từ phần mềm Một cửa"
+                        .to_string()
+                } else if utf16 && bytes.contains(&MALFORMED) {
+                    format!(
+                        "ký tự {} không hợp lệ (nửa cặp surrogate đơn lẻ hoặc byte lẻ): tệp hỏng, xuất lại từ phần mềm Một cửa",
+                        layout.source.name()
+                    )
+                } else {
+                    continue;
+                };
+                faults.push(Fault {
+                    kind: FaultKind::Encoding,
+                    field: field.name().into(),
+                    value: String::from_utf8_lossy(bytes).replace('\0', "\\0"),
+                    reason,
+                });
+            }
+        }
         // A file that looked like UTF-8 is checked until its first row of
         // multi-byte characters settles it; fields are decoded later, only
         // where a value must be read as text.
-        let mut faults = Vec::new();
         let state = &mut self.state;
         if state.unsettled() && !record.as_slice().is_ascii() {
             state.check(record);

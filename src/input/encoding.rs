@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Read};
 
-use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1258};
+use encoding_rs::{Decoder, DecoderResult, UTF_16BE, UTF_16LE, WINDOWS_1258};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -150,7 +150,14 @@ pub fn decode_field(bytes: &[u8], encoding: Encoding) -> Option<Cow<'_, str>> {
     }
 }
 
-/// A reader that transcodes UTF-16 to UTF-8 as it is read.
+/// What a [`Transcoder`] writes for each malformed UTF-16 sequence (a lone
+/// surrogate, an odd last byte): a byte that valid UTF-8 never holds, so
+/// the row holding it is found and refused, never read with U+FFFD in the
+/// place of what was lost (two codes that differ there would merge).
+pub const MALFORMED: u8 = 0xFF;
+
+/// A reader that transcodes UTF-16 to UTF-8 as it is read; see
+/// [`MALFORMED`] for what it makes of invalid input.
 pub struct Transcoder<R> {
     inner: R,
     decoder: Decoder,
@@ -190,11 +197,25 @@ impl<R: Read> Transcoder<R> {
                 }
                 self.input_len += n;
             }
-            let (_, read, written, _) = self.decoder.decode_to_utf8(
-                &self.input[..self.input_len],
-                &mut self.output,
-                self.eof,
-            );
+            // One byte of the output is kept for a marker.
+            let room = self.output.len() - 1;
+            let (mut read, mut written) = (0, 0);
+            while written < room {
+                let (result, r, w) = self.decoder.decode_to_utf8_without_replacement(
+                    &self.input[read..self.input_len],
+                    &mut self.output[written..room],
+                    self.eof,
+                );
+                read += r;
+                written += w;
+                match result {
+                    DecoderResult::Malformed(..) => {
+                        self.output[written] = MALFORMED;
+                        written += 1;
+                    }
+                    DecoderResult::InputEmpty | DecoderResult::OutputFull => break,
+                }
+            }
             self.input.copy_within(read..self.input_len, 0);
             self.input_len -= read;
             self.out_pos = 0;
@@ -282,6 +303,30 @@ mod tests {
         let decoded = decode_field(b"Co\xEC", Encoding::Windows1258).unwrap();
         assert_eq!(crate::text::nfc(&decoded), "Có");
         assert!(decode_field(b"Co\xEC", Encoding::Utf8).is_none());
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_marked_not_replaced() {
+        // "A", a lone high surrogate, "B", then an odd last byte.
+        let units: [u16; 3] = [0x41, 0xD800, 0x42];
+        let mut bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        bytes.push(0x43);
+        let mut out = Vec::new();
+        Transcoder::new(&bytes[..], Encoding::Utf16Le)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, [b'A', MALFORMED, b'B', MALFORMED]);
+        // Many, across the buffers' ends.
+        let units: Vec<u16> = (0..200_000)
+            .map(|i| if i % 3 == 0 { 0xDC00 } else { 0x1EA1 })
+            .collect();
+        let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
+        let mut out = Vec::new();
+        Transcoder::new(&bytes[..], Encoding::Utf16Be)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out.iter().filter(|&&b| b == MALFORMED).count(), 66_667);
+        assert_eq!(out.len(), 66_667 + 133_333 * 3);
     }
 
     #[test]

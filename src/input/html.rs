@@ -112,9 +112,9 @@ pub(crate) fn read(
 /// Windows-1258 (SPEC §1.1). `--encoding` wins over all of them.
 fn detect(prefix: &[u8], forced: Option<Encoding>) -> (&'static encoding_rs::Encoding, usize) {
     let bom = Encoding::from_bom(prefix);
+    // A forced encoding drops any BOM, its own or another's (SPEC §1.2).
     if let Some(f) = forced {
-        let len = bom.filter(|(b, _)| *b == f).map_or(0, |(_, n)| n);
-        return (f.encoding_rs(), len);
+        return (f.encoding_rs(), bom.map_or(0, |(_, n)| n));
     }
     if let Some((b, len)) = bom {
         return (b.encoding_rs(), len);

@@ -20,6 +20,7 @@ use std::rc::Rc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor as SerdeVisitor};
 
 use super::cells::Cell;
+use super::encoding::{Encoding, Transcoder};
 use super::header::HeaderRules;
 use super::table::Table;
 use super::{Error, Visitor};
@@ -241,7 +242,8 @@ fn walk(path: &Path, ctx: &Ctx<'_, '_>) -> Result<(), Error> {
     let mut file = File::open(path).map_err(io)?;
     // UTF-16 with a BOM (PowerShell writes its JSON so) is read as UTF-8.
     let source: Box<dyn Read> = match utf16(&mut file).map_err(io)? {
-        Some(encoding) => Box::new(FromUtf16::new(file, encoding)),
+        // Malformed UTF-16 is marked, and serde refuses the mark at its line.
+        Some(encoding) => Box::new(Transcoder::new(file, encoding)),
         None => Box::new(file),
     };
     let mut reader = Lines {
@@ -287,6 +289,16 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
         (None, _) if e.to_string().contains("recursion limit") => {
             "các đối tượng lồng nhau quá sâu: không phải tệp xuất hồ sơ".into()
         }
+        // Bytes that are not UTF-8, or UTF-16 that did not decode (marked
+        // by the transcoder), or a `\uD800` without its pair: never read
+        // with a replacement character (SPEC §1.2).
+        (None, _)
+            if ["invalid unicode code point", "surrogate"]
+                .iter()
+                .any(|m| e.to_string().contains(m)) =>
+        {
+            "một chuỗi chứa ký tự không hợp lệ (byte không phải UTF-8, hoặc nửa cặp surrogate UTF-16 đơn lẻ): tệp hỏng; xuất lại từ phần mềm Một cửa".into()
+        }
         (None, _) => "cú pháp JSON sai (kiểm tra dấu phẩy, dấu ngoặc kép, dấu ngoặc)".into(),
     };
     // serde counts lines from the start of the value it reads, which is
@@ -304,75 +316,17 @@ fn json_error(path: &Path, at: u64, e: &serde_json::Error, ours: Option<String>)
     }
 }
 
-/// The UTF-16 encoding whose BOM starts the file, if any.
-fn utf16(file: &mut File) -> std::io::Result<Option<&'static encoding_rs::Encoding>> {
+/// The UTF-16 encoding whose BOM starts the file, if any; the file is
+/// left just after that BOM (or at its start).
+fn utf16(file: &mut File) -> std::io::Result<Option<Encoding>> {
     let mut bom = [0u8; 2];
     let got = file.read(&mut bom)?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok(match &bom[..got] {
-        [0xFF, 0xFE] => Some(encoding_rs::UTF_16LE),
-        [0xFE, 0xFF] => Some(encoding_rs::UTF_16BE),
+    let found = match Encoding::from_bom(&bom[..got]) {
+        Some((e @ (Encoding::Utf16Le | Encoding::Utf16Be), 2)) => Some(e),
         _ => None,
-    })
-}
-
-/// UTF-16 bytes as UTF-8, its BOM as a UTF-8 BOM; an unpaired surrogate
-/// is a read error, never replaced (SPEC §1.2).
-struct FromUtf16<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    raw: Vec<u8>,
-    out: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl<R: Read> FromUtf16<R> {
-    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
-        FromUtf16 {
-            inner,
-            decoder: encoding.new_decoder_without_bom_handling(),
-            raw: vec![0; 64 * 1024],
-            out: Vec::new(),
-            pos: 0,
-            done: false,
-        }
-    }
-}
-
-impl<R: Read> Read for FromUtf16<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos == self.out.len() {
-            if self.done {
-                return Ok(0);
-            }
-            let n = self.inner.read(&mut self.raw)?;
-            let last = n == 0;
-            let room = self
-                .decoder
-                .max_utf8_buffer_length_without_replacement(n)
-                .unwrap_or(n * 3 + 16);
-            self.out.resize(room, 0);
-            let (result, _, written) = self.decoder.decode_to_utf8_without_replacement(
-                &self.raw[..n],
-                &mut self.out,
-                last,
-            );
-            if let encoding_rs::DecoderResult::Malformed(..) = result {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "UTF-16 không hợp lệ",
-                ));
-            }
-            self.out.truncate(written);
-            self.pos = 0;
-            self.done = last;
-        }
-        let k = buf.len().min(self.out.len() - self.pos);
-        buf[..k].copy_from_slice(&self.out[self.pos..self.pos + k]);
-        self.pos += k;
-        Ok(k)
-    }
+    };
+    file.seek(SeekFrom::Start(if found.is_some() { 2 } else { 0 }))?;
+    Ok(found)
 }
 
 /// A reader that counts the lines it has given out, so a record's line is

@@ -155,6 +155,9 @@ fn text_start(prefix: &[u8]) -> String {
     match head {
         [0xFF, 0xFE, rest @ ..] => UTF_16LE.decode_without_bom_handling(rest).0.into_owned(),
         [0xFE, 0xFF, rest @ ..] => UTF_16BE.decode_without_bom_handling(rest).0.into_owned(),
+        // A UTF-8 BOM is no text even before bytes of another encoding
+        // (an editor adds it to a Windows-1258 file).
+        [0xEF, 0xBB, 0xBF, rest @ ..] => text_start(rest),
         _ => match std::str::from_utf8(head) {
             Ok(s) => s.to_string(),
             Err(e) if e.error_len().is_none() => {

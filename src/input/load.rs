@@ -383,7 +383,8 @@ pub(crate) struct Caches {
     /// A unit name's id, and whether its bytes are not UTF-8 in a UTF-8
     /// file (then it has no id).
     unit: Cache<(Option<UnitId>, bool)>,
-    domain: Cache<DomainId>,
+    /// A field's id, and whether its bytes are not UTF-8 (as for units).
+    domain: Cache<(DomainId, bool)>,
     dates: DateTable,
 }
 
@@ -510,12 +511,32 @@ fn parse<'c>(
     }
     // An ASCII code (borrowed as read) has no bad bytes to look for.
     let bad_code = matches!(code, Cow::Owned(_)) && bad_bytes(Field::Code);
-    if bad_code || bad_unit {
-        faults.add(
-            FaultKind::Encoding,
-            if bad_code { Field::Code } else { Field::Unit },
-            "byte không hợp lệ trong tệp UTF-8 (tệp trộn nhiều bảng mã?)",
-        );
+    // The texts kept as they are (a field's name, and the procedure of the
+    // dossiers kept whole) are checked too: never a replacement character.
+    let (domain, bad_domain) = caches.domain.get(cell(Field::Domain), || {
+        let bad = bad_bytes(Field::Domain);
+        let id = if bad {
+            0
+        } else {
+            names.domain(&cells.text(Field::Domain))
+        };
+        (id, bad)
+    });
+    let bad_fields = [
+        (Field::Code, bad_code),
+        (Field::Unit, bad_unit),
+        (Field::Domain, bad_domain),
+        (Field::ProcedureCode, bad_bytes(Field::ProcedureCode)),
+        (Field::ProcedureName, bad_bytes(Field::ProcedureName)),
+    ];
+    for (field, bad) in bad_fields {
+        if bad {
+            faults.add(
+                FaultKind::Encoding,
+                field,
+                "byte không hợp lệ trong tệp UTF-8 (tệp trộn nhiều bảng mã?)",
+            );
+        }
     }
 
     let mut read_date = |field| date(&mut faults, &mut caches.dates, rules.dates, field);
@@ -624,10 +645,6 @@ fn parse<'c>(
         _ => values::amount(&cells.text(Field::Amount)),
     };
     let amount = faults.check(Field::Amount, FaultKind::BadAmount, amount);
-
-    let domain = caches.domain.get(cell(Field::Domain), || {
-        names.domain(&cells.text(Field::Domain))
-    });
 
     if !faults.list.is_empty() {
         return Err(faults.list);

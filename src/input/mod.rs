@@ -18,6 +18,7 @@ mod json;
 pub mod kind;
 mod load;
 pub mod names;
+mod ole;
 pub mod problem;
 // SIMD: the one module allowed unsafe code (each block says why it is sound).
 #[allow(unsafe_code)]
@@ -71,7 +72,7 @@ pub enum Error {
     NotSpreadsheet { path: PathBuf, why: String },
     #[error("không đọc được bảng tính {}: {message}", .path.display())]
     Spreadsheet { path: PathBuf, message: String },
-    #[error("{}: không có trang tính '{sheet}'; các trang có: {}", .path.display(), .sheets.join(", "))]
+    #[error("{}: không có trang tính '{}'; các trang có: {}", .path.display(), crate::text::quote(.sheet), quoted_list(.sheets))]
     NoSheet {
         path: PathBuf,
         sheet: String,
@@ -97,6 +98,15 @@ pub enum Error {
     },
 }
 
+/// Names as a message lists them, each cut to a quote's length.
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| crate::text::quote(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn passed_over_note(passed: &[(PathBuf, String)]) -> String {
     if passed.is_empty() {
         return String::new();
@@ -115,12 +125,19 @@ fn no_header_message(path: &Path, found: &[String], missing: &[Field]) -> String
         header::MAX_HEADER_ROW
     );
     if found.iter().any(|c| !c.is_empty()) {
-        let cells: Vec<String> = found
+        // Each cut to a quote's length, and the first few only: a row of
+        // ten thousand cells is no header to list.
+        const SHOWN: usize = 40;
+        let filled: Vec<&String> = found.iter().filter(|c| !c.is_empty()).collect();
+        let cells: Vec<String> = filled
             .iter()
-            .filter(|c| !c.is_empty())
-            .map(|c| format!("'{c}'"))
+            .take(SHOWN)
+            .map(|c| format!("'{}'", crate::text::quote(c)))
             .collect();
         let _ = write!(m, "\n  Các cột tìm thấy: {}", cells.join(", "));
+        if filled.len() > SHOWN {
+            let _ = write!(m, " và {} cột khác", filled.len() - SHOWN);
+        }
     }
     let _ = write!(m, "\n  Thiếu cột:");
     for field in missing {

@@ -2,6 +2,7 @@
 //! spelling, with the units' levels from config or from their names.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::dossier::{DomainId, Level, UnitId};
 use super::values::level_from_unit;
@@ -28,6 +29,9 @@ pub struct Names {
     domains: Vec<String>,
     domain_ids: HashMap<String, DomainId>,
     domain_raw: HashMap<String, DomainId>,
+    /// Each unit's place in Vietnamese alphabetical order, by id: worked
+    /// out once, as every table and snapshot sorts units by name.
+    unit_order: OnceLock<Vec<u32>>,
 }
 
 impl Names {
@@ -55,7 +59,23 @@ impl Names {
         self.unit_ids.insert(name.clone(), id);
         self.units.push(name);
         self.unit_levels.push(level);
+        self.unit_order = OnceLock::new();
         id
+    }
+
+    /// Where unit `id` comes in Vietnamese alphabetical order (SPEC §2):
+    /// sorting by it sorts by name.
+    pub fn unit_rank(&self, id: UnitId) -> u32 {
+        let order = self.unit_order.get_or_init(|| {
+            let mut ids: Vec<usize> = (0..self.units.len()).collect();
+            ids.sort_by_cached_key(|&i| crate::text::vi_key(&self.units[i]));
+            let mut rank = vec![0u32; ids.len()];
+            for (place, id) in ids.into_iter().enumerate() {
+                rank[id] = place as u32;
+            }
+            rank
+        });
+        order.get(id as usize).copied().unwrap_or(u32::MAX)
     }
 
     /// The unit a spelling names, interning it if new; empty → `None`.

@@ -68,7 +68,7 @@ impl RowProblem {
                 self.file,
                 self.line,
                 f.field,
-                shorten(&f.value),
+                crate::text::quote(&f.value),
                 f.reason
             )
         })
@@ -84,16 +84,5 @@ impl fmt::Display for RowProblem {
             f.write_str(&line)?;
         }
         Ok(())
-    }
-}
-
-/// Long values (a 10 MB cell) are cut for messages.
-fn shorten(value: &str) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 80;
-    if value.chars().count() <= MAX {
-        value.into()
-    } else {
-        let cut: String = value.chars().take(MAX).collect();
-        format!("{cut}…").into()
     }
 }

@@ -44,12 +44,33 @@ pub(crate) fn read(
         Kind::Ods => {
             check_sizes(&mut file).map_err(bad)?;
             let book: Ods<_> = Ods::new(file).map_err(|e| bad(ods_error(&e)))?;
-            read_whole(path, book, sheet, rules, visitor, ods_error)
+            // LibreOffice has no cell limit of Excel's.
+            read_whole(path, book, sheet, rules, visitor, ods_error, None)
         }
-        _ => match Xls::new(file) {
-            Ok(book) => read_whole(path, book, sheet, rules, visitor, xls_error),
-            Err(e) => Err(ole_error(path, &e)),
-        },
+        _ => {
+            // Read whole, as the library would: its records are checked
+            // first for sizes it would reserve memory for blindly.
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            if let Some(why) = super::ole::refuse_xls(&bytes) {
+                return Err(bad(why));
+            }
+            match Xls::new(std::io::Cursor::new(bytes)) {
+                Ok(book) => read_whole(
+                    path,
+                    book,
+                    sheet,
+                    rules,
+                    visitor,
+                    xls_error,
+                    Some(EXCEL_CELL_MAX),
+                ),
+                Err(e) => Err(ole_error(path, &e)),
+            }
+        }
     }
 }
 
@@ -71,7 +92,8 @@ fn read_xlsx<R: Read + Seek>(
     let mut rows = Rows::default();
     while let Some(cell) = cells.next_cell().map_err(bad)? {
         let (row, col) = cell.get_position();
-        rows.push(row, col, convert_ref(cell.get_value()), &mut table, visitor)?;
+        let value = convert_ref(cell.get_value()).map_err(|long| overlong(path, row, col, long))?;
+        rows.push(row, col, value, &mut table, visitor)?;
     }
     rows.flush(&mut table, visitor)?;
     table.finish()
@@ -85,6 +107,7 @@ fn read_whole<R: Read + Seek, B: Reader<R>>(
     rules: &HeaderRules,
     visitor: &mut dyn Visitor,
     describe: fn(&B::Error) -> String,
+    limit: Option<usize>,
 ) -> Result<(), Error> {
     let name = pick_sheet(path, book.sheet_names(), sheet)?;
     let range = book
@@ -99,7 +122,13 @@ fn read_whole<R: Read + Seek, B: Reader<R>>(
     let mut rows = Rows::default();
     for (row, col, value) in range.used_cells() {
         let (r, c) = (top + row as u32, left + col as u32);
-        rows.push(r, c, convert(value), &mut table, visitor)?;
+        rows.push(
+            r,
+            c,
+            convert(value, limit).map_err(|long| overlong(path, r, c, long))?,
+            &mut table,
+            visitor,
+        )?;
     }
     rows.flush(&mut table, visitor)?;
     table.finish()
@@ -170,9 +199,71 @@ fn check_sizes(file: &mut BufReader<File>) -> Result<(), String> {
             ));
         }
     }
+    shared_strings_count(&mut zip)?;
     drop(zip);
     file.rewind().map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// More shared strings than any export holds (Excel's sheet has about a
+/// million rows): the library reserves room for the declared count before
+/// reading one, 24 bytes each.
+const MAX_SHARED_STRINGS: u64 = 8 << 20;
+
+/// Refuses a declared count of shared strings (`<sst uniqueCount=…>`)
+/// that the part cannot hold (each `<si>` takes at least 5 bytes) or that
+/// is past any export: the spreadsheet library would reserve memory for it
+/// whole, and abort on 4 billion.
+fn shared_strings_count<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<(), String> {
+    let Some(name) = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .find(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.into_owned())
+    else {
+        return Ok(());
+    };
+    let Ok(entry) = zip.by_name(&name) else {
+        return Ok(());
+    };
+    let size = entry.size();
+    let mut start = Vec::new();
+    // The <sst> tag opens the part; its first kilobytes are enough.
+    if entry.take(64 * 1024).read_to_end(&mut start).is_err() {
+        return Ok(());
+    }
+    let mut reader = quick_xml::Reader::from_reader(&start[..]);
+    let mut buf = Vec::new();
+    let declared = loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == "sst" =>
+            {
+                break e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "uniqueCount")
+                    .and_then(|a| a.value.trim().parse::<u64>().ok());
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => break None,
+            _ => buf.clear(),
+        }
+    };
+    match declared {
+        Some(n) if n > size / 5 + 1 || n > MAX_SHARED_STRINGS => Err(format!(
+            "phần '{name}' khai báo {} chuỗi chữ dùng chung nhưng {}: tệp hỏng hoặc bị sửa; mở bằng Excel rồi lưu lại, hoặc xuất lại từ phần mềm Một cửa",
+            crate::vn::int(i64::try_from(n).unwrap_or(i64::MAX)),
+            if n > size / 5 + 1 {
+                format!("chỉ dài {} byte", crate::vn::int(size as i64))
+            } else {
+                format!(
+                    "một bảng tính xuất từ phần mềm Một cửa không có quá {}",
+                    crate::vn::int(MAX_SHARED_STRINGS as i64)
+                )
+            }
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<String, Error> {
@@ -270,39 +361,89 @@ fn ole_stream_names(path: &Path) -> Vec<String> {
         .collect()
 }
 
-fn convert_ref(value: &DataRef<'_>) -> Cell<'static> {
-    match value {
+/// The most characters (UTF-16 units) an Excel cell holds. A longer one
+/// was not written by Excel, nor by an export meant for it: refused, so a
+/// 10 MB string shared by every cell is not copied into each.
+const EXCEL_CELL_MAX: usize = 32_767;
+
+/// A text cell over the limit: its length in characters and its start.
+struct Overlong {
+    chars: usize,
+    start: String,
+}
+
+fn overlong(path: &Path, row: u32, col: u32, long: Overlong) -> Error {
+    Error::Spreadsheet {
+        path: path.to_path_buf(),
+        message: format!(
+            "ô {}{} dài {} ký tự, quá {} ký tự một ô Excel chứa được ('{}'): tệp hỏng hoặc không phải tệp xuất của phần mềm Một cửa; xuất lại tệp",
+            column_name(col),
+            u64::from(row) + 1,
+            crate::vn::int(i64::try_from(long.chars).unwrap_or(i64::MAX)),
+            crate::vn::int(EXCEL_CELL_MAX as i64),
+            long.start
+        ),
+    }
+}
+
+/// `A`, `B`, … `Z`, `AA`… for column `col` from 0.
+fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let d = ((n - 1) % 26) as u8;
+        out.push(b'A' + d);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Text within `limit` characters, checked before it is copied.
+fn text(s: &str, limit: Option<usize>) -> Result<Cell<'static>, Overlong> {
+    if let Some(max) = limit {
+        // A text has no more UTF-16 units than UTF-8 bytes: a short one
+        // needs no count.
+        if s.len() > max && s.encode_utf16().nth(max).is_some() {
+            return Err(Overlong {
+                chars: s.chars().count(),
+                start: crate::text::quote(s).into_owned(),
+            });
+        }
+    }
+    Ok(Cell::Text(Cow::Owned(nfc(s).into_owned())))
+}
+
+fn convert_ref(value: &DataRef<'_>) -> Result<Cell<'static>, Overlong> {
+    let limit = Some(EXCEL_CELL_MAX);
+    Ok(match value {
         DataRef::Empty => Cell::Empty,
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Float(f) => Cell::Number(*f),
-        DataRef::String(s) => text(s),
-        DataRef::SharedString(s) => text(s),
+        DataRef::String(s) => text(s, limit)?,
+        DataRef::SharedString(s) => text(s, limit)?,
         DataRef::Bool(b) => Cell::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
         DataRef::DateTime(dt) => match dt.as_datetime() {
             Some(d) => Cell::Date(d.date()),
             None => Cell::Number(dt.as_f64()),
         },
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s, limit)?,
         DataRef::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
-    }
+    })
 }
 
-fn convert(value: &Data) -> Cell<'static> {
-    match value {
+fn convert(value: &Data, limit: Option<usize>) -> Result<Cell<'static>, Overlong> {
+    Ok(match value {
         Data::Empty => Cell::Empty,
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
-        Data::String(s) => text(s),
+        Data::String(s) => text(s, limit)?,
         Data::Bool(b) => Cell::Text(Cow::Borrowed(if *b { "true" } else { "false" })),
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(d) => Cell::Date(d.date()),
             None => Cell::Number(dt.as_f64()),
         },
-        Data::DateTimeIso(s) | Data::DurationIso(s) => text(s),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => text(s, limit)?,
         Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
-    }
-}
-
-fn text(s: &str) -> Cell<'static> {
-    Cell::Text(Cow::Owned(nfc(s).into_owned()))
+    })
 }

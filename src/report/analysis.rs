@@ -11,8 +11,9 @@ use serde::Serialize;
 use super::data::Dataset;
 use crate::config::Config;
 use crate::figures::{
-    Counts, MonthIndex, Percent, Ratio, Snapshot, Summary, UnitFigures, month_index,
+    Counts, MonthIndex, Percent, Ratio, Snapshot, Summary, UnitFigures, UnitMonths, month_index,
 };
+use crate::hash::FastMap;
 use crate::input::{Level, UnitId};
 
 /// The ratios, by key, in the contract's order.
@@ -46,6 +47,17 @@ impl<T> PerRatio<T> {
             so_hoa_dau_ra: f("so_hoa_dau_ra"),
             dung_han: f("dung_han"),
         }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+        Some(match key {
+            "truc_tuyen" => &mut self.truc_tuyen,
+            "thanh_toan_truc_tuyen" => &mut self.thanh_toan_truc_tuyen,
+            "so_hoa_dau_vao" => &mut self.so_hoa_dau_vao,
+            "so_hoa_dau_ra" => &mut self.so_hoa_dau_ra,
+            "dung_han" => &mut self.dung_han,
+            _ => return None,
+        })
     }
 
     pub fn get(&self, key: &str) -> Option<&T> {
@@ -277,23 +289,35 @@ fn average<'a>(
     match mean {
         Mean::Pooled => ratio(pooled, key).phan_tram,
         Mean::Units => {
-            let exact: Vec<Decimal> = units
-                .filter_map(|s| {
-                    let r = ratio(s, key);
-                    match (r.tu_so, r.mau_so) {
-                        (Some(t), Some(m)) if m > 0 => {
-                            Some(Decimal::from(t) * Decimal::ONE_HUNDRED / Decimal::from(m))
-                        }
-                        _ => None,
-                    }
-                })
-                .collect();
-            if exact.is_empty() {
-                return None;
+            let mut sum = MeanSum::default();
+            for s in units {
+                sum.add(ratio(s, key));
             }
-            let sum: Decimal = exact.iter().sum();
-            Some(Percent::round(sum / Decimal::from(exact.len() as u64)))
+            sum.mean()
         }
+    }
+}
+
+/// The mean of unit ratios, summed a unit at a time: each exact ratio of
+/// a unit with a denominator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct MeanSum {
+    sum: Decimal,
+    units: u64,
+}
+
+impl MeanSum {
+    fn add(&mut self, r: &Ratio) {
+        if let (Some(t), Some(m)) = (r.tu_so, r.mau_so)
+            && m > 0
+        {
+            self.sum += Decimal::from(t) * Decimal::ONE_HUNDRED / Decimal::from(m);
+            self.units += 1;
+        }
+    }
+
+    fn mean(&self) -> Option<Percent> {
+        (self.units > 0).then(|| Percent::round(self.sum / Decimal::from(self.units)))
     }
 }
 
@@ -301,17 +325,43 @@ fn difference(a: Option<Decimal>, b: Option<Decimal>) -> Option<Percent> {
     Some(Percent::round(a? - b?))
 }
 
+/// The figures of the period, the year to date and the period before, as
+/// the analysis and `stats` both read them: worked out once.
+pub struct Periods {
+    pub now: Snapshot,
+    pub ytd: Snapshot,
+    pub prev: Snapshot,
+}
+
+impl Periods {
+    pub fn of(data: &Dataset) -> Periods {
+        Periods {
+            now: Snapshot::new(&data.tally, 0, &data.names),
+            ytd: Snapshot::new(&data.tally, 1, &data.names),
+            prev: Snapshot::new(&data.tally, 2, &data.names),
+        }
+    }
+}
+
 impl Analysis {
     pub fn new(data: &Dataset, targets: Targets) -> Analysis {
-        let now = Snapshot::new(&data.tally, 0, &data.names);
-        let ytd = Snapshot::new(&data.tally, 1, &data.names);
-        let prev = Snapshot::new(&data.tally, 2, &data.names);
-        let find = |s: &Snapshot, u: &UnitFigures| {
+        Analysis::of(data, &Periods::of(data), targets)
+    }
+
+    /// The analysis of `data` from its periods' figures.
+    pub fn of(data: &Dataset, periods: &Periods, targets: Targets) -> Analysis {
+        let Periods { now, ytd, prev } = periods;
+        // Each unit's figures in the other periods, by unit: a search per
+        // unit would make the analysis quadratic in the number of units.
+        let by_unit = |s: &Snapshot| -> FastMap<(UnitId, Level), Summary> {
             s.theo_don_vi
                 .iter()
-                .find(|x| x.unit == u.unit && x.cap == u.cap)
-                .map(|x| x.summary)
-                .unwrap_or_default()
+                .map(|x| ((x.unit, x.cap), x.summary))
+                .collect()
+        };
+        let (prev_units, ytd_units) = (by_unit(prev), by_unit(ytd));
+        let find = |s: &FastMap<(UnitId, Level), Summary>, u: &UnitFigures| {
+            s.get(&(u.unit, u.cap)).copied().unwrap_or_default()
         };
         let mut averages = BTreeMap::new();
         for (level, pooled) in now.theo_cap.iter() {
@@ -334,7 +384,7 @@ impl Analysis {
             .iter()
             .map(|u| {
                 let s = &u.summary;
-                let before = find(&prev, u);
+                let before = find(&prev_units, u);
                 let avg = averages.get(&u.cap);
                 UnitEntry {
                     dat_chi_tieu: PerTarget {
@@ -342,9 +392,7 @@ impl Analysis {
                         so_hoa_dau_vao: meets(s, "so_hoa_dau_vao", &targets),
                         so_hoa_dau_ra: meets(s, "so_hoa_dau_ra", &targets),
                     },
-                    chuoi_duoi_trung_binh: PerRatio::from_fn(|k| {
-                        monthly.streak(u.unit, u.cap, k, last_month)
-                    }),
+                    chuoi_duoi_trung_binh: monthly.streaks(u.unit, u.cap, last_month),
                     so_voi_trung_binh: PerRatio::from_fn(|k| {
                         difference(
                             percent(ratio(s, k)),
@@ -356,7 +404,7 @@ impl Analysis {
                         difference(percent(ratio(s, k)), percent(ratio(&before, k)))
                     }),
                     ky_lien_truoc: before,
-                    luy_ke: find(&ytd, u),
+                    luy_ke: find(&ytd_units, u),
                     qua_han_theo_linh_vuc: late_by_field
                         .get(&(u.unit, u.cap))
                         .cloned()
@@ -478,7 +526,7 @@ fn late_by_field(data: &Dataset) -> HashMap<(UnitId, Level), Vec<FieldCount>> {
 
 /// Each level's average of each ratio per calendar month, for streaks.
 struct MonthlyAverages {
-    units: crate::hash::FastMap<(UnitId, Level), BTreeMap<MonthIndex, Counts>>,
+    units: FastMap<(UnitId, Level), UnitMonths>,
     levels: HashMap<(Level, MonthIndex), PerRatio<Option<Percent>>>,
     known: crate::input::Known,
 }
@@ -488,25 +536,35 @@ impl MonthlyAverages {
         let monthly = data.tally.monthly();
         let known = data.tally.known();
         let mut pooled: HashMap<(Level, MonthIndex), Counts> = HashMap::new();
-        let mut units: HashMap<(Level, MonthIndex), Vec<Summary>> = HashMap::new();
+        // The mean of unit ratios is summed as units come: a list of every
+        // unit's month would cost memory for each unit and month.
+        let mut means: HashMap<(Level, MonthIndex), PerRatio<MeanSum>> = HashMap::new();
         for ((_, level), months) in &monthly {
-            for (m, c) in months {
+            for (m, c) in months.iter() {
                 *pooled.entry((*level, *m)).or_default() += c;
-                units
-                    .entry((*level, *m))
-                    .or_default()
-                    .push(Summary::of(c, known));
+                if mean == Mean::Units {
+                    let s = Summary::of(c, known);
+                    let sums = means.entry((*level, *m)).or_default();
+                    for key in RATIOS {
+                        if let Some(sum) = sums.get_mut(key) {
+                            sum.add(ratio(&s, key));
+                        }
+                    }
+                }
             }
         }
         let levels = pooled
             .iter()
             .map(|(key, c)| {
                 let all = Summary::of(c, known);
-                let list = units.get(key).map(Vec::as_slice).unwrap_or_default();
-                (
-                    *key,
-                    PerRatio::from_fn(|k| average(list.iter(), &all, k, mean)),
-                )
+                let averages = match mean {
+                    Mean::Pooled => PerRatio::from_fn(|k| ratio(&all, k).phan_tram),
+                    Mean::Units => {
+                        let sums = means.get(key);
+                        PerRatio::from_fn(|k| sums.and_then(|s| s.get(k)).and_then(MeanSum::mean))
+                    }
+                };
+                (*key, averages)
             })
             .collect();
         MonthlyAverages {
@@ -517,30 +575,46 @@ impl MonthlyAverages {
     }
 
     /// Months in a row, ending with `last`, where the unit's ratio is below
-    /// its level's average; a month without a denominator ends the run.
-    fn streak(&self, unit: UnitId, level: Level, key: &str, last: MonthIndex) -> u32 {
+    /// its level's average, for each ratio; a month without a denominator
+    /// ends the run. Each month's figures are worked out once for all five.
+    fn streaks(&self, unit: UnitId, level: Level, last: MonthIndex) -> PerRatio<u32> {
+        let mut runs = PerRatio::<u32>::default();
         let Some(months) = self.units.get(&(unit, level)) else {
-            return 0;
+            return runs;
         };
-        let mut n = 0;
+        let mut open = PerRatio::from_fn(|_| true);
         let mut m = last;
         while let Some(c) = months.get(&m) {
             let s = Summary::of(c, self.known);
-            let r = ratio(&s, key);
-            let (Some(mine), Some(avg)) = (
-                r.mau_so.filter(|d| *d > 0).and(percent(r)),
-                self.levels
-                    .get(&(level, m))
-                    .and_then(|a| a.get(key).copied().flatten()),
-            ) else {
-                break;
-            };
-            if mine >= avg.value() {
+            let averages = self.levels.get(&(level, m));
+            let mut any = false;
+            for key in RATIOS {
+                let (Some(going), Some(run)) = (open.get_mut(key), runs.get_mut(key)) else {
+                    continue;
+                };
+                if !*going {
+                    continue;
+                }
+                let r = ratio(&s, key);
+                let below = match (
+                    r.mau_so.filter(|d| *d > 0).and(percent(r)),
+                    averages.and_then(|a| a.get(key).copied().flatten()),
+                ) {
+                    (Some(mine), Some(avg)) => mine < avg.value(),
+                    _ => false,
+                };
+                if below {
+                    *run += 1;
+                    any = true;
+                } else {
+                    *going = false;
+                }
+            }
+            if !any {
                 break;
             }
-            n += 1;
             m -= 1;
         }
-        n
+        runs
     }
 }

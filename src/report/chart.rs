@@ -700,9 +700,12 @@ fn percent(value: &Value, what: &str) -> Result<Option<Decimal>, Error> {
         return Ok(None);
     }
     if let Some(s) = value.as_str() {
-        return Decimal::from_str(s.trim())
-            .map(Some)
-            .map_err(|_| fail(format!("{what} không phải một tỷ lệ: '{s}'")));
+        return Decimal::from_str(s.trim()).map(Some).map_err(|_| {
+            fail(format!(
+                "{what} không phải một tỷ lệ: '{}'",
+                crate::text::quote(s)
+            ))
+        });
     }
     if let Some(i) = value.as_i64() {
         return Ok(Some(Decimal::from(i)));
@@ -713,14 +716,20 @@ fn percent(value: &Value, what: &str) -> Result<Option<Decimal>, Error> {
     {
         return Ok(Some(d));
     }
-    Err(fail(format!("{what} không phải một tỷ lệ: {value}")))
+    Err(fail(format!(
+        "{what} không phải một tỷ lệ: {}",
+        crate::text::quote(&value.to_string())
+    )))
 }
 
 /// An attribute that must be there.
 fn attr(value: &Value, key: &str, what: &str) -> Result<Value, Error> {
     match value.get_attr(key) {
         Ok(v) if !v.is_undefined() => Ok(v),
-        _ => Err(fail(format!("{what} không có '{key}'"))),
+        _ => Err(fail(format!(
+            "{what} không có '{}'",
+            crate::text::quote(key)
+        ))),
     }
 }
 
@@ -750,7 +759,8 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
     else {
         let known: Vec<&str> = RATIOS.iter().map(|(k, _)| *k).collect();
         return Err(fail(format!(
-            "không có tỷ lệ '{ratio}'; dùng một trong: {}",
+            "không có tỷ lệ '{}'; dùng một trong: {}",
+            crate::text::quote(ratio),
             known.join(", ")
         )));
     };
@@ -763,7 +773,8 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
             Some(level) => Some(*level),
             None => {
                 return Err(fail(format!(
-                    "cap phải là 'tinh', 'huyen' hoặc 'xa', không phải '{c}'"
+                    "cap phải là 'tinh', 'huyen' hoặc 'xa', không phải '{}'",
+                    crate::text::quote(c)
                 )));
             }
         },
@@ -782,7 +793,7 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
         let name = name
             .as_str()
             .map_or_else(|| name.to_string(), str::to_string);
-        let what = format!("đơn vị '{name}'");
+        let what = format!("đơn vị '{}'", crate::text::quote(&name));
         if let Some((key, _)) = level {
             let unit_level = attr(&unit, "cap", &what)?;
             if unit_level.as_str() != Some(key) {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::analysis::{Analysis, Lists, PerRatio, TargetsView, UnitEntry};
+use super::analysis::{Analysis, Lists, PerRatio, Periods, TargetsView, UnitEntry};
 
 use crate::figures::{
     Accounting, ByLevel, Detail, DomainFigures, GroupKey, KeepRule, Percent, Snapshot, Summary,
@@ -277,20 +277,20 @@ pub struct Figures {
 }
 
 impl Figures {
-    pub fn of(data: &Dataset, analysis: &Analysis) -> Figures {
-        let now = Snapshot::new(&data.tally, 0, &data.names);
-        let ytd = Snapshot::new(&data.tally, 1, &data.names);
-        let prev = Snapshot::new(&data.tally, 2, &data.names);
+    /// The figures of `data`, from the periods `analysis` was made of; the
+    /// analysis is taken, not copied (a list of 100 000 units is large).
+    pub fn of(data: &Dataset, analysis: Analysis, periods: Periods) -> Figures {
+        let Periods { now, ytd, prev } = periods;
         Figures {
             ky: data.reporting.current,
             tong: now.tong,
             theo_cap: now.theo_cap,
-            theo_don_vi: analysis.units.clone(),
             theo_linh_vuc: now.theo_linh_vuc,
             nhap_lieu: data.accounting,
             trung_binh: analysis.averages_by_key(),
             danh_sach: analysis.lists.map(|u| u.figures.don_vi.clone()),
             chi_tieu: TargetsView::from(&analysis.targets),
+            theo_don_vi: analysis.units,
             luy_ke: ytd.into(),
             ky_lien_truoc: prev.into(),
             theo_thang: month_series(data, |_| true),
@@ -313,22 +313,25 @@ pub struct MonthFigures {
 
 /// The months of the reporting year up to the period's last, for the
 /// groups `keep` selects.
-pub fn month_series(data: &Dataset, keep: impl Fn(&GroupKey) -> bool + Copy) -> Vec<MonthFigures> {
-    data.months()
+pub fn month_series(data: &Dataset, keep: impl Fn(&GroupKey) -> bool) -> Vec<MonthFigures> {
+    let (months, indices): (Vec<u32>, Vec<usize>) = data
+        .months()
         .iter()
-        .filter_map(|m| {
-            let index = data.index(Which::Month(*m))?;
-            let s = Snapshot::of_groups(&data.tally, index, &data.names, keep);
-            Some(MonthFigures {
-                thang: *m,
-                nam: data.reporting.year,
-                ky: s.ky,
-                tong: s.tong,
-                tinh: s.theo_cap.get(Level::Tinh).copied(),
-                huyen: s.theo_cap.get(Level::Huyen).copied(),
-                xa: s.theo_cap.get(Level::Xa).copied(),
-                theo_cap: s.theo_cap,
-            })
+        .filter_map(|m| Some((*m, data.index(Which::Month(*m))?)))
+        .unzip();
+    months
+        .into_iter()
+        .zip(Snapshot::of_levels(&data.tally, &indices, keep))
+        .filter_map(|(m, s)| s.map(|s| (m, s)))
+        .map(|(m, s)| MonthFigures {
+            thang: m,
+            nam: data.reporting.year,
+            ky: s.ky,
+            tong: s.tong,
+            tinh: s.theo_cap.get(Level::Tinh).copied(),
+            huyen: s.theo_cap.get(Level::Huyen).copied(),
+            xa: s.theo_cap.get(Level::Xa).copied(),
+            theo_cap: s.theo_cap,
         })
         .collect()
 }

@@ -53,7 +53,10 @@ fn defined(value: &Value) -> Result<(), Error> {
 fn invalid(filter: &str, value: &Value, wanted: &str) -> Error {
     Error::new(
         ErrorKind::InvalidOperation,
-        format!("bộ lọc '{filter}' cần {wanted}, không dùng được với {value}"),
+        format!(
+            "bộ lọc '{filter}' cần {wanted}, không dùng được với {}",
+            crate::text::quote(&value.to_string())
+        ),
     )
 }
 

@@ -49,6 +49,7 @@ pub fn render(template: &Template, context: &Context, format: Format) -> Result<
         return Ok(bytes);
     }
     let mut env = filters::environment();
+    env.set_fuel(Some(fuel(context)));
     if matches!(format, Format::Text | Format::Markdown) {
         // Charts as text bars: a picture has no text to read back.
         super::chart::register_text(&mut env, 80);
@@ -61,4 +62,17 @@ pub fn render(template: &Template, context: &Context, format: Format) -> Result<
         Format::Text => docx::text::to_text(&filled, docx::text::Style::Plain)?.into_bytes(),
         Format::Markdown => docx::text::to_text(&filled, docx::text::Style::Markdown)?.into_bytes(),
     })
+}
+
+/// The work a template may do on `context`: the engine's default, and a
+/// few thousand steps more for each unit, field and overdue dossier a
+/// template may list (a unit's row of the monthly report takes about 350).
+/// A loop of loops runs out long before memory does.
+fn fuel(context: &Context<'_>) -> u64 {
+    const PER_ITEM: u64 = 3_000;
+    let items = context.ky_nay.theo_don_vi.len()
+        + context.ky_nay.theo_linh_vuc.len()
+        + context.qua_han.len()
+        + context.theo_thang.len();
+    docx::DEFAULT_FUEL.saturating_add(PER_ITEM.saturating_mul(items as u64))
 }

@@ -27,9 +27,14 @@ pub fn standing(d: &Dossier, day: NaiveDate, within: u32) -> Option<(Standing, i
         return None;
     }
     let due = d.due?;
+    // A window past the calendar's end (`--trong 100000000`) reaches every
+    // due date: clamped, never an empty list.
+    let horizon = day
+        .checked_add_days(Days::new(u64::from(within)))
+        .unwrap_or(NaiveDate::MAX);
     if due < day {
         Some((Standing::QuaHan, (day - due).num_days()))
-    } else if due <= day.checked_add_days(Days::new(u64::from(within)))? {
+    } else if due <= horizon {
         Some((Standing::SapDenHan, (due - day).num_days()))
     } else {
         None
