@@ -403,9 +403,9 @@ fn opening() -> Vec<Part> {
         HEAD_LEFT,
         vec![
             centered("{{ co_quan_cap_tren | upper }}", head),
-            centered("{{ co_quan | upper }}", head.bold()),
+            centered(r#"{{ (co_quan or '……') | upper }}"#, head.bold()),
             rule(HEAD_LEFT, 1134),
-            centered("Số: {{ so_ky_hieu }}", head),
+            centered(r#"Số: {{ so_ky_hieu or '……/BC-UBND' }}"#, head),
         ],
     );
     let right = quoc_hieu_cell();
@@ -428,7 +428,7 @@ fn opening() -> Vec<Part> {
     parts.push(rule_after(TEXT_W, 2835, 80).into());
 
     parts.extend(paragraphs(&[
-        "Thực hiện chỉ đạo của cấp trên về việc triển khai các nhiệm vụ cải cách thủ tục hành chính (TTHC) trọng tâm; {{ co_quan }} báo cáo tình hình, kết quả thực hiện công tác cải cách TTHC {{ ky.ten }} như sau:",
+        "Thực hiện chỉ đạo của cấp trên về việc triển khai các nhiệm vụ cải cách thủ tục hành chính (TTHC) trọng tâm; {{ co_quan or '……' }} báo cáo tình hình, kết quả thực hiện công tác cải cách TTHC {{ ky.ten }} như sau:",
     ]));
     parts.push(heading("I. KẾT QUẢ THỰC HIỆN").into());
     parts.push(heading("1. Về cải cách việc thực hiện TTHC").into());
@@ -460,30 +460,96 @@ fn quoc_hieu_cell() -> TableCell {
             centered("Độc lập - Tự do - Hạnh phúc", PLAIN.bold()),
             rule(HEAD_RIGHT, 3430), // as long as the Tiêu ngữ (6 cm)
             centered("", head),
-            centered("{{ dia_danh }}, {{ ngay_lap | ngay_dai }}", PLAIN.italic()),
+            centered(
+                r#"{{ dia_danh or '……' }}, {{ ngay_lap | ngay_dai }}"#,
+                PLAIN.italic(),
+            ),
         ],
     )
 }
 
-/// `tong`'s ratios as clauses of one sentence, each with its change since
-/// the period before: a ratio without a figure (its column missing, or no
-/// dossier) is left out, and so is a change without one (SPEC §6). Gives
-/// the condition that any clause is there, and the expression.
-fn ratio_clauses(ratios: &[(&str, &str)]) -> (String, String) {
-    let mut any = Vec::new();
-    let mut items = Vec::new();
-    for (label, key) in ratios {
-        let now = format!("tong.ty_le.{key}");
-        let before = format!("ky_lien_truoc.tong.ty_le.{key}");
-        any.push(format!("{now}.phan_tram is not none"));
-        items.push(format!(
-            "(\"{label} \" ~ ({now} | phan_tram) ~ ((\", \" ~ ({now} | chenh_lech({before})) ~ \" so với \" ~ ky_lien_truoc.ky.ten) if {before}.phan_tram is not none else \"\")) if {now}.phan_tram is not none"
-        ));
-    }
+/// Clauses of one sentence, each `(expression, condition)`: those whose
+/// condition fails (a ratio without a figure: its column missing, or no
+/// dossier) are left out, never printed as `N/A` (SPEC §6). Gives the
+/// condition that any clause is there, and the expression joining them.
+fn clauses(items: &[(String, String)]) -> (String, String) {
+    let any: Vec<&str> = items.iter().map(|(_, cond)| cond.as_str()).collect();
+    let each: Vec<String> = items
+        .iter()
+        .map(|(expr, cond)| format!("({expr}) if {cond}"))
+        .collect();
     (
         any.join(" or "),
-        format!("[{}] | select | join(\"; \")", items.join(", ")),
+        format!("[{}] | select | join(\"; \")", each.join(", ")),
     )
+}
+
+/// `tong`'s ratios as clauses, each with its change since the period
+/// before when that period has a figure.
+fn ratio_clauses(ratios: &[(&str, &str)]) -> (String, String) {
+    let items: Vec<(String, String)> = ratios
+        .iter()
+        .map(|(label, key)| {
+            let now = format!("tong.ty_le.{key}");
+            let before = format!("ky_lien_truoc.tong.ty_le.{key}");
+            (
+                format!(
+                    "\"{label} \" ~ ({now} | phan_tram) ~ ((\", \" ~ ({now} | chenh_lech({before})) ~ \" so với \" ~ ky_lien_truoc.ky.ten) if {before}.phan_tram is not none else \"\")"
+                ),
+                format!("{now}.phan_tram is not none"),
+            )
+        })
+        .collect();
+    clauses(&items)
+}
+
+/// The year-to-date ratios as clauses, in reference 000's words: the
+/// first `có 1.382/1.523 hồ sơ được tiếp nhận và giải quyết trên DVC
+/// (tháng 11 năm 2023 là 193/194 hồ sơ), đạt 90,74%`, the others
+/// `… là 1.511/1.542 hồ sơ, đạt 97,99% (tháng 11 năm 2023 là 197/197 hồ
+/// sơ, đạt 100%)`; the period's own figure only when it has one.
+fn year_to_date_clauses() -> (String, String) {
+    let month = |key: &str, with_ratio: bool| {
+        let now = format!("tong.ty_le.{key}");
+        let ratio = if with_ratio {
+            format!(" ~ \", đạt \" ~ ({now} | phan_tram)")
+        } else {
+            String::new()
+        };
+        format!(
+            "((\" (\" ~ ky.ten ~ \" là \" ~ ({now} | ty_so) ~ \" hồ sơ\"{ratio} ~ \")\") if {now}.phan_tram is not none else \"\")"
+        )
+    };
+    let ytd = |key: &str| format!("luy_ke.tong.ty_le.{key}");
+    let has = |key: &str| format!("{}.phan_tram is not none", ytd(key));
+    let mut items = vec![(
+        format!(
+            "\"có \" ~ ({} | ty_so) ~ \" hồ sơ được tiếp nhận và giải quyết trên DVC\" ~ {} ~ \", đạt \" ~ ({} | phan_tram)",
+            ytd("truc_tuyen"),
+            month("truc_tuyen", false),
+            ytd("truc_tuyen")
+        ),
+        has("truc_tuyen"),
+    )];
+    for (label, key) in [
+        (
+            "tỷ lệ số hoá đầy đủ thành phần hồ sơ TTHC khi tiếp nhận là",
+            "so_hoa_dau_vao",
+        ),
+        ("tỷ lệ số hoá kết quả giải quyết TTHC", "so_hoa_dau_ra"),
+        ("tỷ lệ thanh toán trực tuyến là", "thanh_toan_truc_tuyen"),
+    ] {
+        items.push((
+            format!(
+                "\"{label} \" ~ ({} | ty_so) ~ \" hồ sơ, đạt \" ~ ({} | phan_tram) ~ {}",
+                ytd(key),
+                ytd(key),
+                month(key, true)
+            ),
+            has(key),
+        ));
+    }
+    clauses(&items)
 }
 
 /// Sections I.2.2 to I.2.4: the figures, level by level.
@@ -764,7 +830,7 @@ fn annex() -> Vec<Part> {
     vec![
         title("Biểu: Tình hình, kết quả giải quyết TTHC {{ ky.ten }}"),
         sub(
-            "(Kèm theo Báo cáo số {{ so_ky_hieu }} của {{ co_quan }}; số liệu từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }})",
+            "(Kèm theo Báo cáo số {{ so_ky_hieu or '……/BC-UBND' }} của {{ co_quan or '……' }}; số liệu từ ngày {{ ky.tu_ngay | ngay }} đến ngày {{ ky.den_ngay | ngay }})",
         ),
         gap(),
         resolution_table().into(),
@@ -821,7 +887,7 @@ fn closing() -> Vec<Part> {
         "- Tập huấn, hướng dẫn, bồi dưỡng, nâng cao chuyên môn, nghiệp vụ cho đội ngũ cán bộ, công chức làm việc tại Bộ phận Một cửa; nâng cấp Hệ thống thông tin giải quyết TTHC để thực hiện các thao tác được nhanh chóng, thuận tiện.",
     ]));
     parts.push(
-        body("Trên đây là Báo cáo tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính {{ ky.ten }}, {{ co_quan }} trân trọng báo cáo./.")
+        body("Trên đây là Báo cáo tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính {{ ky.ten }}, {{ co_quan or '……' }} trân trọng báo cáo./.")
             .keep_next(true)
             .into(),
     );
@@ -914,9 +980,9 @@ fn letter_header(subject: &str) -> Table {
             block("{% if co_quan_cap_tren %}"),
             centered("{{ co_quan_cap_tren | upper }}", head),
             block("{% endif %}"),
-            centered("{{ co_quan | upper }}", head.bold()),
+            centered(r#"{{ (co_quan or '……') | upper }}"#, head.bold()),
             rule(HEAD_LEFT, 1134),
-            centered("Số: {{ so_ky_hieu }}", head),
+            centered(r#"Số: {{ so_ky_hieu or '……/UBND' }}"#, head),
             centered(subject, PLAIN.size(SMALL)).line_spacing(tight().before(60)),
         ],
     );
@@ -969,10 +1035,21 @@ fn bieu_duong_document() -> Docx {
         ),
         block("{% endfor %}"),
     ];
+    // Ratios without a figure are left out of the sentence (SPEC §6).
+    let (any, joined) = ratio_clauses(&[
+        (
+            "tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận đạt",
+            "so_hoa_dau_vao",
+        ),
+        ("tỷ lệ số hoá kết quả giải quyết TTHC đạt", "so_hoa_dau_ra"),
+        ("tỷ lệ thanh toán trực tuyến đạt", "thanh_toan_truc_tuyen"),
+    ]);
     let mut parts: Vec<Part> = Vec::new();
     parts.extend(lines(&[
-        r#"Trong {{ ky.ten }}, các cơ quan, đơn vị đã có nhiều cố gắng trong thực hiện nhiệm vụ cải cách hành chính. Kết quả tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận đạt {{ tong.ty_le.so_hoa_dau_vao | phan_tram }}{% if ky_lien_truoc.tong.ty_le.so_hoa_dau_vao.phan_tram %}, {{ tong.ty_le.so_hoa_dau_vao | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao) }} so với {{ ky_lien_truoc.ky.ten }}{% endif %}; tỷ lệ số hoá kết quả giải quyết TTHC đạt {{ tong.ty_le.so_hoa_dau_ra | phan_tram }}{% if ky_lien_truoc.tong.ty_le.so_hoa_dau_ra.phan_tram %}, {{ tong.ty_le.so_hoa_dau_ra | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_ra) }} so với {{ ky_lien_truoc.ky.ten }}{% endif %}; tỷ lệ thanh toán trực tuyến đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}{% if ky_lien_truoc.tong.ty_le.thanh_toan_truc_tuyen.phan_tram %}, {{ tong.ty_le.thanh_toan_truc_tuyen | chenh_lech(ky_lien_truoc.tong.ty_le.thanh_toan_truc_tuyen) }} so với {{ ky_lien_truoc.ky.ten }}{% endif %}{% if qua_han %}; phát sinh {{ qua_han | length | so2 }} hồ sơ giải quyết TTHC quá hạn ở lĩnh vực {{ qua_han | map(attribute="linh_vuc") | unique | join(", ") }} tại {{ qua_han | map(attribute="don_vi") | unique | join(", ") }}{% else %}; không phát sinh hồ sơ giải quyết TTHC quá hạn{% endif %}."#,
-        "Theo đề xuất của ……; Chủ tịch {{ co_quan }} có ý kiến như sau:",
+        &format!(
+            r#"Trong {{{{ ky.ten }}}}, các cơ quan, đơn vị đã có nhiều cố gắng trong thực hiện nhiệm vụ cải cách hành chính. {{% if {any} %}}Kết quả {{{{ {joined} }}}}; {{% else %}}Trong kỳ {{% endif %}}{{% if qua_han %}}phát sinh {{{{ qua_han | length | so2 }}}} hồ sơ giải quyết TTHC quá hạn ở lĩnh vực {{{{ qua_han | map(attribute="linh_vuc") | unique | join(", ") }}}} tại {{{{ qua_han | map(attribute="don_vi") | unique | join(", ") }}}}{{% else %}}không phát sinh hồ sơ giải quyết TTHC quá hạn{{% endif %}}."#
+        ),
+        "Theo đề xuất của ……; Chủ tịch {{ co_quan or '……' }} có ý kiến như sau:",
         "{% set muc = namespace(so=1) %}",
     ]));
 
@@ -980,7 +1057,7 @@ fn bieu_duong_document() -> Docx {
     parts.push(heading("1. Biểu dương các cơ quan, đơn vị").into());
     parts.extend(lines(&[
         "{% if danh_sach.so_hoa_100 or danh_sach.so_hoa_cao or danh_sach.thanh_toan_dat %}",
-        "Chủ tịch {{ co_quan }} biểu dương:",
+        "Chủ tịch {{ co_quan or '……' }} biểu dương:",
         "{% if danh_sach.so_hoa_100 %}",
         r#"- {{ danh_sach.so_hoa_100 | length | so2 }} cơ quan, đơn vị có kết quả tỷ lệ số hoá đầy đủ thành phần hồ sơ khi tiếp nhận và số hoá kết quả giải quyết TTHC trong {{ ky.ten }} đạt tỷ lệ 100%; gồm: {% for dv in danh_sach_chi_tiet.so_hoa_100 %}{{ dv.don_vi }} (tiếp nhận {{ dv.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, giải quyết {{ dv.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ){% if loop.last %}.{% else %}; {% endif %}{% endfor %}"#,
         "{% endif %}",
@@ -1043,7 +1120,7 @@ fn bieu_duong_document() -> Docx {
         r#"+ Có {{ danh_sach.thanh_toan_khong | length | so2 }} cơ quan, đơn vị chưa thực hiện thanh toán trực tuyến ({{ danh_sach.thanh_toan_khong | join(", ") }})."#,
         "{% endif %}",
         "{% if danh_sach.thanh_toan_khong or danh_sach.thanh_toan_chua_dat %}",
-        r#"- Chủ tịch {{ co_quan }} yêu cầu {% if danh_sach.thanh_toan_khong %}người đứng đầu {{ danh_sach.thanh_toan_khong | join(", ") }} chỉ đạo thực hiện ngay thanh toán trực tuyến trên Cổng dịch vụ công quốc gia{% if danh_sach.thanh_toan_chua_dat %}; {% endif %}{% endif %}{% if danh_sach.thanh_toan_chua_dat %}người đứng đầu {{ danh_sach.thanh_toan_chua_dat | length | so2 }} cơ quan, đơn vị chưa đạt chỉ tiêu đã nêu tên ở trên nâng cao tỷ lệ thanh toán trực tuyến đảm bảo bằng hoặc cao hơn tỷ lệ giao ({{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }}){% endif %}. Cơ quan, đơn vị nào có kết quả thanh toán trực tuyến không đảm bảo tỷ lệ giao, Chủ tịch {{ co_quan }} sẽ có văn bản phê bình, nhắc nhở."#,
+        r#"- Chủ tịch {{ co_quan or '……' }} yêu cầu {% if danh_sach.thanh_toan_khong %}người đứng đầu {{ danh_sach.thanh_toan_khong | join(", ") }} chỉ đạo thực hiện ngay thanh toán trực tuyến trên Cổng dịch vụ công quốc gia{% if danh_sach.thanh_toan_chua_dat %}; {% endif %}{% endif %}{% if danh_sach.thanh_toan_chua_dat %}người đứng đầu {{ danh_sach.thanh_toan_chua_dat | length | so2 }} cơ quan, đơn vị chưa đạt chỉ tiêu đã nêu tên ở trên nâng cao tỷ lệ thanh toán trực tuyến đảm bảo bằng hoặc cao hơn tỷ lệ giao ({{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }}){% endif %}. Cơ quan, đơn vị nào có kết quả thanh toán trực tuyến không đảm bảo tỷ lệ giao, Chủ tịch {{ co_quan or '……' }} sẽ có văn bản phê bình, nhắc nhở."#,
         "{% endif %}",
     ]));
     parts.push(
@@ -1064,7 +1141,8 @@ fn bieu_duong_document() -> Docx {
     // 5. Tasks.
     parts.push(block("{% set muc.so = muc.so + 1 %}").into());
     parts.push(
-        heading("{{ muc.so }}. Chủ tịch {{ co_quan }} giao Thủ trưởng các cơ quan, đơn vị").into(),
+        heading("{{ muc.so }}. Chủ tịch {{ co_quan or '……' }} giao Thủ trưởng các cơ quan, đơn vị")
+            .into(),
     );
     parts.push(
         heading("{{ muc.so }}.1. Về tỷ lệ số hoá hồ sơ, giấy tờ, kết quả giải quyết TTHC:").into(),
@@ -1094,6 +1172,8 @@ fn bieu_duong_document() -> Docx {
 /// `cctthc report --don-vi "UBND xã …"`, where `tong`, `luy_ke`, `qua_han`
 /// are the commune's and `don_vi` its entry.
 fn cong_van_xa_document() -> Docx {
+    // Ratios without a figure are left out of the sentence (SPEC §6).
+    let (ytd_any, ytd_joined) = year_to_date_clauses();
     let recipients = [
         "- Ban Thường vụ Đảng ủy xã;",
         "- Thường trực HĐND xã;",
@@ -1107,7 +1187,9 @@ fn cong_van_xa_document() -> Docx {
     .collect();
     let mut parts = lines(&[
         "Thực hiện Công văn số …… ngày …… của {% if co_quan_cap_tren %}{{ co_quan_cap_tren }}{% else %}……{% endif %} về việc triển khai các nhiệm vụ cải cách thủ tục hành chính trọng tâm từ nay đến hết năm {{ ky.nam }}. Trên cơ sở theo dõi, tổng hợp kết quả thực hiện nhiệm vụ công tác cải cách TTHC của các công chức đến hết {{ ky.ten }}, nhận thấy, các công chức đã tập trung thực hiện và đạt kết quả tích cực trong tiếp nhận và giải quyết TTHC trên dịch vụ công trực tuyến.",
-        "Tính đến ngày {{ ky.den_ngay | ngay }}, có {{ luy_ke.tong.ty_le.truc_tuyen | ty_so }} hồ sơ được tiếp nhận và giải quyết trên DVC ({{ ky.ten }} là {{ tong.ty_le.truc_tuyen | ty_so }} hồ sơ), đạt {{ luy_ke.tong.ty_le.truc_tuyen | phan_tram }}; tỷ lệ số hoá đầy đủ thành phần hồ sơ TTHC khi tiếp nhận là {{ luy_ke.tong.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, đạt {{ luy_ke.tong.ty_le.so_hoa_dau_vao | phan_tram }} ({{ ky.ten }} là {{ tong.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, đạt {{ tong.ty_le.so_hoa_dau_vao | phan_tram }}); tỷ lệ số hoá kết quả giải quyết TTHC {{ luy_ke.tong.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ, đạt {{ luy_ke.tong.ty_le.so_hoa_dau_ra | phan_tram }} ({{ ky.ten }} là {{ tong.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ, đạt {{ tong.ty_le.so_hoa_dau_ra | phan_tram }}); tỷ lệ thanh toán trực tuyến là {{ luy_ke.tong.ty_le.thanh_toan_truc_tuyen | ty_so }} hồ sơ, đạt {{ luy_ke.tong.ty_le.thanh_toan_truc_tuyen | phan_tram }} ({{ ky.ten }} là {{ tong.ty_le.thanh_toan_truc_tuyen | ty_so }} hồ sơ, đạt {{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}).",
+        &format!("{{% if {ytd_any} %}}"),
+        &format!("Tính đến ngày {{{{ ky.den_ngay | ngay }}}}, {{{{ {ytd_joined} }}}}."),
+        "{% endif %}",
         // Whether online payment falls short of the target: for the month
         // (the unit's own flag) and for the year so far.
         "{% set tt_thang = don_vi and don_vi.dat_chi_tieu.thanh_toan_truc_tuyen == false %}",

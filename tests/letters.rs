@@ -766,3 +766,202 @@ fn the_commune_letter_names_its_overdue_dossiers() {
     );
     check_commune_letter(&st, &late, &text, name, "tháng 6 năm 2023");
 }
+
+// ---------------------------------------------------------------------------
+// A letter of one unit without [bao_cao]; ratios without their columns
+
+/// A config with no `[bao_cao]`, reading the example's exports.
+fn bare_setup(tmp: &Path) -> PathBuf {
+    let config = tmp.join("trong.toml");
+    let data = root().join("examples/du-lieu");
+    let data = toml::Value::String(data.to_string_lossy().into_owned());
+    std::fs::write(&config, format!("[nhap]\nduong_dan = {data}\n")).unwrap();
+    config
+}
+
+#[test]
+fn a_commune_letter_without_config_is_headed_by_the_commune() {
+    let tmp = TempDir::new().unwrap();
+    let config = bare_setup(tmp.path());
+    let config = config.to_str().unwrap();
+    let (_, text) = letter(
+        tmp.path(),
+        "cong-van-xa",
+        &[
+            "--config",
+            config,
+            "--month",
+            "6",
+            "--year",
+            "2023",
+            "--don-vi",
+            "UBND xã Phượng Kỳ",
+        ],
+    );
+    let head = text.lines().next().unwrap_or_default();
+    // The issuing body and the place from the unit (SPEC §6); the number,
+    // which config does not give, as dots to fill in.
+    has(head, "UBND XÃ PHƯỢNG KỲ Số: ……/UBND V/v");
+    has(head, "Phượng Kỳ, ngày 15 tháng 7 năm 2023");
+    assert!(
+        !head.contains("Số: V/v") && !head.contains(" , ngày"),
+        "{head}"
+    );
+    // The body names no agency it does not know.
+    assert!(!text.contains("của  về"), "{text}");
+
+    // With the example's config, its [bao_cao] wins over the unit.
+    let tmp = TempDir::new().unwrap();
+    let (_, text) = letter(
+        tmp.path(),
+        "cong-van-xa",
+        &[
+            "--month",
+            "6",
+            "--year",
+            "2023",
+            "--don-vi",
+            "UBND xã Phượng Kỳ",
+        ],
+    );
+    let head = text.lines().next().unwrap_or_default();
+    has(head, "UBND TỈNH HẢI DƯƠNG UBND HUYỆN TỨ KỲ Số: /BC-UBND");
+    has(head, "Tứ Kỳ, ngày 15 tháng 7 năm 2023");
+}
+
+#[test]
+fn a_district_letter_without_config_leaves_dots_not_blanks() {
+    let tmp = TempDir::new().unwrap();
+    let config = bare_setup(tmp.path());
+    let (_, text) = letter(
+        tmp.path(),
+        "bieu-duong-nhac-nho",
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--month",
+            "6",
+            "--year",
+            "2023",
+        ],
+    );
+    let head = text.lines().next().unwrap_or_default();
+    has(head, "…… Số: ……/UBND V/v");
+    has(head, "……, ngày 15 tháng 7 năm 2023");
+    has(&text, "Chủ tịch …… biểu dương");
+}
+
+/// The export of September 2023 (semicolons, as Excel writes it in
+/// Vietnam) without the columns `dropped`, as a CSV.
+fn export_without(tmp: &Path, dropped: &[&str]) -> PathBuf {
+    let source = root().join("examples/du-lieu/ho-so-2023-09.csv");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_path(&source)
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let at = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Mã hồ sơ"))
+        .expect("a header row");
+    let keep: Vec<usize> = (0..rows[at].len())
+        .filter(|&i| !dropped.contains(&&rows[at][i]))
+        .collect();
+    assert_eq!(
+        keep.len() + dropped.len(),
+        rows[at].len(),
+        "every dropped column is there"
+    );
+    let path = tmp.join("thieu-cot.csv");
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    for row in &rows[at..] {
+        if row.len() == rows[at].len() {
+            w.write_record(keep.iter().map(|&i| &row[i])).unwrap();
+        }
+    }
+    w.flush().unwrap();
+    path
+}
+
+/// The paragraphs of a letter's text that are not table rows.
+fn sentences(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| !l.contains(" | ") && !l.contains('│'))
+        .collect()
+}
+
+#[test]
+fn a_ratio_without_its_column_is_left_out_of_every_sentence() {
+    let tmp = TempDir::new().unwrap();
+    let file = export_without(
+        tmp.path(),
+        &[
+            "Số hóa kết quả",
+            "Nghĩa vụ tài chính",
+            "Thanh toán trực tuyến",
+            "Phí, lệ phí",
+        ],
+    );
+    let file = file.to_str().unwrap();
+    let period = ["-i", file, "--month", "9", "--year", "2023"];
+    let st = {
+        let out = cctthc(tmp.path())
+            .args(["stats", "--format", "json"])
+            .args(period)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    // The missing ratios have no figure; the one kept has.
+    assert!(st["tong"]["ty_le"]["so_hoa_dau_ra"]["phan_tram"].is_null());
+    assert!(st["tong"]["ty_le"]["thanh_toan_truc_tuyen"]["phan_tram"].is_null());
+    let kept = pct(&st["tong"]["ty_le"]["so_hoa_dau_vao"]);
+    for (template, extra) in [
+        ("bao-cao-thang", vec![]),
+        ("bieu-duong-nhac-nho", vec![]),
+        ("cong-van-xa", vec!["--don-vi", "UBND xã Phượng Kỳ"]),
+    ] {
+        let mut args: Vec<&str> = period.to_vec();
+        args.extend(extra);
+        let out = cctthc(tmp.path())
+            .arg("report")
+            .args(&args)
+            .args([
+                "--date",
+                "15/10/2023",
+                "--format",
+                "text",
+                "--template",
+                template,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{template}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        for line in sentences(&text) {
+            assert!(!line.contains("N/A"), "{template}: {line}");
+            assert!(
+                !line.contains(", ;") && !line.contains("đạt ;"),
+                "{template}: {line}"
+            );
+        }
+        if template != "cong-van-xa" {
+            has(&text, &format!("hồ sơ khi tiếp nhận đạt {kept}"));
+            assert!(
+                !text.contains("tỷ lệ thanh toán trực tuyến đạt"),
+                "{template}: {text}"
+            );
+        }
+    }
+}

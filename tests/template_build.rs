@@ -219,11 +219,11 @@ fn layout_follows_decree_30() {
     let has = |s: &str| lines.iter().any(|l| l == s);
     for line in [
         "{{ co_quan_cap_tren | upper }}",
-        "{{ co_quan | upper }}",
-        "Số: {{ so_ky_hieu }}",
+        "{{ (co_quan or '……') | upper }}",
+        "Số: {{ so_ky_hieu or '……/BC-UBND' }}",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "{{ dia_danh }}, {{ ngay_lap | ngay_dai }}",
+        "{{ dia_danh or '……' }}, {{ ngay_lap | ngay_dai }}",
         "BÁO CÁO",
         "Tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính {{ ky.ten }}",
         "2.2. Kết quả giải quyết thủ tục hành chính",
@@ -936,9 +936,9 @@ fn letters_are_laid_out_as_a_cong_van() {
                 "{% if co_quan_cap_tren %}",
                 "{{ co_quan_cap_tren | upper }}",
                 "{% endif %}",
-                "{{ co_quan | upper }}",
+                "{{ (co_quan or '……') | upper }}",
                 "",
-                "Số: {{ so_ky_hieu }}",
+                "Số: {{ so_ky_hieu or '……/UBND' }}",
                 subject,
             ],
             "{file}"
@@ -955,7 +955,7 @@ fn letters_are_laid_out_as_a_cong_van() {
                 "Độc lập - Tự do - Hạnh phúc",
                 "",
                 "",
-                "{{ dia_danh }}, {{ ngay_lap | ngay_dai }}",
+                "{{ dia_danh or '……' }}, {{ ngay_lap | ngay_dai }}",
             ],
             "{file}"
         );
@@ -1004,7 +1004,7 @@ fn the_letters_use_the_names_of_spec_10() {
         "word/document.xml",
     ));
     for tag in [
-        "{{ tong.ty_le.so_hoa_dau_vao | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao) }} so với {{ ky_lien_truoc.ky.ten }}",
+        "(tong.ty_le.so_hoa_dau_vao | chenh_lech(ky_lien_truoc.tong.ty_le.so_hoa_dau_vao)) ~ \" so với \" ~ ky_lien_truoc.ky.ten",
         "{% for dv in danh_sach_chi_tiet.so_hoa_100 %}{{ dv.don_vi }} (tiếp nhận {{ dv.ty_le.so_hoa_dau_vao | ty_so }} hồ sơ, giải quyết {{ dv.ty_le.so_hoa_dau_ra | ty_so }} hồ sơ)",
         "{% for dv in danh_sach_chi_tiet.so_hoa_cao %}",
         "{% for dv in danh_sach_chi_tiet.thanh_toan_dat %}",
@@ -1042,9 +1042,12 @@ fn the_letters_use_the_names_of_spec_10() {
         "word/document.xml",
     ));
     for tag in [
-        "Tính đến ngày {{ ky.den_ngay | ngay }}, có {{ luy_ke.tong.ty_le.truc_tuyen | ty_so }} hồ sơ được tiếp nhận và giải quyết trên DVC ({{ ky.ten }} là {{ tong.ty_le.truc_tuyen | ty_so }} hồ sơ), đạt {{ luy_ke.tong.ty_le.truc_tuyen | phan_tram }}",
-        "{{ luy_ke.tong.ty_le.so_hoa_dau_vao | ty_so }}",
-        "{{ luy_ke.tong.ty_le.so_hoa_dau_ra | phan_tram }}",
+        // The year-to-date clauses, each left out without its figure.
+        "Tính đến ngày {{ ky.den_ngay | ngay }}, {{ [",
+        "\"có \" ~ (luy_ke.tong.ty_le.truc_tuyen | ty_so) ~ \" hồ sơ được tiếp nhận và giải quyết trên DVC\"",
+        "(luy_ke.tong.ty_le.so_hoa_dau_vao | ty_so)",
+        "(luy_ke.tong.ty_le.so_hoa_dau_ra | phan_tram)",
+        "if luy_ke.tong.ty_le.thanh_toan_truc_tuyen.phan_tram is not none",
         "{{ tong.ty_le.thanh_toan_truc_tuyen | phan_tram }}",
         "don_vi and don_vi.dat_chi_tieu.thanh_toan_truc_tuyen == false",
         "{% for g in qua_han | groupby(\"linh_vuc\") %}",

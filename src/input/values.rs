@@ -600,6 +600,40 @@ pub fn guess_level(name: &str) -> Option<Level> {
     })
 }
 
+/// The place a unit is named after, as a letter's place line writes it
+/// (SPEC §6): the words after the first level word, up to a comma.
+/// `UBND xã Phượng Kỳ` → `Phượng Kỳ`; `Sở Tư pháp tỉnh Thanh Hóa` →
+/// `Thanh Hóa`; `Bộ phận một cửa xã A, huyện B` → `A`. None when the name
+/// holds no level word (`Công an tỉnh` has no name after it either).
+pub fn place_name(name: &str) -> Option<String> {
+    let name = crate::text::clean_name(name);
+    let words: Vec<&str> = name.split(' ').collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let at = |i: usize| lower.get(i).map(String::as_str);
+    let start = (0..words.len()).find_map(|i| match (at(i)?, at(i + 1)) {
+        ("xã", Some("hội")) => None,
+        ("thị", Some("xã" | "trấn")) | ("đặc", Some("khu")) | ("thành", Some("phố")) => {
+            Some(i + 2)
+        }
+        ("xã" | "phường" | "huyện" | "quận" | "tỉnh", _) => Some(i + 1),
+        _ => None,
+    })?;
+    let mut place = Vec::new();
+    for word in words.get(start..).unwrap_or_default() {
+        let (word, comma) = match word.strip_suffix(',') {
+            Some(w) => (w, true),
+            None => (*word, false),
+        };
+        if !word.is_empty() {
+            place.push(word);
+        }
+        if comma {
+            break;
+        }
+    }
+    (!place.is_empty()).then(|| place.join(" "))
+}
+
 /// The `[[don_vi]]` block that gives a unit its level, as valid TOML on its
 /// own lines: the name escaped, and `cap` filled in only where the name
 /// suggests one (marked as a guess), else a comment listing the choices.
@@ -822,6 +856,30 @@ const BUILT_IN_STATUSES: &[(&[&str], Status)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_is_the_name_after_the_level_word() {
+        for (unit, place) in [
+            ("UBND xã Phượng Kỳ", Some("Phượng Kỳ")),
+            ("Ủy ban nhân dân  phường Điện Biên", Some("Điện Biên")),
+            ("UBND thị trấn Tứ Kỳ", Some("Tứ Kỳ")),
+            ("UBND thành phố Hải Dương", Some("Hải Dương")),
+            ("Sở Tư pháp tỉnh Thanh Hóa", Some("Thanh Hóa")),
+            ("Bộ phận một cửa xã An Thanh, huyện Tứ Kỳ", Some("An Thanh")),
+            (
+                "Phòng Lao động - Thương binh và Xã hội huyện Tứ Kỳ",
+                Some("Tứ Kỳ"),
+            ),
+            (
+                "Trung tâm Phục vụ hành chính công đặc khu Phú Quốc",
+                Some("Phú Quốc"),
+            ),
+            ("Công an tỉnh", None),
+            ("Văn phòng Đăng ký đất đai", None),
+        ] {
+            assert_eq!(place_name(unit).as_deref(), place, "{unit}");
+        }
+    }
 
     fn d(y: i32, m: u32, dd: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, dd)

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::figures::{
     Accounting, ByLevel, DomainFigures, GroupKey, Percent, Snapshot, Summary, UnitFigures,
 };
-use crate::input::{Level, UnitId};
+use crate::input::{Level, UnitId, values};
 
 /// A unit of a list, as the context holds it: a unit's figures, with or
 /// without the analysis.
@@ -136,13 +136,18 @@ pub struct Header {
 }
 
 impl Header {
-    pub fn from_config(config: &Config) -> Header {
+    /// `[bao_cao]`; for a letter of one unit (`--don-vi`), the issuing body
+    /// and the place default to that unit's where config leaves them out
+    /// (SPEC §6).
+    pub fn from_config(config: &Config, unit: Option<&str>) -> Header {
         let b = &config.bao_cao;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        let or_unit =
+            |v: &Option<String>, of_unit: Option<String>| v.clone().or(of_unit).unwrap_or_default();
         Header {
-            co_quan: s(&b.co_quan),
+            co_quan: or_unit(&b.co_quan, unit.map(crate::text::clean_name)),
             co_quan_cap_tren: s(&b.co_quan_cap_tren),
-            dia_danh: s(&b.dia_danh),
+            dia_danh: or_unit(&b.dia_danh, unit.and_then(values::place_name)),
             so_ky_hieu: s(&b.so_ky_hieu),
             nguoi_ky: s(&b.nguoi_ky),
             chuc_vu: s(&b.chuc_vu),
@@ -225,7 +230,7 @@ impl<'a> Context<'a> {
             qua_han,
             don_vi: unit.and_then(|_| analysis.units.first().cloned()),
             ngay_lap: date,
-            header: Header::from_config(config),
+            header: Header::from_config(config, unit.map(|u| data.names.unit_name(u))),
         }
     }
 
