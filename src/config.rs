@@ -298,7 +298,7 @@ impl Config {
                                 return Err(format!(
                                     "{} = {}: kênh không rõ; cần một trong: {}",
                                     at(),
-                                    toml_str(&v),
+                                    toml_str(v),
                                     keys(CHANNEL_KEYS.iter().map(|(k, _)| *k))
                                 ));
                             }
@@ -317,7 +317,7 @@ impl Config {
                             return Err(format!(
                                 "{} = {}: cấp không rõ; cần một trong: {}",
                                 at(),
-                                toml_str(&v),
+                                toml_str(v),
                                 keys(Level::ALL.iter().map(|l| l.key()))
                             ));
                         }
@@ -456,7 +456,7 @@ impl Config {
                     format!(
                         "[[don_vi]] ten = {}: cap = {} không rõ (cần \"tinh\", \"huyen\" hoặc \"xa\")",
                         toml_str(&u.ten),
-                        toml_str(&c)
+                        toml_str(c)
                     )
                 })?),
             };
