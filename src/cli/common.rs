@@ -429,7 +429,7 @@ pub fn read(
     let mut on_rows = |n: u64| progress.update(n);
     let mut write_error: Option<std::io::Error> = None;
     let keep = match keep {
-        Keep::Late => Some(crate::report::data::late_in(reporting.current)),
+        Keep::Late => Some(crate::figures::due::late_in(reporting.current)),
         Keep::Only(rule) => Some(rule),
         Keep::Nothing => None,
     };

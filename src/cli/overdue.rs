@@ -10,8 +10,9 @@ use super::common::{self, Failure, Global, InputArgs, Keep, OnProblem, Session, 
 use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width};
+use crate::figures::due::{self, Standing};
 use crate::period::Request;
-use crate::report::watch::{self, Standing, Watch};
+use crate::report::watch::{self, Watch};
 use crate::vn;
 
 #[derive(Debug, clap::Args)]
@@ -81,7 +82,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     if let Some(path) = &args.output {
         planned = planned.writes("danh sách", path);
     }
-    let keep = watch::keep(day, args.trong);
+    let keep = due::watched(day, args.trong);
     let (data, _) = common::read(
         &session,
         &args.input,

@@ -6,9 +6,8 @@
 
 use std::ops::AddAssign;
 
-use chrono::NaiveDate;
-
-use crate::input::{Channel, Dossier, Status, Tri};
+use super::due::{self, Outcome, Resolution};
+use crate::input::{Channel, Dossier, Tri};
 use crate::period::Period;
 
 /// Add a dossier (`+1`) or take it back out (`-1`).
@@ -99,13 +98,13 @@ pub(crate) fn on_receipt(d: &Dossier, mut bump: impl FnMut(RatioField)) {
     }
 }
 
-/// The ratio counts of a dossier resolved on `ended`, against its due date.
+/// The ratio counts of a dossier resolved as `resolution`.
 #[inline]
-pub(crate) fn on_resolution(d: &Dossier, ended: NaiveDate, mut bump: impl FnMut(RatioField)) {
-    bump(match d.due {
-        Some(due) if ended < due => RatioField::Early,
-        Some(due) if ended > due => RatioField::Late,
-        _ => RatioField::OnTime,
+pub(crate) fn on_resolution(d: &Dossier, resolution: Resolution, mut bump: impl FnMut(RatioField)) {
+    bump(match resolution {
+        Resolution::Early => RatioField::Early,
+        Resolution::OnTime => RatioField::OnTime,
+        Resolution::Late { .. } => RatioField::Late,
     });
     if d.digitised_out == Tri::Yes {
         bump(RatioField::DigitisedOut);
@@ -113,15 +112,10 @@ pub(crate) fn on_resolution(d: &Dossier, ended: NaiveDate, mut bump: impl FnMut(
 }
 
 impl Counts {
-    /// Counts `d` into the figures of `p` (or takes it out).
+    /// Counts `d` into the figures of `p` (or takes it out); which
+    /// bucket it falls in is decided in [`super::due`].
     pub fn apply(&mut self, d: &Dossier, p: &Period, sign: Sign) {
-        if d.status == Status::NotReceived {
-            return;
-        }
-        let Some(received) = d.received else { return };
-        let in_period = p.contains(received);
-        let carried = received < p.start && d.ended.is_none_or(|e| e >= p.start);
-        if !in_period && !carried {
+        if !due::counted_in(d, p) {
             return;
         }
         // Wrapping arithmetic makes `Remove` the exact inverse of `Add`.
@@ -130,23 +124,17 @@ impl Counts {
             Sign::Remove => u64::MAX,
         };
         let bump = |n: &mut u64| *n = n.wrapping_add(one);
-        if in_period {
-            on_receipt(d, |f| bump(self.ratio_field(f)));
-        } else {
-            bump(&mut self.carried);
+        match d.received {
+            Some(r) if p.contains(r) => on_receipt(d, |f| bump(self.ratio_field(f))),
+            _ => bump(&mut self.carried),
         }
-        match d.ended.filter(|e| *e <= p.end) {
-            Some(ended) => match d.status {
-                Status::Resolved => on_resolution(d, ended, |f| bump(self.ratio_field(f))),
-                Status::Returned => bump(&mut self.returned),
-                // Only final statuses carry an end date; withdrawn is the rest.
-                _ => bump(&mut self.withdrawn),
-            },
-            None if d.status == Status::Paused => bump(&mut self.paused),
-            None => bump(match d.due {
-                Some(due) if due < p.end => &mut self.pending_late,
-                _ => &mut self.pending_in_time,
-            }),
+        match due::outcome(d, p) {
+            Outcome::Resolved(r) => on_resolution(d, r, |f| bump(self.ratio_field(f))),
+            Outcome::Returned => bump(&mut self.returned),
+            Outcome::Withdrawn => bump(&mut self.withdrawn),
+            Outcome::Paused => bump(&mut self.paused),
+            Outcome::Pending { late: Some(_) } => bump(&mut self.pending_late),
+            Outcome::Pending { late: None } => bump(&mut self.pending_in_time),
         }
     }
 
@@ -224,7 +212,7 @@ impl AddAssign<&Counts> for Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Level;
+    use crate::input::{Level, Status};
     use chrono::NaiveDate;
 
     fn d(m: u32, dd: u32) -> NaiveDate {
@@ -310,7 +298,7 @@ mod tests {
 
     mod prop {
         use super::super::*;
-        use crate::input::Level;
+        use crate::input::{Level, Status};
         use chrono::{Days, NaiveDate};
         use proptest::prelude::*;
 

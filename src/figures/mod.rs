@@ -3,6 +3,7 @@
 
 pub mod collect;
 pub mod counts;
+pub mod due;
 pub mod summary;
 pub mod tally;
 pub mod view;

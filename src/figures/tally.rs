@@ -8,6 +8,7 @@ use crate::hash::FastMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::counts::{Counts, RatioField, Sign, on_receipt, on_resolution};
+use super::due;
 use crate::input::{DomainId, Dossier, Known, Level, Status, UnitId};
 use crate::period::Period;
 
@@ -244,7 +245,7 @@ impl Tally {
         }
         if let (Some(e), Status::Resolved) = (d.ended, d.status) {
             let month = group.month(month_index(e));
-            on_resolution(d, e, |f| month.bump(f, sign));
+            on_resolution(d, due::resolution(d.due, e), |f| month.bump(f, sign));
         }
     }
 

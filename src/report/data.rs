@@ -9,13 +9,12 @@ use serde::Serialize;
 
 use super::analysis::{Analysis, Lists, PerRatio, Periods, TargetsView, UnitEntry};
 
+use crate::figures::due;
 use crate::figures::{
     Accounting, ByLevel, Detail, DomainFigures, GroupKey, KeepRule, Percent, Snapshot, Summary,
     Tally, UnitFigures,
 };
-use crate::input::{
-    self, Dossier, FileReport, Level, Names, Options, RowProblem, Status, UnitId, UnitRule,
-};
+use crate::input::{self, FileReport, Level, Names, Options, RowProblem, UnitId, UnitRule};
 use crate::period::{Period, Reporting, Span};
 
 /// Which of the tallied periods.
@@ -40,29 +39,6 @@ pub struct Dataset {
     months: Vec<u32>,
 }
 
-/// The keep rule of reports: dossiers resolved late in `p`, or still in
-/// progress at its end past their due date.
-pub fn late_in(p: Period) -> KeepRule {
-    std::sync::Arc::new(move |d: &Dossier| lateness(d, p).is_some())
-}
-
-/// Days late of a dossier in period `p`, if it is late: resolved in `p`
-/// after its due date, or in progress (not paused) at the end of `p` past
-/// its due date.
-pub fn lateness(d: &Dossier, p: Period) -> Option<i64> {
-    if d.status == Status::NotReceived || d.received.is_none_or(|r| r > p.end) {
-        return None;
-    }
-    let due = d.due?;
-    match d.ended {
-        Some(e) if e < p.start => None,
-        Some(e) if e <= p.end => {
-            (d.status == Status::Resolved && e > due).then(|| (e - due).num_days())
-        }
-        _ => (d.status != Status::Paused && due < p.end).then(|| (p.end - due).num_days()),
-    }
-}
-
 impl Dataset {
     /// Reads `files` and counts them for `reporting`; invalid rows go to
     /// `report` and are left out.
@@ -73,7 +49,7 @@ impl Dataset {
         reporting: Reporting,
         report: &mut dyn FnMut(RowProblem),
     ) -> Result<Dataset, input::Error> {
-        let keep = Some(late_in(reporting.current));
+        let keep = Some(due::late_in(reporting.current));
         Dataset::read_with_progress(files, options, units, reporting, keep, report, &mut |_| {})
     }
 
@@ -366,7 +342,7 @@ pub fn late_dossiers(data: &Dataset) -> Vec<LateDossier<'_>> {
         .iter()
         .filter_map(|d| {
             let x = &d.dossier;
-            let days = lateness(x, p)?;
+            let days = due::lateness(x, &p)?;
             let ended = x.ended.filter(|e| *e <= p.end);
             let domain = data.names.domain_name(x.domain);
             Some(LateDossier {

@@ -622,7 +622,7 @@ mod tests {
         if threads > 1 {
             (input.repeat_batch, input.key_group) = (0, 4);
         }
-        input.keep = Some(crate::report::data::late_in(Period {
+        input.keep = Some(crate::figures::due::late_in(Period {
             start: d(2023, 10, 23),
             end: d(2023, 11, 22),
         }));
