@@ -9,7 +9,7 @@ use super::common::{
 use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width, terminal_width};
-use crate::figures::{Ratio, Summary};
+use crate::figures::{Ratio, RatioKind, Summary};
 use crate::report::analysis::{Analysis, Periods, Targets};
 use crate::report::chart;
 use crate::report::{Dataset, Figures};
@@ -228,19 +228,21 @@ fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
 }
 
 /// One ratio per unit as text bars, with the target as a mark.
-fn chart_text(data: &Dataset, analysis: &Analysis, ratio: &str) -> Result<String, Failure> {
-    let title = chart::title_of(ratio).ok_or_else(|| {
+fn chart_text(data: &Dataset, analysis: &Analysis, key: &str) -> Result<String, Failure> {
+    let ratio = RatioKind::from_key(key).ok_or_else(|| {
         Failure::usage(format!(
-            "--chart '{}': không có tỷ lệ này; dùng truc_tuyen, thanh_toan_truc_tuyen, so_hoa_dau_vao, so_hoa_dau_ra hoặc dung_han",
-            crate::text::quote(ratio)
+            "--chart '{}': không có tỷ lệ này; dùng một trong: {}",
+            crate::text::quote(key),
+            RatioKind::keys()
         ))
     })?;
+    let title = ratio.title();
     let bars = analysis
         .units
         .iter()
         .map(|u| chart::Bar {
             label: u.figures.don_vi.clone(),
-            value: u.figures.summary.ty_le.get(ratio).and_then(Ratio::percent),
+            value: u.figures.summary.ty_le.get(ratio).percent(),
         })
         .collect();
     let target = analysis.targets.target(ratio);

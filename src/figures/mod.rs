@@ -4,6 +4,7 @@
 pub mod collect;
 pub mod counts;
 pub mod due;
+pub mod ratio;
 pub mod summary;
 pub mod tally;
 pub mod view;
@@ -12,6 +13,7 @@ pub use collect::{
     Accounting, Collector, Detail, Duplicates, KeepRule, Merged, Occurrence, RowPos, code_hash,
 };
 pub use counts::{Counts, Sign};
+pub use ratio::{PerRatio, RatioKind};
 pub use summary::{Percent, Ratio, Ratios, Summary};
 pub use tally::{GroupKey, MonthIndex, Tally, UnitMonths, month_index, month_period};
 pub use view::{ByLevel, DomainFigures, Snapshot, UnitFigures};

@@ -5,6 +5,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
 
 use super::counts::Counts;
+use super::ratio::PerRatio;
 use crate::input::Known;
 
 /// A percentage rounded half away from zero to two places; it serialises as
@@ -98,36 +99,8 @@ pub struct Pending {
     pub qua_han: u64,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Ratios {
-    pub truc_tuyen: Ratio,
-    pub thanh_toan_truc_tuyen: Ratio,
-    pub so_hoa_dau_vao: Ratio,
-    pub so_hoa_dau_ra: Ratio,
-    pub dung_han: Ratio,
-}
-
-/// The ratios a unit is judged on, by key.
-pub const RATIO_KEYS: [&str; 5] = [
-    "truc_tuyen",
-    "thanh_toan_truc_tuyen",
-    "so_hoa_dau_vao",
-    "so_hoa_dau_ra",
-    "dung_han",
-];
-
-impl Ratios {
-    pub fn get(&self, key: &str) -> Option<&Ratio> {
-        Some(match key {
-            "truc_tuyen" => &self.truc_tuyen,
-            "thanh_toan_truc_tuyen" => &self.thanh_toan_truc_tuyen,
-            "so_hoa_dau_vao" => &self.so_hoa_dau_vao,
-            "so_hoa_dau_ra" => &self.so_hoa_dau_ra,
-            "dung_han" => &self.dung_han,
-            _ => return None,
-        })
-    }
-}
+/// `ty_le`: the five ratios.
+pub type Ratios = PerRatio<Ratio>;
 
 /// SUMMARY of SPEC §5.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

@@ -11,66 +11,11 @@ use serde::Serialize;
 use super::data::Dataset;
 use crate::config::Config;
 use crate::figures::{
-    Counts, MonthIndex, Percent, Ratio, Snapshot, Summary, UnitFigures, UnitMonths, month_index,
+    Counts, MonthIndex, PerRatio, Percent, Ratio, RatioKind, Snapshot, Summary, UnitFigures,
+    UnitMonths, month_index,
 };
 use crate::hash::FastMap;
 use crate::input::{Level, UnitId};
-
-/// The ratios, by key, in the contract's order.
-pub const RATIOS: [&str; 5] = [
-    "truc_tuyen",
-    "thanh_toan_truc_tuyen",
-    "so_hoa_dau_vao",
-    "so_hoa_dau_ra",
-    "dung_han",
-];
-
-/// The ratios that have targets.
-pub const TARGETED: [&str; 3] = ["thanh_toan_truc_tuyen", "so_hoa_dau_vao", "so_hoa_dau_ra"];
-
-/// One value per ratio, serialised in the contract's order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PerRatio<T> {
-    pub truc_tuyen: T,
-    pub thanh_toan_truc_tuyen: T,
-    pub so_hoa_dau_vao: T,
-    pub so_hoa_dau_ra: T,
-    pub dung_han: T,
-}
-
-impl<T> PerRatio<T> {
-    pub fn from_fn(mut f: impl FnMut(&'static str) -> T) -> PerRatio<T> {
-        PerRatio {
-            truc_tuyen: f("truc_tuyen"),
-            thanh_toan_truc_tuyen: f("thanh_toan_truc_tuyen"),
-            so_hoa_dau_vao: f("so_hoa_dau_vao"),
-            so_hoa_dau_ra: f("so_hoa_dau_ra"),
-            dung_han: f("dung_han"),
-        }
-    }
-
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
-        Some(match key {
-            "truc_tuyen" => &mut self.truc_tuyen,
-            "thanh_toan_truc_tuyen" => &mut self.thanh_toan_truc_tuyen,
-            "so_hoa_dau_vao" => &mut self.so_hoa_dau_vao,
-            "so_hoa_dau_ra" => &mut self.so_hoa_dau_ra,
-            "dung_han" => &mut self.dung_han,
-            _ => return None,
-        })
-    }
-
-    pub fn get(&self, key: &str) -> Option<&T> {
-        Some(match key {
-            "truc_tuyen" => &self.truc_tuyen,
-            "thanh_toan_truc_tuyen" => &self.thanh_toan_truc_tuyen,
-            "so_hoa_dau_vao" => &self.so_hoa_dau_vao,
-            "so_hoa_dau_ra" => &self.so_hoa_dau_ra,
-            "dung_han" => &self.dung_han,
-            _ => return None,
-        })
-    }
-}
 
 /// One value per targeted ratio.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -118,12 +63,13 @@ impl Targets {
         }
     }
 
-    pub fn target(&self, ratio: &str) -> Option<Decimal> {
+    /// The target of a ratio, if it has one ([`RatioKind::is_targeted`]).
+    pub fn target(&self, ratio: RatioKind) -> Option<Decimal> {
         match ratio {
-            "thanh_toan_truc_tuyen" => Some(self.payment),
-            "so_hoa_dau_vao" => Some(self.digitised_in),
-            "so_hoa_dau_ra" => Some(self.digitised_out),
-            _ => None,
+            RatioKind::Payment => Some(self.payment),
+            RatioKind::DigitisedIn => Some(self.digitised_in),
+            RatioKind::DigitisedOut => Some(self.digitised_out),
+            RatioKind::Online | RatioKind::OnTime => None,
         }
     }
 }
@@ -246,15 +192,10 @@ impl<T> Lists<T> {
         ] {
             v.retain(&keep);
         }
-        for key in RATIOS {
-            let list = match key {
-                "truc_tuyen" => &mut self.chuoi_duoi_trung_binh.truc_tuyen,
-                "thanh_toan_truc_tuyen" => &mut self.chuoi_duoi_trung_binh.thanh_toan_truc_tuyen,
-                "so_hoa_dau_vao" => &mut self.chuoi_duoi_trung_binh.so_hoa_dau_vao,
-                "so_hoa_dau_ra" => &mut self.chuoi_duoi_trung_binh.so_hoa_dau_ra,
-                _ => &mut self.chuoi_duoi_trung_binh.dung_han,
-            };
-            list.retain(|s| keep_name(&s.don_vi));
+        for kind in RatioKind::ALL {
+            self.chuoi_duoi_trung_binh
+                .get_mut(kind)
+                .retain(|s| keep_name(&s.don_vi));
         }
     }
 }
@@ -274,16 +215,16 @@ fn percent(r: &Ratio) -> Option<Decimal> {
     r.phan_tram.map(Percent::value)
 }
 
-/// Ratio `key` of a summary.
-fn ratio<'s>(s: &'s Summary, key: &str) -> &'s Ratio {
-    s.ty_le.get(key).unwrap_or(&s.ty_le.dung_han)
+/// Ratio `kind` of a summary.
+fn ratio(s: &Summary, kind: RatioKind) -> &Ratio {
+    s.ty_le.get(kind)
 }
 
 /// The average of ratio `key` over units, pooled or as a mean.
 fn average<'a>(
     units: impl Iterator<Item = &'a Summary>,
     pooled: &Summary,
-    key: &str,
+    key: RatioKind,
     mean: Mean,
 ) -> Option<Percent> {
     match mean {
@@ -388,16 +329,15 @@ impl Analysis {
                 let avg = averages.get(&u.cap);
                 UnitEntry {
                     dat_chi_tieu: PerTarget {
-                        thanh_toan_truc_tuyen: meets(s, "thanh_toan_truc_tuyen", &targets),
-                        so_hoa_dau_vao: meets(s, "so_hoa_dau_vao", &targets),
-                        so_hoa_dau_ra: meets(s, "so_hoa_dau_ra", &targets),
+                        thanh_toan_truc_tuyen: meets(s, RatioKind::Payment, &targets),
+                        so_hoa_dau_vao: meets(s, RatioKind::DigitisedIn, &targets),
+                        so_hoa_dau_ra: meets(s, RatioKind::DigitisedOut, &targets),
                     },
                     chuoi_duoi_trung_binh: monthly.streaks(u.unit, u.cap, last_month),
                     so_voi_trung_binh: PerRatio::from_fn(|k| {
                         difference(
                             percent(ratio(s, k)),
-                            avg.and_then(|a| a.get(k).copied().flatten())
-                                .map(Percent::value),
+                            avg.and_then(|a| *a.get(k)).map(Percent::value),
                         )
                     }),
                     chenh_lech: PerRatio::from_fn(|k| {
@@ -459,7 +399,7 @@ impl Analysis {
             units
                 .iter()
                 .filter_map(|u| {
-                    let n = *u.chuoi_duoi_trung_binh.get(k).unwrap_or(&0);
+                    let n = *u.chuoi_duoi_trung_binh.get(k);
                     (n >= t.streak && n > 0).then(|| Streak {
                         don_vi: u.figures.don_vi.clone(),
                         so_thang: n,
@@ -490,7 +430,7 @@ impl Analysis {
     }
 }
 
-fn meets(s: &Summary, key: &str, t: &Targets) -> Option<bool> {
+fn meets(s: &Summary, key: RatioKind, t: &Targets) -> Option<bool> {
     let p = percent(ratio(s, key))?;
     Some(p >= t.target(key)?)
 }
@@ -545,10 +485,8 @@ impl MonthlyAverages {
                 if mean == Mean::Units {
                     let s = Summary::of(c, known);
                     let sums = means.entry((*level, *m)).or_default();
-                    for key in RATIOS {
-                        if let Some(sum) = sums.get_mut(key) {
-                            sum.add(ratio(&s, key));
-                        }
+                    for kind in RatioKind::ALL {
+                        sums.get_mut(kind).add(ratio(&s, kind));
                     }
                 }
             }
@@ -561,7 +499,7 @@ impl MonthlyAverages {
                     Mean::Pooled => PerRatio::from_fn(|k| ratio(&all, k).phan_tram),
                     Mean::Units => {
                         let sums = means.get(key);
-                        PerRatio::from_fn(|k| sums.and_then(|s| s.get(k)).and_then(MeanSum::mean))
+                        PerRatio::from_fn(|k| sums.and_then(|s| s.get(k).mean()))
                     }
                 };
                 (*key, averages)
@@ -588,17 +526,15 @@ impl MonthlyAverages {
             let s = Summary::of(c, self.known);
             let averages = self.levels.get(&(level, m));
             let mut any = false;
-            for key in RATIOS {
-                let (Some(going), Some(run)) = (open.get_mut(key), runs.get_mut(key)) else {
-                    continue;
-                };
+            for kind in RatioKind::ALL {
+                let (going, run) = (open.get_mut(kind), runs.get_mut(kind));
                 if !*going {
                     continue;
                 }
-                let r = ratio(&s, key);
+                let r = ratio(&s, kind);
                 let below = match (
                     r.mau_so.filter(|d| *d > 0).and(percent(r)),
-                    averages.and_then(|a| a.get(key).copied().flatten()),
+                    averages.and_then(|a| *a.get(kind)),
                 ) {
                     (Some(mine), Some(avg)) => mine < avg.value(),
                     _ => false,

@@ -20,6 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::docx::Picture;
+use crate::figures::RatioKind;
 use crate::vn;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
@@ -645,24 +646,6 @@ pub fn text(chart: &BarChart, width: usize) -> String {
     text
 }
 
-/// The ratios a chart can show, with its title.
-const RATIOS: [(&str, &str); 5] = [
-    ("truc_tuyen", "Tỷ lệ tiếp nhận hồ sơ trực tuyến theo đơn vị"),
-    (
-        "thanh_toan_truc_tuyen",
-        "Tỷ lệ thanh toán trực tuyến theo đơn vị",
-    ),
-    (
-        "so_hoa_dau_vao",
-        "Tỷ lệ số hóa hồ sơ khi tiếp nhận theo đơn vị",
-    ),
-    (
-        "so_hoa_dau_ra",
-        "Tỷ lệ số hóa kết quả giải quyết TTHC theo đơn vị",
-    ),
-    ("dung_han", "Tỷ lệ giải quyết hồ sơ đúng hạn theo đơn vị"),
-];
-
 const LEVELS: [(&str, &str); 3] = [
     ("tinh", "cấp tỉnh"),
     ("huyen", "cấp huyện"),
@@ -737,31 +720,17 @@ fn attr(value: &Value, key: &str, what: &str) -> Result<Value, Error> {
 /// ratio for every unit of `theo_don_vi` (or those of one level), with the
 /// target from `chi_tieu` when it has one. `sap_xep=true` orders the bars
 /// from highest to lowest (N/A last).
-/// The chart title of a ratio (`thanh_toan_truc_tuyen` → `Tỷ lệ thanh toán
-/// trực tuyến theo đơn vị`), if it is one.
-pub fn title_of(ratio: &str) -> Option<&'static str> {
-    RATIOS
-        .iter()
-        .find(|(key, _)| *key == ratio)
-        .map(|(_, t)| *t)
-}
-
 fn bieu_do(state: &State, ratio: &str, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(picture(&chart_of(state, ratio, kwargs)?).value())
 }
 
 /// The chart `bieu_do` draws, from the template's context.
 fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Error> {
-    let Some(title) = RATIOS
-        .iter()
-        .find(|(key, _)| *key == ratio)
-        .map(|(_, t)| *t)
-    else {
-        let known: Vec<&str> = RATIOS.iter().map(|(k, _)| *k).collect();
+    let Some(title) = RatioKind::from_key(ratio).map(RatioKind::title) else {
         return Err(fail(format!(
             "không có tỷ lệ '{}'; dùng một trong: {}",
             crate::text::quote(ratio),
-            known.join(", ")
+            RatioKind::keys()
         )));
     };
     let cap: Option<String> = kwargs.get("cap")?;

@@ -7,11 +7,12 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use super::analysis::{Analysis, Lists, PerRatio, TargetsView, UnitEntry};
+use super::analysis::{Analysis, Lists, TargetsView, UnitEntry};
 use super::data::{
     Dataset, LateDossier, MonthFigures, PeriodInfo, Which, late_dossiers, month_series,
 };
 use crate::config::Config;
+use crate::figures::PerRatio;
 use crate::figures::{
     Accounting, ByLevel, DomainFigures, GroupKey, Percent, Snapshot, Summary, UnitFigures,
 };

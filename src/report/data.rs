@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::analysis::{Analysis, Lists, PerRatio, Periods, TargetsView, UnitEntry};
+use super::analysis::{Analysis, Lists, Periods, TargetsView, UnitEntry};
+use crate::figures::PerRatio;
 
 use crate::figures::due;
 use crate::figures::{
