@@ -11,6 +11,7 @@
 pub mod atomic;
 pub mod cli;
 pub mod config;
+pub mod dataset;
 pub mod docx;
 pub mod figures;
 pub mod hash;

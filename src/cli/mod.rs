@@ -6,6 +6,7 @@
 mod check;
 mod common;
 mod excel_csv;
+mod failure;
 mod output;
 mod overdue;
 mod report;
@@ -19,8 +20,8 @@ use std::io::Write;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use common::Failure;
 use common::Global;
+pub use failure::Failure;
 
 const EXAMPLES: &str = "\
 Ví dụ:

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
-use super::common::Failure;
+use super::failure::Failure;
 
 pub struct Output {
     quiet: bool,

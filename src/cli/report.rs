@@ -9,11 +9,12 @@ use super::common::{
     self, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session, SkipArgs,
 };
 use super::output::Output;
+use crate::dataset::Dataset;
 use crate::docx::Template;
 use crate::period::{Reporting, Span};
 use crate::report::analysis::{Analysis, Targets};
 use crate::report::render::{self, Format};
-use crate::report::{Context, Dataset, templates};
+use crate::report::{Context, templates};
 use crate::vn;
 
 #[derive(Debug, clap::Args)]

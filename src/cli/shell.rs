@@ -1,7 +1,7 @@
 //! `cctthc completions SHELL` and `cctthc man`: what a package or a user
 //! installs beside the binary.
 
-use super::common::Failure;
+use super::failure::Failure;
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {

@@ -9,10 +9,11 @@ use super::common::{
 use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width, terminal_width};
+use crate::dataset::Dataset;
 use crate::figures::{Ratio, RatioKind, Summary};
+use crate::report::Figures;
 use crate::report::analysis::{Analysis, Periods, Targets};
 use crate::report::chart;
-use crate::report::{Dataset, Figures};
 use crate::vn;
 
 #[derive(Debug, clap::Args)]

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use super::common::{Failure, Global, Session};
 use super::output::Output;
+use crate::dataset::Dataset;
 use crate::docx::TagKind;
 use crate::report::analysis::{Analysis, Targets};
-use crate::report::{Context, Dataset, filters, templates};
+use crate::report::{Context, filters, templates};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

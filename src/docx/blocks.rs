@@ -214,7 +214,7 @@ fn check_units(part: &Part, scan: &Scan, layout: &mut Layout) {
     let source = |id: usize| {
         scan.tags
             .get(id)
-            .map(|t| crate::text::quote(&t.source).into_owned())
+            .map(|t| super::error::quote(&t.source).into_owned())
             .unwrap_or_default()
     };
     for (id, tag) in scan.tags.iter().enumerate() {

@@ -7,7 +7,18 @@
 
 use std::fmt;
 
-use crate::text::quote;
+/// The most of a tag or a name a message quotes; the rest is `…`. The
+/// same length the application quotes values with, kept here so that
+/// this module needs nothing of the crate.
+const QUOTE_MAX: usize = 80;
+
+/// `value` as a message quotes it: at most [`QUOTE_MAX`] characters.
+pub(crate) fn quote(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_MAX) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &value[..cut])),
+    }
+}
 
 /// A file that cannot be opened as a template.
 #[derive(Debug, thiserror::Error)]

@@ -1110,3 +1110,13 @@ mod pictures {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any bytes as a template: a template or an error, never a panic.
+    #[test]
+    fn any_bytes_as_a_template(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000)) {
+        let _ = Template::from_bytes("x.docx", &bytes);
+    }
+}

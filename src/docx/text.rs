@@ -7,7 +7,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use super::Error;
+use super::error::Error;
 
 /// How tables and emphasis are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

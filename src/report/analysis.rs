@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::data::Dataset;
 use crate::config::Config;
+use crate::dataset::Dataset;
 use crate::figures::{
     Counts, MonthIndex, PerRatio, Percent, Ratio, RatioKind, Snapshot, Summary, UnitFigures,
     UnitMonths, month_index,

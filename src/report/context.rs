@@ -8,10 +8,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::analysis::{Analysis, Lists, TargetsView, UnitEntry};
-use super::data::{
-    Dataset, LateDossier, MonthFigures, PeriodInfo, Which, late_dossiers, month_series,
-};
+use super::late::{LateDossier, late_dossiers};
+use super::periods::{MonthFigures, PeriodInfo, month_series};
 use crate::config::Config;
+use crate::dataset::{Dataset, Which};
 use crate::figures::PerRatio;
 use crate::figures::{
     Accounting, ByLevel, DomainFigures, GroupKey, Percent, Snapshot, Summary, UnitFigures,

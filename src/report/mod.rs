@@ -1,14 +1,18 @@
-//! From counted data to what a user reads: the figures object of `stats`,
-//! and the context and rendering of reports.
+//! From counted data to what a user reads: the per-unit analysis, the
+//! figures object of `stats`, the overdue watch, and the context and
+//! rendering of reports.
 
 pub mod analysis;
 pub mod chart;
 pub mod context;
-pub mod data;
 pub mod filters;
+pub mod late;
+pub mod periods;
 pub mod render;
+pub mod stats;
 pub mod templates;
 pub mod watch;
 
 pub use context::Context;
-pub use data::{Dataset, Figures, PeriodFigures, PeriodInfo, Which};
+pub use periods::{PeriodFigures, PeriodInfo};
+pub use stats::Figures;

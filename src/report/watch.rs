@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::data::Dataset;
+use crate::dataset::Dataset;
 use crate::figures::due::{Standing, standing};
 use crate::input::Level;
 

@@ -829,11 +829,6 @@ mod never_panics {
         }
 
         #[test]
-        fn any_bytes_as_a_template(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
-            let _ = crate::docx::Template::from_bytes("x.docx", &bytes);
-        }
-
-        #[test]
         fn any_text_in_the_value_parsers(s in "\\PC{0,40}") {
             use crate::input::values;
             let _ = values::date(&s);

@@ -1,0 +1,153 @@
+//! The exports read and counted for a reporting period: the data every
+//! command shows. Reading is [`crate::scan`]'s; this holds its result
+//! with the periods it was counted for, and picks a period's figures.
+
+use std::path::PathBuf;
+
+use crate::figures::{Accounting, Detail, KeepRule, Snapshot, Tally, due};
+use crate::input::{self, FileReport, Names, Options, RowProblem, UnitRule};
+use crate::period::Reporting;
+
+/// Which of the tallied periods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    Current,
+    YearToDate,
+    Previous,
+    /// A month of the reporting year, from 1.
+    Month(u32),
+}
+
+/// The exports, read and counted.
+pub struct Dataset {
+    pub reporting: Reporting,
+    pub tally: Tally,
+    pub names: Names,
+    pub accounting: Accounting,
+    pub files: Vec<FileReport>,
+    /// The dossiers kept whole (by default: late in the period).
+    pub details: Vec<Detail>,
+    months: Vec<u32>,
+}
+
+impl Dataset {
+    /// Reads `files` and counts them for `reporting`; invalid rows go to
+    /// `report` and are left out.
+    pub fn read(
+        files: &[PathBuf],
+        options: &Options,
+        units: &[UnitRule],
+        reporting: Reporting,
+        report: &mut dyn FnMut(RowProblem),
+    ) -> Result<Dataset, input::Error> {
+        let keep = Some(due::late_in(reporting.current));
+        Dataset::read_with_progress(files, options, units, reporting, keep, report, &mut |_| {})
+    }
+
+    /// Like [`Dataset::read`], keeping whole the dossiers `keep` selects,
+    /// and calling `progress` with the rows read so far every few thousand
+    /// rows.
+    pub fn read_with_progress(
+        files: &[PathBuf],
+        options: &Options,
+        units: &[UnitRule],
+        reporting: Reporting,
+        keep: Option<KeepRule>,
+        report: &mut dyn FnMut(RowProblem),
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Dataset, input::Error> {
+        let months = reporting.months_of_year();
+        let mut periods = vec![
+            reporting.current,
+            reporting.year_to_date,
+            reporting.previous,
+        ];
+        periods.extend(months.iter().map(|(_, p)| *p));
+        let mut input = crate::scan::Input::new(files, options, units, periods);
+        input.keep = keep;
+        let scanned = crate::scan::run(&input, report, progress)?;
+        Ok(Dataset {
+            reporting,
+            tally: scanned.tally,
+            names: scanned.names,
+            accounting: scanned.accounting,
+            details: scanned.details,
+            files: scanned.files,
+            months: months.into_iter().map(|(m, _)| m).collect(),
+        })
+    }
+
+    /// A small dataset with every level, one unit each, and dossiers in the
+    /// period: a context in which every name a template may use exists,
+    /// for `template check`.
+    pub fn sample(reporting: Reporting) -> Dataset {
+        use crate::figures::Sign;
+        use crate::input::{Channel, Dossier, Level, Status, Tri};
+        let months = reporting.months_of_year();
+        let mut periods = vec![
+            reporting.current,
+            reporting.year_to_date,
+            reporting.previous,
+        ];
+        periods.extend(months.iter().map(|(_, p)| *p));
+        let mut tally = Tally::new(periods);
+        let mut names = Names::new(&[]);
+        let day = reporting.current.start;
+        for (unit, level) in [
+            ("Sở Tư pháp", Level::Tinh),
+            ("Phòng Tư pháp", Level::Huyen),
+            ("UBND xã Ngọc Kỳ", Level::Xa),
+        ] {
+            let Some(unit) = names.unit(unit) else {
+                continue;
+            };
+            let domain = names.domain("Hộ tịch");
+            let d = Dossier {
+                unit,
+                level,
+                domain,
+                status: Status::Resolved,
+                channel: Channel::Online,
+                received: Some(day),
+                due: Some(day),
+                ended: Some(day),
+                online_service: Tri::Yes,
+                digitised_in: Tri::Yes,
+                digitised_out: Tri::Yes,
+                fee: Tri::Yes,
+                paid_online: Tri::Yes,
+            };
+            tally.apply(&d, Sign::Add);
+        }
+        Dataset {
+            reporting,
+            tally,
+            names,
+            accounting: Accounting::default(),
+            files: Vec::new(),
+            details: Vec::new(),
+            months: months.into_iter().map(|(m, _)| m).collect(),
+        }
+    }
+
+    /// The position of a period in the tally.
+    pub fn index(&self, which: Which) -> Option<usize> {
+        match which {
+            Which::Current => Some(0),
+            Which::YearToDate => Some(1),
+            Which::Previous => Some(2),
+            Which::Month(m) => self.months.iter().position(|x| *x == m).map(|i| i + 3),
+        }
+    }
+
+    /// The figures of one of the periods; `None` for a month not tallied.
+    pub fn snapshot(&self, which: Which) -> Option<Snapshot> {
+        self.index(which)
+            .map(|i| Snapshot::new(&self.tally, i, &self.names))
+    }
+
+    /// The months of the reporting year up to the period's last one.
+    pub fn months(&self) -> &[u32] {
+        &self.months
+    }
+}
