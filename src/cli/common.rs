@@ -344,18 +344,7 @@ pub fn read(
     out: &Output,
 ) -> Result<(Dataset, Problems), Failure> {
     let input::Expanded { files, passed_over } = session.files(input)?;
-    let mut planned = planned;
-    if let Some(config) = &session.config.path {
-        planned = planned.reads("tệp cấu hình", config);
-    }
-    for f in &files {
-        planned = planned.reads("dữ liệu vào", f);
-    }
-    if let OnProblem::Skip { rejects } = &mode {
-        planned = planned.writes("tệp dòng lỗi", rejects);
-    }
-    planned = planned.writes_stdout();
-    planned.check()?;
+    check_files(session, &files, &mode, planned)?;
     if !passed_over.is_empty() {
         let names: Vec<String> = passed_over
             .iter()
@@ -372,86 +361,106 @@ pub fn read(
     for f in &files {
         out.detail(&format!("đọc {}", f.display()));
     }
-    let mut problems = Problems::default();
-    let stop = matches!(mode, OnProblem::Stop);
-    let progress = Progress::new(out);
-    let mut on_rows = |n: u64| progress.update(n);
-    let mut write_error: Option<std::io::Error> = None;
     let keep = match keep {
         Keep::Late => Some(crate::figures::due::late_in(reporting.current)),
         Keep::Only(rule) => Some(rule),
         Keep::Nothing => None,
     };
-    let data = match mode {
-        OnProblem::Stop => Dataset::read_with_progress(
-            &files,
-            &options,
-            &units,
-            reporting,
-            keep,
-            &mut |p| problems.add(&p),
-            &mut on_rows,
-        )?,
-        OnProblem::List(w) => Dataset::read_with_progress(
-            &files,
-            &options,
-            &units,
-            reporting,
-            keep,
-            &mut |p| {
-                problems.add(&p);
+    let stop = matches!(mode, OnProblem::Stop);
+    let (mut list, mut each, rejects) = match mode {
+        OnProblem::Stop => (None, None, None),
+        OnProblem::List(w) => (Some(w), None, None),
+        OnProblem::Each(f) => (None, Some(f), None),
+        OnProblem::Skip { rejects } => (None, None, Some(rejects)),
+    };
+    let mut file = rejects.as_deref().map(Rejects::new);
+    let mut problems = Problems::default();
+    let mut write_error: Option<std::io::Error> = None;
+    let progress = Progress::new(out);
+    let data = Dataset::read_with_progress(
+        &files,
+        &options,
+        &units,
+        reporting,
+        keep,
+        &mut |p| {
+            problems.add(&p);
+            if let Some(w) = list.as_mut() {
                 for line in p.lines() {
                     if let Err(e) = writeln!(w, "{line}") {
                         write_error.get_or_insert(e);
                     }
                 }
-            },
-            &mut on_rows,
-        )?,
-        OnProblem::Each(f) => Dataset::read_with_progress(
-            &files,
-            &options,
-            &units,
-            reporting,
-            keep,
-            &mut |p| {
-                problems.add(&p);
-                f(&p);
-            },
-            &mut on_rows,
-        )?,
-        OnProblem::Skip { rejects } => {
-            let mut file = Rejects::new(&rejects);
-            let data = Dataset::read_with_progress(
-                &files,
-                &options,
-                &units,
-                reporting,
-                keep,
-                &mut |p| {
-                    problems.add(&p);
-                    file.add(&p);
-                },
-                &mut on_rows,
-            )?;
-            if problems.rows > 0 {
-                file.commit()?;
-                out.warn(&format!(
-                    "đã bỏ qua {} dòng lỗi; chi tiết từng dòng trong {}",
-                    crate::vn::int(problems.rows as i64),
-                    rejects.display()
-                ));
-                for line in problems.kinds() {
-                    out.info(&line);
-                }
             }
-            data
-        }
-    };
+            if let Some(f) = each.as_mut() {
+                f(&p);
+            }
+            if let Some(file) = file.as_mut() {
+                file.add(&p);
+            }
+        },
+        &mut |n| progress.update(n),
+    )?;
+    if let (Some(file), Some(rejects)) = (file, &rejects) {
+        skipped_rows(file, rejects, &problems, out)?;
+    }
     progress.finish();
     if let Some(e) = write_error {
         super::output::written(Err(e))?;
     }
+    describe_files(&data, out);
+    if stop {
+        fail_on_problems(&problems, out)?;
+    }
+    Ok((data, problems))
+}
+
+/// Checks that no output of the run is one of its inputs, its config or
+/// another output, before anything is read or written (SPEC §8).
+fn check_files(
+    session: &Session,
+    files: &[PathBuf],
+    mode: &OnProblem<'_>,
+    planned: Files,
+) -> Result<(), Failure> {
+    let mut planned = planned;
+    if let Some(config) = &session.config.path {
+        planned = planned.reads("tệp cấu hình", config);
+    }
+    for f in files {
+        planned = planned.reads("dữ liệu vào", f);
+    }
+    if let OnProblem::Skip { rejects } = mode {
+        planned = planned.writes("tệp dòng lỗi", rejects);
+    }
+    planned.writes_stdout().check()
+}
+
+/// The rejects file written when rows were left out, and what was left
+/// out said by kind.
+fn skipped_rows(
+    file: Rejects,
+    rejects: &Path,
+    problems: &Problems,
+    out: &Output,
+) -> Result<(), Failure> {
+    if problems.rows == 0 {
+        return Ok(());
+    }
+    file.commit()?;
+    out.warn(&format!(
+        "đã bỏ qua {} dòng lỗi; chi tiết từng dòng trong {}",
+        crate::vn::int(problems.rows as i64),
+        rejects.display()
+    ));
+    for line in problems.kinds() {
+        out.info(&line);
+    }
+    Ok(())
+}
+
+/// How each file was read, for `--verbose`.
+fn describe_files(data: &Dataset, out: &Output) {
     for file in &data.files {
         let kind = file.kind.map_or("", |k| k.label());
         let encoding = file
@@ -466,10 +475,6 @@ pub fn read(
             out.detail(&format!("{}: không có cột {}", file.name, names.join(", ")));
         }
     }
-    if stop {
-        fail_on_problems(&problems, out)?;
-    }
-    Ok((data, problems))
 }
 
 /// Stops with exit 3 when rows were invalid and not skipped.

@@ -68,6 +68,45 @@ impl Layout {
     }
 }
 
+/// The encoding a file is read in, the length of its BOM, and whether it
+/// was guessed (no BOM, none forced). A forced encoding drops any BOM, its
+/// own or another's (SPEC §1.2): a BOM is never read as text.
+fn source_encoding(prefix: &[u8], forced: Option<Encoding>) -> (Encoding, usize, bool) {
+    let bom = Encoding::from_bom(prefix);
+    let (source, skip) = match (forced, bom) {
+        (Some(f), Some((_, len))) => (f, len),
+        (Some(f), None) => (f, 0),
+        (None, Some((b, len))) => (b, len),
+        (None, None) if is_utf8_prefix(prefix) || mostly_utf8(prefix) => (Encoding::Utf8, 0),
+        (None, None) => (Encoding::Windows1258, 0),
+    };
+    (source, skip, forced.is_none() && bom.is_none())
+}
+
+/// The byte and line where the data begins, after the header's rows, if
+/// they lie whole in `text`.
+fn data_position(text: &[u8], found: &FoundHeader) -> Option<(u64, u64)> {
+    let mut reader = RecordReader::new(text, found.delimiter);
+    for _ in 0..=found.header_index {
+        reader.read().ok()??;
+    }
+    Some(reader.position())
+}
+
+/// The line the data starts on: the one after the header's last line
+/// (`u64::MAX` when the text ends before the header does).
+fn data_line(text: &[u8], found: &FoundHeader) -> u64 {
+    let mut reader = RecordReader::new(text, found.delimiter);
+    let mut line = u64::MAX;
+    for _ in 0..=found.header_index {
+        if reader.read().ok().flatten().is_none() {
+            break;
+        }
+        line = reader.position().1;
+    }
+    line
+}
+
 /// Reads the start of a file: encoding, delimiter, header row.
 pub(crate) fn layout(
     path: &Path,
@@ -86,17 +125,7 @@ pub(crate) fn layout(
         .read_to_end(&mut prefix)
         .map_err(io_err)?;
 
-    let bom = Encoding::from_bom(&prefix);
-    let (source, skip) = match (forced, bom) {
-        // A forced encoding drops any BOM, its own or another's (SPEC §1.2):
-        // a BOM is never read as text.
-        (Some(f), Some((_, len))) => (f, len),
-        (Some(f), None) => (f, 0),
-        (None, Some((b, len))) => (b, len),
-        (None, None) if is_utf8_prefix(&prefix) || mostly_utf8(&prefix) => (Encoding::Utf8, 0),
-        (None, None) => (Encoding::Windows1258, 0),
-    };
-    let auto = forced.is_none() && bom.is_none();
+    let (source, skip, auto) = source_encoding(&prefix, forced);
     let body = &prefix[skip..];
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty {
@@ -137,31 +166,16 @@ pub(crate) fn layout(
             });
         }
     };
-    // The header's last line: the line after it starts the data.
-    if let Some(line) = nul_line {
-        let mut reader = RecordReader::new(&sniff_text[..], found.delimiter);
-        let mut data_line = u64::MAX;
-        for _ in 0..=found.header_index {
-            if reader.read().ok().flatten().is_none() {
-                break;
-            }
-            data_line = reader.position().1;
-        }
-        if line < data_line {
-            return Err(binary(line));
-        }
+    if let Some(line) = nul_line
+        && line < data_line(&sniff_text, &found)
+    {
+        return Err(binary(line));
     }
     // Where the data begins, in bytes of the file, when the whole header
-    // row lies within the prefix.
+    // row lies within the prefix (or the prefix was the whole file).
     let data_start = (!utf16)
         .then(|| {
-            let mut reader = RecordReader::new(body, found.delimiter);
-            for _ in 0..=found.header_index {
-                reader.read().ok()??;
-            }
-            let (byte, line) = reader.position();
-            // The header row must end inside the prefix, or the prefix was
-            // the whole file.
+            let (byte, line) = data_position(body, &found)?;
             ((byte as usize) < body.len() || prefix.len() as u64 == file_len)
                 .then(|| (byte + skip as u64, line))
         })

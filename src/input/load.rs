@@ -467,6 +467,8 @@ struct Rules<'a> {
     dates: &'a DateRules,
 }
 
+/// One row as a dossier, or every fault found in it: each field is read
+/// by its own step below, and a row with any fault is refused whole.
 fn parse<'c>(
     cells: &'c Cells<'c>,
     rules: &Rules<'_>,
@@ -477,28 +479,86 @@ fn parse<'c>(
         cells,
         list: Vec::new(),
     };
-    let cell = |f: Field| cells.get(f);
-
     let code = code_of(cells);
     if code.is_empty() {
         faults.add(FaultKind::MissingValue, Field::Code, "thiếu mã hồ sơ");
     }
-    let status = caches.status.get(cell(Field::Status), || {
+    let status = caches.status.get(cells.get(Field::Status), || {
         rules.statuses.classify(&cells.text(Field::Status))
     });
     let status = faults.check(Field::Status, FaultKind::UnknownStatus, status);
     let received_flag = status != Some(Status::NotReceived);
+    let (unit, domain) = names_of(cells, &code, names, caches, &mut faults);
+    let (received, due, end) = dates_of(cells, rules.dates, status, caches, &mut faults);
+    let channel = channel_of(cells, rules.values, caches, &mut faults);
+    let level = level_of(
+        cells,
+        rules.values,
+        unit,
+        received_flag,
+        names,
+        caches,
+        &mut faults,
+    );
+    let [
+        online_service,
+        digitised_in,
+        digitised_out,
+        fee,
+        paid_online,
+    ] = flags_of(cells, rules.values, caches, &mut faults);
+    let amount = amount_of(cells, &mut faults);
 
-    // A UTF-8 file with a stray byte further down: names must not be
-    // interned with a replacement character. Checked once per spelling.
-    let bad_bytes = |field: Field| match cell(field) {
+    if !faults.list.is_empty() {
+        return Err(faults.list);
+    }
+    // Each of these is Some when no fault was recorded.
+    let (Some(status), Some(unit), Some(channel), Some(level), Some(_)) =
+        (status, unit, channel, level, amount)
+    else {
+        return Err(vec![]);
+    };
+    let dossier = Dossier {
+        unit,
+        level,
+        domain,
+        status,
+        channel,
+        received,
+        due,
+        ended: end,
+        online_service,
+        digitised_in,
+        digitised_out,
+        fee,
+        paid_online,
+    };
+    Ok(Parsed { code, dossier })
+}
+
+/// Whether a field holds bytes that are not UTF-8 in a UTF-8 file (a
+/// stray byte further down): such a name must never be interned with a
+/// replacement character.
+fn bad_bytes(cells: &Cells<'_>, field: Field) -> bool {
+    match cells.get(field) {
         CellRef::Raw(b) => {
             cells.encoding == Encoding::Utf8 && !b.is_ascii() && std::str::from_utf8(b).is_err()
         }
         _ => false,
-    };
-    let (unit, bad_unit) = caches.unit.get(cell(Field::Unit), || {
-        let bad = bad_bytes(Field::Unit);
+    }
+}
+
+/// The unit and the field (lĩnh vực), interned once per spelling; the
+/// texts kept as they are (code, names, procedure) checked for bad bytes.
+fn names_of(
+    cells: &Cells<'_>,
+    code: &Cow<'_, [u8]>,
+    names: &mut Names,
+    caches: &mut Caches,
+    faults: &mut Faults<'_, '_>,
+) -> (Option<UnitId>, DomainId) {
+    let (unit, bad_unit) = caches.unit.get(cells.get(Field::Unit), || {
+        let bad = bad_bytes(cells, Field::Unit);
         let unit = if bad {
             None
         } else {
@@ -510,11 +570,9 @@ fn parse<'c>(
         faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
     }
     // An ASCII code (borrowed as read) has no bad bytes to look for.
-    let bad_code = matches!(code, Cow::Owned(_)) && bad_bytes(Field::Code);
-    // The texts kept as they are (a field's name, and the procedure of the
-    // dossiers kept whole) are checked too: never a replacement character.
-    let (domain, bad_domain) = caches.domain.get(cell(Field::Domain), || {
-        let bad = bad_bytes(Field::Domain);
+    let bad_code = matches!(code, Cow::Owned(_)) && bad_bytes(cells, Field::Code);
+    let (domain, bad_domain) = caches.domain.get(cells.get(Field::Domain), || {
+        let bad = bad_bytes(cells, Field::Domain);
         let id = if bad {
             0
         } else {
@@ -526,8 +584,8 @@ fn parse<'c>(
         (Field::Code, bad_code),
         (Field::Unit, bad_unit),
         (Field::Domain, bad_domain),
-        (Field::ProcedureCode, bad_bytes(Field::ProcedureCode)),
-        (Field::ProcedureName, bad_bytes(Field::ProcedureName)),
+        (Field::ProcedureCode, bad_bytes(cells, Field::ProcedureCode)),
+        (Field::ProcedureName, bad_bytes(cells, Field::ProcedureName)),
     ];
     for (field, bad) in bad_fields {
         if bad {
@@ -538,13 +596,24 @@ fn parse<'c>(
             );
         }
     }
+    (unit, domain)
+}
 
-    let mut read_date = |field| date(&mut faults, &mut caches.dates, rules.dates, field);
-    let received = read_date(Field::Received);
-    let due = read_date(Field::Due);
-    let ended = read_date(Field::Ended);
-    let handed_over = read_date(Field::HandedOver);
-    if received_flag && matches!(received, Some(None)) {
+/// The dates of receipt, due and end. A final status needs an end (the
+/// end of processing, else the hand-over), not before the receipt.
+fn dates_of(
+    cells: &Cells<'_>,
+    formats: &DateRules,
+    status: Option<Status>,
+    caches: &mut Caches,
+    faults: &mut Faults<'_, '_>,
+) -> (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>) {
+    let mut read = |field| read_date(faults, &mut caches.dates, formats, field);
+    let received = read(Field::Received);
+    let due = read(Field::Due);
+    let ended = read(Field::Ended);
+    let handed_over = read(Field::HandedOver);
+    if status != Some(Status::NotReceived) && matches!(received, Some(None)) {
         faults.add(
             FaultKind::MissingValue,
             Field::Received,
@@ -552,49 +621,88 @@ fn parse<'c>(
         );
     }
     let received = received.flatten();
-
-    let mut end = None;
-    if status.is_some_and(|s| s.is_final()) {
-        match (ended.flatten(), handed_over.flatten()) {
-            (Some(e), _) => end = Some((Field::Ended, e)),
-            (None, Some(h)) => end = Some((Field::HandedOver, h)),
-            // Unreadable: already a fault.
-            _ if ended.is_none() || handed_over.is_none() => {}
-            _ => {
-                let reason = if cells.present(Field::Ended) || cells.present(Field::HandedOver) {
-                    format!(
-                        "hồ sơ có trạng thái '{}' nhưng không có ngày kết thúc xử lý hay ngày trả kết quả",
-                        cells.text(Field::Status)
-                    )
-                } else {
-                    "hồ sơ đã kết thúc nhưng tệp không có cột ngày kết thúc xử lý hay ngày trả kết quả"
-                        .to_string()
-                };
-                faults.add(FaultKind::NoEndDate, Field::Ended, reason);
-            }
-        }
-        if let (Some((field, e)), Some(r)) = (end, received)
-            && e < r
-        {
-            faults.add(
-                FaultKind::EndBeforeReceipt,
-                field,
-                format!(
-                    "ngày kết thúc trước ngày tiếp nhận ({})",
-                    crate::vn::date(r)
-                ),
-            );
-        }
+    if !status.is_some_and(|s| s.is_final()) {
+        return (received, due.flatten(), None);
     }
-    let end = end.map(|(_, e)| e);
+    let end = match (ended.flatten(), handed_over.flatten()) {
+        (Some(e), _) => Some((Field::Ended, e)),
+        (None, Some(h)) => Some((Field::HandedOver, h)),
+        // Unreadable: already a fault.
+        _ if ended.is_none() || handed_over.is_none() => None,
+        _ => {
+            let reason = if cells.present(Field::Ended) || cells.present(Field::HandedOver) {
+                format!(
+                    "hồ sơ có trạng thái '{}' nhưng không có ngày kết thúc xử lý hay ngày trả kết quả",
+                    cells.text(Field::Status)
+                )
+            } else {
+                "hồ sơ đã kết thúc nhưng tệp không có cột ngày kết thúc xử lý hay ngày trả kết quả"
+                    .to_string()
+            };
+            faults.add(FaultKind::NoEndDate, Field::Ended, reason);
+            None
+        }
+    };
+    if let (Some((field, e)), Some(r)) = (end, received)
+        && e < r
+    {
+        faults.add(
+            FaultKind::EndBeforeReceipt,
+            field,
+            format!(
+                "ngày kết thúc trước ngày tiếp nhận ({})",
+                crate::vn::date(r)
+            ),
+        );
+    }
+    (received, due.flatten(), end.map(|(_, e)| e))
+}
 
-    let channel = channel_of(cells, rules.values, caches, &mut faults);
+/// A date cell: `None` when the value is unreadable (a fault is
+/// recorded), `Some(None)` when it is empty.
+fn read_date(
+    faults: &mut Faults<'_, '_>,
+    last: &mut DateTable,
+    formats: &DateRules,
+    field: Field,
+) -> Option<Option<NaiveDate>> {
+    let result = match faults.cells.get(field) {
+        CellRef::Empty => Ok(None),
+        CellRef::Date(d) => Ok(Some(d)),
+        CellRef::Number(n) => excel_serial(n)
+            .map(Some)
+            .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
+        // The config's formats only after the built-in forms fail, on
+        // the decoded text (a format may hold letters).
+        CellRef::Raw(b) => last.get(b).or_else(|e| {
+            if formats.is_empty() {
+                return Err(e);
+            }
+            formats.extra(&faults.cells.text(field)).map(Some).ok_or(e)
+        }),
+        CellRef::Text(t) => formats.date(t),
+    };
+    faults.check(field, FaultKind::BadDate, result)
+}
 
-    let level_value = caches.level.get(cell(Field::Level), || {
-        rules.values.level(&cells.text(Field::Level))
+/// The level: from its column, else the unit's (config or name); a
+/// dossier not received needs none. `None` when unknown (a fault).
+fn level_of(
+    cells: &Cells<'_>,
+    rules: &ValueRules,
+    unit: Option<UnitId>,
+    received_flag: bool,
+    names: &Names,
+    caches: &mut Caches,
+    faults: &mut Faults<'_, '_>,
+) -> Option<Level> {
+    let value = caches.level.get(cells.get(Field::Level), || {
+        rules.level(&cells.text(Field::Level))
     });
-    let level_value = faults.check(Field::Level, FaultKind::UnknownLevel, level_value);
-    let level = match (level_value, unit) {
+    match (
+        faults.check(Field::Level, FaultKind::UnknownLevel, value),
+        unit,
+    ) {
         (Some(Some(l)), _) => Some(l),
         (Some(None), Some(u)) => match names.unit_level(u) {
             Some(l) => Some(l),
@@ -609,96 +717,49 @@ fn parse<'c>(
             }
         },
         _ => None,
-    };
+    }
+}
 
+/// The yes/no fields, in the order of [`YES_NO`]; unknown where the
+/// column is missing.
+fn flags_of(
+    cells: &Cells<'_>,
+    rules: &ValueRules,
+    caches: &mut Caches,
+    faults: &mut Faults<'_, '_>,
+) -> [Tri; 5] {
     let mut flags = [Tri::Unknown; 5];
     for (i, field) in YES_NO.into_iter().enumerate() {
         if !cells.present(field) {
             continue;
         }
-        let parsed = caches.yes_no[i].get(cell(field), || match cell(field) {
-            CellRef::Number(n) => rules.values.yes_no(&super::cells::number_text(n), field),
-            _ => rules.values.yes_no(&cells.text(field), field),
+        let parsed = caches.yes_no[i].get(cells.get(field), || match cells.get(field) {
+            CellRef::Number(n) => rules.yes_no(&super::cells::number_text(n), field),
+            _ => rules.yes_no(&cells.text(field), field),
         });
         flags[i] = faults
             .check(field, FaultKind::BadYesNo, parsed)
             .map_or(Tri::Unknown, Tri::from);
     }
-    let [
-        online_service,
-        digitised_in,
-        digitised_out,
-        fee,
-        paid_online,
-    ] = flags;
+    flags
+}
 
-    let amount = match cell(Field::Amount) {
-        CellRef::Number(n) => {
-            rust_decimal::Decimal::try_from(n).map_err(|_| "số tiền không hợp lệ".to_string())
-        }
+/// Whether the amount (phí, lệ phí) is readable: only its validity
+/// matters, no figure uses its value. `None` when it is not (a fault).
+fn amount_of(cells: &Cells<'_>, faults: &mut Faults<'_, '_>) -> Option<()> {
+    let amount = match cells.get(Field::Amount) {
+        CellRef::Number(n) => rust_decimal::Decimal::try_from(n)
+            .map(|_| ())
+            .map_err(|_| "số tiền không hợp lệ".to_string()),
         // Digits, grouped by dots or not (or nothing), are an amount as
-        // they stand; only its validity matters here.
-        CellRef::Raw(b) if values::plain_amount(b.trim_ascii()) => Ok(rust_decimal::Decimal::ZERO),
+        // they stand.
+        CellRef::Raw(b) if values::plain_amount(b.trim_ascii()) => Ok(()),
         CellRef::Raw(b) if b.is_ascii() => {
-            values::amount(std::str::from_utf8(b).unwrap_or_default())
+            values::amount(std::str::from_utf8(b).unwrap_or_default()).map(|_| ())
         }
-        _ => values::amount(&cells.text(Field::Amount)),
+        _ => values::amount(&cells.text(Field::Amount)).map(|_| ()),
     };
-    let amount = faults.check(Field::Amount, FaultKind::BadAmount, amount);
-
-    if !faults.list.is_empty() {
-        return Err(faults.list);
-    }
-    // Each of these is Some when no fault was recorded.
-    let (Some(status), Some(unit), Some(channel), Some(level), Some(amount)) =
-        (status, unit, channel, level, amount)
-    else {
-        return Err(vec![]);
-    };
-    let dossier = Dossier {
-        unit,
-        level,
-        domain,
-        status,
-        channel,
-        received,
-        due: due.flatten(),
-        ended: end,
-        online_service,
-        digitised_in,
-        digitised_out,
-        fee,
-        paid_online,
-    };
-    let _ = amount;
-    return Ok(Parsed { code, dossier });
-
-    /// `None` when the value is unreadable (a fault is recorded),
-    /// `Some(None)` when it is empty.
-    fn date(
-        faults: &mut Faults<'_, '_>,
-        last: &mut DateTable,
-        formats: &DateRules,
-        field: Field,
-    ) -> Option<Option<NaiveDate>> {
-        let result = match faults.cells.get(field) {
-            CellRef::Empty => Ok(None),
-            CellRef::Date(d) => Ok(Some(d)),
-            CellRef::Number(n) => excel_serial(n)
-                .map(Some)
-                .ok_or_else(|| "không đọc được ngày (ô số không phải ngày Excel)".to_string()),
-            // The config's formats only after the built-in forms fail, on
-            // the decoded text (a format may hold letters).
-            CellRef::Raw(b) => last.get(b).or_else(|e| {
-                if formats.is_empty() {
-                    return Err(e);
-                }
-                formats.extra(&faults.cells.text(field)).map(Some).ok_or(e)
-            }),
-            CellRef::Text(t) => formats.date(t),
-        };
-        faults.check(field, FaultKind::BadDate, result)
-    }
+    faults.check(Field::Amount, FaultKind::BadAmount, amount)
 }
 
 /// The channel: from the channel column, else from a yes/no "online"

@@ -400,6 +400,22 @@ fn scan_avx2(window: &[u8], eof: bool, delimiter: u8, spans: &mut Vec<(u32, u32)
     scan_with(window, eof, spans, |b| Marks::of_avx2(b, delimiter))
 }
 
+/// The marks of the last bytes of the input (fewer than 64), padded with
+/// zeros (no delimiter is a zero byte), and the bit after them: the end
+/// acts as a line break.
+#[inline(always)]
+fn last_block(rest: &[u8], marks_of: &impl Fn(&[u8; 64]) -> Marks) -> (Marks, u64) {
+    let mut block = [0u8; 64];
+    block[..rest.len()].copy_from_slice(rest);
+    let mut m = marks_of(&block);
+    let real = (1u64 << rest.len()) - 1;
+    m.delimiter &= real;
+    m.quote &= real;
+    m.lf &= real;
+    m.cr &= real;
+    (m, 1u64 << rest.len())
+}
+
 #[inline(always)]
 fn scan_with(
     window: &[u8],
@@ -422,20 +438,7 @@ fn scan_with(
         let (marks, end_bit) = match window.get(at..).and_then(<[u8]>::first_chunk::<64>) {
             Some(block) => (marks_of(block), 0u64),
             None if !eof => return Scan::More,
-            None => {
-                // The last bytes of the input, padded with zeros (no
-                // delimiter is a zero byte); the end acts as a line break.
-                let rest = &window[at.min(window.len())..];
-                let mut block = [0u8; 64];
-                block[..rest.len()].copy_from_slice(rest);
-                let mut m = marks_of(&block);
-                let real = (1u64 << rest.len()) - 1;
-                m.delimiter &= real;
-                m.quote &= real;
-                m.lf &= real;
-                m.cr &= real;
-                (m, 1u64 << rest.len())
-            }
+            None => last_block(&window[at.min(window.len())..], &marks_of),
         };
         let quoted = prefix_xor(marks.quote) ^ inside;
         inside = 0u64.wrapping_sub(quoted >> 63);

@@ -130,25 +130,7 @@ pub fn run(
     report: &mut dyn FnMut(RowProblem),
     progress: &mut dyn FnMut(u64),
 ) -> Result<Scanned, input::Error> {
-    let mut jobs = Vec::new();
-    let mut reports = Vec::new();
-    for (i, path) in input.files.iter().enumerate() {
-        let plan = Arc::new(input::plan(path, input.options)?);
-        let name: Arc<str> = Arc::from(path.display().to_string());
-        let header = plan.header();
-        reports.push(FileReport {
-            name: name.to_string(),
-            kind: Some(plan.kind()),
-            missing: header
-                .as_ref()
-                .map(|h| missing(&h.columns))
-                .unwrap_or_default(),
-            header,
-            ..FileReport::default()
-        });
-        jobs.extend(split(i as u32, path, name, plan, input));
-    }
-
+    let (jobs, reports) = plan_files(input)?;
     let keys = Mutex::new(KeyRuns::new(input.key_budget, input.key_group));
     let mut m = Merge {
         names: Names::new(input.units),
@@ -170,8 +152,84 @@ pub fn run(
             m.expected.insert(job.file, first);
         }
     }
+    let accepted = first_pass(&jobs, input, &keys, &mut m)?;
+    let Merge {
+        mut names,
+        mut tally,
+        mut details,
+        received,
+        not_received,
+        rows,
+        reports,
+        ..
+    } = m;
+    let keys = keys.into_inner().unwrap_or_else(|p| p.into_inner());
+    let merged = repeats_pass(
+        &accepted,
+        input,
+        &keys,
+        &mut names,
+        &mut tally,
+        &mut details,
+    )?;
+    details.sort_by(|a, b| a.code.cmp(&b.code));
+    // A figure whose column any file lacks is null (SPEC §1.4).
+    for r in &reports {
+        tally.restrict(r.known());
+    }
+    let accounting = Accounting {
+        so_dong: rows,
+        ho_so: received - merged.removed_received,
+        trung_lap: merged.duplicates,
+        chua_tiep_nhan: not_received - merged.removed_not_received,
+        loi: reports.iter().map(|r| r.counts.rejected).sum(),
+        bo_qua: reports.iter().map(|r| r.counts.skipped).sum(),
+        trung_lap_khac: merged.differing,
+        tep: input.files.len() as u64,
+    };
+    Ok(Scanned {
+        tally,
+        names,
+        accounting,
+        files: reports,
+        details,
+    })
+}
+
+/// Each file's reading plan, as jobs of byte ranges, and its report so far.
+fn plan_files(input: &Input<'_>) -> Result<(Vec<Job>, Vec<FileReport>), input::Error> {
+    let mut jobs = Vec::new();
+    let mut reports = Vec::new();
+    for (i, path) in input.files.iter().enumerate() {
+        let plan = Arc::new(input::plan(path, input.options)?);
+        let name: Arc<str> = Arc::from(path.display().to_string());
+        let header = plan.header();
+        reports.push(FileReport {
+            name: name.to_string(),
+            kind: Some(plan.kind()),
+            missing: header
+                .as_ref()
+                .map(|h| missing(&h.columns))
+                .unwrap_or_default(),
+            header,
+            ..FileReport::default()
+        });
+        jobs.extend(split(i as u32, path, name, plan, input));
+    }
+    Ok((jobs, reports))
+}
+
+/// Reads every job, merged in order; a range whose guessed start fell
+/// inside a quoted field is read again from the true boundary. Gives the
+/// jobs as they were accepted, for the second pass.
+fn first_pass(
+    jobs: &[Job],
+    input: &Input<'_>,
+    keys: &Mutex<KeyRuns>,
+    m: &mut Merge<'_>,
+) -> Result<Vec<Job>, input::Error> {
     let mut accepted: Vec<Job> = Vec::new();
-    run_jobs(&jobs, input, Pass::First(&keys), &mut |index, part| {
+    run_jobs(jobs, input, Pass::First(keys), &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
@@ -187,79 +245,45 @@ pub fn run(
             accepted.push(job.clone());
             return m.merge(job, part);
         }
-        // The guess fell inside a quoted field: read again from the true
-        // boundary.
         let exact = Job {
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = run_job(&exact, input, Pass::First(&keys))?;
+        let part = run_job(&exact, input, Pass::First(keys))?;
         accepted.push(exact.clone());
         m.merge(&exact, part)
     })?;
-    let Merge {
-        mut names,
-        mut tally,
-        mut details,
-        received,
-        not_received,
-        rows,
-        reports,
-        ..
-    } = m;
+    Ok(accepted)
+}
 
-    // Codes read more than once: read those rows again, keep the last. In
-    // batches of the hash space, so the readings held stay bounded; one
-    // batch, one more read of the files, unless the repeats are many.
-    let keys = keys.into_inner().unwrap_or_else(|p| p.into_inner());
+/// Codes read more than once: their rows read again and the last kept
+/// (SPEC §1.6). In batches of the hash space, so the readings held stay
+/// bounded; one batch, one more read of the files, unless the repeats are
+/// many.
+fn repeats_pass(
+    accepted: &[Job],
+    input: &Input<'_>,
+    keys: &KeyRuns,
+    names: &mut Names,
+    tally: &mut Tally,
+    details: &mut Vec<crate::figures::Detail>,
+) -> Result<crate::figures::Merged, input::Error> {
     let mut merged = crate::figures::Merged::default();
     for batch in keys.repeated_batches(input.threads, input.repeat_batch)? {
         let repeated = keys.repeated(input.threads, &batch)?;
         let mut duplicates = Duplicates::default();
-        run_jobs(
-            &accepted,
-            input,
-            Pass::Repeats(&repeated),
-            &mut |_, part| {
-                let part = part?;
-                let (units, domains) = names.import(&part.names);
-                for (code, mut o) in part.repeats {
-                    remap(&mut o.dossier, &units, &domains);
-                    duplicates.add(&code, o, &mut tally);
-                }
-                Ok(())
-            },
-        )?;
-        merged += duplicates.finish(&mut details);
+        run_jobs(accepted, input, Pass::Repeats(&repeated), &mut |_, part| {
+            let part = part?;
+            let (units, domains) = names.import(&part.names);
+            for (code, mut o) in part.repeats {
+                remap(&mut o.dossier, &units, &domains);
+                duplicates.add(&code, o, tally);
+            }
+            Ok(())
+        })?;
+        merged += duplicates.finish(details);
     }
-    details.sort_by(|a, b| a.code.cmp(&b.code));
-
-    let counts = ReadCounts {
-        rows,
-        rejected: reports.iter().map(|r| r.counts.rejected).sum(),
-        skipped: reports.iter().map(|r| r.counts.skipped).sum(),
-    };
-    // A figure whose column any file lacks is null (SPEC §1.4).
-    for r in &reports {
-        tally.restrict(r.known());
-    }
-    let accounting = Accounting {
-        so_dong: counts.rows,
-        ho_so: received - merged.removed_received,
-        trung_lap: merged.duplicates,
-        chua_tiep_nhan: not_received - merged.removed_not_received,
-        loi: counts.rejected,
-        bo_qua: counts.skipped,
-        trung_lap_khac: merged.differing,
-        tep: input.files.len() as u64,
-    };
-    Ok(Scanned {
-        tally,
-        names,
-        accounting,
-        files: reports,
-        details,
-    })
+    Ok(merged)
 }
 
 /// The running result of a scan, parts merged in reading order.
@@ -451,6 +475,38 @@ enum Pass<'a> {
     Repeats(&'a FastSet<u64>),
 }
 
+/// Reads a job's file, whole or its byte range (from the first row
+/// boundary after a guessed start); gives the range's start and ends.
+fn read_job(
+    job: &Job,
+    input: &Input<'_>,
+    loader: &mut Loader<'_>,
+) -> Result<Option<(u64, RangeEnds)>, input::Error> {
+    let Some((start, end, exact)) = job.span else {
+        input::read_whole(&job.path, &job.name, &job.plan, input.options, loader)?;
+        return Ok(None);
+    };
+    let start = if exact {
+        start
+    } else {
+        row_start_after(&job.path, start)?
+    };
+    let ends = input::read_range(&job.path, &job.name, &job.plan, start, end, loader)?;
+    Ok(Some((start, ends)))
+}
+
+/// A reading of a repeated code, for the second pass to compare.
+fn occurrence(r: &input::Record<'_>, pos: RowPos) -> (String, Occurrence) {
+    (
+        String::from_utf8_lossy(r.code).into_owned(),
+        Occurrence {
+            pos,
+            fingerprint: r.fingerprint(),
+            dossier: r.dossier,
+        },
+    )
+}
+
 /// Reads one job, in `pass`.
 fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
     let repeated = match pass {
@@ -485,16 +541,12 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
             }
             Pass::Repeats(set) => {
                 if set.contains(&code_hash(r.code)) {
-                    repeats.push((
-                        String::from_utf8_lossy(r.code).into_owned(),
-                        Occurrence {
-                            pos: RowPos {
-                                file,
-                                range,
-                                line: r.line,
-                            },
-                            fingerprint: r.fingerprint(),
-                            dossier: r.dossier,
+                    repeats.push(occurrence(
+                        r,
+                        RowPos {
+                            file,
+                            range,
+                            line: r.line,
                         },
                     ));
                 }
@@ -522,22 +574,7 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
             skipped: Vec::new(),
             only,
         };
-        let ends = match job.span {
-            None => {
-                input::read_whole(&job.path, &job.name, &job.plan, input.options, &mut loader)?;
-                None
-            }
-            Some((start, end, exact)) => {
-                let start = if exact {
-                    start
-                } else {
-                    row_start_after(&job.path, start)?
-                };
-                let ends =
-                    input::read_range(&job.path, &job.name, &job.plan, start, end, &mut loader)?;
-                Some((start, ends))
-            }
-        };
+        let ends = read_job(job, input, &mut loader)?;
         (
             loader.counts,
             (loader.header.take(), std::mem::take(&mut loader.skipped)),
