@@ -180,12 +180,12 @@ fn read(xml: &str) -> Result<Found, ParseError> {
         }
         match event {
             Event::Start(e) => {
-                check_attributes(&e, start)?;
+                check_attributes(&e, start).map_err(ParseError::Xml)?;
                 let open = found.open_element(k, start..end, false);
                 found.stack.push((open, start));
             }
             Event::Empty(e) => {
-                check_attributes(&e, start)?;
+                check_attributes(&e, start).map_err(ParseError::Xml)?;
                 found.open_element(k, start..end, true);
             }
             Event::End(_) => found.close_element(xml, start, end)?,
@@ -212,10 +212,10 @@ fn to_usize(pos: u64) -> Result<usize, ParseError> {
 }
 
 /// Quick-xml checks attributes only when asked; a malformed one must not
-/// slip into the output.
-fn check_attributes(e: &BytesStart<'_>, at: usize) -> Result<(), ParseError> {
+/// slip into the output. Used on the parts read and on the filled ones.
+fn check_attributes(e: &BytesStart<'_>, at: usize) -> Result<(), String> {
     for attr in e.attributes() {
-        attr.map_err(|err| xml_error(err, at as u64))?;
+        attr.map_err(|err| format!("{err} (byte {at})"))?;
     }
     Ok(())
 }
@@ -458,9 +458,7 @@ pub(crate) fn check_output(xml: &str) -> Result<(), String> {
         );
         match event {
             Event::Start(e) => {
-                for attr in e.attributes() {
-                    attr.map_err(|err| format!("{err} (byte {start})"))?;
-                }
+                check_attributes(&e, start)?;
                 if depth == 0 {
                     roots += 1;
                 }
@@ -468,9 +466,7 @@ pub(crate) fn check_output(xml: &str) -> Result<(), String> {
                 text_start = is_text.then_some(end);
             }
             Event::Empty(e) => {
-                for attr in e.attributes() {
-                    attr.map_err(|err| format!("{err} (byte {start})"))?;
-                }
+                check_attributes(&e, start)?;
                 if depth == 0 {
                     roots += 1;
                 }
