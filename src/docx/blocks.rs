@@ -360,7 +360,7 @@ fn misplaced(
 mod tests {
     use super::*;
     use crate::docx::tags::scan;
-    use crate::docx::xml::parse;
+    use crate::docx::tests::document_part;
 
     fn p(text: &str) -> String {
         format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
@@ -375,13 +375,7 @@ mod tests {
     }
 
     fn lay(body: &str) -> (Part, Layout) {
-        let xml = format!(
-            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-        );
-        let part = match parse("word/document.xml", xml) {
-            Ok(p) => p,
-            Err(e) => panic!("{e:?}"),
-        };
+        let part = document_part(body);
         let s = scan(&part);
         let l = layout(&part, &s);
         (part, l)

@@ -403,17 +403,11 @@ mod tests {
     use super::*;
     use crate::docx::blocks::layout;
     use crate::docx::tags::scan;
-    use crate::docx::xml::parse;
+    use crate::docx::tests::document_part;
     use minijinja::context;
 
     fn source(body: &str) -> (Part, Source) {
-        let xml = format!(
-            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-        );
-        let part = match parse("word/document.xml", xml) {
-            Ok(p) => p,
-            Err(e) => panic!("{e:?}"),
-        };
+        let part = document_part(body);
         let s = scan(&part);
         let l = layout(&part, &s);
         let src = build(&part, &s, &l.units);
