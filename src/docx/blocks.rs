@@ -208,14 +208,10 @@ struct OpenBlock {
 
 /// Block tags standing for paragraphs and rows must pair up, as siblings.
 fn check_units(part: &Part, scan: &Scan, layout: &mut Layout) {
-    let mut open: Vec<OpenBlock> = Vec::new();
-    let mut problems = Vec::new();
-    // A tag as a message quotes it (SPEC §9: at most 80 characters).
-    let source = |id: usize| {
-        scan.tags
-            .get(id)
-            .map(|t| super::error::quote(&t.source).into_owned())
-            .unwrap_or_default()
+    let mut pairing = Pairing {
+        scan,
+        open: Vec::new(),
+        problems: Vec::new(),
     };
     for (id, tag) in scan.tags.iter().enumerate() {
         let unit = layout.units.get(id).copied().unwrap_or(Unit::Inline);
@@ -223,102 +219,148 @@ fn check_units(part: &Part, scan: &Scan, layout: &mut Layout) {
             continue;
         }
         let Some(kw) = keyword(tag) else { continue };
-        let unbalanced = |detail: String| {
-            (
-                tag.paragraph,
-                Fault::Unbalanced {
-                    tag: tag.source.clone(),
-                    detail,
-                },
-            )
-        };
         let parent = unit.parent(part);
-        let misplaced = |opener: &OpenBlock| {
-            (opener.parent != parent).then(|| {
-                (
-                    tag.paragraph,
-                    Fault::Misplaced {
-                        tag: tag.source.clone(),
-                        opener: source(opener.id),
-                    },
-                )
-            })
-        };
         match kw {
             Keyword::Set => {}
-            Keyword::For | Keyword::If => open.push(OpenBlock {
+            Keyword::For | Keyword::If => pairing.open.push(OpenBlock {
                 id,
                 keyword: kw,
                 parent,
                 has_else: false,
             }),
-            Keyword::Elif | Keyword::Else => match open.last_mut() {
-                Some(top)
-                    if top.keyword == Keyword::If
-                        || (kw == Keyword::Else && top.keyword == Keyword::For) =>
-                {
-                    if top.has_else {
-                        problems.push(unbalanced(format!(
-                            "đứng sau '{{% else %}}' của '{}'",
-                            source(top.id)
-                        )));
-                    }
-                    top.has_else |= kw == Keyword::Else;
-                    problems.extend(misplaced(top));
-                }
-                Some(top) => problems.push(unbalanced(format!(
-                    "nằm trong '{}' chứ không trong một khối if",
-                    source(top.id)
-                ))),
-                None => problems.push(unbalanced("không có '{% if … %}' mở trước".to_string())),
-            },
-            Keyword::EndFor | Keyword::EndIf => {
-                let opener = if kw == Keyword::EndFor {
-                    Keyword::For
-                } else {
-                    Keyword::If
-                };
-                match open.iter().rposition(|b| b.keyword == opener) {
-                    None => problems.push(unbalanced(format!(
-                        "không có '{{% {} … %}}' mở trước",
-                        opener.name()
-                    ))),
-                    Some(at) => {
-                        // Blocks opened inside and never closed.
-                        for inner in open.drain(at + 1..).rev() {
-                            problems.push(unbalanced(format!(
-                                "gặp trước khi '{}' được đóng bằng '{}'",
-                                source(inner.id),
-                                inner.keyword.closer()
-                            )));
-                        }
-                        if let Some(top) = open.pop() {
-                            problems.extend(misplaced(&top));
-                        }
-                    }
-                }
-            }
+            Keyword::Elif | Keyword::Else => pairing.branch(tag, kw, parent),
+            Keyword::EndFor | Keyword::EndIf => pairing.close(tag, kw, parent),
         }
     }
-    for block in open {
-        if let Some(tag) = scan.tags.get(block.id) {
-            problems.push((
-                tag.paragraph,
-                Fault::Unbalanced {
-                    tag: tag.source.clone(),
-                    detail: format!("không được đóng: thiếu '{}'", block.keyword.closer()),
-                },
+    layout.problems.extend(pairing.finish());
+}
+
+/// The walk of [`check_units`]: the blocks open and the faults found.
+struct Pairing<'s> {
+    scan: &'s Scan,
+    open: Vec<OpenBlock>,
+    problems: Vec<(usize, Fault)>,
+}
+
+impl Pairing<'_> {
+    /// An `elif` or `else`: it must be in an `if` (an `else` may also be in
+    /// a `for`), after no `else` of it, and beside its opener.
+    fn branch(&mut self, tag: &FoundTag, kw: Keyword, parent: Option<usize>) {
+        let scan = self.scan;
+        match self.open.last_mut() {
+            Some(top)
+                if top.keyword == Keyword::If
+                    || (kw == Keyword::Else && top.keyword == Keyword::For) =>
+            {
+                if top.has_else {
+                    self.problems.push(unbalanced(
+                        tag,
+                        format!("đứng sau '{{% else %}}' của '{}'", quoted(scan, top.id)),
+                    ));
+                }
+                top.has_else |= kw == Keyword::Else;
+                self.problems.extend(misplaced(scan, tag, parent, top));
+            }
+            Some(top) => self.problems.push(unbalanced(
+                tag,
+                format!(
+                    "nằm trong '{}' chứ không trong một khối if",
+                    quoted(scan, top.id)
+                ),
+            )),
+            None => self.problems.push(unbalanced(
+                tag,
+                "không có '{% if … %}' mở trước".to_string(),
+            )),
+        }
+    }
+
+    /// An `endfor` or `endif`: it closes the innermost block it ends, and
+    /// every block opened inside that one was left unclosed.
+    fn close(&mut self, tag: &FoundTag, kw: Keyword, parent: Option<usize>) {
+        let opener = if kw == Keyword::EndFor {
+            Keyword::For
+        } else {
+            Keyword::If
+        };
+        let Some(at) = self.open.iter().rposition(|b| b.keyword == opener) else {
+            self.problems.push(unbalanced(
+                tag,
+                format!("không có '{{% {} … %}}' mở trước", opener.name()),
+            ));
+            return;
+        };
+        // Blocks opened inside and never closed.
+        for inner in self.open.drain(at + 1..).rev() {
+            self.problems.push(unbalanced(
+                tag,
+                format!(
+                    "gặp trước khi '{}' được đóng bằng '{}'",
+                    quoted(self.scan, inner.id),
+                    inner.keyword.closer()
+                ),
             ));
         }
+        if let Some(top) = self.open.pop() {
+            self.problems
+                .extend(misplaced(self.scan, tag, parent, &top));
+        }
     }
-    layout.problems.extend(problems);
+
+    /// The faults, with one for each block still open at the end.
+    fn finish(mut self) -> Vec<(usize, Fault)> {
+        for block in std::mem::take(&mut self.open) {
+            if let Some(tag) = self.scan.tags.get(block.id) {
+                let detail = format!("không được đóng: thiếu '{}'", block.keyword.closer());
+                self.problems.push(unbalanced(tag, detail));
+            }
+        }
+        self.problems
+    }
+}
+
+/// A tag as a message quotes it (SPEC §9: at most 80 characters).
+fn quoted(scan: &Scan, id: usize) -> String {
+    scan.tags
+        .get(id)
+        .map(|t| super::error::quote(&t.source).into_owned())
+        .unwrap_or_default()
+}
+
+/// The fault of a block tag that does not pair up, and why.
+fn unbalanced(tag: &FoundTag, detail: String) -> (usize, Fault) {
+    (
+        tag.paragraph,
+        Fault::Unbalanced {
+            tag: tag.source.clone(),
+            detail,
+        },
+    )
+}
+
+/// The fault of a tag whose opener has another parent, if it has.
+fn misplaced(
+    scan: &Scan,
+    tag: &FoundTag,
+    parent: Option<usize>,
+    opener: &OpenBlock,
+) -> Option<(usize, Fault)> {
+    (opener.parent != parent).then(|| {
+        (
+            tag.paragraph,
+            Fault::Misplaced {
+                tag: tag.source.clone(),
+                opener: quoted(scan, opener.id),
+            },
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::docx::tags::scan;
-    use crate::docx::xml::parse;
+    use crate::docx::tests::document_part;
 
     fn p(text: &str) -> String {
         format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
@@ -333,13 +375,7 @@ mod tests {
     }
 
     fn lay(body: &str) -> (Part, Layout) {
-        let xml = format!(
-            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-        );
-        let part = match parse("word/document.xml", xml) {
-            Ok(p) => p,
-            Err(e) => panic!("{e:?}"),
-        };
+        let part = document_part(body);
         let s = scan(&part);
         let l = layout(&part, &s);
         (part, l)

@@ -129,7 +129,14 @@ pub enum Fault {
     },
 }
 
-fn suggest(f: &mut fmt::Formatter<'_>, suggestion: &Option<String>) -> fmt::Result {
+/// `không có {what} 'name'`, with the closest known name if there is one.
+fn unknown(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    name: &str,
+    suggestion: &Option<String>,
+) -> fmt::Result {
+    write!(f, "không có {what} '{}'", quote(name))?;
     match suggestion {
         Some(s) => write!(f, " — có phải '{}'?", quote(s)),
         None => Ok(()),
@@ -139,22 +146,10 @@ fn suggest(f: &mut fmt::Formatter<'_>, suggestion: &Option<String>) -> fmt::Resu
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Fault::UnknownName { name, suggestion } => {
-                write!(f, "không có tên '{}'", quote(name))?;
-                suggest(f, suggestion)
-            }
-            Fault::UnknownFilter { name, suggestion } => {
-                write!(f, "không có bộ lọc '{}'", quote(name))?;
-                suggest(f, suggestion)
-            }
-            Fault::UnknownTest { name, suggestion } => {
-                write!(f, "không có phép thử '{}'", quote(name))?;
-                suggest(f, suggestion)
-            }
-            Fault::UnknownFunction { name, suggestion } => {
-                write!(f, "không có hàm '{}'", quote(name))?;
-                suggest(f, suggestion)
-            }
+            Fault::UnknownName { name, suggestion } => unknown(f, "tên", name, suggestion),
+            Fault::UnknownFilter { name, suggestion } => unknown(f, "bộ lọc", name, suggestion),
+            Fault::UnknownTest { name, suggestion } => unknown(f, "phép thử", name, suggestion),
+            Fault::UnknownFunction { name, suggestion } => unknown(f, "hàm", name, suggestion),
             Fault::UnclosedTag { tag } => {
                 let close = if tag.starts_with("{%") { "%}" } else { "}}" };
                 write!(

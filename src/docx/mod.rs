@@ -44,6 +44,7 @@ pub mod text;
 mod xml;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use minijinja::Environment;
 use minijinja::value::Value;
@@ -78,6 +79,9 @@ struct Prepared {
     scan: Scan,
     units: Vec<Unit>,
 }
+
+/// A fault met while filling a part, with its paragraph when known.
+type PartFault = (Option<usize>, Fault);
 
 /// A parsed .docx template.
 pub struct Template {
@@ -238,16 +242,10 @@ impl Template {
         if !problems.is_empty() {
             return fail(problems);
         }
-        let whole = |fault| Problem {
-            template: self.name.clone(),
-            part: String::new(),
-            paragraph: None,
-            fault,
-        };
         let env = match render::environment(env) {
             Ok(env) => env,
             Err(e) => {
-                return fail(vec![whole(Fault::Render {
+                return fail(vec![self.whole(Fault::Render {
                     tag: None,
                     detail: render::describe(&e),
                 })]);
@@ -261,82 +259,119 @@ impl Template {
             if prepared.scan.tags.is_empty() {
                 continue;
             }
-            let part = &prepared.part;
-            let source = render::build(part, &prepared.scan, &prepared.units);
-            let rendered = env
-                .template_from_named_str(&part.name, &source.text)
-                .and_then(|t| t.render_captured(ctx.clone()))
-                .map(|mut captured| {
-                    let pictures = captured.with_state_mut(|state| {
-                        state
-                            .get_extension_mut::<picture::Placed>()
-                            .map(std::mem::take)
-                            .unwrap_or_default()
-                    });
-                    (captured.output().to_string(), pictures.0)
-                });
-            match rendered {
-                Ok((xml, pictures)) => {
-                    let xml = if pictures.is_empty() {
-                        Ok(xml)
-                    } else {
-                        if media.is_none() {
-                            let parts = self.parts.iter().map(|p| p.part.xml.as_str());
-                            match picture::Media::new(&self.bytes, parts) {
-                                Ok(m) => media = Some(m),
-                                Err(detail) => {
-                                    problems.push(self.problem(
-                                        part,
-                                        None,
-                                        Fault::Output { detail },
-                                    ));
-                                    continue;
-                                }
-                            }
-                        }
-                        media.as_mut().map_or_else(
-                            || Err("không chuẩn bị được chỗ chứa hình".to_string()),
-                            |m| m.place(&part.name, &xml, &pictures),
-                        )
-                    };
-                    match xml.and_then(|xml| xml::check_output(&xml).map(|()| xml)) {
-                        Ok(xml) => {
-                            replaced.insert(prepared.index, xml.into_bytes());
-                        }
-                        Err(detail) => {
-                            problems.push(self.problem(part, None, Fault::Output { detail }));
-                        }
-                    }
+            match self.fill_part(&env, ctx, prepared, &mut media) {
+                Ok(xml) => {
+                    replaced.insert(prepared.index, xml.into_bytes());
                 }
-                Err(e) => {
-                    let tag = e
-                        .range()
-                        .and_then(|r| source.tag_at(r.start))
-                        .and_then(|id| prepared.scan.tags.get(id));
-                    problems.push(self.problem(
-                        part,
-                        tag.map(|t| t.paragraph),
-                        Fault::Render {
-                            tag: tag.map(|t| t.source.clone()),
-                            detail: render::describe(&e),
-                        },
-                    ));
+                Err((paragraph, fault)) => {
+                    problems.push(self.problem(&prepared.part, paragraph, fault));
                 }
             }
         }
         if !problems.is_empty() {
             return fail(problems);
         }
+        self.write_package(media, replaced)
+            .or_else(|detail| fail(vec![self.whole(Fault::Output { detail })]))
+    }
+
+    /// A problem of the whole file, in no part.
+    fn whole(&self, fault: Fault) -> Problem {
+        Problem {
+            template: self.name.clone(),
+            part: String::new(),
+            paragraph: None,
+            fault,
+        }
+    }
+
+    /// The filled XML of one part, its pictures placed and the result
+    /// checked; `media` is made when the first picture comes. A fault
+    /// comes with its paragraph when it is known.
+    fn fill_part<'t>(
+        &'t self,
+        env: &Environment<'_>,
+        ctx: &Value,
+        prepared: &Prepared,
+        media: &mut Option<picture::Media<'t>>,
+    ) -> Result<String, PartFault> {
+        let (xml, pictures) = render_part(env, ctx, prepared)?;
+        let placed = if pictures.is_empty() {
+            Ok(xml)
+        } else {
+            self.place_pictures(media, &prepared.part.name, &xml, &pictures)
+        };
+        placed
+            .and_then(|xml| xml::check_output(&xml).map(|()| xml))
+            .map_err(|detail| (None, Fault::Output { detail }))
+    }
+
+    /// Puts the pictures of a rendered part in place of their markers,
+    /// first reading what the package holds when no picture came before.
+    fn place_pictures<'t>(
+        &'t self,
+        media: &mut Option<picture::Media<'t>>,
+        part: &str,
+        xml: &str,
+        pictures: &[Arc<Picture>],
+    ) -> Result<String, String> {
+        if media.is_none() {
+            let parts = self.parts.iter().map(|p| p.part.xml.as_str());
+            *media = Some(picture::Media::new(&self.bytes, parts)?);
+        }
+        media.as_mut().map_or_else(
+            || Err("không chuẩn bị được chỗ chứa hình".to_string()),
+            |m| m.place(part, xml, pictures),
+        )
+    }
+
+    /// The output .docx: the filled parts in `replaced` (by zip index),
+    /// plus the entries and package changes the pictures need.
+    fn write_package(
+        &self,
+        media: Option<picture::Media<'_>>,
+        mut replaced: BTreeMap<usize, Vec<u8>>,
+    ) -> Result<Vec<u8>, String> {
         let added = match media {
-            Some(media) => match media.finish(&mut replaced) {
-                Ok(added) => added,
-                Err(detail) => return fail(vec![whole(Fault::Output { detail })]),
-            },
+            Some(media) => media.finish(&mut replaced)?,
             None => Vec::new(),
         };
         package::write(&self.bytes, &replaced, &added)
-            .or_else(|detail| fail(vec![whole(Fault::Output { detail })]))
     }
+}
+
+/// Renders one part's template source, with the pictures its tags gave;
+/// an error names the tag it arose in (and its paragraph) when the
+/// source says.
+fn render_part(
+    env: &Environment<'_>,
+    ctx: &Value,
+    prepared: &Prepared,
+) -> Result<(String, Vec<Arc<Picture>>), PartFault> {
+    let part = &prepared.part;
+    let source = render::build(part, &prepared.scan, &prepared.units);
+    env.template_from_named_str(&part.name, &source.text)
+        .and_then(|t| t.render_captured(ctx.clone()))
+        .map(|mut captured| {
+            let pictures = captured.with_state_mut(|state| {
+                state
+                    .get_extension_mut::<picture::Placed>()
+                    .map(std::mem::take)
+                    .unwrap_or_default()
+            });
+            (captured.output().to_string(), pictures.0)
+        })
+        .map_err(|e| {
+            let tag = e
+                .range()
+                .and_then(|r| source.tag_at(r.start))
+                .and_then(|id| prepared.scan.tags.get(id));
+            let fault = Fault::Render {
+                tag: tag.map(|t| t.source.clone()),
+                detail: render::describe(&e),
+            };
+            (tag.map(|t| t.paragraph), fault)
+        })
 }
 
 #[cfg(test)]

@@ -89,29 +89,15 @@ fn walk(mut values: Vec<Value>, segs: &[String]) -> Resolved {
     Resolved::Found(values)
 }
 
-/// Edit distance; `row` has `b.len() + 1` entries, so every index is in it.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
-/// The known name closest to `name`, if close enough to be a typo.
+/// The known name closest to `name`, if close enough to be a typo: the
+/// Levenshtein distance (in characters, ignoring case) at most a third of
+/// the name's length; of names as close, the smallest.
 pub(crate) fn closest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<String> {
     let limit = (name.chars().count().div_ceil(3)).max(1);
+    let name = name.to_lowercase();
     known
         .into_iter()
-        .map(|k| (levenshtein(&name.to_lowercase(), &k.to_lowercase()), k))
+        .map(|k| (strsim::levenshtein(&name, &k.to_lowercase()), k))
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, k)| k.to_string())

@@ -74,20 +74,15 @@ fn read_parts_within(
             Ok(part) if is_template_part(&part) => part.into_owned(),
             _ => continue,
         };
-        let mut data = Vec::new();
-        // Read one byte past the cap to tell "at the cap" from "over it";
-        // the declared size is not trusted.
-        (&mut file)
-            .take(part_limit + 1)
-            .read_to_end(&mut data)
+        let read = read_capped(&mut file, part_limit)
             .map_err(|e| zip_error(name, format!("{part}: {e}")))?;
-        if data.len() as u64 > part_limit {
+        let Some(data) = read else {
             return Err(Error::TooLarge {
                 name: name.to_string(),
                 part,
                 limit_mib: part_limit / (1024 * 1024),
             });
-        }
+        };
         total = total.saturating_add(data.len() as u64);
         if total > total_limit {
             return Err(Error::TooLargeTotal {
@@ -136,17 +131,23 @@ pub(crate) fn read_entry(bytes: &[u8], name: &str) -> Result<Option<(usize, Vec<
         return Ok(None);
     };
     let file = archive.by_index(index).map_err(|e| e.to_string())?;
-    let mut data = Vec::new();
-    file.take(PART_LIMIT + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| format!("{name}: {e}"))?;
-    if data.len() as u64 > PART_LIMIT {
+    let read = read_capped(file, PART_LIMIT).map_err(|e| format!("{name}: {e}"))?;
+    let Some(data) = read else {
         return Err(format!(
             "{name}: lớn hơn {} MiB khi giải nén",
             PART_LIMIT / (1024 * 1024)
         ));
-    }
+    };
     Ok(Some((index, data)))
+}
+
+/// All of `file`, or `None` when it holds more than `limit` bytes. One
+/// byte past the cap is read to tell "at the cap" from "over it"; the
+/// size a zip entry declares is not trusted.
+fn read_capped(file: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut data = Vec::new();
+    file.take(limit + 1).read_to_end(&mut data)?;
+    Ok((data.len() as u64 <= limit).then_some(data))
 }
 
 /// Writes a copy of the zip `bytes` where the entries at the keys of

@@ -15,8 +15,8 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use super::blocks::{Unit, keyword};
 use super::error::Fault;
 use super::picture::{ALONE_FLAG, Picture, Placed, marker};
-use super::tags::{Piece, Scan, TagKind};
-use super::xml::{Part, escape_text, escape_value, preserve_space};
+use super::tags::{FoundTag, Piece, Scan, TagKind};
+use super::xml::{Part, TextNode, escape_text, escape_value, preserve_space};
 
 const VAR_START: &str = "\u{1}{";
 const VAR_END: &str = "}\u{1}";
@@ -204,124 +204,164 @@ fn element_name(start_tag: &str) -> &str {
     s.get(..end).unwrap_or_default()
 }
 
-/// Builds the template source of a part.
+/// Builds the template source of a part: block tags' paragraphs and rows
+/// become statements, text nodes holding tags get their new text, and
+/// the rest of the XML is kept verbatim.
 pub(crate) fn build(part: &Part, scan: &Scan, units: &[Unit]) -> Source {
-    let mut edits: Vec<Edit> = Vec::new();
+    let mut edits = unit_edits(part, scan, units);
+    for (&node, pieces) in &scan.rewrites {
+        if let Some(text_node) = part.texts.get(node) {
+            node_edits(part, scan, text_node, pieces, &mut edits);
+        }
+    }
+    // Stable: insertions at one offset keep their order.
+    edits.sort_by_key(|e| e.range.start);
+    apply(&part.xml, edits)
+}
+
+/// The edits replacing each paragraph or row that stands for a block tag
+/// by the tag's bare statement.
+fn unit_edits(part: &Part, scan: &Scan, units: &[Unit]) -> Vec<Edit> {
+    let mut edits = Vec::new();
     for (id, tag) in scan.tags.iter().enumerate() {
         let unit = units.get(id).copied().unwrap_or(Unit::Inline);
         let Some(span) = unit.span(part) else {
             continue;
         };
         let statement = format!("{BLOCK_START} {} {BLOCK_END}", tag.statement());
-        let mut text = statement.clone();
-        // A section break in the tag's paragraph must survive; the empty
-        // paragraph carrying it goes outside the block.
-        if let Unit::Paragraph(p) = unit
-            && let Some(paragraph) = part.paragraphs.get(p)
-            && paragraph.has_section
-            && let Some(props) = paragraph.props.clone()
-        {
-            let open = part
-                .xml
-                .get(paragraph.span.start..props.start)
-                .unwrap_or_default();
-            let open = open
-                .get(..open.find('>').map_or(open.len(), |i| i + 1))
-                .unwrap_or_default();
-            let kept = format!(
-                "{open}{}</{}>",
-                part.xml.get(props).unwrap_or_default(),
-                element_name(open)
-            );
-            let opens = matches!(tag.keyword(), "for" | "if");
-            text = if opens {
-                format!("{kept}{statement}")
-            } else {
-                format!("{statement}{kept}")
-            };
-        }
+        let text = match kept_section(part, unit) {
+            // Before the statement of a tag opening a block (so outside
+            // it), after the statement of the others.
+            Some(kept) if matches!(tag.keyword(), "for" | "if") => format!("{kept}{statement}"),
+            Some(kept) => format!("{statement}{kept}"),
+            None => statement,
+        };
         edits.push(Edit {
             range: span,
             text,
             tag: Some(id),
         });
     }
-    for (&node, pieces) in &scan.rewrites {
-        let Some(text_node) = part.texts.get(node) else {
+    edits
+}
+
+/// A section break in a block tag's paragraph must survive: the empty
+/// paragraph (its start tag and properties) that carries it outside the
+/// block, or `None` when the unit is not such a paragraph.
+fn kept_section(part: &Part, unit: Unit) -> Option<String> {
+    let Unit::Paragraph(p) = unit else {
+        return None;
+    };
+    let paragraph = part.paragraphs.get(p)?;
+    if !paragraph.has_section {
+        return None;
+    }
+    let props = paragraph.props.clone()?;
+    let open = part
+        .xml
+        .get(paragraph.span.start..props.start)
+        .unwrap_or_default();
+    let open = open
+        .get(..open.find('>').map_or(open.len(), |i| i + 1))
+        .unwrap_or_default();
+    Some(format!(
+        "{open}{}</{}>",
+        part.xml.get(props).unwrap_or_default(),
+        element_name(open)
+    ))
+}
+
+/// The edits rewriting one text node a tag touches: its start tag made to
+/// preserve spaces, then one edit per piece so that errors map to their
+/// tag (the first replaces the old content, the others are inserted at
+/// its end), or an emptied content when no piece is left.
+fn node_edits(
+    part: &Part,
+    scan: &Scan,
+    text_node: &TextNode,
+    pieces: &[Piece],
+    edits: &mut Vec<Edit>,
+) {
+    let start_tag = part
+        .xml
+        .get(text_node.start_tag.clone())
+        .unwrap_or_default();
+    edits.push(Edit {
+        range: text_node.start_tag.clone(),
+        text: preserve_space(start_tag),
+        tag: None,
+    });
+    let mut at = text_node.content.start;
+    let mut first = true;
+    for piece in pieces {
+        let Some((text, tag)) = piece_text(scan, piece) else {
             continue;
         };
-        let start_tag = part
-            .xml
-            .get(text_node.start_tag.clone())
-            .unwrap_or_default();
+        let range = if first {
+            text_node.content.clone()
+        } else {
+            at..at
+        };
+        first = false;
+        at = text_node.content.end;
+        edits.push(Edit { range, text, tag });
+    }
+    if first {
         edits.push(Edit {
-            range: text_node.start_tag.clone(),
-            text: preserve_space(start_tag),
+            range: text_node.content.clone(),
+            text: String::new(),
             tag: None,
         });
-        // Each piece is its own edit so that errors map to their tag.
-        let mut at = text_node.content.start;
-        let mut first = true;
-        for piece in pieces {
-            let (text, tag) = match piece {
-                Piece::Text(t) => {
-                    let mut escaped = String::new();
-                    escape_text(t, &mut escaped);
-                    (escaped, None)
-                }
-                Piece::Tag(id) => {
-                    let Some(tag) = scan.tags.get(*id) else {
-                        continue;
-                    };
-                    let alone = scan.alone.get(tag.paragraph).copied().unwrap_or(false);
-                    let text = match tag.kind {
-                        // Only an expression alone in its paragraph may
-                        // give a picture; the flag tells the formatter.
-                        TagKind::Expr if alone => format!(
-                            "{BLOCK_START} set {ALONE_FLAG} = true {BLOCK_END}{VAR_START}{}{VAR_END}{BLOCK_START} set {ALONE_FLAG} = false {BLOCK_END}",
-                            tag.inner
-                        ),
-                        TagKind::Expr => format!("{VAR_START}{}{VAR_END}", tag.inner),
-                        TagKind::Block => format!("{BLOCK_START}{}{BLOCK_END}", tag.inner),
-                    };
-                    (text, Some(*id))
-                }
-            };
-            // The first piece replaces the whole old content; the others
-            // are inserted at its end.
-            let range = if first {
-                text_node.content.clone()
-            } else {
-                at..at
-            };
-            first = false;
-            at = text_node.content.end;
-            edits.push(Edit { range, text, tag });
+    }
+}
+
+/// The source of one piece of a rewritten text node, with the tag it
+/// holds; `None` for a tag missing from the scan (which cannot happen).
+fn piece_text(scan: &Scan, piece: &Piece) -> Option<(String, Option<usize>)> {
+    match piece {
+        Piece::Text(t) => {
+            let mut escaped = String::new();
+            escape_text(t, &mut escaped);
+            Some((escaped, None))
         }
-        if first {
-            edits.push(Edit {
-                range: text_node.content.clone(),
-                text: String::new(),
-                tag: None,
-            });
+        Piece::Tag(id) => {
+            let tag = scan.tags.get(*id)?;
+            let alone = scan.alone.get(tag.paragraph).copied().unwrap_or(false);
+            Some((tag_text(tag, alone), Some(*id)))
         }
     }
-    // Stable: insertions at one offset keep their order.
-    edits.sort_by_key(|e| e.range.start);
+}
 
+/// A tag as it goes into a text node. Only an expression alone in its
+/// paragraph may give a picture; the flag set around it tells the
+/// formatter.
+fn tag_text(tag: &FoundTag, alone: bool) -> String {
+    match tag.kind {
+        TagKind::Expr if alone => format!(
+            "{BLOCK_START} set {ALONE_FLAG} = true {BLOCK_END}{VAR_START}{}{VAR_END}{BLOCK_START} set {ALONE_FLAG} = false {BLOCK_END}",
+            tag.inner
+        ),
+        TagKind::Expr => format!("{VAR_START}{}{VAR_END}", tag.inner),
+        TagKind::Block => format!("{BLOCK_START}{}{BLOCK_END}", tag.inner),
+    }
+}
+
+/// Applies edits sorted by start to the XML, noting where each tag went.
+/// An edit starting inside one already applied (inside a paragraph or
+/// row replaced by a statement) is dropped.
+fn apply(xml: &str, edits: Vec<Edit>) -> Source {
     let mut source = Source {
-        text: String::with_capacity(part.xml.len() + 1024),
+        text: String::with_capacity(xml.len() + 1024),
         tags: Vec::new(),
     };
     let mut pos = 0;
     for edit in edits {
         if edit.range.start < pos {
-            // Inside a paragraph or row already replaced by a statement.
             continue;
         }
         source
             .text
-            .push_str(part.xml.get(pos..edit.range.start).unwrap_or_default());
+            .push_str(xml.get(pos..edit.range.start).unwrap_or_default());
         let start = source.text.len();
         source.text.push_str(&edit.text);
         if let Some(tag) = edit.tag {
@@ -329,9 +369,7 @@ pub(crate) fn build(part: &Part, scan: &Scan, units: &[Unit]) -> Source {
         }
         pos = edit.range.end;
     }
-    source
-        .text
-        .push_str(part.xml.get(pos..).unwrap_or_default());
+    source.text.push_str(xml.get(pos..).unwrap_or_default());
     source
 }
 
@@ -365,17 +403,11 @@ mod tests {
     use super::*;
     use crate::docx::blocks::layout;
     use crate::docx::tags::scan;
-    use crate::docx::xml::parse;
+    use crate::docx::tests::document_part;
     use minijinja::context;
 
     fn source(body: &str) -> (Part, Source) {
-        let xml = format!(
-            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-        );
-        let part = match parse("word/document.xml", xml) {
-            Ok(p) => p,
-            Err(e) => panic!("{e:?}"),
-        };
+        let part = document_part(body);
         let s = scan(&part);
         let l = layout(&part, &s);
         let src = build(&part, &s, &l.units);

@@ -300,17 +300,7 @@ pub(crate) fn scan(part: &Part) -> Scan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::docx::xml::parse;
-
-    fn doc(body: &str) -> Part {
-        let xml = format!(
-            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-        );
-        match parse("word/document.xml", xml) {
-            Ok(p) => p,
-            Err(e) => panic!("{e:?}"),
-        }
-    }
+    use crate::docx::tests::document_part;
 
     #[test]
     fn finds_tags_and_unclosed_ones() {
@@ -333,7 +323,7 @@ mod tests {
 
     #[test]
     fn joins_a_tag_split_over_runs() {
-        let part = doc(concat!(
+        let part = document_part(concat!(
             "<w:p><w:r><w:t>Tổng: {</w:t></w:r>",
             "<w:proofErr w:type=\"spellStart\"/>",
             "<w:r><w:rPr><w:b/></w:rPr><w:t>{ xa.</w:t></w:r>",
@@ -361,7 +351,7 @@ mod tests {
 
     #[test]
     fn straightens_curly_quotes_and_finds_lone_tags() {
-        let part = doc(concat!(
+        let part = document_part(concat!(
             "<w:p><w:r><w:t>{{ x | default(“a”) }}{{ y }}</w:t></w:r></w:p>",
             "<w:p><w:r><w:t xml:space=\"preserve\"> {%- for d in ds -%} </w:t></w:r></w:p>",
         ));

@@ -86,6 +86,18 @@ fn docx(body: &str) -> Vec<u8> {
     docx_with(body, &p("Đầu trang"), &p("Cuối trang"))
 }
 
+/// `body` as the parsed `word/document.xml`: for the tests of each step
+/// (scan, layout, build) on their own.
+pub(super) fn document_part(body: &str) -> super::xml::Part {
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    match parse("word/document.xml", xml) {
+        Ok(p) => p,
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
 /// Formats integers with `.` between thousands, like the real `so`.
 fn so(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();

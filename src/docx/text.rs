@@ -61,140 +61,168 @@ enum Block {
 /// flattened into their cell's text).
 fn parse(xml: &str) -> Result<Vec<Block>, String> {
     let mut reader = Reader::from_str(xml);
-    let mut blocks = Vec::new();
-    let mut para: Option<Paragraph> = None;
-    let mut any_text_run = false;
-    let mut run_bold = false;
-    let mut in_text = false;
-    let mut in_rpr = false;
-    let mut table_depth = 0usize;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut cell: Option<String> = None;
+    let mut walk = Walk::default();
     loop {
         let event = reader.read_event().map_err(|e| e.to_string())?;
         match event {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "b" && in_rpr => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "b" && walk.in_rpr => {
                 let off = e.attributes().flatten().any(|a| {
                     a.key.local_name().as_ref() == "val"
                         && matches!(a.value.as_ref(), "0" | "false")
                 });
-                run_bold = !off;
+                walk.run_bold = !off;
             }
-            Event::Start(e) => match e.local_name().as_ref() {
-                "tbl" => {
-                    table_depth += 1;
-                    if table_depth == 1 {
-                        rows.clear();
-                    }
-                }
-                "tr" if table_depth == 1 => rows.push(Vec::new()),
-                "tc" if table_depth == 1 => cell = Some(String::new()),
-                "p" => {
-                    para = Some(Paragraph {
-                        bold: true,
-                        ..Paragraph::default()
-                    });
-                    any_text_run = false;
-                }
-                "r" => run_bold = false,
-                "rPr" => in_rpr = true,
-                "t" => in_text = true,
-                _ => {}
-            },
-            Event::Empty(e) => match e.local_name().as_ref() {
-                "tab" => {
-                    if let Some(p) = para.as_mut() {
-                        p.text.push('\t');
-                    }
-                }
-                "br" | "cr" => {
-                    if let Some(p) = para.as_mut() {
-                        p.text.push('\n');
-                    }
-                }
-                "p" => {
-                    let p = Paragraph::default();
-                    finish_paragraph(p, table_depth, &mut cell, &mut blocks);
-                }
-                _ => {}
-            },
-            Event::Text(t) if in_text => {
-                let text: &str = t.as_ref();
-                if let Some(p) = para.as_mut() {
-                    if !text.trim().is_empty() {
-                        p.bold &= run_bold;
-                        any_text_run = true;
-                    }
-                    p.text.push_str(text);
-                }
-            }
-            Event::GeneralRef(r) if in_text => {
-                let name: &str = r.as_ref();
-                let ch = match name {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    other => other
-                        .strip_prefix('#')
-                        .and_then(|n| match n.strip_prefix(['x', 'X']) {
-                            Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                            None => n.parse::<u32>().ok(),
-                        })
-                        .and_then(char::from_u32),
-                };
-                if let (Some(p), Some(c)) = (para.as_mut(), ch) {
+            Event::Start(e) => walk.start(e.local_name().as_ref()),
+            Event::Empty(e) => walk.empty(e.local_name().as_ref()),
+            Event::Text(t) if walk.in_text => walk.text(t.as_ref()),
+            Event::GeneralRef(r) if walk.in_text => {
+                if let (Some(p), Some(c)) = (walk.para.as_mut(), reference(r.as_ref())) {
                     p.text.push(c);
                 }
             }
-            Event::End(e) => match e.local_name().as_ref() {
-                "t" => in_text = false,
-                "rPr" => in_rpr = false,
-                "p" => {
-                    if let Some(mut p) = para.take() {
-                        p.bold &= any_text_run;
-                        finish_paragraph(p, table_depth, &mut cell, &mut blocks);
-                    }
-                }
-                "tc" if table_depth == 1 => {
-                    if let (Some(c), Some(row)) = (cell.take(), rows.last_mut()) {
-                        row.push(c);
-                    }
-                }
-                "tbl" => {
-                    table_depth = table_depth.saturating_sub(1);
-                    if table_depth == 0 {
-                        blocks.push(Block::Table(std::mem::take(&mut rows)));
-                    }
-                }
-                _ => {}
-            },
+            Event::End(e) => walk.end(e.local_name().as_ref()),
             Event::Eof => break,
             _ => {}
         }
     }
-    Ok(blocks)
+    Ok(walk.blocks)
 }
 
-fn finish_paragraph(
-    p: Paragraph,
+/// Where [`parse`] is in the body, and what it has read.
+#[derive(Default)]
+struct Walk {
+    blocks: Vec<Block>,
+    /// The paragraph being read.
+    para: Option<Paragraph>,
+    /// Whether the paragraph has a run with text (a paragraph of spaces
+    /// only is not bold).
+    any_text_run: bool,
+    run_bold: bool,
+    in_text: bool,
+    in_rpr: bool,
     table_depth: usize,
-    cell: &mut Option<String>,
-    blocks: &mut Vec<Block>,
-) {
-    if table_depth > 0 {
-        if let Some(c) = cell.as_mut() {
-            let t = p.text.trim();
-            if !t.is_empty() {
-                if !c.is_empty() {
-                    c.push(' ');
+    /// The rows of the top-level table being read.
+    rows: Vec<Vec<String>>,
+    /// The cell of that table being read.
+    cell: Option<String>,
+}
+
+impl Walk {
+    /// An element opens: tables, rows, cells, paragraphs and runs start.
+    fn start(&mut self, name: &str) {
+        match name {
+            "tbl" => {
+                self.table_depth += 1;
+                if self.table_depth == 1 {
+                    self.rows.clear();
                 }
-                c.push_str(t);
             }
+            "tr" if self.table_depth == 1 => self.rows.push(Vec::new()),
+            "tc" if self.table_depth == 1 => self.cell = Some(String::new()),
+            "p" => {
+                self.para = Some(Paragraph {
+                    bold: true,
+                    ..Paragraph::default()
+                });
+                self.any_text_run = false;
+            }
+            "r" => self.run_bold = false,
+            "rPr" => self.in_rpr = true,
+            "t" => self.in_text = true,
+            _ => {}
         }
-    } else {
-        blocks.push(Block::Paragraph(p));
+    }
+
+    /// An empty element: tabs and breaks are text, `<w:p/>` an empty
+    /// paragraph.
+    fn empty(&mut self, name: &str) {
+        match name {
+            "tab" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.text.push('\t');
+                }
+            }
+            "br" | "cr" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.text.push('\n');
+                }
+            }
+            "p" => self.finish_paragraph(Paragraph::default()),
+            _ => {}
+        }
+    }
+
+    /// Text of a `w:t`; a run with visible text decides the boldness.
+    fn text(&mut self, text: &str) {
+        if let Some(p) = self.para.as_mut() {
+            if !text.trim().is_empty() {
+                p.bold &= self.run_bold;
+                self.any_text_run = true;
+            }
+            p.text.push_str(text);
+        }
+    }
+
+    /// An element closes: paragraphs, cells and tables are done.
+    fn end(&mut self, name: &str) {
+        match name {
+            "t" => self.in_text = false,
+            "rPr" => self.in_rpr = false,
+            "p" => {
+                if let Some(mut p) = self.para.take() {
+                    p.bold &= self.any_text_run;
+                    self.finish_paragraph(p);
+                }
+            }
+            "tc" if self.table_depth == 1 => {
+                if let (Some(c), Some(row)) = (self.cell.take(), self.rows.last_mut()) {
+                    row.push(c);
+                }
+            }
+            "tbl" => {
+                self.table_depth = self.table_depth.saturating_sub(1);
+                if self.table_depth == 0 {
+                    self.blocks
+                        .push(Block::Table(std::mem::take(&mut self.rows)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A paragraph read: a block of its own, or in a table its cell's text.
+    fn finish_paragraph(&mut self, p: Paragraph) {
+        if self.table_depth > 0 {
+            if let Some(c) = self.cell.as_mut() {
+                let t = p.text.trim();
+                if !t.is_empty() {
+                    if !c.is_empty() {
+                        c.push(' ');
+                    }
+                    c.push_str(t);
+                }
+            }
+        } else {
+            self.blocks.push(Block::Paragraph(p));
+        }
+    }
+}
+
+/// The character an entity or character reference stands for.
+fn reference(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        other => other
+            .strip_prefix('#')
+            .and_then(|n| match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => n.parse::<u32>().ok(),
+            })
+            .and_then(char::from_u32),
     }
 }
 

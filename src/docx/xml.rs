@@ -136,126 +136,68 @@ fn xml_error(err: impl std::fmt::Display, at: u64) -> ParseError {
 /// Parses a part. Fails on malformed XML and on a DOCTYPE (which could
 /// declare entities we do not expand).
 pub(crate) fn parse(name: &str, xml: String) -> Result<Part, ParseError> {
-    let mut paragraphs: Vec<Paragraph> = Vec::new();
-    let mut rows: Vec<Row> = Vec::new();
-    let mut texts: Vec<TextNode> = Vec::new();
-    // Open elements with their start offsets.
-    let mut stack: Vec<(Open, usize)> = Vec::new();
-    let mut has_root = false;
-    {
-        let mut reader = NsReader::from_str(&xml);
-        loop {
-            let start = reader.buffer_position();
-            let (ns, event) = reader
-                .read_resolved_event()
-                .map_err(|e| xml_error(e, start))?;
-            let k = match &event {
-                Event::Start(e) | Event::Empty(e) => kind(&ns, e.local_name().as_ref()),
-                _ => Kind::Other,
-            };
-            let end = reader.buffer_position();
-            let (start, end) = (to_usize(start)?, to_usize(end)?);
-            if matches!(event, Event::Start(_) | Event::Empty(_)) {
-                has_root = true;
-            }
-            match event {
-                Event::Start(e) => {
-                    check_attributes(&e, start)?;
-                    let open =
-                        open_element(k, start..end, false, &mut stack, &mut paragraphs, &mut rows);
-                    stack.push((open, start));
-                }
-                Event::Empty(e) => {
-                    check_attributes(&e, start)?;
-                    open_element(k, start..end, true, &mut stack, &mut paragraphs, &mut rows);
-                }
-                Event::End(_) => {
-                    let Some((open, open_start)) = stack.pop() else {
-                        return Err(xml_error("thẻ đóng thừa", start as u64));
-                    };
-                    match open {
-                        Open::Paragraph(i) => {
-                            if let Some(p) = paragraphs.get_mut(i) {
-                                p.span = open_start..end;
-                            }
-                        }
-                        Open::Row(i) => {
-                            if let Some(r) = rows.get_mut(i) {
-                                r.span = open_start..end;
-                            }
-                        }
-                        Open::Props(i, props_start) => {
-                            if let Some(p) = paragraphs.get_mut(i) {
-                                p.props = Some(props_start..end);
-                            }
-                        }
-                        Open::Text(content_start, start_tag) => {
-                            let content = content_start..start;
-                            let raw = xml.get(content.clone()).unwrap_or_default();
-                            // Comments or CDATA inside w:t never come from Word;
-                            // such a node is left alone rather than misread.
-                            if raw.contains('<') {
-                                continue;
-                            }
-                            let text = quick_xml::escape::unescape(raw)
-                                .map_err(|e| xml_error(e, content_start as u64))?
-                                .into_owned();
-                            let node = texts.len();
-                            for (open, _) in &stack {
-                                if let Open::Row(r) = open
-                                    && let Some(row) = rows.get_mut(*r)
-                                {
-                                    row.text.push_str(&text);
-                                }
-                            }
-                            if let Some(p) = innermost_paragraph(&stack)
-                                && let Some(p) = paragraphs.get_mut(p)
-                            {
-                                p.texts.push(node);
-                            }
-                            texts.push(TextNode {
-                                start_tag,
-                                content,
-                                text,
-                            });
-                        }
-                        Open::Other => {}
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    check_ref(r.as_ref()).map_err(|e| xml_error(e, start as u64))?;
-                }
-                Event::DocType(_) => return Err(ParseError::Doctype),
-                Event::Eof => break,
-                _ => {}
-            }
-        }
-    }
-    if !stack.is_empty() {
-        return Err(ParseError::Xml(
-            "phần XML bị cắt cụt: còn thẻ chưa đóng".into(),
-        ));
-    }
-    // An empty part is not XML; a document without a paragraph gives an
-    // empty report (a table's cells hold paragraphs too).
-    if !has_root {
-        return Err(ParseError::Xml(
-            "phần này trống (không có nội dung XML)".into(),
-        ));
-    }
-    if name == "word/document.xml" && paragraphs.is_empty() {
-        return Err(ParseError::Xml(
-            "văn bản chính không có đoạn nào: mẫu trống; mở bằng Word, soạn nội dung rồi lưu lại"
-                .into(),
-        ));
-    }
+    let found = read(&xml)?;
+    found.check_complete(name)?;
     Ok(Part {
         name: name.to_string(),
         xml,
-        paragraphs,
-        rows,
-        texts,
+        paragraphs: found.paragraphs,
+        rows: found.rows,
+        texts: found.texts,
     })
+}
+
+/// What reading a part finds, while it reads.
+#[derive(Default)]
+struct Found {
+    paragraphs: Vec<Paragraph>,
+    rows: Vec<Row>,
+    texts: Vec<TextNode>,
+    /// Open elements with their start offsets.
+    stack: Vec<(Open, usize)>,
+    /// Whether any element was seen.
+    has_root: bool,
+}
+
+/// Reads the events of a part, recording its paragraphs, rows and text
+/// nodes; every attribute and entity reference is checked on the way.
+fn read(xml: &str) -> Result<Found, ParseError> {
+    let mut found = Found::default();
+    let mut reader = NsReader::from_str(xml);
+    loop {
+        let start = reader.buffer_position();
+        let (ns, event) = reader
+            .read_resolved_event()
+            .map_err(|e| xml_error(e, start))?;
+        let k = match &event {
+            Event::Start(e) | Event::Empty(e) => kind(&ns, e.local_name().as_ref()),
+            _ => Kind::Other,
+        };
+        let end = reader.buffer_position();
+        let (start, end) = (to_usize(start)?, to_usize(end)?);
+        if matches!(event, Event::Start(_) | Event::Empty(_)) {
+            found.has_root = true;
+        }
+        match event {
+            Event::Start(e) => {
+                check_attributes(&e, start).map_err(ParseError::Xml)?;
+                let open = found.open_element(k, start..end, false);
+                found.stack.push((open, start));
+            }
+            Event::Empty(e) => {
+                check_attributes(&e, start).map_err(ParseError::Xml)?;
+                found.open_element(k, start..end, true);
+            }
+            Event::End(_) => found.close_element(xml, start, end)?,
+            Event::GeneralRef(r) => {
+                check_ref(r.as_ref()).map_err(|e| xml_error(e, start as u64))?;
+            }
+            Event::DocType(_) => return Err(ParseError::Doctype),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(found)
 }
 
 /// Without a DTD only the five predefined entities and character
@@ -270,10 +212,10 @@ fn to_usize(pos: u64) -> Result<usize, ParseError> {
 }
 
 /// Quick-xml checks attributes only when asked; a malformed one must not
-/// slip into the output.
-fn check_attributes(e: &BytesStart<'_>, at: usize) -> Result<(), ParseError> {
+/// slip into the output. Used on the parts read and on the filled ones.
+fn check_attributes(e: &BytesStart<'_>, at: usize) -> Result<(), String> {
     for attr in e.attributes() {
-        attr.map_err(|err| xml_error(err, at as u64))?;
+        attr.map_err(|err| format!("{err} (byte {at})"))?;
     }
     Ok(())
 }
@@ -285,66 +227,156 @@ fn innermost_paragraph(stack: &[(Open, usize)]) -> Option<usize> {
     })
 }
 
-/// Records an element that starts at `tag`; returns what to push on the
-/// stack (unused for empty elements).
-fn open_element(
-    k: Kind,
-    tag: Range<usize>,
-    empty: bool,
-    stack: &mut [(Open, usize)],
-    paragraphs: &mut Vec<Paragraph>,
-    rows: &mut Vec<Row>,
-) -> Open {
-    let parent = stack.last().map_or(NO_PARENT, |(_, start)| *start);
-    match k {
-        Kind::Paragraph => {
-            // The row counts only if no paragraph (a text box) is closer.
-            let row = stack.iter().rev().find_map(|(open, _)| match open {
-                Open::Row(r) => Some(Some(*r)),
-                Open::Paragraph(_) => Some(None),
-                _ => None,
-            });
-            paragraphs.push(Paragraph {
-                span: tag.clone(),
-                props: None,
-                has_section: false,
-                parent,
-                row: row.flatten(),
-                texts: Vec::new(),
-            });
-            Open::Paragraph(paragraphs.len() - 1)
-        }
-        Kind::Row => {
-            rows.push(Row {
-                span: tag.clone(),
-                parent,
-                text: String::new(),
-            });
-            Open::Row(rows.len() - 1)
-        }
-        Kind::Text if !empty && innermost_paragraph(stack).is_some() => Open::Text(tag.end, tag),
-        Kind::Props => match stack.last() {
-            Some((Open::Paragraph(p), _)) => {
-                if empty {
-                    if let Some(par) = paragraphs.get_mut(*p) {
-                        par.props = Some(tag);
+impl Found {
+    /// Records an element that starts at `tag`; returns what to push on
+    /// the stack (unused for empty elements).
+    fn open_element(&mut self, k: Kind, tag: Range<usize>, empty: bool) -> Open {
+        let parent = self.stack.last().map_or(NO_PARENT, |(_, start)| *start);
+        match k {
+            Kind::Paragraph => {
+                // The row counts only if no paragraph (a text box) is closer.
+                let row = self.stack.iter().rev().find_map(|(open, _)| match open {
+                    Open::Row(r) => Some(Some(*r)),
+                    Open::Paragraph(_) => Some(None),
+                    _ => None,
+                });
+                self.paragraphs.push(Paragraph {
+                    span: tag.clone(),
+                    props: None,
+                    has_section: false,
+                    parent,
+                    row: row.flatten(),
+                    texts: Vec::new(),
+                });
+                Open::Paragraph(self.paragraphs.len() - 1)
+            }
+            Kind::Row => {
+                self.rows.push(Row {
+                    span: tag.clone(),
+                    parent,
+                    text: String::new(),
+                });
+                Open::Row(self.rows.len() - 1)
+            }
+            Kind::Text if !empty && innermost_paragraph(&self.stack).is_some() => {
+                Open::Text(tag.end, tag)
+            }
+            Kind::Props => match self.stack.last() {
+                Some((Open::Paragraph(p), _)) => {
+                    if empty {
+                        if let Some(par) = self.paragraphs.get_mut(*p) {
+                            par.props = Some(tag);
+                        }
+                        Open::Other
+                    } else {
+                        Open::Props(*p, tag.start)
                     }
-                    Open::Other
-                } else {
-                    Open::Props(*p, tag.start)
                 }
+                _ => Open::Other,
+            },
+            Kind::Section => {
+                if let Some(p) = innermost_paragraph(&self.stack)
+                    && let Some(par) = self.paragraphs.get_mut(p)
+                {
+                    par.has_section = true;
+                }
+                Open::Other
             }
             _ => Open::Other,
-        },
-        Kind::Section => {
-            if let Some(p) = innermost_paragraph(stack)
-                && let Some(par) = paragraphs.get_mut(p)
-            {
-                par.has_section = true;
-            }
-            Open::Other
         }
-        _ => Open::Other,
+    }
+
+    /// Closes the innermost open element, whose end tag is `start..end`:
+    /// paragraphs, rows and properties get their whole span, text nodes
+    /// are recorded.
+    fn close_element(&mut self, xml: &str, start: usize, end: usize) -> Result<(), ParseError> {
+        let Some((open, open_start)) = self.stack.pop() else {
+            return Err(xml_error("thẻ đóng thừa", start as u64));
+        };
+        match open {
+            Open::Paragraph(i) => {
+                if let Some(p) = self.paragraphs.get_mut(i) {
+                    p.span = open_start..end;
+                }
+            }
+            Open::Row(i) => {
+                if let Some(r) = self.rows.get_mut(i) {
+                    r.span = open_start..end;
+                }
+            }
+            Open::Props(i, props_start) => {
+                if let Some(p) = self.paragraphs.get_mut(i) {
+                    p.props = Some(props_start..end);
+                }
+            }
+            Open::Text(content_start, start_tag) => {
+                self.close_text(xml, content_start..start, start_tag)?;
+            }
+            Open::Other => {}
+        }
+        Ok(())
+    }
+
+    /// Records a text node with its unescaped text, adding the text to
+    /// every row it is in and the node to its innermost paragraph.
+    fn close_text(
+        &mut self,
+        xml: &str,
+        content: Range<usize>,
+        start_tag: Range<usize>,
+    ) -> Result<(), ParseError> {
+        let raw = xml.get(content.clone()).unwrap_or_default();
+        // Comments or CDATA inside w:t never come from Word; such a node
+        // is left alone rather than misread.
+        if raw.contains('<') {
+            return Ok(());
+        }
+        let text = quick_xml::escape::unescape(raw)
+            .map_err(|e| xml_error(e, content.start as u64))?
+            .into_owned();
+        let node = self.texts.len();
+        for (open, _) in &self.stack {
+            if let Open::Row(r) = open
+                && let Some(row) = self.rows.get_mut(*r)
+            {
+                row.text.push_str(&text);
+            }
+        }
+        if let Some(p) = innermost_paragraph(&self.stack)
+            && let Some(p) = self.paragraphs.get_mut(p)
+        {
+            p.texts.push(node);
+        }
+        self.texts.push(TextNode {
+            start_tag,
+            content,
+            text,
+        });
+        Ok(())
+    }
+
+    /// Refuses a part read to its end that is cut short (elements left
+    /// open), empty, or a main document without a paragraph.
+    fn check_complete(&self, name: &str) -> Result<(), ParseError> {
+        if !self.stack.is_empty() {
+            return Err(ParseError::Xml(
+                "phần XML bị cắt cụt: còn thẻ chưa đóng".into(),
+            ));
+        }
+        // An empty part is not XML; a document without a paragraph gives an
+        // empty report (a table's cells hold paragraphs too).
+        if !self.has_root {
+            return Err(ParseError::Xml(
+                "phần này trống (không có nội dung XML)".into(),
+            ));
+        }
+        if name == "word/document.xml" && self.paragraphs.is_empty() {
+            return Err(ParseError::Xml(
+                "văn bản chính không có đoạn nào: mẫu trống; mở bằng Word, soạn nội dung rồi lưu lại"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -426,9 +458,7 @@ pub(crate) fn check_output(xml: &str) -> Result<(), String> {
         );
         match event {
             Event::Start(e) => {
-                for attr in e.attributes() {
-                    attr.map_err(|err| format!("{err} (byte {start})"))?;
-                }
+                check_attributes(&e, start)?;
                 if depth == 0 {
                     roots += 1;
                 }
@@ -436,9 +466,7 @@ pub(crate) fn check_output(xml: &str) -> Result<(), String> {
                 text_start = is_text.then_some(end);
             }
             Event::Empty(e) => {
-                for attr in e.attributes() {
-                    attr.map_err(|err| format!("{err} (byte {start})"))?;
-                }
+                check_attributes(&e, start)?;
                 if depth == 0 {
                     roots += 1;
                 }
