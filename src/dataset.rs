@@ -30,6 +30,20 @@ pub struct Dataset {
     months: Vec<u32>,
 }
 
+/// The periods a dataset is counted for, in the order [`Which`] finds
+/// them: the current one, the year to date, the one before, then each
+/// month of the reporting year up to the current one's last.
+fn tallied_periods(reporting: &Reporting) -> (Vec<crate::period::Period>, Vec<u32>) {
+    let months = reporting.months_of_year();
+    let mut periods = vec![
+        reporting.current,
+        reporting.year_to_date,
+        reporting.previous,
+    ];
+    periods.extend(months.iter().map(|(_, p)| *p));
+    (periods, months.into_iter().map(|(m, _)| m).collect())
+}
+
 impl Dataset {
     /// Reads `files` and counts them for `reporting`; invalid rows go to
     /// `report` and are left out.
@@ -56,13 +70,7 @@ impl Dataset {
         report: &mut dyn FnMut(RowProblem),
         progress: &mut dyn FnMut(u64),
     ) -> Result<Dataset, input::Error> {
-        let months = reporting.months_of_year();
-        let mut periods = vec![
-            reporting.current,
-            reporting.year_to_date,
-            reporting.previous,
-        ];
-        periods.extend(months.iter().map(|(_, p)| *p));
+        let (periods, months) = tallied_periods(&reporting);
         let mut input = crate::scan::Input::new(files, options, units, periods);
         input.keep = keep;
         let scanned = crate::scan::run(&input, report, progress)?;
@@ -73,7 +81,7 @@ impl Dataset {
             accounting: scanned.accounting,
             details: scanned.details,
             files: scanned.files,
-            months: months.into_iter().map(|(m, _)| m).collect(),
+            months,
         })
     }
 
@@ -83,13 +91,7 @@ impl Dataset {
     pub fn sample(reporting: Reporting) -> Dataset {
         use crate::figures::Sign;
         use crate::input::{Channel, Dossier, Level, Status, Tri};
-        let months = reporting.months_of_year();
-        let mut periods = vec![
-            reporting.current,
-            reporting.year_to_date,
-            reporting.previous,
-        ];
-        periods.extend(months.iter().map(|(_, p)| *p));
+        let (periods, months) = tallied_periods(&reporting);
         let mut tally = Tally::new(periods);
         let mut names = Names::new(&[]);
         let day = reporting.current.start;
@@ -126,7 +128,7 @@ impl Dataset {
             accounting: Accounting::default(),
             files: Vec::new(),
             details: Vec::new(),
-            months: months.into_iter().map(|(m, _)| m).collect(),
+            months,
         }
     }
 

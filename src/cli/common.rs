@@ -536,10 +536,8 @@ impl Rejects {
             None => {
                 let pending = crate::atomic::Pending::create(&self.path)?;
                 let mut w = super::excel_csv::writer(pending)?;
-                super::excel_csv::row(
-                    &mut w,
-                    ["tep", "dong", "truong", "gia_tri", "ly_do", "noi_dung_dong"],
-                )?;
+                // The header `input` knows as a rejects file, never read back.
+                super::excel_csv::row(&mut w, crate::input::kind::REJECTS_HEADER)?;
                 self.file.insert(w)
             }
         };

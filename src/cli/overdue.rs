@@ -206,21 +206,8 @@ fn table_text(list: &Watch, within: u32, on_stdout: bool) -> String {
 fn csv_text(list: &Watch) -> Result<String, Failure> {
     let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
     let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
-    excel_csv::row(
-        &mut w,
-        [
-            "ma_ho_so",
-            "don_vi",
-            "cap",
-            "linh_vuc",
-            "ten_thu_tuc",
-            "ngay_tiep_nhan",
-            "ngay_hen_tra",
-            "tinh_trang",
-            "so_ngay",
-        ],
-    )
-    .map_err(bad)?;
+    // The header `input` knows as this command's own, never read back.
+    excel_csv::row(&mut w, crate::input::kind::OVERDUE_HEADER).map_err(bad)?;
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()

@@ -212,7 +212,7 @@ impl AddAssign<&Counts> for Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Level, Status};
+    use crate::input::Status;
     use chrono::NaiveDate;
 
     fn d(m: u32, dd: u32) -> NaiveDate {
@@ -225,21 +225,7 @@ mod tests {
         due: NaiveDate,
         ended: Option<NaiveDate>,
     ) -> Dossier {
-        Dossier {
-            unit: 0,
-            level: Level::Xa,
-            domain: 0,
-            status,
-            channel: Channel::Online,
-            received: Some(received),
-            due: Some(due),
-            ended,
-            online_service: Tri::Yes,
-            digitised_in: Tri::Yes,
-            digitised_out: Tri::Yes,
-            fee: Tri::No,
-            paid_online: Tri::No,
-        }
+        Dossier::dated(status, received, due, ended)
     }
 
     const P: Period = Period {

@@ -148,28 +148,14 @@ pub fn watched(day: NaiveDate, within: u32) -> KeepRule {
 mod tests {
     use super::*;
     use crate::figures::{Counts, Sign};
-    use crate::input::{Channel, Level, Tri};
+    use crate::input::Dossier;
 
     fn d(m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, m, dd).unwrap()
     }
 
     fn dossier(status: Status, due: NaiveDate, ended: Option<NaiveDate>) -> Dossier {
-        Dossier {
-            unit: 0,
-            level: Level::Xa,
-            domain: 0,
-            status,
-            channel: Channel::Online,
-            received: Some(d(6, 1)),
-            due: Some(due),
-            ended,
-            online_service: Tri::Yes,
-            digitised_in: Tri::Yes,
-            digitised_out: Tri::Yes,
-            fee: Tri::No,
-            paid_online: Tri::No,
-        }
+        Dossier::dated(status, d(6, 1), due, ended)
     }
 
     #[test]

@@ -141,3 +141,31 @@ pub struct Dossier {
     pub fee: Tri,
     pub paid_online: Tri,
 }
+
+#[cfg(test)]
+impl Dossier {
+    /// A dossier of unit 0 of a commune, received online, digitised both
+    /// ways, without a fee: what the tests of the due-date rules vary.
+    pub(crate) fn dated(
+        status: Status,
+        received: NaiveDate,
+        due: NaiveDate,
+        ended: Option<NaiveDate>,
+    ) -> Dossier {
+        Dossier {
+            unit: 0,
+            level: Level::Xa,
+            domain: 0,
+            status,
+            channel: Channel::Online,
+            received: Some(received),
+            due: Some(due),
+            ended,
+            online_service: Tri::Yes,
+            digitised_in: Tri::Yes,
+            digitised_out: Tri::Yes,
+            fee: Tri::No,
+            paid_online: Tri::No,
+        }
+    }
+}
