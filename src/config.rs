@@ -526,14 +526,6 @@ impl Config {
             self.base.join(p)
         }
     }
-
-    pub fn level_of(&self, name: &str) -> Option<Level> {
-        self.unit_rules()
-            .ok()?
-            .into_iter()
-            .find(|u| crate::text::clean_name(&u.name) == crate::text::clean_name(name))
-            .and_then(|u| u.level)
-    }
 }
 
 /// A key as TOML writes it: bare when it can be, else quoted and escaped.

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::figures::{Accounting, Detail, KeepRule, Snapshot, Tally, due};
+use crate::figures::{Accounting, Detail, KeepRule, Snapshot, Tally};
 use crate::input::{self, FileReport, Names, Options, RowProblem, UnitRule};
 use crate::period::Reporting;
 
@@ -14,8 +14,6 @@ pub enum Which {
     Current,
     YearToDate,
     Previous,
-    /// A month of the reporting year, from 1.
-    Month(u32),
 }
 
 /// The exports, read and counted.
@@ -45,23 +43,11 @@ fn tallied_periods(reporting: &Reporting) -> (Vec<crate::period::Period>, Vec<u3
 }
 
 impl Dataset {
-    /// Reads `files` and counts them for `reporting`; invalid rows go to
-    /// `report` and are left out.
-    pub fn read(
-        files: &[PathBuf],
-        options: &Options,
-        units: &[UnitRule],
-        reporting: Reporting,
-        report: &mut dyn FnMut(RowProblem),
-    ) -> Result<Dataset, input::Error> {
-        let keep = Some(due::late_in(reporting.current));
-        Dataset::read_with_progress(files, options, units, reporting, keep, report, &mut |_| {})
-    }
-
-    /// Like [`Dataset::read`], keeping whole the dossiers `keep` selects,
-    /// and calling `progress` with the rows read so far every few thousand
+    /// Reads `files` and counts them for `reporting`: invalid rows go to
+    /// `report` and are left out, the dossiers `keep` selects are kept
+    /// whole, and `progress` hears the rows read so far every few thousand
     /// rows.
-    pub fn read_with_progress(
+    pub fn read(
         files: &[PathBuf],
         options: &Options,
         units: &[UnitRule],
@@ -132,20 +118,24 @@ impl Dataset {
         }
     }
 
-    /// The position of a period in the tally.
-    pub fn index(&self, which: Which) -> Option<usize> {
+    /// The position of a period in the tally: always there.
+    pub fn index(&self, which: Which) -> usize {
         match which {
-            Which::Current => Some(0),
-            Which::YearToDate => Some(1),
-            Which::Previous => Some(2),
-            Which::Month(m) => self.months.iter().position(|x| *x == m).map(|i| i + 3),
+            Which::Current => 0,
+            Which::YearToDate => 1,
+            Which::Previous => 2,
         }
     }
 
-    /// The figures of one of the periods; `None` for a month not tallied.
-    pub fn snapshot(&self, which: Which) -> Option<Snapshot> {
-        self.index(which)
-            .map(|i| Snapshot::new(&self.tally, i, &self.names))
+    /// The position of a month of the reporting year (from 1) in the
+    /// tally, if it was tallied.
+    pub fn month_index(&self, month: u32) -> Option<usize> {
+        self.months.iter().position(|x| *x == month).map(|i| i + 3)
+    }
+
+    /// The figures of a period.
+    pub fn figures(&self, which: Which) -> Snapshot {
+        Snapshot::new(&self.tally, self.index(which), &self.names)
     }
 
     /// The months of the reporting year up to the period's last one.

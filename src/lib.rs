@@ -8,16 +8,16 @@
 //! and renders it with [`docx`]. [`vn`] writes numbers and dates the
 //! Vietnamese way; [`config`] reads `cctthc.toml`; [`cli`] is the command line.
 
-pub mod atomic;
+pub(crate) mod atomic;
 pub mod cli;
-pub mod config;
-pub mod dataset;
+pub(crate) mod config;
+pub(crate) mod dataset;
 pub mod docx;
 pub mod figures;
-pub mod hash;
+pub(crate) mod hash;
 pub mod input;
 pub mod period;
 pub mod report;
 pub mod scan;
-pub mod text;
-pub mod vn;
+pub(crate) mod text;
+pub(crate) mod vn;

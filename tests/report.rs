@@ -450,7 +450,8 @@ fn year_to_date_total() -> u64 {
             continue;
         };
         let end = day(&row[ended]).or_else(|| day(&row[handed]));
-        if r <= 2023_11_22 && end.is_none_or(|e| e >= 2023_01_01) {
+        // Dates as yyyymmdd numbers.
+        if r <= 20231122 && end.is_none_or(|e| e >= 20230101) {
             n += 1;
         }
     }

@@ -377,7 +377,7 @@ pub fn read(
     let mut problems = Problems::default();
     let mut write_error: Option<std::io::Error> = None;
     let progress = Progress::new(out);
-    let data = Dataset::read_with_progress(
+    let data = Dataset::read(
         &files,
         &options,
         &units,

@@ -1,13 +1,13 @@
 //! Counting dossiers into the figures of SPEC §4, in one pass, with tallies
 //! that merge.
 
-pub mod collect;
-pub mod counts;
-pub mod due;
-pub mod ratio;
-pub mod summary;
-pub mod tally;
-pub mod view;
+pub(crate) mod collect;
+pub(crate) mod counts;
+pub(crate) mod due;
+pub(crate) mod ratio;
+pub(crate) mod summary;
+pub(crate) mod tally;
+pub(crate) mod view;
 
 pub use collect::{
     Accounting, Collector, Detail, Duplicates, KeepRule, Merged, Occurrence, RowPos, code_hash,

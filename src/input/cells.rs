@@ -176,10 +176,6 @@ impl<'a> Cells<'a> {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The file's header.
     pub fn columns(&self) -> &'a Columns {
         self.columns

@@ -124,8 +124,11 @@ pub(crate) struct Loader<'a> {
     pub skipped: Vec<(Skip, u64)>,
     /// When set, only rows whose code it accepts are parsed (a second
     /// pass over some codes); the rest are passed over.
-    pub only: Option<&'a dyn Fn(&[u8]) -> bool>,
+    pub only: Option<CodeFilter<'a>>,
 }
+
+/// Which codes a pass parses (see [`Loader::only`]).
+pub(crate) type CodeFilter<'a> = &'a dyn Fn(&[u8]) -> bool;
 
 impl Loader<'_> {
     fn count(&mut self, rejected: bool) {
@@ -488,7 +491,8 @@ fn parse<'c>(
     });
     let status = faults.check(Field::Status, FaultKind::UnknownStatus, status);
     let received_flag = status != Some(Status::NotReceived);
-    let (unit, domain) = names_of(cells, &code, names, caches, &mut faults);
+    let code_owned = matches!(code, Cow::Owned(_));
+    let (unit, domain) = names_of(cells, code_owned, names, caches, &mut faults);
     let (received, due, end) = dates_of(cells, rules.dates, status, caches, &mut faults);
     let channel = channel_of(cells, rules.values, caches, &mut faults);
     let level = level_of(
@@ -552,7 +556,7 @@ fn bad_bytes(cells: &Cells<'_>, field: Field) -> bool {
 /// texts kept as they are (code, names, procedure) checked for bad bytes.
 fn names_of(
     cells: &Cells<'_>,
-    code: &Cow<'_, [u8]>,
+    code_owned: bool,
     names: &mut Names,
     caches: &mut Caches,
     faults: &mut Faults<'_, '_>,
@@ -570,7 +574,7 @@ fn names_of(
         faults.add(FaultKind::MissingValue, Field::Unit, "thiếu đơn vị");
     }
     // An ASCII code (borrowed as read) has no bad bytes to look for.
-    let bad_code = matches!(code, Cow::Owned(_)) && bad_bytes(cells, Field::Code);
+    let bad_code = code_owned && bad_bytes(cells, Field::Code);
     let (domain, bad_domain) = caches.domain.get(cells.get(Field::Domain), || {
         let bad = bad_bytes(cells, Field::Domain);
         let id = if bad {

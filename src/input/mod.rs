@@ -7,25 +7,25 @@
 //! ([`load`]) makes it a [`Record`] or a [`RowProblem`], or passes it over
 //! as a row that is not a dossier ([`skip`]): nothing is dropped.
 
-pub mod cells;
+pub(crate) mod cells;
 mod delimited;
-pub mod dossier;
-pub mod encoding;
-pub mod field;
-pub mod header;
+pub(crate) mod dossier;
+pub(crate) mod encoding;
+pub(crate) mod field;
+pub(crate) mod header;
 mod html;
 mod json;
-pub mod kind;
+pub(crate) mod kind;
 mod load;
-pub mod names;
+pub(crate) mod names;
 mod ole;
-pub mod problem;
+pub(crate) mod problem;
 // SIMD: the one module allowed unsafe code (each block says why it is sound).
 #[allow(unsafe_code)]
 pub mod rows;
 mod sheet;
-pub mod skip;
-pub mod suggest;
+pub(crate) mod skip;
+pub(crate) mod suggest;
 mod table;
 pub mod values;
 

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, Which};
 use crate::figures::{
     Counts, MonthIndex, PerRatio, Percent, Ratio, RatioKind, Snapshot, Summary, UnitFigures,
     UnitMonths, month_index,
@@ -277,9 +277,9 @@ pub struct Periods {
 impl Periods {
     pub fn of(data: &Dataset) -> Periods {
         Periods {
-            now: Snapshot::new(&data.tally, 0, &data.names),
-            ytd: Snapshot::new(&data.tally, 1, &data.names),
-            prev: Snapshot::new(&data.tally, 2, &data.names),
+            now: data.figures(Which::Current),
+            ytd: data.figures(Which::YearToDate),
+            prev: data.figures(Which::Previous),
         }
     }
 }
@@ -412,10 +412,7 @@ impl Analysis {
 
     /// `trung_binh` as the contract writes it: `{level: {ratio: "97.04"}}`.
     pub fn averages_by_key(&self) -> BTreeMap<&'static str, PerRatio<Option<Percent>>> {
-        self.averages
-            .iter()
-            .map(|(l, a)| (l.key(), a.clone()))
-            .collect()
+        self.averages.iter().map(|(l, a)| (l.key(), *a)).collect()
     }
 
     /// Keeps only unit `unit` (a unit's own letter).

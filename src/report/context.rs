@@ -185,7 +185,7 @@ impl<'a> Context<'a> {
     ) -> Context<'a> {
         let keep = |k: &GroupKey| unit.is_none_or(|u| k.unit == u);
         let snap = |w: Which| {
-            let index = data.index(w).unwrap_or(0);
+            let index = data.index(w);
             Snapshot::of_groups(&data.tally, index, &data.names, keep)
         };
         let ytd_info = PeriodInfo {

@@ -2,17 +2,16 @@
 //! figures object of `stats`, the overdue watch, and the context and
 //! rendering of reports.
 
-pub mod analysis;
-pub mod chart;
-pub mod context;
+pub(crate) mod analysis;
+pub(crate) mod chart;
+pub(crate) mod context;
 pub mod filters;
-pub mod late;
-pub mod periods;
-pub mod render;
-pub mod stats;
-pub mod templates;
-pub mod watch;
+pub(crate) mod late;
+pub(crate) mod periods;
+pub(crate) mod render;
+pub(crate) mod stats;
+pub(crate) mod templates;
+pub(crate) mod watch;
 
-pub use context::Context;
-pub use periods::{PeriodFigures, PeriodInfo};
-pub use stats::Figures;
+pub(crate) use context::Context;
+pub(crate) use stats::Figures;

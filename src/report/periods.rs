@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::dataset::{Dataset, Which};
+use crate::dataset::Dataset;
 use crate::figures::{ByLevel, GroupKey, Snapshot, Summary, UnitFigures};
 use crate::input::Level;
 use crate::period::{Period, Reporting, Span};
@@ -99,7 +99,7 @@ pub fn month_series(data: &Dataset, keep: impl Fn(&GroupKey) -> bool) -> Vec<Mon
     let (months, indices): (Vec<u32>, Vec<usize>) = data
         .months()
         .iter()
-        .filter_map(|m| Some((*m, data.index(Which::Month(*m))?)))
+        .filter_map(|m| Some((*m, data.month_index(*m)?)))
         .unzip();
     months
         .into_iter()
