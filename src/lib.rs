@@ -2,11 +2,13 @@
 //! the figures of administrative-procedure reform (CCTTHC) and writes the
 //! periodic report from a .docx template.
 //!
-//! The data flows one way, and the modules follow it:
-//! [`input`] reads exports into dossiers, [`period`] fixes the dates,
-//! [`figures`] tallies dossiers in one pass, [`report`] builds the context
-//! and renders it with [`docx`]. [`vn`] writes numbers and dates the
-//! Vietnamese way; [`config`] reads `cctthc.toml`; [`cli`] is the command line.
+//! The data flows one way, and the modules follow it (see
+//! `ARCHITECTURE.md`): [`input`] reads exports into dossiers, [`scan`]
+//! reads every file in one parallel pass, [`figures`] tallies the dossiers
+//! for the periods [`period`] fixes, `dataset` holds the result, [`report`]
+//! builds the analysis and the context and renders it with [`docx`], which
+//! knows nothing of the rest. `vn` writes numbers and dates the Vietnamese
+//! way; `config` reads `cctthc.toml`; [`cli`] is the command line.
 
 pub(crate) mod atomic;
 pub mod cli;
