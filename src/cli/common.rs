@@ -53,6 +53,24 @@ pub struct SkipArgs {
     pub rejects: Option<PathBuf>,
 }
 
+impl SkipArgs {
+    /// What to do with invalid rows: stop, or leave them out and write
+    /// them to `--rejects`, by default beside the output file `beside`
+    /// (`X.dong-loi.csv`), else `cctthc-dong-loi.csv` (SPEC §9).
+    pub fn mode(&self, beside: Option<&Path>) -> OnProblem<'static> {
+        if !self.skip_invalid {
+            return OnProblem::Stop;
+        }
+        let rejects = self.rejects.clone().unwrap_or_else(|| {
+            beside.map_or_else(
+                || PathBuf::from("cctthc-dong-loi.csv"),
+                |p| p.with_extension("dong-loi.csv"),
+            )
+        });
+        OnProblem::Skip { rejects }
+    }
+}
+
 #[derive(Debug, Default, clap::Args)]
 #[command(next_help_heading = "Kỳ báo cáo")]
 pub struct PeriodArgs {

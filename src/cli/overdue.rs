@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::common::{self, Failure, Global, InputArgs, Keep, OnProblem, Session, SkipArgs};
+use super::common::{self, Failure, Global, InputArgs, Keep, Session, SkipArgs};
 use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width};
@@ -61,23 +61,8 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         ..Request::default()
     }
     .resolve(day)?;
-    let mode = if args.skip.skip_invalid {
-        // Beside the list when it goes to a file (SPEC §9).
-        let beside = args
-            .output
-            .as_ref()
-            .map(|o| o.with_extension("dong-loi.csv"));
-        OnProblem::Skip {
-            rejects: args
-                .skip
-                .rejects
-                .clone()
-                .or(beside)
-                .unwrap_or_else(|| PathBuf::from("cctthc-dong-loi.csv")),
-        }
-    } else {
-        OnProblem::Stop
-    };
+    // Beside the list when it goes to a file (SPEC §9).
+    let mode = args.skip.mode(args.output.as_deref());
     let mut planned = common::Files::new();
     if let Some(path) = &args.output {
         planned = planned.writes("danh sách", path);

@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::common::{
-    self, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session, SkipArgs,
-};
+use super::common::{self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs};
 use super::output::Output;
 use crate::dataset::Dataset;
 use crate::docx::Template;
@@ -95,19 +93,10 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     if let Destination::File(path) = &destination {
         planned = planned.writes("báo cáo", path);
     }
-    let mode = if args.skip.skip_invalid {
-        let rejects = args
-            .skip
-            .rejects
-            .clone()
-            .unwrap_or_else(|| match &destination {
-                Destination::File(p) => p.with_extension("dong-loi.csv"),
-                Destination::Stdout => PathBuf::from("cctthc-dong-loi.csv"),
-            });
-        OnProblem::Skip { rejects }
-    } else {
-        OnProblem::Stop
-    };
+    let mode = args.skip.mode(match &destination {
+        Destination::File(p) => Some(p.as_path()),
+        Destination::Stdout => None,
+    });
     let (data, _) = common::read(
         &session,
         &args.input,

@@ -1,11 +1,8 @@
 //! `cctthc stats`: the figures of a period in the terminal, as JSON or CSV.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use super::common::{
-    self, Failure, Global, InputArgs, Keep, OnProblem, PeriodArgs, Session, SkipArgs,
-};
+use super::common::{self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs};
 use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width, terminal_width};
@@ -60,17 +57,7 @@ enum By {
 pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let session = Session::start(global)?;
     let reporting = session.reporting(&args.period)?;
-    let mode = if args.skip.skip_invalid {
-        OnProblem::Skip {
-            rejects: args
-                .skip
-                .rejects
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("cctthc-dong-loi.csv")),
-        }
-    } else {
-        OnProblem::Stop
-    };
+    let mode = args.skip.mode(None);
     let (data, _) = common::read(
         &session,
         &args.input,
