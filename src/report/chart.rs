@@ -11,7 +11,7 @@
 
 use std::str::FromStr;
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
 use minijinja::value::{Kwargs, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
 use rust_decimal::Decimal;
@@ -162,17 +162,8 @@ impl Canvas {
 
     /// Draws `text` with its baseline at `y`, starting at `x`.
     fn text(&mut self, font: &FontRef<'_>, px: f32, x: f32, y: f32, text: &str, color: Rgb) {
-        let scaled = font.as_scaled(PxScale::from(px));
-        let mut caret = x;
-        let mut prev = None;
-        for c in text.chars() {
-            let id = scaled.glyph_id(c);
-            if let Some(p) = prev {
-                caret += scaled.kern(p, id);
-            }
+        set_out(font, px, x, text, |id, caret| {
             let glyph = id.with_scale_and_position(px, point(caret, y));
-            caret += scaled.h_advance(id);
-            prev = Some(id);
             if let Some(outline) = font.outline_glyph(glyph) {
                 let bounds = outline.px_bounds();
                 let (bx, by) = (bounds.min.x as i32, bounds.min.y as i32);
@@ -180,7 +171,13 @@ impl Canvas {
                     self.blend(bx + gx as i32, by + gy as i32, color, coverage);
                 });
             }
-        }
+        });
+    }
+
+    /// Draws `text` centred across the picture, its baseline at `y`.
+    fn centered(&mut self, font: &FontRef<'_>, px: f32, y: f32, text: &str, color: Rgb) {
+        let w = measure(font, px, text);
+        self.text(font, px, (self.width as f32 - w) / 2.0, y, text, color);
     }
 
     fn png(&self) -> Result<Vec<u8>, png::EncodingError> {
@@ -202,20 +199,33 @@ impl Canvas {
     }
 }
 
-/// The width of `text` drawn at `px`.
-fn measure(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
+/// Sets `text` out at `px` from `x`, kerned: gives `each` every glyph and
+/// the x it starts at, and returns the x where the text ends.
+fn set_out(
+    font: &FontRef<'_>,
+    px: f32,
+    x: f32,
+    text: &str,
+    mut each: impl FnMut(GlyphId, f32),
+) -> f32 {
     let scaled = font.as_scaled(PxScale::from(px));
-    let mut width = 0.0;
+    let mut caret = x;
     let mut prev = None;
     for c in text.chars() {
         let id = scaled.glyph_id(c);
         if let Some(p) = prev {
-            width += scaled.kern(p, id);
+            caret += scaled.kern(p, id);
         }
-        width += scaled.h_advance(id);
+        each(id, caret);
+        caret += scaled.h_advance(id);
         prev = Some(id);
     }
-    width
+    caret
+}
+
+/// The width of `text` drawn at `px`.
+fn measure(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
+    set_out(font, px, 0.0, text, |_, _| {})
 }
 
 /// `text` cut to fit `max` pixels, ending in `…` when cut.
@@ -303,229 +313,370 @@ fn blank() -> (Vec<u8>, u32, u32) {
     (canvas.png().unwrap_or_default(), WIDTH, BASE_HEIGHT as u32)
 }
 
+/// The width between the margins.
+const INNER: f32 = WIDTH as f32 - 2.0 * MARGIN;
+/// The height of a line of the title.
+const TITLE_LINE: f32 = TITLE_PX * 1.25;
+/// The row above the plot where the target's label goes.
+const TARGET_ROW: f32 = SMALL_PX * 1.6;
+/// The row under the plot where the axis's ticks go.
+const TICKS: f32 = 8.0 + SMALL_PX * 1.4;
+/// The legend's row, under the ticks.
+const LEGEND_ROW: f32 = 12.0 + SMALL_PX * 1.5;
+/// The row of the note on bars left out, at the bottom.
+const NOTE_ROW: f32 = SMALL_PX * 1.5;
+
+/// Draws the chart on a canvas of the height it needs.
 fn layout_and_draw(chart: &BarChart, regular: &FontRef<'_>, bold: &FontRef<'_>) -> Canvas {
-    let width = WIDTH as f32;
-    let inner = width - 2.0 * MARGIN;
-    let shown = chart
-        .bars
-        .get(..chart.bars.len().min(MAX_BARS))
-        .unwrap_or_default();
-    let hidden = chart.bars.len() - shown.len();
-    let target = chart.target;
-    let has_target = target.is_some() && !shown.is_empty();
-    let met = |v: Decimal| target.is_none_or(|t| v >= t);
-    // The legend names the colours used, and N/A when there is one.
+    let layout = Layout::new(chart, regular, bold);
+    let mut canvas = Canvas::new(WIDTH, layout.height);
+    layout.draw_title(&mut canvas, bold);
+    if layout.bars.is_empty() {
+        layout.draw_no_bars(&mut canvas, regular);
+        return canvas;
+    }
+    layout.draw_grid(&mut canvas, regular);
+    layout.draw_bars(&mut canvas, regular);
+    layout.draw_target(&mut canvas, regular);
+    layout.draw_values(&mut canvas, regular);
+    layout.draw_legend(&mut canvas, regular);
+    layout.draw_note(&mut canvas, regular);
+    canvas
+}
+
+/// The colour of a bar of `value`: whether it meets `target`.
+fn bar_color(value: Decimal, target: Option<Decimal>) -> Rgb {
+    if target.is_none_or(|t| value >= t) {
+        MET
+    } else {
+        UNMET
+    }
+}
+
+/// The legend's entries: the colours `bars` use when there is a target,
+/// and N/A when one has no value.
+fn legend_items(bars: &[Bar], target: Option<Decimal>) -> Vec<(Option<Rgb>, &'static str)> {
     let mut items: Vec<(Option<Rgb>, &str)> = Vec::new();
-    if has_target {
-        if shown.iter().any(|b| b.value.is_some_and(met)) {
+    let uses = |color: Rgb| {
+        bars.iter()
+            .any(|b| b.value.is_some_and(|v| bar_color(v, target) == color))
+    };
+    if target.is_some() {
+        if uses(MET) {
             items.push((Some(MET), "Đạt chỉ tiêu"));
         }
-        if shown.iter().any(|b| b.value.is_some_and(|v| !met(v))) {
+        if uses(UNMET) {
             items.push((Some(UNMET), "Chưa đạt chỉ tiêu"));
         }
     }
-    if shown.iter().any(|b| b.value.is_none()) {
+    if bars.iter().any(|b| b.value.is_none()) {
         items.push((None, "N/A: không có hồ sơ để tính"));
     }
+    items
+}
 
-    // Vertical budget outside the rows.
-    let title = wrap(bold, TITLE_PX, &clean(&chart.title), inner, 2);
-    let title_line = TITLE_PX * 1.25;
-    let mut top = MARGIN + title.len() as f32 * title_line;
-    if !title.is_empty() {
-        top += 10.0;
-    }
-    let target_row = if has_target { SMALL_PX * 1.6 } else { 0.0 };
-    let ticks = 8.0 + SMALL_PX * 1.4;
-    let legend = if !items.is_empty() {
-        12.0 + SMALL_PX * 1.5
-    } else {
-        0.0
-    };
-    let note = if hidden > 0 { SMALL_PX * 1.5 } else { 0.0 };
-    let overhead = top + target_row + ticks + legend + note + MARGIN;
+/// Where the parts of a chart go, in pixels.
+struct Layout<'a> {
+    /// The bars drawn: at most [`MAX_BARS`].
+    bars: &'a [Bar],
+    /// How many bars are left out.
+    hidden: usize,
+    /// The target, when there are bars to hold against it.
+    target: Option<Decimal>,
+    /// The target's label, cut to the width.
+    target_label: String,
+    /// The legend's entries: a colour (none for N/A) and what it means.
+    legend: Vec<(Option<Rgb>, &'static str)>,
+    /// The title's lines.
+    title: Vec<String>,
+    /// Each bar's label, in one or two lines.
+    labels: Vec<Vec<String>>,
+    label_px: f32,
+    value_px: f32,
+    /// The height of one bar's row.
+    row: f32,
+    plot_top: f32,
+    plot_h: f32,
+    plot_bottom: f32,
+    /// Where the axis puts 0% and 100%.
+    x0: f32,
+    x1: f32,
+    /// The picture's height.
+    height: u32,
+}
 
-    // Rows: two-line labels when a name is long and there is room.
-    let label_max = inner * 0.46;
-    let labels: Vec<String> = shown.iter().map(|b| clean(&b.label)).collect();
-    let n = shown.len();
-    let mut label_px = LABEL_PX;
-    let mut lines: Vec<Vec<String>> = labels
-        .iter()
-        .map(|l| wrap(regular, label_px, l, label_max, 2))
-        .collect();
-    let two_lines = lines.iter().any(|l| l.len() > 1);
-    let min_row = if two_lines {
-        label_px * 2.0 * 1.2 + 10.0
-    } else {
-        label_px * 1.75
-    };
-    let mut row = if n == 0 {
-        0.0
-    } else {
-        ((BASE_HEIGHT - overhead) / n as f32).clamp(min_row, 72.0)
-    };
-    if n > 0 && overhead + row * n as f32 > MAX_HEIGHT {
-        row = ((MAX_HEIGHT - overhead) / n as f32).max(14.0);
-        if row < min_row {
-            label_px = (row / 1.6).clamp(11.0, LABEL_PX);
-            lines = labels
+/// The rows of the bars: their height, and the labels' size and lines.
+struct Rows {
+    row: f32,
+    label_px: f32,
+    lines: Vec<Vec<String>>,
+}
+
+impl Rows {
+    /// Rows for the labels `names` when the rest takes `overhead` pixels:
+    /// two-line labels when a name is long and there is room; with many
+    /// bars, rows squeezed to fit [`MAX_HEIGHT`] and, if they must, labels
+    /// smaller and on one line.
+    fn fit(regular: &FontRef<'_>, names: &[String], overhead: f32) -> Rows {
+        let label_max = INNER * 0.46;
+        let n = names.len();
+        let wrapped = |px: f32, max_lines: usize| -> Vec<Vec<String>> {
+            names
                 .iter()
-                .map(|l| wrap(regular, label_px, l, label_max, 1))
-                .collect();
+                .map(|l| wrap(regular, px, l, label_max, max_lines))
+                .collect()
+        };
+        let mut label_px = LABEL_PX;
+        let mut lines = wrapped(label_px, 2);
+        let two_lines = lines.iter().any(|l| l.len() > 1);
+        let min_row = if two_lines {
+            label_px * 2.0 * 1.2 + 10.0
+        } else {
+            label_px * 1.75
+        };
+        let mut row = if n == 0 {
+            0.0
+        } else {
+            ((BASE_HEIGHT - overhead) / n as f32).clamp(min_row, 72.0)
+        };
+        if n > 0 && overhead + row * n as f32 > MAX_HEIGHT {
+            row = ((MAX_HEIGHT - overhead) / n as f32).max(14.0);
+            if row < min_row {
+                label_px = (row / 1.6).clamp(11.0, LABEL_PX);
+                lines = wrapped(label_px, 1);
+            }
+        }
+        Rows {
+            row,
+            label_px,
+            lines,
         }
     }
-    let value_px = label_px * 0.92;
-    let plot_h = if n == 0 { 90.0 } else { row * n as f32 };
-    let height = (overhead + plot_h).ceil().clamp(1.0, MAX_HEIGHT + 200.0) as u32;
-    let mut canvas = Canvas::new(WIDTH, height);
+}
 
-    // Title, centred.
-    for (i, line) in title.iter().enumerate() {
-        let w = measure(bold, TITLE_PX, line);
-        let y = MARGIN + TITLE_PX + i as f32 * title_line - TITLE_PX * 0.2;
-        canvas.text(bold, TITLE_PX, (width - w) / 2.0, y, line, INK);
-    }
-
-    let plot_top = top + target_row;
-    let plot_bottom = plot_top + plot_h;
-    if n == 0 {
-        let message = "Không có đơn vị nào để vẽ";
-        let w = measure(regular, LABEL_PX, message);
-        let y = baseline(regular, LABEL_PX, plot_top + plot_h / 2.0);
-        canvas.text(regular, LABEL_PX, (width - w) / 2.0, y, message, GREY);
-        return canvas;
-    }
-
-    // Columns: labels, the plot, room for the values past 100%.
-    let label_w = lines
+/// Where the axis puts 0% and 100%: past the widest label, and short of
+/// the right margin by the widest value (or half the last tick).
+fn axis(
+    regular: &FontRef<'_>,
+    bars: &[Bar],
+    labels: &[Vec<String>],
+    label_px: f32,
+    value_px: f32,
+) -> (f32, f32) {
+    let label_w = labels
         .iter()
         .flatten()
         .map(|l| measure(regular, label_px, l))
         .fold(0.0_f32, f32::max);
-    let value_w = shown
+    let value_w = bars
         .iter()
         .map(|b| measure(regular, value_px, &value_text(b.value)))
         .chain(std::iter::once(measure(regular, SMALL_PX, "100%") / 2.0))
         .fold(0.0_f32, f32::max);
     let x0 = MARGIN + label_w + 14.0;
-    let x1 = (width - MARGIN - value_w - 10.0).max(x0 + 10.0);
-    let x_of = |v: f32| x0 + (x1 - x0) * v;
+    let x1 = (WIDTH as f32 - MARGIN - value_w - 10.0).max(x0 + 10.0);
+    (x0, x1)
+}
 
-    // Grid and axis ticks.
-    for step in 0..=5u8 {
-        let x = x_of(f32::from(step) / 5.0);
-        canvas.rect(x.round(), plot_top, x.round() + 1.0, plot_bottom, GRID);
-        let tick = format!("{}%", u32::from(step) * 20);
-        let w = measure(regular, SMALL_PX, &tick);
-        canvas.text(
-            regular,
-            SMALL_PX,
-            x - w / 2.0,
-            plot_bottom + 8.0 + SMALL_PX,
-            &tick,
-            GREY,
-        );
+impl<'a> Layout<'a> {
+    /// Lays `chart` out: the title's lines, the rows, the axis, and the
+    /// height all that takes.
+    fn new(chart: &'a BarChart, regular: &FontRef<'_>, bold: &FontRef<'_>) -> Layout<'a> {
+        let bars = chart
+            .bars
+            .get(..chart.bars.len().min(MAX_BARS))
+            .unwrap_or_default();
+        let hidden = chart.bars.len() - bars.len();
+        let target = chart.target.filter(|_| !bars.is_empty());
+        let legend = legend_items(bars, target);
+        let title = wrap(bold, TITLE_PX, &clean(&chart.title), INNER, 2);
+        let mut top = MARGIN + title.len() as f32 * TITLE_LINE;
+        if !title.is_empty() {
+            top += 10.0;
+        }
+        let target_row = if target.is_some() { TARGET_ROW } else { 0.0 };
+        let legend_row = if legend.is_empty() { 0.0 } else { LEGEND_ROW };
+        let note = if hidden > 0 { NOTE_ROW } else { 0.0 };
+        let overhead = top + target_row + TICKS + legend_row + note + MARGIN;
+        let names: Vec<String> = bars.iter().map(|b| clean(&b.label)).collect();
+        let rows = Rows::fit(regular, &names, overhead);
+        let value_px = rows.label_px * 0.92;
+        let plot_h = if bars.is_empty() {
+            90.0
+        } else {
+            rows.row * bars.len() as f32
+        };
+        let (x0, x1) = axis(regular, bars, &rows.lines, rows.label_px, value_px);
+        let target_label = match target {
+            Some(_) => ellipsize(regular, SMALL_PX, &clean(&chart.target_label), INNER),
+            None => String::new(),
+        };
+        let plot_top = top + target_row;
+        Layout {
+            bars,
+            hidden,
+            target,
+            target_label,
+            legend,
+            title,
+            labels: rows.lines,
+            label_px: rows.label_px,
+            value_px,
+            row: rows.row,
+            plot_top,
+            plot_h,
+            plot_bottom: plot_top + plot_h,
+            x0,
+            x1,
+            height: (overhead + plot_h).ceil().clamp(1.0, MAX_HEIGHT + 200.0) as u32,
+        }
     }
 
-    // Labels and bars.
-    let bar_h = (row * 0.62).max(4.0);
-    let label_line = label_px * 1.2;
-    let center_of = |i: usize| plot_top + row * (i as f32 + 0.5);
-    for (i, (bar, label)) in shown.iter().zip(&lines).enumerate() {
-        let center = center_of(i);
-        let first = center - label_line * (label.len() as f32 - 1.0) / 2.0;
-        for (k, line) in label.iter().enumerate() {
-            let w = measure(regular, label_px, line);
-            let y = baseline(regular, label_px, first + k as f32 * label_line);
-            canvas.text(regular, label_px, x0 - 12.0 - w, y, line, INK);
+    /// The x of `v` (0–1) on the axis.
+    fn x_of(&self, v: f32) -> f32 {
+        self.x0 + (self.x1 - self.x0) * v
+    }
+
+    /// The y of the middle of bar `i`'s row.
+    fn center_of(&self, i: usize) -> f32 {
+        self.plot_top + self.row * (i as f32 + 0.5)
+    }
+
+    /// Draws the title, centred, line under line.
+    fn draw_title(&self, canvas: &mut Canvas, bold: &FontRef<'_>) {
+        for (i, line) in self.title.iter().enumerate() {
+            let y = MARGIN + TITLE_PX + i as f32 * TITLE_LINE - TITLE_PX * 0.2;
+            canvas.centered(bold, TITLE_PX, y, line, INK);
         }
-        if let Some(v) = bar.value {
-            let end = x_of(fraction(v));
-            let color = if met(v) { MET } else { UNMET };
-            if end > x0 {
-                let (top, bottom) = (center - bar_h / 2.0, center + bar_h / 2.0);
-                canvas.rect(x0, top, end.max(x0 + 1.0), bottom, color);
+    }
+
+    /// Draws, where the plot would be, that there is nothing to draw.
+    fn draw_no_bars(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let message = "Không có đơn vị nào để vẽ";
+        let y = baseline(regular, LABEL_PX, self.plot_top + self.plot_h / 2.0);
+        canvas.centered(regular, LABEL_PX, y, message, GREY);
+    }
+
+    /// Draws the grid every 20% and the ticks under it.
+    fn draw_grid(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        for step in 0..=5u8 {
+            let x = self.x_of(f32::from(step) / 5.0);
+            let (top, bottom) = (self.plot_top, self.plot_bottom);
+            canvas.rect(x.round(), top, x.round() + 1.0, bottom, GRID);
+            let tick = format!("{}%", u32::from(step) * 20);
+            let w = measure(regular, SMALL_PX, &tick);
+            let y = bottom + 8.0 + SMALL_PX;
+            canvas.text(regular, SMALL_PX, x - w / 2.0, y, &tick, GREY);
+        }
+    }
+
+    /// Draws each bar's label, right-aligned before the axis, and its bar;
+    /// then the axis over the bars' starts.
+    fn draw_bars(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let (px, x0) = (self.label_px, self.x0);
+        let bar_h = (self.row * 0.62).max(4.0);
+        let label_line = px * 1.2;
+        for (i, (bar, label)) in self.bars.iter().zip(&self.labels).enumerate() {
+            let center = self.center_of(i);
+            let first = center - label_line * (label.len() as f32 - 1.0) / 2.0;
+            for (k, line) in label.iter().enumerate() {
+                let w = measure(regular, px, line);
+                let y = baseline(regular, px, first + k as f32 * label_line);
+                canvas.text(regular, px, x0 - 12.0 - w, y, line, INK);
+            }
+            if let Some(v) = bar.value {
+                let end = self.x_of(fraction(v));
+                let color = bar_color(v, self.target);
+                if end > x0 {
+                    let (top, bottom) = (center - bar_h / 2.0, center + bar_h / 2.0);
+                    canvas.rect(x0, top, end.max(x0 + 1.0), bottom, color);
+                }
             }
         }
+        canvas.rect(x0 - 1.0, self.plot_top, x0 + 1.0, self.plot_bottom, AXIS);
     }
-    // The axis over the bars' starts.
-    canvas.rect(x0 - 1.0, plot_top, x0 + 1.0, plot_bottom, AXIS);
 
-    // The target: a dashed line over everything, its label above.
-    if let (Some(t), true) = (target, has_target) {
-        let x = x_of(fraction(t));
-        let mut y = plot_top - 4.0;
-        while y < plot_bottom + 4.0 {
-            let end = (y + 12.0).min(plot_bottom + 4.0);
-            canvas.rect(x - 1.5, y, x + 1.5, end, TARGET);
+    /// Draws the target: a dashed line over the bars, its label above.
+    fn draw_target(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let Some(target) = self.target else {
+            return;
+        };
+        let x = self.x_of(fraction(target));
+        let end_y = self.plot_bottom + 4.0;
+        let mut y = self.plot_top - 4.0;
+        while y < end_y {
+            canvas.rect(x - 1.5, y, x + 1.5, (y + 12.0).min(end_y), TARGET);
             y += 20.0;
         }
-        let label = ellipsize(regular, SMALL_PX, &clean(&chart.target_label), inner);
-        let w = measure(regular, SMALL_PX, &label);
-        let lx = (x - w / 2.0).clamp(MARGIN, width - MARGIN - w);
-        canvas.text(regular, SMALL_PX, lx, plot_top - 10.0, &label, TARGET);
+        let label = &self.target_label;
+        let w = measure(regular, SMALL_PX, label);
+        let lx = (x - w / 2.0).clamp(MARGIN, WIDTH as f32 - MARGIN - w);
+        canvas.text(regular, SMALL_PX, lx, self.plot_top - 10.0, label, TARGET);
     }
 
-    // Values over everything, on white so the target line does not cross
-    // them.
-    for (i, bar) in shown.iter().enumerate() {
-        let center = center_of(i);
-        let text = value_text(bar.value);
-        let (x, color) = match bar.value {
-            Some(v) => (x_of(fraction(v)) + 6.0, INK),
-            None => (x0 + 6.0, GREY),
-        };
-        let w = measure(regular, value_px, &text);
-        let half = value_px * 0.6;
-        canvas.rect(x - 2.0, center - half, x + w + 2.0, center + half, WHITE);
-        canvas.text(
-            regular,
-            value_px,
-            x,
-            baseline(regular, value_px, center),
-            &text,
-            color,
-        );
+    /// Draws each value past its bar's end (N/A, in grey, at the axis), on
+    /// white so the target line does not cross it.
+    fn draw_values(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let px = self.value_px;
+        let half = px * 0.6;
+        for (i, bar) in self.bars.iter().enumerate() {
+            let center = self.center_of(i);
+            let text = value_text(bar.value);
+            let (x, color) = match bar.value {
+                Some(v) => (self.x_of(fraction(v)) + 6.0, INK),
+                None => (self.x0 + 6.0, GREY),
+            };
+            let w = measure(regular, px, &text);
+            canvas.rect(x - 2.0, center - half, x + w + 2.0, center + half, WHITE);
+            let y = baseline(regular, px, center);
+            canvas.text(regular, px, x, y, &text, color);
+        }
     }
 
-    // Legend: what the colours and N/A mean.
-    let mut y = plot_bottom + ticks;
-    if legend > 0.0 {
+    /// Draws the legend, centred under the ticks: what the colours and N/A
+    /// mean.
+    fn draw_legend(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        if self.legend.is_empty() {
+            return;
+        }
         let swatch = SMALL_PX * 0.8;
-        let total: f32 = items
+        let room = |color: Option<Rgb>| if color.is_some() { swatch + 8.0 } else { 0.0 };
+        let total: f32 = self
+            .legend
             .iter()
-            .map(|(c, t)| {
-                measure(regular, SMALL_PX, t) + if c.is_some() { swatch + 8.0 } else { 0.0 }
-            })
+            .map(|&(color, text)| measure(regular, SMALL_PX, text) + room(color))
             .sum::<f32>()
-            + 28.0 * (items.len().saturating_sub(1)) as f32;
-        let mut x = ((width - total) / 2.0).max(MARGIN);
-        let center = y + 12.0 + SMALL_PX * 0.75;
+            + 28.0 * (self.legend.len().saturating_sub(1)) as f32;
+        let mut x = ((WIDTH as f32 - total) / 2.0).max(MARGIN);
+        let center = self.plot_bottom + TICKS + 12.0 + SMALL_PX * 0.75;
         let base = baseline(regular, SMALL_PX, center);
-        for (color, text) in items {
+        for &(color, text) in &self.legend {
             if let Some(color) = color {
-                canvas.rect(
-                    x,
-                    center - swatch / 2.0,
-                    x + swatch,
-                    center + swatch / 2.0,
-                    color,
-                );
+                let (top, bottom) = (center - swatch / 2.0, center + swatch / 2.0);
+                canvas.rect(x, top, x + swatch, bottom, color);
                 x += swatch + 8.0;
             }
             canvas.text(regular, SMALL_PX, x, base, text, GREY);
             x += measure(regular, SMALL_PX, text) + 28.0;
         }
-        y += legend;
     }
-    if hidden > 0 {
-        let text = format!("… và {} đơn vị khác không vẽ hết", vn::int(hidden as i64));
-        let w = measure(regular, SMALL_PX, &text);
+
+    /// Draws, at the bottom, how many bars are left out.
+    fn draw_note(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        if self.hidden == 0 {
+            return;
+        }
+        let mut y = self.plot_bottom + TICKS;
+        if !self.legend.is_empty() {
+            y += LEGEND_ROW;
+        }
+        let text = format!(
+            "… và {} đơn vị khác không vẽ hết",
+            vn::int(self.hidden as i64)
+        );
         let base = baseline(regular, SMALL_PX, y + SMALL_PX * 0.75);
-        canvas.text(regular, SMALL_PX, (width - w) / 2.0, base, &text, GREY);
+        canvas.centered(regular, SMALL_PX, base, &text, GREY);
     }
-    canvas
 }
 
 /// Columns a string takes in a terminal (marks take none).
