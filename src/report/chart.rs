@@ -723,7 +723,6 @@ fn pad(text: &str, width: usize, left: bool) -> String {
 pub fn text(chart: &BarChart, width: usize) -> String {
     // No terminal is wider; a bound on the work for absurd widths.
     let width = width.min(1000);
-    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let mut out: Vec<String> = Vec::new();
     let title = clean(&chart.title);
     if !title.is_empty() {
@@ -749,42 +748,16 @@ pub fn text(chart: &BarChart, width: usize) -> String {
         col.min(bar_w.saturating_sub(1))
     });
     for ((bar, label), value) in chart.bars.iter().zip(&labels).zip(&values) {
-        let eighths = bar
-            .value
-            .map_or(0, |v| (fraction(v) * bar_w as f32 * 8.0).round() as usize);
-        let (full, part) = (eighths / 8, eighths % 8);
-        let mut cells = String::new();
-        for i in 0..bar_w {
-            let c = if i < full {
-                '█'
-            } else if i == full && part > 0 {
-                EIGHTHS.get(part).copied().unwrap_or(' ')
-            } else if Some(i) == target_col {
-                '│'
-            } else {
-                ' '
-            };
-            cells.push(c);
-        }
         out.push(format!(
             "{} {} {}",
             pad(&cut(label, label_w), label_w, false),
-            cells,
+            cells(bar.value, bar_w, target_col),
             pad(value, value_w, true)
         ));
     }
     if let (Some(col), false) = (target_col, chart.bars.is_empty()) {
-        let at = label_w + 1 + col;
         let name = clean(&chart.target_label);
-        let right = format!("└ {name}");
-        let line = if at + columns(&right) <= width {
-            format!("{}{right}", " ".repeat(at))
-        } else {
-            let left = format!("{name} ┘");
-            let start = (at + 1).saturating_sub(columns(&left));
-            format!("{}{left}", " ".repeat(start))
-        };
-        out.push(line);
+        out.push(target_line(&name, label_w + 1 + col, width));
     }
     if width == 0 {
         return String::new();
@@ -795,6 +768,41 @@ pub fn text(chart: &BarChart, width: usize) -> String {
         text.push('\n');
     }
     text
+}
+
+/// A bar of `value` in `bar_w` cells: a █ for each full cell and an
+/// eighth block for the rest, then the target's │ at `target_col` if the
+/// bar ends before it.
+fn cells(value: Option<Decimal>, bar_w: usize, target_col: Option<usize>) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = value.map_or(0, |v| (fraction(v) * bar_w as f32 * 8.0).round() as usize);
+    let (full, part) = (eighths / 8, eighths % 8);
+    (0..bar_w)
+        .map(|i| {
+            if i < full {
+                '█'
+            } else if i == full && part > 0 {
+                EIGHTHS.get(part).copied().unwrap_or(' ')
+            } else if Some(i) == target_col {
+                '│'
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// The line under the bars naming the target `name`: `└ name` from column
+/// `at`, or `name ┘` ending there when that does not fit `width`.
+fn target_line(name: &str, at: usize, width: usize) -> String {
+    let right = format!("└ {name}");
+    if at + columns(&right) <= width {
+        format!("{}{right}", " ".repeat(at))
+    } else {
+        let left = format!("{name} ┘");
+        let start = (at + 1).saturating_sub(columns(&left));
+        format!("{}{left}", " ".repeat(start))
+    }
 }
 
 const LEVELS: [(&str, &str); 3] = [
@@ -887,19 +895,51 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
     let cap: Option<String> = kwargs.get("cap")?;
     let sort: Option<bool> = kwargs.get("sap_xep")?;
     kwargs.assert_all_used()?;
-    let level = match cap.as_deref() {
-        None => None,
-        Some(c) => match LEVELS.iter().find(|(key, _)| *key == c) {
-            Some(level) => Some(*level),
-            None => {
-                return Err(fail(format!(
-                    "cap phải là 'tinh', 'huyen' hoặc 'xa', không phải '{}'",
-                    crate::text::quote(c)
-                )));
-            }
+    let level = level_of(cap.as_deref())?;
+    let mut bars = bars_of(state, ratio, level)?;
+    if sort == Some(true) {
+        // Stable: equal values keep the context's order.
+        bars.sort_by(|a, b| match (a.value, b.value) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+    let target = match state.lookup("chi_tieu") {
+        Some(targets) if targets.kind() == ValueKind::Map => match targets.get_attr(ratio) {
+            Ok(t) if !t.is_undefined() => percent(&t, &format!("chi_tieu.{ratio}"))?,
+            _ => None,
         },
+        _ => None,
     };
+    Ok(BarChart {
+        title: title_of(state, title, level),
+        bars,
+        target,
+        target_label: target.map_or_else(String::new, |t| {
+            format!("Chỉ tiêu {}", vn::percent(Some(t)))
+        }),
+    })
+}
 
+/// The level `cap=` names: its key and its name in a title.
+fn level_of(cap: Option<&str>) -> Result<Option<(&'static str, &'static str)>, Error> {
+    let Some(c) = cap else {
+        return Ok(None);
+    };
+    match LEVELS.iter().find(|(key, _)| *key == c) {
+        Some(level) => Ok(Some(*level)),
+        None => Err(fail(format!(
+            "cap phải là 'tinh', 'huyen' hoặc 'xa', không phải '{}'",
+            crate::text::quote(c)
+        ))),
+    }
+}
+
+/// One bar for each unit of `theo_don_vi` (of `level` when given): its
+/// name and its `ratio`, given as `{phan_tram: …}` or as the percentage.
+fn bars_of(state: &State, ratio: &str, level: Option<(&str, &str)>) -> Result<Vec<Bar>, Error> {
     let units = match state.lookup("theo_don_vi") {
         Some(v) if !v.is_undefined() && !v.is_none() => v,
         _ => return Err(fail("dữ liệu không có 'theo_don_vi'")),
@@ -934,28 +974,16 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
         };
         bars.push(Bar { label: name, value });
     }
-    if sort == Some(true) {
-        // Stable: equal values keep the context's order.
-        bars.sort_by(|a, b| match (a.value, b.value) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-    }
+    Ok(bars)
+}
 
-    let target = match state.lookup("chi_tieu") {
-        Some(targets) if targets.kind() == ValueKind::Map => match targets.get_attr(ratio) {
-            Ok(t) if !t.is_undefined() => percent(&t, &format!("chi_tieu.{ratio}"))?,
-            _ => None,
-        },
-        _ => None,
-    };
+/// The chart's title: the ratio's, the level's name, and the period as
+/// letters write it (tháng 6/2023) or its long name.
+fn title_of(state: &State, title: &str, level: Option<(&str, &str)>) -> String {
     let mut title = match level {
         Some((_, name)) => format!("{title} {name}"),
         None => title.to_string(),
     };
-    // The period as letters write it (tháng 6/2023), or its long name.
     let ky = state.lookup("ky");
     let name = |key: &str| {
         ky.as_ref()
@@ -965,14 +993,7 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
     if let Some(period) = name("ten_ngan").or_else(|| name("ten")) {
         title = format!("{title}, {period}");
     }
-    Ok(BarChart {
-        title,
-        bars,
-        target,
-        target_label: target.map_or_else(String::new, |t| {
-            format!("Chỉ tiêu {}", vn::percent(Some(t)))
-        }),
-    })
+    title
 }
 
 #[cfg(test)]
