@@ -17,7 +17,7 @@ use minijinja::{Environment, Error, ErrorKind, State};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::docx::Picture;
 use crate::figures::RatioKind;
@@ -679,36 +679,37 @@ impl<'a> Layout<'a> {
     }
 }
 
-/// Columns a string takes in a terminal (marks take none).
-fn columns(text: &str) -> usize {
-    text.chars().filter(|c| !is_combining_mark(*c)).count()
-}
-
-/// `text` cut to `max` columns, ending in `…` when cut.
-fn cut(text: &str, max: usize) -> String {
-    if columns(text) <= max {
+/// `text` cut to `max` terminal columns (as `unicode-width` counts them:
+/// a letter's marks take none, wide letters two), ending in `…` when cut;
+/// a letter keeps its marks. Tables on the terminal cut their cells so too.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    if text.width() <= max {
         return text.to_string();
     }
-    if max == 0 {
+    let Some(room) = max.checked_sub(1) else {
         return String::new();
-    }
+    };
     let mut out = String::new();
     let mut used = 0;
     for c in text.chars() {
-        let w = usize::from(!is_combining_mark(c));
-        if used + w > max - 1 {
+        used += c.width().unwrap_or(0);
+        if used > room {
             break;
         }
         out.push(c);
-        used += w;
+    }
+    // A sequence (an emoji and its selector) can be wider than its
+    // characters.
+    while out.width() > room {
+        out.pop();
     }
     out.push('…');
     out
 }
 
 /// Pads `text` with spaces to `width` columns, on the right or the left.
-fn pad(text: &str, width: usize, left: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(columns(text)));
+pub(crate) fn pad(text: &str, width: usize, left: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
     if left {
         format!("{fill}{text}")
     } else {
@@ -733,8 +734,8 @@ pub fn text(chart: &BarChart, width: usize) -> String {
     }
     let labels: Vec<String> = chart.bars.iter().map(|b| clean(&b.label)).collect();
     let values: Vec<String> = chart.bars.iter().map(|b| value_text(b.value)).collect();
-    let value_w = values.iter().map(|v| columns(v)).max().unwrap_or(0);
-    let label_max = labels.iter().map(|l| columns(l)).max().unwrap_or(0);
+    let value_w = values.iter().map(|v| v.width()).max().unwrap_or(0);
+    let label_max = labels.iter().map(|l| l.width()).max().unwrap_or(0);
     // Labels take what the bars leave, but at most 45% of the line and at
     // least 8 columns when there is room.
     let room = width.saturating_sub(value_w + 2);
@@ -796,11 +797,11 @@ fn cells(value: Option<Decimal>, bar_w: usize, target_col: Option<usize>) -> Str
 /// `at`, or `name ┘` ending there when that does not fit `width`.
 fn target_line(name: &str, at: usize, width: usize) -> String {
     let right = format!("└ {name}");
-    if at + columns(&right) <= width {
+    if at + right.width() <= width {
         format!("{}{right}", " ".repeat(at))
     } else {
         let left = format!("{name} ┘");
-        let start = (at + 1).saturating_sub(columns(&left));
+        let start = (at + 1).saturating_sub(left.width());
         format!("{}{left}", " ".repeat(start))
     }
 }
@@ -1063,6 +1064,37 @@ mod tests {
     }
 
     #[test]
+    fn columns_count_letters_not_their_marks() {
+        let nfc = "UBND xã Ngọc Kỳ";
+        let nfd: String = nfc.nfd().collect();
+        assert!(nfd.chars().count() > nfc.chars().count());
+        assert_eq!((nfc.width(), nfd.width()), (15, 15));
+        let composed = |s: String| s.nfc().collect::<String>();
+        for (max, kept) in [
+            (20, "UBND xã Ngọc Kỳ"),
+            (15, "UBND xã Ngọc Kỳ"),
+            (14, "UBND xã Ngọc …"),
+            (10, "UBND xã N…"),
+            // The tilde stays with its a.
+            (8, "UBND xã…"),
+            (7, "UBND x…"),
+            (1, "…"),
+            (0, ""),
+        ] {
+            assert_eq!(cut(nfc, max), kept, "{max}");
+            assert_eq!(composed(cut(&nfd, max)), kept, "{max}");
+            assert!(cut(&nfd, max).width() <= max);
+        }
+        assert_eq!(composed(pad(&nfd, 17, true)), format!("  {nfc}"));
+        assert_eq!(composed(pad(&nfd, 16, false)), format!("{nfc} "));
+        // Wide letters take two columns and are not split; an emoji with
+        // its selector is wider than its characters, and still fits.
+        assert_eq!(cut("漢字漢字", 6), "漢字…");
+        assert_eq!("a☺\u{fe0f}b".width(), 4);
+        assert_eq!(cut("a☺\u{fe0f}b", 3), "a☺…");
+    }
+
+    #[test]
     fn the_font_has_every_vietnamese_letter() {
         let font = FontRef::try_from_slice(REGULAR).ok();
         let bold = FontRef::try_from_slice(BOLD).ok();
@@ -1148,7 +1180,7 @@ mod tests {
         };
         let bytes = png(&chart);
         assert_eq!(decode(&bytes).0, WIDTH);
-        assert!(text(&chart, 60).lines().all(|l| columns(l) <= 60));
+        assert!(text(&chart, 60).lines().all(|l| l.width() <= 60));
     }
 
     #[test]
@@ -1156,7 +1188,7 @@ mod tests {
         for width in [0, 1, 5, 20, 40, 80, 120, usize::MAX] {
             let out = text(&sample(), width);
             for line in out.lines() {
-                assert!(columns(line) <= width, "{width}: {line:?}");
+                assert!(line.width() <= width, "{width}: {line:?}");
             }
         }
         let out = text(&sample(), 80);
@@ -1319,7 +1351,7 @@ mod tests {
             "{out}"
         );
         assert!(lines[4].contains("└ Chỉ tiêu 30%"), "{out}");
-        assert!(lines.iter().all(|l| columns(l) <= 60), "{out}");
+        assert!(lines.iter().all(|l| l.width() <= 60), "{out}");
     }
 
     #[test]
