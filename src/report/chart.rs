@@ -1050,17 +1050,315 @@ mod tests {
 
     /// Decodes a PNG fully, to be sure it is valid.
     fn decode(bytes: &[u8]) -> (u32, u32) {
-        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-        let mut reader = match decoder.read_info() {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
+        let image = Image::of(bytes);
+        (image.width as u32, image.height as u32)
+    }
+
+    /// A decoded PNG: its RGB pixels, row by row.
+    struct Image {
+        width: usize,
+        height: usize,
+        rgb: Vec<u8>,
+    }
+
+    impl Image {
+        fn of(bytes: &[u8]) -> Image {
+            let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+            let mut reader = match decoder.read_info() {
+                Ok(r) => r,
+                Err(e) => panic!("{e}"),
+            };
+            let mut rgb = vec![0; reader.output_buffer_size().unwrap_or(0)];
+            let info = match reader.next_frame(&mut rgb) {
+                Ok(info) => info,
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(info.color_type, png::ColorType::Rgb);
+            assert_eq!(info.bit_depth, png::BitDepth::Eight);
+            rgb.truncate(info.buffer_size());
+            let (width, height) = (info.width as usize, info.height as usize);
+            assert_eq!(rgb.len(), width * height * 3);
+            Image { width, height, rgb }
+        }
+
+        fn at(&self, x: usize, y: usize) -> Rgb {
+            let at = (y * self.width + x) * 3;
+            match self.rgb.get(at..at + 3) {
+                Some(&[r, g, b]) => [r, g, b],
+                _ => panic!("({x}, {y}) is outside the picture"),
+            }
+        }
+
+        /// The xs of row `y` whose pixel is `color` exactly.
+        fn xs(&self, y: usize, color: Rgb) -> Vec<usize> {
+            (0..self.width)
+                .filter(|&x| self.at(x, y) == color)
+                .collect()
+        }
+
+        /// The rows crossed by a run of `color` longer than `min` pixels,
+        /// with the run's first and last x: a bar, not a legend's swatch.
+        fn runs(&self, color: Rgb, min: usize) -> Vec<(usize, usize, usize)> {
+            (0..self.height)
+                .filter_map(|y| {
+                    let xs = self.xs(y, color);
+                    let (&first, &last) = (xs.first()?, xs.last()?);
+                    (last - first > min).then_some((y, first, last))
+                })
+                .collect()
+        }
+
+        /// How many pixels of the rectangle are dark ink: text.
+        fn dark(&self, xs: std::ops::Range<usize>, ys: std::ops::Range<usize>) -> usize {
+            ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+                .filter(|&(x, y)| self.at(x, y).iter().all(|&c| c < 110))
+                .count()
+        }
+    }
+
+    /// Bars of known lengths: 100%, 50%, 0% and N/A, against 75%.
+    fn known() -> BarChart {
+        BarChart {
+            title: "Tỷ lệ giải quyết hồ sơ đúng hạn".into(),
+            bars: vec![
+                bar("UBND xã An Thanh", Some("100")),
+                bar("UBND xã Hưng Đạo", Some("50")),
+                bar("UBND xã Ngọc Kỳ", Some("0")),
+                bar("UBND thị trấn Tứ Kỳ", None),
+            ],
+            target: Some(dec("75")),
+            target_label: "Chỉ tiêu 75%".into(),
+        }
+    }
+
+    /// The rows of the bar of `runs`, which must be one rectangle: its
+    /// first and last row, its first and last x.
+    fn rectangle(runs: &[(usize, usize, usize)]) -> (usize, usize, usize, usize) {
+        let Some(&(top, first, last)) = runs.first() else {
+            panic!("no bar");
         };
-        let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
-        let info = match reader.next_frame(&mut buf) {
-            Ok(info) => info,
-            Err(e) => panic!("{e}"),
+        let bottom = runs.last().map_or(top, |r| r.0);
+        assert_eq!(bottom - top + 1, runs.len(), "the bar's rows: {runs:?}");
+        assert!(runs.iter().all(|r| (r.1, r.2) == (first, last)), "{runs:?}");
+        (top, bottom, first, last)
+    }
+
+    /// The chart of [`known`] as its pixels show it.
+    struct Measured {
+        image: Image,
+        /// The 100% and the 50% bars: first and last row, first and last x.
+        bars: [(usize, usize, usize, usize); 2],
+        /// The axis: its column (its right one), its first and last row.
+        x0: usize,
+        top: usize,
+        bottom: usize,
+        /// The grid lines' columns, 20% to 100%, in a row between bars.
+        grid: Vec<usize>,
+    }
+
+    impl Measured {
+        fn known() -> Measured {
+            let image = Image::of(&png(&known()));
+            assert_eq!(image.width, WIDTH as usize);
+            // 100% meets the target, 50% does not; each is one rectangle.
+            let full = rectangle(&image.runs(MET, 100));
+            let half = rectangle(&image.runs(UNMET, 100));
+            assert!(full.1 < half.0, "the 100% bar comes first");
+            // Both start just after the axis, a grey line down the plot.
+            assert_eq!(full.2, half.2);
+            let x0 = full.2 - 1;
+            let axis: Vec<usize> = (0..image.height)
+                .filter(|&y| image.at(x0, y) == AXIS)
+                .collect();
+            let (Some(&top), Some(&bottom)) = (axis.first(), axis.last()) else {
+                panic!("no axis");
+            };
+            assert_eq!(axis.len(), bottom - top + 1, "one line");
+            let grid = image.xs((full.1 + half.0) / 2, GRID);
+            Measured {
+                image,
+                bars: [full, half],
+                x0,
+                top,
+                bottom,
+                grid,
+            }
+        }
+
+        /// The x of `fraction` of the axis, from 0% to the 100% grid line.
+        fn x_at(&self, fraction: f32) -> f32 {
+            let x100 = self.grid.last().copied().unwrap_or(0);
+            self.x0 as f32 + (x100 - self.x0) as f32 * fraction
+        }
+
+        /// The middle of row `i` of four sharing the plot.
+        fn middle(&self, i: usize) -> f32 {
+            let row = (self.bottom - self.top + 1) as f32 / 4.0;
+            self.top as f32 + row * (i as f32 + 0.5)
+        }
+    }
+
+    #[test]
+    fn the_bars_are_as_long_as_their_values() {
+        let m = Measured::known();
+        let [full, half] = m.bars;
+        // Grid lines every 20% of the axis; the 100% bar ends at the last.
+        assert_eq!(m.grid.len(), 5, "{:?}", m.grid);
+        for (k, x) in m.grid.iter().enumerate() {
+            let expected = m.x_at((k + 1) as f32 / 5.0);
+            assert!((*x as f32 - expected).abs() <= 1.0, "grid {k}: {x}");
+        }
+        assert_eq!(Some(full.3 + 1), m.grid.last().copied());
+        // Half the value, half the length.
+        let length = |end: usize| (end + 1 - m.x0) as f32;
+        let (l100, l50) = (length(full.3), length(half.3));
+        assert!((l50 - l100 / 2.0).abs() <= 1.5, "{l100} {l50}");
+        // The plot takes most of the width, short of the right margin.
+        assert!(l100 > WIDTH as f32 / 2.0);
+        assert!(full.3 < (WIDTH as f32 - MARGIN) as usize);
+    }
+
+    #[test]
+    fn the_bars_share_the_plot_and_none_is_drawn_for_0_or_na() {
+        let m = Measured::known();
+        let [full, half] = m.bars;
+        assert_eq!(full.1 - full.0, half.1 - half.0, "bars of one height");
+        for (i, (top, bottom, ..)) in m.bars.into_iter().enumerate() {
+            let center = (top + bottom + 1) as f32 / 2.0;
+            assert!((center - m.middle(i)).abs() <= 1.0, "bar {i}: {center}");
+        }
+        // 0% and N/A: no bar in their rows, but their values written next
+        // to the axis.
+        let half_bar = (full.1 - full.0) / 2;
+        for i in [2, 3] {
+            let center = m.middle(i) as usize;
+            let rows = center - half_bar - 1..center + half_bar + 2;
+            for y in rows.clone() {
+                let bar = m.image.xs(y, MET).len() + m.image.xs(y, UNMET).len();
+                assert_eq!(bar, 0, "bar {i}, y {y}");
+            }
+            let written = rows
+                .flat_map(|y| (m.x0 + 2..m.x0 + 80).map(move |x| (x, y)))
+                .filter(|&(x, y)| {
+                    let [r, g, b] = m.image.at(x, y);
+                    r < 160 && r.abs_diff(g) < 12 && g.abs_diff(b) < 12
+                })
+                .count();
+            assert!(written > 20, "bar {i}: its value is not written");
+        }
+    }
+
+    #[test]
+    fn the_target_is_a_dashed_line_at_its_value() {
+        let m = Measured::known();
+        let expected = m.x_at(0.75);
+        let mut lit = 0;
+        for y in m.top..=m.bottom {
+            for x in m.image.xs(y, TARGET) {
+                assert!((x as f32 - expected).abs() <= 2.5, "target at {x}, y {y}");
+                lit += 1;
+            }
+        }
+        // Three pixels wide, lit on 12 rows of every 20.
+        let rows = m.bottom - m.top;
+        assert!(lit > 3 * rows / 2 && lit < 3 * rows, "{lit} of {rows} rows");
+    }
+
+    #[test]
+    fn the_title_and_the_legend_are_drawn_within_the_margins() {
+        let chart = known();
+        let image = Image::of(&png(&chart));
+        let (w, margin) = (image.width, MARGIN as usize);
+        // One line of title, centred under the top margin.
+        let title = margin..margin + (TITLE_PX * 1.25) as usize;
+        let ink = image.dark(0..w, title.clone());
+        assert!(ink > 1000, "title: {ink} dark pixels");
+        let dark_xs: Vec<usize> = (0..w)
+            .filter(|&x| image.dark(x..x + 1, title.clone()) > 0)
+            .collect();
+        let (left, right) = (dark_xs.first(), dark_xs.last());
+        let (Some(&left), Some(&right)) = (left, right) else {
+            panic!("no title");
         };
-        (info.width, info.height)
+        assert!(left.abs_diff(w - 1 - right) <= 6, "{left}..{right}");
+        // Nothing in the side margins nor the bottom one.
+        let white = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
+            ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+                .all(|(x, y)| image.at(x, y) == WHITE)
+        };
+        assert!(white(0..margin - 2, 0..image.height));
+        assert!(white(w - margin + 2..w, 0..image.height));
+        assert!(white(0..w, image.height - margin / 2..image.height));
+        // The legend under the plot names both colours, with swatches.
+        let swatches = |color: Rgb| {
+            (0..image.height)
+                .filter(|&y| (1..30).contains(&image.xs(y, color).len()))
+                .count()
+        };
+        assert!(swatches(MET) > 10 && swatches(UNMET) > 10);
+    }
+
+    #[test]
+    fn a_chart_without_bars_says_so() {
+        let image = Image::of(&png(&BarChart {
+            bars: vec![],
+            ..known()
+        }));
+        let (w, h) = (image.width, image.height);
+        assert!(image.dark(0..w, 0..h / 3) > 500, "the title");
+        let message = (0..w)
+            .flat_map(|x| (h / 3..h).map(move |y| (x, y)))
+            .filter(|&(x, y)| image.at(x, y) != WHITE)
+            .count();
+        assert!(message > 300, "the message: {message}");
+        // No bar, no target (text is grey, so may match the axis's grey).
+        for color in [MET, UNMET, TARGET] {
+            assert!((0..h).all(|y| image.xs(y, color).is_empty()));
+        }
+    }
+
+    #[test]
+    fn text_bars_are_as_long_as_their_values() {
+        let chart = BarChart {
+            title: "Đúng hạn".into(),
+            bars: vec![
+                bar("Đơn vị 1", Some("100")),
+                bar("Đơn vị 2", Some("50")),
+                bar("Đơn vị 3", Some("25")),
+                bar("Đơn vị 4", Some("0")),
+                bar("Đơn vị 5", None),
+            ],
+            target: Some(dec("40")),
+            target_label: "Chỉ tiêu 40%".into(),
+        };
+        let out = text(&chart, 60);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 7, "{out}");
+        // A line is the label, a space, the bar, a space, the value.
+        let bar_w = 60 - "Đơn vị 1".width() - 1 - 1 - "100%".width();
+        let full = |l: &str| l.chars().filter(|&c| c == '█').count();
+        let parts = |l: &str| l.chars().filter(|c| ('▉'..='▏').contains(c)).count();
+        let bars = &lines[1..6];
+        assert!(bars.iter().all(|l| l.width() == 60), "{out}");
+        assert_eq!(
+            bars.iter().map(|l| full(l)).collect::<Vec<_>>(),
+            [bar_w, bar_w / 2, bar_w / 4, 0, 0]
+        );
+        // 25% of 46 cells is 11 and a half: a half block.
+        assert_eq!(bar_w, 46);
+        assert!(bars[2].contains('▌'), "{out}");
+        assert_eq!(bars.iter().map(|l| parts(l)).sum::<usize>(), 1);
+        // The target mark at 40% of the bar (18.4 cells) on the lines whose
+        // bar ends before it, and under them.
+        let column = |l: &str, c: char| l.find(c).map(|at| l[..at].width());
+        let mark = Some("Đơn vị 1".width() + 1 + 18);
+        assert_eq!(column(bars[0], '│'), None);
+        assert_eq!(column(bars[1], '│'), None);
+        for line in &bars[2..] {
+            assert_eq!(column(line, '│'), mark, "{out}");
+        }
+        assert_eq!(column(lines[6], '└'), mark, "{out}");
+        assert!(lines[6].ends_with("└ Chỉ tiêu 40%"), "{out}");
     }
 
     #[test]
