@@ -1,6 +1,11 @@
 //! Plain-text tables: numbers right-aligned; on a terminal the first column
 //! is cut to fit its width (80 columns unless `COLUMNS` says more), in a
-//! file or a pipe names are written in full (SPEC §5).
+//! file or a pipe names are written in full (SPEC §5). Widths are
+//! terminal columns: a letter's combining marks take none.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::report::chart::{cut, pad};
 
 /// A table: a header of one or more lines per column, then rows.
 pub struct Table {
@@ -45,12 +50,12 @@ impl Table {
         let n = self.headers.len();
         let mut widths = vec![0usize; n];
         for (i, h) in self.headers.iter().enumerate() {
-            widths[i] = h.iter().map(|l| len(l)).max().unwrap_or(0);
+            widths[i] = h.iter().map(|l| l.width()).max().unwrap_or(0);
         }
         for row in &self.rows {
             if let Row::Cells(cells) = row {
                 for (i, c) in cells.iter().enumerate().take(n) {
-                    widths[i] = widths[i].max(len(c));
+                    widths[i] = widths[i].max(c.width());
                 }
             }
         }
@@ -102,31 +107,14 @@ fn push_line(out: &mut String, cells: &[String], widths: &[usize]) {
     for (i, w) in widths.iter().enumerate() {
         let cell = cells.get(i).map_or("", String::as_str);
         if i == 0 {
-            let cut = cut(cell, *w);
-            line.push_str(&cut);
-            line.push_str(&" ".repeat(w - len(&cut)));
+            line.push_str(&pad(&cut(cell, *w), *w, false));
         } else {
             line.push(' ');
-            line.push_str(&" ".repeat(w.saturating_sub(len(cell))));
-            line.push_str(cell);
+            line.push_str(&pad(cell, *w, true));
         }
     }
     out.push_str(line.trim_end());
     out.push('\n');
-}
-
-fn len(s: &str) -> usize {
-    s.chars().count()
-}
-
-fn cut(s: &str, width: usize) -> String {
-    if len(s) <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// The width a table on stdout must fit: the terminal's, or none when
@@ -164,7 +152,7 @@ mod tests {
         t.row(vec!["UBND xã Ngọc Kỳ".into(), "12".into(), "100%".into()]);
         let s = t.render(Some(40));
         for line in s.lines() {
-            assert!(line.chars().count() <= 40, "{line}");
+            assert!(line.width() <= 40, "{line}");
         }
         assert!(s.contains("…"));
         assert!(s.contains("UBND xã Ngọc Kỳ"));
@@ -172,5 +160,30 @@ mod tests {
         let whole = t.render(None);
         assert!(whole.contains("Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ 4.479"));
         assert!(!whole.contains("…"));
+    }
+
+    #[test]
+    fn marks_take_no_column() {
+        use unicode_normalization::UnicodeNormalization;
+        // Names composed (NFC) or decomposed (NFD, as some exports write
+        // them) make the same table: a letter's marks take no column.
+        let table = |name: &str| {
+            let mut t = Table::new(vec![vec!["Đơn vị"], vec!["Tiếp", "nhận"]]);
+            t.row(vec![name.to_string(), "4.479".into()]);
+            t.row(vec!["UBND xã Ngọc Kỳ".into(), "12".into()]);
+            t.line("Cấp xã: UBND xã Ngọc Kỳ và các đơn vị khác".into());
+            t
+        };
+        let nfc = "Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ";
+        let nfd: String = nfc.nfd().collect();
+        for width in [None, Some(40)] {
+            let composed: String = table(&nfd).render(width).nfc().collect();
+            assert_eq!(composed, table(nfc).render(width), "{width:?}");
+        }
+        // The numbers end in the same column on every line.
+        let s = table(&nfd).render(None);
+        let ends: Vec<usize> = s.lines().take(5).map(|l| l.width()).collect();
+        assert!(ends.windows(2).all(|w| w[0] == w[1]), "{ends:?}\n{s}");
+        assert_eq!(ends.first(), Some(&(nfc.width() + 1 + "4.479".width())));
     }
 }

@@ -11,13 +11,13 @@
 
 use std::str::FromStr;
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
 use minijinja::value::{Kwargs, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::docx::Picture;
 use crate::figures::RatioKind;
@@ -162,17 +162,8 @@ impl Canvas {
 
     /// Draws `text` with its baseline at `y`, starting at `x`.
     fn text(&mut self, font: &FontRef<'_>, px: f32, x: f32, y: f32, text: &str, color: Rgb) {
-        let scaled = font.as_scaled(PxScale::from(px));
-        let mut caret = x;
-        let mut prev = None;
-        for c in text.chars() {
-            let id = scaled.glyph_id(c);
-            if let Some(p) = prev {
-                caret += scaled.kern(p, id);
-            }
+        set_out(font, px, x, text, |id, caret| {
             let glyph = id.with_scale_and_position(px, point(caret, y));
-            caret += scaled.h_advance(id);
-            prev = Some(id);
             if let Some(outline) = font.outline_glyph(glyph) {
                 let bounds = outline.px_bounds();
                 let (bx, by) = (bounds.min.x as i32, bounds.min.y as i32);
@@ -180,7 +171,13 @@ impl Canvas {
                     self.blend(bx + gx as i32, by + gy as i32, color, coverage);
                 });
             }
-        }
+        });
+    }
+
+    /// Draws `text` centred across the picture, its baseline at `y`.
+    fn centered(&mut self, font: &FontRef<'_>, px: f32, y: f32, text: &str, color: Rgb) {
+        let w = measure(font, px, text);
+        self.text(font, px, (self.width as f32 - w) / 2.0, y, text, color);
     }
 
     fn png(&self) -> Result<Vec<u8>, png::EncodingError> {
@@ -202,20 +199,33 @@ impl Canvas {
     }
 }
 
-/// The width of `text` drawn at `px`.
-fn measure(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
+/// Sets `text` out at `px` from `x`, kerned: gives `each` every glyph and
+/// the x it starts at, and returns the x where the text ends.
+fn set_out(
+    font: &FontRef<'_>,
+    px: f32,
+    x: f32,
+    text: &str,
+    mut each: impl FnMut(GlyphId, f32),
+) -> f32 {
     let scaled = font.as_scaled(PxScale::from(px));
-    let mut width = 0.0;
+    let mut caret = x;
     let mut prev = None;
     for c in text.chars() {
         let id = scaled.glyph_id(c);
         if let Some(p) = prev {
-            width += scaled.kern(p, id);
+            caret += scaled.kern(p, id);
         }
-        width += scaled.h_advance(id);
+        each(id, caret);
+        caret += scaled.h_advance(id);
         prev = Some(id);
     }
-    width
+    caret
+}
+
+/// The width of `text` drawn at `px`.
+fn measure(font: &FontRef<'_>, px: f32, text: &str) -> f32 {
+    set_out(font, px, 0.0, text, |_, _| {})
 }
 
 /// `text` cut to fit `max` pixels, ending in `…` when cut.
@@ -303,261 +313,403 @@ fn blank() -> (Vec<u8>, u32, u32) {
     (canvas.png().unwrap_or_default(), WIDTH, BASE_HEIGHT as u32)
 }
 
+/// The width between the margins.
+const INNER: f32 = WIDTH as f32 - 2.0 * MARGIN;
+/// The height of a line of the title.
+const TITLE_LINE: f32 = TITLE_PX * 1.25;
+/// The row above the plot where the target's label goes.
+const TARGET_ROW: f32 = SMALL_PX * 1.6;
+/// The row under the plot where the axis's ticks go.
+const TICKS: f32 = 8.0 + SMALL_PX * 1.4;
+/// The legend's row, under the ticks.
+const LEGEND_ROW: f32 = 12.0 + SMALL_PX * 1.5;
+/// The row of the note on bars left out, at the bottom.
+const NOTE_ROW: f32 = SMALL_PX * 1.5;
+
+/// Draws the chart on a canvas of the height it needs.
 fn layout_and_draw(chart: &BarChart, regular: &FontRef<'_>, bold: &FontRef<'_>) -> Canvas {
-    let width = WIDTH as f32;
-    let inner = width - 2.0 * MARGIN;
-    let shown = chart
-        .bars
-        .get(..chart.bars.len().min(MAX_BARS))
-        .unwrap_or_default();
-    let hidden = chart.bars.len() - shown.len();
-    let target = chart.target;
-    let has_target = target.is_some() && !shown.is_empty();
-    let met = |v: Decimal| target.is_none_or(|t| v >= t);
-    // The legend names the colours used, and N/A when there is one.
+    let layout = Layout::new(chart, regular, bold);
+    let mut canvas = Canvas::new(WIDTH, layout.height);
+    layout.draw_title(&mut canvas, bold);
+    if layout.bars.is_empty() {
+        layout.draw_no_bars(&mut canvas, regular);
+        return canvas;
+    }
+    layout.draw_grid(&mut canvas, regular);
+    layout.draw_bars(&mut canvas, regular);
+    layout.draw_target(&mut canvas, regular);
+    layout.draw_values(&mut canvas, regular);
+    layout.draw_legend(&mut canvas, regular);
+    layout.draw_note(&mut canvas, regular);
+    canvas
+}
+
+/// The colour of a bar of `value`: whether it meets `target`.
+fn bar_color(value: Decimal, target: Option<Decimal>) -> Rgb {
+    if target.is_none_or(|t| value >= t) {
+        MET
+    } else {
+        UNMET
+    }
+}
+
+/// The legend's entries: the colours `bars` use when there is a target,
+/// and N/A when one has no value.
+fn legend_items(bars: &[Bar], target: Option<Decimal>) -> Vec<(Option<Rgb>, &'static str)> {
     let mut items: Vec<(Option<Rgb>, &str)> = Vec::new();
-    if has_target {
-        if shown.iter().any(|b| b.value.is_some_and(met)) {
+    let uses = |color: Rgb| {
+        bars.iter()
+            .any(|b| b.value.is_some_and(|v| bar_color(v, target) == color))
+    };
+    if target.is_some() {
+        if uses(MET) {
             items.push((Some(MET), "Đạt chỉ tiêu"));
         }
-        if shown.iter().any(|b| b.value.is_some_and(|v| !met(v))) {
+        if uses(UNMET) {
             items.push((Some(UNMET), "Chưa đạt chỉ tiêu"));
         }
     }
-    if shown.iter().any(|b| b.value.is_none()) {
+    if bars.iter().any(|b| b.value.is_none()) {
         items.push((None, "N/A: không có hồ sơ để tính"));
     }
+    items
+}
 
-    // Vertical budget outside the rows.
-    let title = wrap(bold, TITLE_PX, &clean(&chart.title), inner, 2);
-    let title_line = TITLE_PX * 1.25;
-    let mut top = MARGIN + title.len() as f32 * title_line;
-    if !title.is_empty() {
-        top += 10.0;
-    }
-    let target_row = if has_target { SMALL_PX * 1.6 } else { 0.0 };
-    let ticks = 8.0 + SMALL_PX * 1.4;
-    let legend = if !items.is_empty() {
-        12.0 + SMALL_PX * 1.5
-    } else {
-        0.0
-    };
-    let note = if hidden > 0 { SMALL_PX * 1.5 } else { 0.0 };
-    let overhead = top + target_row + ticks + legend + note + MARGIN;
+/// Where the parts of a chart go, in pixels.
+struct Layout<'a> {
+    /// The bars drawn: at most [`MAX_BARS`].
+    bars: &'a [Bar],
+    /// How many bars are left out.
+    hidden: usize,
+    /// The target, when there are bars to hold against it.
+    target: Option<Decimal>,
+    /// The target's label, cut to the width.
+    target_label: String,
+    /// The legend's entries: a colour (none for N/A) and what it means.
+    legend: Vec<(Option<Rgb>, &'static str)>,
+    /// The title's lines.
+    title: Vec<String>,
+    /// Each bar's label, in one or two lines.
+    labels: Vec<Vec<String>>,
+    label_px: f32,
+    value_px: f32,
+    /// The height of one bar's row.
+    row: f32,
+    plot_top: f32,
+    plot_h: f32,
+    plot_bottom: f32,
+    /// Where the axis puts 0% and 100%.
+    x0: f32,
+    x1: f32,
+    /// The picture's height.
+    height: u32,
+}
 
-    // Rows: two-line labels when a name is long and there is room.
-    let label_max = inner * 0.46;
-    let labels: Vec<String> = shown.iter().map(|b| clean(&b.label)).collect();
-    let n = shown.len();
-    let mut label_px = LABEL_PX;
-    let mut lines: Vec<Vec<String>> = labels
-        .iter()
-        .map(|l| wrap(regular, label_px, l, label_max, 2))
-        .collect();
-    let two_lines = lines.iter().any(|l| l.len() > 1);
-    let min_row = if two_lines {
-        label_px * 2.0 * 1.2 + 10.0
-    } else {
-        label_px * 1.75
-    };
-    let mut row = if n == 0 {
-        0.0
-    } else {
-        ((BASE_HEIGHT - overhead) / n as f32).clamp(min_row, 72.0)
-    };
-    if n > 0 && overhead + row * n as f32 > MAX_HEIGHT {
-        row = ((MAX_HEIGHT - overhead) / n as f32).max(14.0);
-        if row < min_row {
-            label_px = (row / 1.6).clamp(11.0, LABEL_PX);
-            lines = labels
+/// The rows of the bars: their height, and the labels' size and lines.
+struct Rows {
+    row: f32,
+    label_px: f32,
+    lines: Vec<Vec<String>>,
+}
+
+impl Rows {
+    /// Rows for the labels `names` when the rest takes `overhead` pixels:
+    /// two-line labels when a name is long and there is room; with many
+    /// bars, rows squeezed to fit [`MAX_HEIGHT`] and, if they must, labels
+    /// smaller and on one line.
+    fn fit(regular: &FontRef<'_>, names: &[String], overhead: f32) -> Rows {
+        let label_max = INNER * 0.46;
+        let n = names.len();
+        let wrapped = |px: f32, max_lines: usize| -> Vec<Vec<String>> {
+            names
                 .iter()
-                .map(|l| wrap(regular, label_px, l, label_max, 1))
-                .collect();
+                .map(|l| wrap(regular, px, l, label_max, max_lines))
+                .collect()
+        };
+        let mut label_px = LABEL_PX;
+        let mut lines = wrapped(label_px, 2);
+        let two_lines = lines.iter().any(|l| l.len() > 1);
+        let min_row = if two_lines {
+            label_px * 2.0 * 1.2 + 10.0
+        } else {
+            label_px * 1.75
+        };
+        let mut row = if n == 0 {
+            0.0
+        } else {
+            ((BASE_HEIGHT - overhead) / n as f32).clamp(min_row, 72.0)
+        };
+        if n > 0 && overhead + row * n as f32 > MAX_HEIGHT {
+            row = ((MAX_HEIGHT - overhead) / n as f32).max(14.0);
+            if row < min_row {
+                label_px = (row / 1.6).clamp(11.0, LABEL_PX);
+                lines = wrapped(label_px, 1);
+            }
+        }
+        Rows {
+            row,
+            label_px,
+            lines,
         }
     }
-    let value_px = label_px * 0.92;
-    let plot_h = if n == 0 { 90.0 } else { row * n as f32 };
-    let height = (overhead + plot_h).ceil().clamp(1.0, MAX_HEIGHT + 200.0) as u32;
-    let mut canvas = Canvas::new(WIDTH, height);
+}
 
-    // Title, centred.
-    for (i, line) in title.iter().enumerate() {
-        let w = measure(bold, TITLE_PX, line);
-        let y = MARGIN + TITLE_PX + i as f32 * title_line - TITLE_PX * 0.2;
-        canvas.text(bold, TITLE_PX, (width - w) / 2.0, y, line, INK);
-    }
-
-    let plot_top = top + target_row;
-    let plot_bottom = plot_top + plot_h;
-    if n == 0 {
-        let message = "Không có đơn vị nào để vẽ";
-        let w = measure(regular, LABEL_PX, message);
-        let y = baseline(regular, LABEL_PX, plot_top + plot_h / 2.0);
-        canvas.text(regular, LABEL_PX, (width - w) / 2.0, y, message, GREY);
-        return canvas;
-    }
-
-    // Columns: labels, the plot, room for the values past 100%.
-    let label_w = lines
+/// Where the axis puts 0% and 100%: past the widest label, and short of
+/// the right margin by the widest value (or half the last tick).
+fn axis(
+    regular: &FontRef<'_>,
+    bars: &[Bar],
+    labels: &[Vec<String>],
+    label_px: f32,
+    value_px: f32,
+) -> (f32, f32) {
+    let label_w = labels
         .iter()
         .flatten()
         .map(|l| measure(regular, label_px, l))
         .fold(0.0_f32, f32::max);
-    let value_w = shown
+    let value_w = bars
         .iter()
         .map(|b| measure(regular, value_px, &value_text(b.value)))
         .chain(std::iter::once(measure(regular, SMALL_PX, "100%") / 2.0))
         .fold(0.0_f32, f32::max);
     let x0 = MARGIN + label_w + 14.0;
-    let x1 = (width - MARGIN - value_w - 10.0).max(x0 + 10.0);
-    let x_of = |v: f32| x0 + (x1 - x0) * v;
+    let x1 = (WIDTH as f32 - MARGIN - value_w - 10.0).max(x0 + 10.0);
+    (x0, x1)
+}
 
-    // Grid and axis ticks.
-    for step in 0..=5u8 {
-        let x = x_of(f32::from(step) / 5.0);
-        canvas.rect(x.round(), plot_top, x.round() + 1.0, plot_bottom, GRID);
-        let tick = format!("{}%", u32::from(step) * 20);
-        let w = measure(regular, SMALL_PX, &tick);
-        canvas.text(
-            regular,
-            SMALL_PX,
-            x - w / 2.0,
-            plot_bottom + 8.0 + SMALL_PX,
-            &tick,
-            GREY,
-        );
+impl<'a> Layout<'a> {
+    /// Lays `chart` out: the title's lines, the rows, the axis, and the
+    /// height all that takes.
+    fn new(chart: &'a BarChart, regular: &FontRef<'_>, bold: &FontRef<'_>) -> Layout<'a> {
+        let bars = chart
+            .bars
+            .get(..chart.bars.len().min(MAX_BARS))
+            .unwrap_or_default();
+        let hidden = chart.bars.len() - bars.len();
+        let target = chart.target.filter(|_| !bars.is_empty());
+        let legend = legend_items(bars, target);
+        let title = wrap(bold, TITLE_PX, &clean(&chart.title), INNER, 2);
+        let mut top = MARGIN + title.len() as f32 * TITLE_LINE;
+        if !title.is_empty() {
+            top += 10.0;
+        }
+        let target_row = if target.is_some() { TARGET_ROW } else { 0.0 };
+        let legend_row = if legend.is_empty() { 0.0 } else { LEGEND_ROW };
+        let note = if hidden > 0 { NOTE_ROW } else { 0.0 };
+        let overhead = top + target_row + TICKS + legend_row + note + MARGIN;
+        let names: Vec<String> = bars.iter().map(|b| clean(&b.label)).collect();
+        let rows = Rows::fit(regular, &names, overhead);
+        let value_px = rows.label_px * 0.92;
+        let plot_h = if bars.is_empty() {
+            90.0
+        } else {
+            rows.row * bars.len() as f32
+        };
+        let (x0, x1) = axis(regular, bars, &rows.lines, rows.label_px, value_px);
+        let target_label = match target {
+            Some(_) => ellipsize(regular, SMALL_PX, &clean(&chart.target_label), INNER),
+            None => String::new(),
+        };
+        let plot_top = top + target_row;
+        Layout {
+            bars,
+            hidden,
+            target,
+            target_label,
+            legend,
+            title,
+            labels: rows.lines,
+            label_px: rows.label_px,
+            value_px,
+            row: rows.row,
+            plot_top,
+            plot_h,
+            plot_bottom: plot_top + plot_h,
+            x0,
+            x1,
+            height: (overhead + plot_h).ceil().clamp(1.0, MAX_HEIGHT + 200.0) as u32,
+        }
     }
 
-    // Labels and bars.
-    let bar_h = (row * 0.62).max(4.0);
-    let label_line = label_px * 1.2;
-    let center_of = |i: usize| plot_top + row * (i as f32 + 0.5);
-    for (i, (bar, label)) in shown.iter().zip(&lines).enumerate() {
-        let center = center_of(i);
-        let first = center - label_line * (label.len() as f32 - 1.0) / 2.0;
-        for (k, line) in label.iter().enumerate() {
-            let w = measure(regular, label_px, line);
-            let y = baseline(regular, label_px, first + k as f32 * label_line);
-            canvas.text(regular, label_px, x0 - 12.0 - w, y, line, INK);
+    /// The x of `v` (0–1) on the axis.
+    fn x_of(&self, v: f32) -> f32 {
+        self.x0 + (self.x1 - self.x0) * v
+    }
+
+    /// The y of the middle of bar `i`'s row.
+    fn center_of(&self, i: usize) -> f32 {
+        self.plot_top + self.row * (i as f32 + 0.5)
+    }
+
+    /// Draws the title, centred, line under line.
+    fn draw_title(&self, canvas: &mut Canvas, bold: &FontRef<'_>) {
+        for (i, line) in self.title.iter().enumerate() {
+            let y = MARGIN + TITLE_PX + i as f32 * TITLE_LINE - TITLE_PX * 0.2;
+            canvas.centered(bold, TITLE_PX, y, line, INK);
         }
-        if let Some(v) = bar.value {
-            let end = x_of(fraction(v));
-            let color = if met(v) { MET } else { UNMET };
-            if end > x0 {
-                let (top, bottom) = (center - bar_h / 2.0, center + bar_h / 2.0);
-                canvas.rect(x0, top, end.max(x0 + 1.0), bottom, color);
+    }
+
+    /// Draws, where the plot would be, that there is nothing to draw.
+    fn draw_no_bars(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let message = "Không có đơn vị nào để vẽ";
+        let y = baseline(regular, LABEL_PX, self.plot_top + self.plot_h / 2.0);
+        canvas.centered(regular, LABEL_PX, y, message, GREY);
+    }
+
+    /// Draws the grid every 20% and the ticks under it.
+    fn draw_grid(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        for step in 0..=5u8 {
+            let x = self.x_of(f32::from(step) / 5.0);
+            let (top, bottom) = (self.plot_top, self.plot_bottom);
+            canvas.rect(x.round(), top, x.round() + 1.0, bottom, GRID);
+            let tick = format!("{}%", u32::from(step) * 20);
+            let w = measure(regular, SMALL_PX, &tick);
+            let y = bottom + 8.0 + SMALL_PX;
+            canvas.text(regular, SMALL_PX, x - w / 2.0, y, &tick, GREY);
+        }
+    }
+
+    /// Draws each bar's label, right-aligned before the axis, and its bar;
+    /// then the axis over the bars' starts.
+    fn draw_bars(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let (px, x0) = (self.label_px, self.x0);
+        let bar_h = (self.row * 0.62).max(4.0);
+        let label_line = px * 1.2;
+        for (i, (bar, label)) in self.bars.iter().zip(&self.labels).enumerate() {
+            let center = self.center_of(i);
+            let first = center - label_line * (label.len() as f32 - 1.0) / 2.0;
+            for (k, line) in label.iter().enumerate() {
+                let w = measure(regular, px, line);
+                let y = baseline(regular, px, first + k as f32 * label_line);
+                canvas.text(regular, px, x0 - 12.0 - w, y, line, INK);
+            }
+            if let Some(v) = bar.value {
+                let end = self.x_of(fraction(v));
+                let color = bar_color(v, self.target);
+                if end > x0 {
+                    let (top, bottom) = (center - bar_h / 2.0, center + bar_h / 2.0);
+                    canvas.rect(x0, top, end.max(x0 + 1.0), bottom, color);
+                }
             }
         }
+        canvas.rect(x0 - 1.0, self.plot_top, x0 + 1.0, self.plot_bottom, AXIS);
     }
-    // The axis over the bars' starts.
-    canvas.rect(x0 - 1.0, plot_top, x0 + 1.0, plot_bottom, AXIS);
 
-    // The target: a dashed line over everything, its label above.
-    if let (Some(t), true) = (target, has_target) {
-        let x = x_of(fraction(t));
-        let mut y = plot_top - 4.0;
-        while y < plot_bottom + 4.0 {
-            let end = (y + 12.0).min(plot_bottom + 4.0);
-            canvas.rect(x - 1.5, y, x + 1.5, end, TARGET);
+    /// Draws the target: a dashed line over the bars, its label above.
+    fn draw_target(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let Some(target) = self.target else {
+            return;
+        };
+        let x = self.x_of(fraction(target));
+        let end_y = self.plot_bottom + 4.0;
+        let mut y = self.plot_top - 4.0;
+        while y < end_y {
+            canvas.rect(x - 1.5, y, x + 1.5, (y + 12.0).min(end_y), TARGET);
             y += 20.0;
         }
-        let label = ellipsize(regular, SMALL_PX, &clean(&chart.target_label), inner);
-        let w = measure(regular, SMALL_PX, &label);
-        let lx = (x - w / 2.0).clamp(MARGIN, width - MARGIN - w);
-        canvas.text(regular, SMALL_PX, lx, plot_top - 10.0, &label, TARGET);
+        let label = &self.target_label;
+        let w = measure(regular, SMALL_PX, label);
+        let lx = (x - w / 2.0).clamp(MARGIN, WIDTH as f32 - MARGIN - w);
+        canvas.text(regular, SMALL_PX, lx, self.plot_top - 10.0, label, TARGET);
     }
 
-    // Values over everything, on white so the target line does not cross
-    // them.
-    for (i, bar) in shown.iter().enumerate() {
-        let center = center_of(i);
-        let text = value_text(bar.value);
-        let (x, color) = match bar.value {
-            Some(v) => (x_of(fraction(v)) + 6.0, INK),
-            None => (x0 + 6.0, GREY),
-        };
-        let w = measure(regular, value_px, &text);
-        let half = value_px * 0.6;
-        canvas.rect(x - 2.0, center - half, x + w + 2.0, center + half, WHITE);
-        canvas.text(
-            regular,
-            value_px,
-            x,
-            baseline(regular, value_px, center),
-            &text,
-            color,
-        );
+    /// Draws each value past its bar's end (N/A, in grey, at the axis), on
+    /// white so the target line does not cross it.
+    fn draw_values(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        let px = self.value_px;
+        let half = px * 0.6;
+        for (i, bar) in self.bars.iter().enumerate() {
+            let center = self.center_of(i);
+            let text = value_text(bar.value);
+            let (x, color) = match bar.value {
+                Some(v) => (self.x_of(fraction(v)) + 6.0, INK),
+                None => (self.x0 + 6.0, GREY),
+            };
+            let w = measure(regular, px, &text);
+            canvas.rect(x - 2.0, center - half, x + w + 2.0, center + half, WHITE);
+            let y = baseline(regular, px, center);
+            canvas.text(regular, px, x, y, &text, color);
+        }
     }
 
-    // Legend: what the colours and N/A mean.
-    let mut y = plot_bottom + ticks;
-    if legend > 0.0 {
+    /// Draws the legend, centred under the ticks: what the colours and N/A
+    /// mean.
+    fn draw_legend(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        if self.legend.is_empty() {
+            return;
+        }
         let swatch = SMALL_PX * 0.8;
-        let total: f32 = items
+        let room = |color: Option<Rgb>| if color.is_some() { swatch + 8.0 } else { 0.0 };
+        let total: f32 = self
+            .legend
             .iter()
-            .map(|(c, t)| {
-                measure(regular, SMALL_PX, t) + if c.is_some() { swatch + 8.0 } else { 0.0 }
-            })
+            .map(|&(color, text)| measure(regular, SMALL_PX, text) + room(color))
             .sum::<f32>()
-            + 28.0 * (items.len().saturating_sub(1)) as f32;
-        let mut x = ((width - total) / 2.0).max(MARGIN);
-        let center = y + 12.0 + SMALL_PX * 0.75;
+            + 28.0 * (self.legend.len().saturating_sub(1)) as f32;
+        let mut x = ((WIDTH as f32 - total) / 2.0).max(MARGIN);
+        let center = self.plot_bottom + TICKS + 12.0 + SMALL_PX * 0.75;
         let base = baseline(regular, SMALL_PX, center);
-        for (color, text) in items {
+        for &(color, text) in &self.legend {
             if let Some(color) = color {
-                canvas.rect(
-                    x,
-                    center - swatch / 2.0,
-                    x + swatch,
-                    center + swatch / 2.0,
-                    color,
-                );
+                let (top, bottom) = (center - swatch / 2.0, center + swatch / 2.0);
+                canvas.rect(x, top, x + swatch, bottom, color);
                 x += swatch + 8.0;
             }
             canvas.text(regular, SMALL_PX, x, base, text, GREY);
             x += measure(regular, SMALL_PX, text) + 28.0;
         }
-        y += legend;
     }
-    if hidden > 0 {
-        let text = format!("… và {} đơn vị khác không vẽ hết", vn::int(hidden as i64));
-        let w = measure(regular, SMALL_PX, &text);
+
+    /// Draws, at the bottom, how many bars are left out.
+    fn draw_note(&self, canvas: &mut Canvas, regular: &FontRef<'_>) {
+        if self.hidden == 0 {
+            return;
+        }
+        let mut y = self.plot_bottom + TICKS;
+        if !self.legend.is_empty() {
+            y += LEGEND_ROW;
+        }
+        let text = format!(
+            "… và {} đơn vị khác không vẽ hết",
+            vn::int(self.hidden as i64)
+        );
         let base = baseline(regular, SMALL_PX, y + SMALL_PX * 0.75);
-        canvas.text(regular, SMALL_PX, (width - w) / 2.0, base, &text, GREY);
+        canvas.centered(regular, SMALL_PX, base, &text, GREY);
     }
-    canvas
 }
 
-/// Columns a string takes in a terminal (marks take none).
-fn columns(text: &str) -> usize {
-    text.chars().filter(|c| !is_combining_mark(*c)).count()
-}
-
-/// `text` cut to `max` columns, ending in `…` when cut.
-fn cut(text: &str, max: usize) -> String {
-    if columns(text) <= max {
+/// `text` cut to `max` terminal columns (as `unicode-width` counts them:
+/// a letter's marks take none, wide letters two), ending in `…` when cut;
+/// a letter keeps its marks. Tables on the terminal cut their cells so too.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    if text.width() <= max {
         return text.to_string();
     }
-    if max == 0 {
+    let Some(room) = max.checked_sub(1) else {
         return String::new();
-    }
+    };
     let mut out = String::new();
     let mut used = 0;
     for c in text.chars() {
-        let w = usize::from(!is_combining_mark(c));
-        if used + w > max - 1 {
+        used += c.width().unwrap_or(0);
+        if used > room {
             break;
         }
         out.push(c);
-        used += w;
+    }
+    // A sequence (an emoji and its selector) can be wider than its
+    // characters.
+    while out.width() > room {
+        out.pop();
     }
     out.push('…');
     out
 }
 
 /// Pads `text` with spaces to `width` columns, on the right or the left.
-fn pad(text: &str, width: usize, left: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(columns(text)));
+pub(crate) fn pad(text: &str, width: usize, left: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
     if left {
         format!("{fill}{text}")
     } else {
@@ -572,7 +724,6 @@ fn pad(text: &str, width: usize, left: bool) -> String {
 pub fn text(chart: &BarChart, width: usize) -> String {
     // No terminal is wider; a bound on the work for absurd widths.
     let width = width.min(1000);
-    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let mut out: Vec<String> = Vec::new();
     let title = clean(&chart.title);
     if !title.is_empty() {
@@ -583,8 +734,8 @@ pub fn text(chart: &BarChart, width: usize) -> String {
     }
     let labels: Vec<String> = chart.bars.iter().map(|b| clean(&b.label)).collect();
     let values: Vec<String> = chart.bars.iter().map(|b| value_text(b.value)).collect();
-    let value_w = values.iter().map(|v| columns(v)).max().unwrap_or(0);
-    let label_max = labels.iter().map(|l| columns(l)).max().unwrap_or(0);
+    let value_w = values.iter().map(|v| v.width()).max().unwrap_or(0);
+    let label_max = labels.iter().map(|l| l.width()).max().unwrap_or(0);
     // Labels take what the bars leave, but at most 45% of the line and at
     // least 8 columns when there is room.
     let room = width.saturating_sub(value_w + 2);
@@ -598,42 +749,16 @@ pub fn text(chart: &BarChart, width: usize) -> String {
         col.min(bar_w.saturating_sub(1))
     });
     for ((bar, label), value) in chart.bars.iter().zip(&labels).zip(&values) {
-        let eighths = bar
-            .value
-            .map_or(0, |v| (fraction(v) * bar_w as f32 * 8.0).round() as usize);
-        let (full, part) = (eighths / 8, eighths % 8);
-        let mut cells = String::new();
-        for i in 0..bar_w {
-            let c = if i < full {
-                '█'
-            } else if i == full && part > 0 {
-                EIGHTHS.get(part).copied().unwrap_or(' ')
-            } else if Some(i) == target_col {
-                '│'
-            } else {
-                ' '
-            };
-            cells.push(c);
-        }
         out.push(format!(
             "{} {} {}",
             pad(&cut(label, label_w), label_w, false),
-            cells,
+            cells(bar.value, bar_w, target_col),
             pad(value, value_w, true)
         ));
     }
     if let (Some(col), false) = (target_col, chart.bars.is_empty()) {
-        let at = label_w + 1 + col;
         let name = clean(&chart.target_label);
-        let right = format!("└ {name}");
-        let line = if at + columns(&right) <= width {
-            format!("{}{right}", " ".repeat(at))
-        } else {
-            let left = format!("{name} ┘");
-            let start = (at + 1).saturating_sub(columns(&left));
-            format!("{}{left}", " ".repeat(start))
-        };
-        out.push(line);
+        out.push(target_line(&name, label_w + 1 + col, width));
     }
     if width == 0 {
         return String::new();
@@ -644,6 +769,41 @@ pub fn text(chart: &BarChart, width: usize) -> String {
         text.push('\n');
     }
     text
+}
+
+/// A bar of `value` in `bar_w` cells: a █ for each full cell and an
+/// eighth block for the rest, then the target's │ at `target_col` if the
+/// bar ends before it.
+fn cells(value: Option<Decimal>, bar_w: usize, target_col: Option<usize>) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = value.map_or(0, |v| (fraction(v) * bar_w as f32 * 8.0).round() as usize);
+    let (full, part) = (eighths / 8, eighths % 8);
+    (0..bar_w)
+        .map(|i| {
+            if i < full {
+                '█'
+            } else if i == full && part > 0 {
+                EIGHTHS.get(part).copied().unwrap_or(' ')
+            } else if Some(i) == target_col {
+                '│'
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// The line under the bars naming the target `name`: `└ name` from column
+/// `at`, or `name ┘` ending there when that does not fit `width`.
+fn target_line(name: &str, at: usize, width: usize) -> String {
+    let right = format!("└ {name}");
+    if at + right.width() <= width {
+        format!("{}{right}", " ".repeat(at))
+    } else {
+        let left = format!("{name} ┘");
+        let start = (at + 1).saturating_sub(left.width());
+        format!("{}{left}", " ".repeat(start))
+    }
 }
 
 const LEVELS: [(&str, &str); 3] = [
@@ -736,19 +896,51 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
     let cap: Option<String> = kwargs.get("cap")?;
     let sort: Option<bool> = kwargs.get("sap_xep")?;
     kwargs.assert_all_used()?;
-    let level = match cap.as_deref() {
-        None => None,
-        Some(c) => match LEVELS.iter().find(|(key, _)| *key == c) {
-            Some(level) => Some(*level),
-            None => {
-                return Err(fail(format!(
-                    "cap phải là 'tinh', 'huyen' hoặc 'xa', không phải '{}'",
-                    crate::text::quote(c)
-                )));
-            }
+    let level = level_of(cap.as_deref())?;
+    let mut bars = bars_of(state, ratio, level)?;
+    if sort == Some(true) {
+        // Stable: equal values keep the context's order.
+        bars.sort_by(|a, b| match (a.value, b.value) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+    let target = match state.lookup("chi_tieu") {
+        Some(targets) if targets.kind() == ValueKind::Map => match targets.get_attr(ratio) {
+            Ok(t) if !t.is_undefined() => percent(&t, &format!("chi_tieu.{ratio}"))?,
+            _ => None,
         },
+        _ => None,
     };
+    Ok(BarChart {
+        title: title_of(state, title, level),
+        bars,
+        target,
+        target_label: target.map_or_else(String::new, |t| {
+            format!("Chỉ tiêu {}", vn::percent(Some(t)))
+        }),
+    })
+}
 
+/// The level `cap=` names: its key and its name in a title.
+fn level_of(cap: Option<&str>) -> Result<Option<(&'static str, &'static str)>, Error> {
+    let Some(c) = cap else {
+        return Ok(None);
+    };
+    match LEVELS.iter().find(|(key, _)| *key == c) {
+        Some(level) => Ok(Some(*level)),
+        None => Err(fail(format!(
+            "cap phải là 'tinh', 'huyen' hoặc 'xa', không phải '{}'",
+            crate::text::quote(c)
+        ))),
+    }
+}
+
+/// One bar for each unit of `theo_don_vi` (of `level` when given): its
+/// name and its `ratio`, given as `{phan_tram: …}` or as the percentage.
+fn bars_of(state: &State, ratio: &str, level: Option<(&str, &str)>) -> Result<Vec<Bar>, Error> {
     let units = match state.lookup("theo_don_vi") {
         Some(v) if !v.is_undefined() && !v.is_none() => v,
         _ => return Err(fail("dữ liệu không có 'theo_don_vi'")),
@@ -783,28 +975,16 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
         };
         bars.push(Bar { label: name, value });
     }
-    if sort == Some(true) {
-        // Stable: equal values keep the context's order.
-        bars.sort_by(|a, b| match (a.value, b.value) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-    }
+    Ok(bars)
+}
 
-    let target = match state.lookup("chi_tieu") {
-        Some(targets) if targets.kind() == ValueKind::Map => match targets.get_attr(ratio) {
-            Ok(t) if !t.is_undefined() => percent(&t, &format!("chi_tieu.{ratio}"))?,
-            _ => None,
-        },
-        _ => None,
-    };
+/// The chart's title: the ratio's, the level's name, and the period as
+/// letters write it (tháng 6/2023) or its long name.
+fn title_of(state: &State, title: &str, level: Option<(&str, &str)>) -> String {
     let mut title = match level {
         Some((_, name)) => format!("{title} {name}"),
         None => title.to_string(),
     };
-    // The period as letters write it (tháng 6/2023), or its long name.
     let ky = state.lookup("ky");
     let name = |key: &str| {
         ky.as_ref()
@@ -814,14 +994,7 @@ fn chart_of(state: &State, ratio: &str, kwargs: Kwargs) -> Result<BarChart, Erro
     if let Some(period) = name("ten_ngan").or_else(|| name("ten")) {
         title = format!("{title}, {period}");
     }
-    Ok(BarChart {
-        title,
-        bars,
-        target,
-        target_label: target.map_or_else(String::new, |t| {
-            format!("Chỉ tiêu {}", vn::percent(Some(t)))
-        }),
-    })
+    title
 }
 
 #[cfg(test)]
@@ -877,17 +1050,346 @@ mod tests {
 
     /// Decodes a PNG fully, to be sure it is valid.
     fn decode(bytes: &[u8]) -> (u32, u32) {
-        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-        let mut reader = match decoder.read_info() {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
+        let image = Image::of(bytes);
+        (image.width as u32, image.height as u32)
+    }
+
+    /// A decoded PNG: its RGB pixels, row by row.
+    struct Image {
+        width: usize,
+        height: usize,
+        rgb: Vec<u8>,
+    }
+
+    impl Image {
+        fn of(bytes: &[u8]) -> Image {
+            let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+            let mut reader = match decoder.read_info() {
+                Ok(r) => r,
+                Err(e) => panic!("{e}"),
+            };
+            let mut rgb = vec![0; reader.output_buffer_size().unwrap_or(0)];
+            let info = match reader.next_frame(&mut rgb) {
+                Ok(info) => info,
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(info.color_type, png::ColorType::Rgb);
+            assert_eq!(info.bit_depth, png::BitDepth::Eight);
+            rgb.truncate(info.buffer_size());
+            let (width, height) = (info.width as usize, info.height as usize);
+            assert_eq!(rgb.len(), width * height * 3);
+            Image { width, height, rgb }
+        }
+
+        fn at(&self, x: usize, y: usize) -> Rgb {
+            let at = (y * self.width + x) * 3;
+            match self.rgb.get(at..at + 3) {
+                Some(&[r, g, b]) => [r, g, b],
+                _ => panic!("({x}, {y}) is outside the picture"),
+            }
+        }
+
+        /// The xs of row `y` whose pixel is `color` exactly.
+        fn xs(&self, y: usize, color: Rgb) -> Vec<usize> {
+            (0..self.width)
+                .filter(|&x| self.at(x, y) == color)
+                .collect()
+        }
+
+        /// The rows crossed by a run of `color` longer than `min` pixels,
+        /// with the run's first and last x: a bar, not a legend's swatch.
+        fn runs(&self, color: Rgb, min: usize) -> Vec<(usize, usize, usize)> {
+            (0..self.height)
+                .filter_map(|y| {
+                    let xs = self.xs(y, color);
+                    let (&first, &last) = (xs.first()?, xs.last()?);
+                    (last - first > min).then_some((y, first, last))
+                })
+                .collect()
+        }
+
+        /// How many pixels of the rectangle are dark ink: text.
+        fn dark(&self, xs: std::ops::Range<usize>, ys: std::ops::Range<usize>) -> usize {
+            ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+                .filter(|&(x, y)| self.at(x, y).iter().all(|&c| c < 110))
+                .count()
+        }
+    }
+
+    /// Bars of known lengths: 100%, 50%, 0% and N/A, against 75%.
+    fn known() -> BarChart {
+        BarChart {
+            title: "Tỷ lệ giải quyết hồ sơ đúng hạn".into(),
+            bars: vec![
+                bar("UBND xã An Thanh", Some("100")),
+                bar("UBND xã Hưng Đạo", Some("50")),
+                bar("UBND xã Ngọc Kỳ", Some("0")),
+                bar("UBND thị trấn Tứ Kỳ", None),
+            ],
+            target: Some(dec("75")),
+            target_label: "Chỉ tiêu 75%".into(),
+        }
+    }
+
+    /// The rows of the bar of `runs`, which must be one rectangle: its
+    /// first and last row, its first and last x.
+    fn rectangle(runs: &[(usize, usize, usize)]) -> (usize, usize, usize, usize) {
+        let Some(&(top, first, last)) = runs.first() else {
+            panic!("no bar");
         };
-        let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
-        let info = match reader.next_frame(&mut buf) {
-            Ok(info) => info,
-            Err(e) => panic!("{e}"),
+        let bottom = runs.last().map_or(top, |r| r.0);
+        assert_eq!(bottom - top + 1, runs.len(), "the bar's rows: {runs:?}");
+        assert!(runs.iter().all(|r| (r.1, r.2) == (first, last)), "{runs:?}");
+        (top, bottom, first, last)
+    }
+
+    /// The chart of [`known`] as its pixels show it.
+    struct Measured {
+        image: Image,
+        /// The 100% and the 50% bars: first and last row, first and last x.
+        bars: [(usize, usize, usize, usize); 2],
+        /// The axis: its column (its right one), its first and last row.
+        x0: usize,
+        top: usize,
+        bottom: usize,
+        /// The grid lines' columns, 20% to 100%, in a row between bars.
+        grid: Vec<usize>,
+    }
+
+    impl Measured {
+        fn known() -> Measured {
+            let image = Image::of(&png(&known()));
+            assert_eq!(image.width, WIDTH as usize);
+            // 100% meets the target, 50% does not; each is one rectangle.
+            let full = rectangle(&image.runs(MET, 100));
+            let half = rectangle(&image.runs(UNMET, 100));
+            assert!(full.1 < half.0, "the 100% bar comes first");
+            // Both start just after the axis, a grey line down the plot.
+            assert_eq!(full.2, half.2);
+            let x0 = full.2 - 1;
+            let axis: Vec<usize> = (0..image.height)
+                .filter(|&y| image.at(x0, y) == AXIS)
+                .collect();
+            let (Some(&top), Some(&bottom)) = (axis.first(), axis.last()) else {
+                panic!("no axis");
+            };
+            assert_eq!(axis.len(), bottom - top + 1, "one line");
+            let grid = image.xs((full.1 + half.0) / 2, GRID);
+            Measured {
+                image,
+                bars: [full, half],
+                x0,
+                top,
+                bottom,
+                grid,
+            }
+        }
+
+        /// The x of `fraction` of the axis, from 0% to the 100% grid line.
+        fn x_at(&self, fraction: f32) -> f32 {
+            let x100 = self.grid.last().copied().unwrap_or(0);
+            self.x0 as f32 + (x100 - self.x0) as f32 * fraction
+        }
+
+        /// The middle of row `i` of four sharing the plot.
+        fn middle(&self, i: usize) -> f32 {
+            let row = (self.bottom - self.top + 1) as f32 / 4.0;
+            self.top as f32 + row * (i as f32 + 0.5)
+        }
+    }
+
+    #[test]
+    fn the_bars_are_as_long_as_their_values() {
+        let m = Measured::known();
+        let [full, half] = m.bars;
+        // Grid lines every 20% of the axis; the 100% bar ends at the last.
+        assert_eq!(m.grid.len(), 5, "{:?}", m.grid);
+        for (k, x) in m.grid.iter().enumerate() {
+            let expected = m.x_at((k + 1) as f32 / 5.0);
+            assert!((*x as f32 - expected).abs() <= 1.0, "grid {k}: {x}");
+        }
+        assert_eq!(Some(full.3 + 1), m.grid.last().copied());
+        // Half the value, half the length.
+        let length = |end: usize| (end + 1 - m.x0) as f32;
+        let (l100, l50) = (length(full.3), length(half.3));
+        assert!((l50 - l100 / 2.0).abs() <= 1.5, "{l100} {l50}");
+        // The plot takes most of the width, short of the right margin.
+        assert!(l100 > WIDTH as f32 / 2.0);
+        assert!(full.3 < (WIDTH as f32 - MARGIN) as usize);
+    }
+
+    #[test]
+    fn the_bars_share_the_plot_and_none_is_drawn_for_0_or_na() {
+        let m = Measured::known();
+        let [full, half] = m.bars;
+        assert_eq!(full.1 - full.0, half.1 - half.0, "bars of one height");
+        for (i, (top, bottom, ..)) in m.bars.into_iter().enumerate() {
+            let center = (top + bottom + 1) as f32 / 2.0;
+            assert!((center - m.middle(i)).abs() <= 1.0, "bar {i}: {center}");
+        }
+        // 0% and N/A: no bar in their rows, but their values written next
+        // to the axis.
+        let half_bar = (full.1 - full.0) / 2;
+        for i in [2, 3] {
+            let center = m.middle(i) as usize;
+            let rows = center - half_bar - 1..center + half_bar + 2;
+            for y in rows.clone() {
+                let bar = m.image.xs(y, MET).len() + m.image.xs(y, UNMET).len();
+                assert_eq!(bar, 0, "bar {i}, y {y}");
+            }
+            let written = rows
+                .flat_map(|y| (m.x0 + 2..m.x0 + 80).map(move |x| (x, y)))
+                .filter(|&(x, y)| {
+                    let [r, g, b] = m.image.at(x, y);
+                    r < 160 && r.abs_diff(g) < 12 && g.abs_diff(b) < 12
+                })
+                .count();
+            assert!(written > 20, "bar {i}: its value is not written");
+        }
+    }
+
+    #[test]
+    fn the_target_is_a_dashed_line_at_its_value() {
+        let m = Measured::known();
+        let expected = m.x_at(0.75);
+        let mut lit = 0;
+        for y in m.top..=m.bottom {
+            for x in m.image.xs(y, TARGET) {
+                assert!((x as f32 - expected).abs() <= 2.5, "target at {x}, y {y}");
+                lit += 1;
+            }
+        }
+        // Three pixels wide, lit on 12 rows of every 20.
+        let rows = m.bottom - m.top;
+        assert!(lit > 3 * rows / 2 && lit < 3 * rows, "{lit} of {rows} rows");
+    }
+
+    #[test]
+    fn the_title_and_the_legend_are_drawn_within_the_margins() {
+        let chart = known();
+        let image = Image::of(&png(&chart));
+        let (w, margin) = (image.width, MARGIN as usize);
+        // One line of title, centred under the top margin.
+        let title = margin..margin + (TITLE_PX * 1.25) as usize;
+        let ink = image.dark(0..w, title.clone());
+        assert!(ink > 1000, "title: {ink} dark pixels");
+        let dark_xs: Vec<usize> = (0..w)
+            .filter(|&x| image.dark(x..x + 1, title.clone()) > 0)
+            .collect();
+        let (left, right) = (dark_xs.first(), dark_xs.last());
+        let (Some(&left), Some(&right)) = (left, right) else {
+            panic!("no title");
         };
-        (info.width, info.height)
+        assert!(left.abs_diff(w - 1 - right) <= 6, "{left}..{right}");
+        // Nothing in the side margins nor the bottom one.
+        let white = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
+            ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+                .all(|(x, y)| image.at(x, y) == WHITE)
+        };
+        assert!(white(0..margin - 2, 0..image.height));
+        assert!(white(w - margin + 2..w, 0..image.height));
+        assert!(white(0..w, image.height - margin / 2..image.height));
+        // The legend under the plot names both colours, with swatches.
+        let swatches = |color: Rgb| {
+            (0..image.height)
+                .filter(|&y| (1..30).contains(&image.xs(y, color).len()))
+                .count()
+        };
+        assert!(swatches(MET) > 10 && swatches(UNMET) > 10);
+    }
+
+    #[test]
+    fn a_chart_without_bars_says_so() {
+        let image = Image::of(&png(&BarChart {
+            bars: vec![],
+            ..known()
+        }));
+        let (w, h) = (image.width, image.height);
+        assert!(image.dark(0..w, 0..h / 3) > 500, "the title");
+        let message = (0..w)
+            .flat_map(|x| (h / 3..h).map(move |y| (x, y)))
+            .filter(|&(x, y)| image.at(x, y) != WHITE)
+            .count();
+        assert!(message > 300, "the message: {message}");
+        // No bar, no target (text is grey, so may match the axis's grey).
+        for color in [MET, UNMET, TARGET] {
+            assert!((0..h).all(|y| image.xs(y, color).is_empty()));
+        }
+    }
+
+    #[test]
+    fn text_bars_are_as_long_as_their_values() {
+        let chart = BarChart {
+            title: "Đúng hạn".into(),
+            bars: vec![
+                bar("Đơn vị 1", Some("100")),
+                bar("Đơn vị 2", Some("50")),
+                bar("Đơn vị 3", Some("25")),
+                bar("Đơn vị 4", Some("0")),
+                bar("Đơn vị 5", None),
+            ],
+            target: Some(dec("40")),
+            target_label: "Chỉ tiêu 40%".into(),
+        };
+        let out = text(&chart, 60);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 7, "{out}");
+        // A line is the label, a space, the bar, a space, the value.
+        let bar_w = 60 - "Đơn vị 1".width() - 1 - 1 - "100%".width();
+        let full = |l: &str| l.chars().filter(|&c| c == '█').count();
+        let parts = |l: &str| l.chars().filter(|c| ('▉'..='▏').contains(c)).count();
+        let bars = &lines[1..6];
+        assert!(bars.iter().all(|l| l.width() == 60), "{out}");
+        assert_eq!(
+            bars.iter().map(|l| full(l)).collect::<Vec<_>>(),
+            [bar_w, bar_w / 2, bar_w / 4, 0, 0]
+        );
+        // 25% of 46 cells is 11 and a half: a half block.
+        assert_eq!(bar_w, 46);
+        assert!(bars[2].contains('▌'), "{out}");
+        assert_eq!(bars.iter().map(|l| parts(l)).sum::<usize>(), 1);
+        // The target mark at 40% of the bar (18.4 cells) on the lines whose
+        // bar ends before it, and under them.
+        let column = |l: &str, c: char| l.find(c).map(|at| l[..at].width());
+        let mark = Some("Đơn vị 1".width() + 1 + 18);
+        assert_eq!(column(bars[0], '│'), None);
+        assert_eq!(column(bars[1], '│'), None);
+        for line in &bars[2..] {
+            assert_eq!(column(line, '│'), mark, "{out}");
+        }
+        assert_eq!(column(lines[6], '└'), mark, "{out}");
+        assert!(lines[6].ends_with("└ Chỉ tiêu 40%"), "{out}");
+    }
+
+    #[test]
+    fn columns_count_letters_not_their_marks() {
+        let nfc = "UBND xã Ngọc Kỳ";
+        let nfd: String = nfc.nfd().collect();
+        assert!(nfd.chars().count() > nfc.chars().count());
+        assert_eq!((nfc.width(), nfd.width()), (15, 15));
+        let composed = |s: String| s.nfc().collect::<String>();
+        for (max, kept) in [
+            (20, "UBND xã Ngọc Kỳ"),
+            (15, "UBND xã Ngọc Kỳ"),
+            (14, "UBND xã Ngọc …"),
+            (10, "UBND xã N…"),
+            // The tilde stays with its a.
+            (8, "UBND xã…"),
+            (7, "UBND x…"),
+            (1, "…"),
+            (0, ""),
+        ] {
+            assert_eq!(cut(nfc, max), kept, "{max}");
+            assert_eq!(composed(cut(&nfd, max)), kept, "{max}");
+            assert!(cut(&nfd, max).width() <= max);
+        }
+        assert_eq!(composed(pad(&nfd, 17, true)), format!("  {nfc}"));
+        assert_eq!(composed(pad(&nfd, 16, false)), format!("{nfc} "));
+        // Wide letters take two columns and are not split; an emoji with
+        // its selector is wider than its characters, and still fits.
+        assert_eq!(cut("漢字漢字", 6), "漢字…");
+        assert_eq!("a☺\u{fe0f}b".width(), 4);
+        assert_eq!(cut("a☺\u{fe0f}b", 3), "a☺…");
     }
 
     #[test]
@@ -976,7 +1478,7 @@ mod tests {
         };
         let bytes = png(&chart);
         assert_eq!(decode(&bytes).0, WIDTH);
-        assert!(text(&chart, 60).lines().all(|l| columns(l) <= 60));
+        assert!(text(&chart, 60).lines().all(|l| l.width() <= 60));
     }
 
     #[test]
@@ -984,7 +1486,7 @@ mod tests {
         for width in [0, 1, 5, 20, 40, 80, 120, usize::MAX] {
             let out = text(&sample(), width);
             for line in out.lines() {
-                assert!(columns(line) <= width, "{width}: {line:?}");
+                assert!(line.width() <= width, "{width}: {line:?}");
             }
         }
         let out = text(&sample(), 80);
@@ -1147,7 +1649,7 @@ mod tests {
             "{out}"
         );
         assert!(lines[4].contains("└ Chỉ tiêu 30%"), "{out}");
-        assert!(lines.iter().all(|l| columns(l) <= 60), "{out}");
+        assert!(lines.iter().all(|l| l.width() <= 60), "{out}");
     }
 
     #[test]
