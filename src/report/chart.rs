@@ -76,8 +76,10 @@ const UNMET: Rgb = [237, 125, 49];
 const TARGET: Rgb = [192, 0, 0];
 
 /// The chart as a PNG, about 16 × 9 cm at 180 dpi; taller with many bars,
-/// up to 24 cm. The same chart always gives the same bytes.
-pub fn png(chart: &BarChart) -> Vec<u8> {
+/// up to 24 cm. The same chart always gives the same bytes. (Documents
+/// take it through [`picture`]; the tests look at its pixels.)
+#[cfg(test)]
+fn png(chart: &BarChart) -> Vec<u8> {
     draw(chart).0
 }
 
