@@ -11,6 +11,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::figures::Counting;
 use crate::input::encoding::Encoding;
 use crate::input::header::HeaderRules;
 use crate::input::values::{self, CHANNEL_KEYS, DateRules, StatusRules, ValueRules, YES_NO_FIELDS};
@@ -87,6 +88,8 @@ pub struct Config {
     #[serde(default)]
     pub chi_tieu: Targets,
     #[serde(default)]
+    pub cach_tinh: CountingConfig,
+    #[serde(default)]
     pub cot: BTreeMap<String, OneOrMany>,
     #[serde(default)]
     pub trang_thai: BTreeMap<String, OneOrMany>,
@@ -135,6 +138,16 @@ pub struct InputConfig {
 #[serde(deny_unknown_fields)]
 pub struct PeriodConfig {
     pub ngay_chot: Option<u32>,
+}
+
+/// `[cach_tinh]`: how the form's buckets are filled (SPEC §4).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountingConfig {
+    /// `"rieng"` (default) or `"dung_han"`.
+    pub tra_lai_rut: Option<String>,
+    /// `"rieng"` (default) or `"trong_han"`.
+    pub tam_dung: Option<String>,
 }
 
 /// `[chi_tieu]`: targets in percent, and how averages are taken.
@@ -237,6 +250,7 @@ impl Config {
                 Encoding::NAMES
             ));
         }
+        self.counting()?;
         if let Some(t) = &self.chi_tieu.trung_binh
             && !matches!(t.as_str(), "gop" | "don_vi")
         {
@@ -515,6 +529,14 @@ impl Config {
             .as_ref()
             .map(|d| d.to_vec().into_iter().map(|p| self.resolve(&p)).collect())
             .unwrap_or_default()
+    }
+
+    /// The counting rule of `[cach_tinh]`, or why its value is wrong.
+    pub fn counting(&self) -> Result<Counting, String> {
+        Counting::parse(
+            self.cach_tinh.tra_lai_rut.as_deref(),
+            self.cach_tinh.tam_dung.as_deref(),
+        )
     }
 
     /// A path from the file, relative to the file's folder.

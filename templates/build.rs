@@ -834,6 +834,10 @@ fn annex() -> Vec<Part> {
         ),
         gap(),
         resolution_table().into(),
+        // Which counting rule filled the table (SPEC §4, `[cach_tinh]`).
+        sub(
+            "Ghi chú: {% if cach_tinh.tra_lai_rut == 'dung_han' %}hồ sơ trả lại, xin rút được tính là đã giải quyết đúng hạn{% else %}hồ sơ trả lại, xin rút được tính riêng{% endif %}; {% if cach_tinh.tam_dung == 'trong_han' %}hồ sơ tạm dừng (chờ bổ sung) được tính là đang giải quyết trong hạn{% else %}hồ sơ tạm dừng được tính riêng{% endif %}.",
+        ),
         gap(),
         title(
             "Biểu: Tỷ lệ giải quyết đúng hạn, trực tuyến, thanh toán trực tuyến và số hóa {{ ky.ten }}",

@@ -578,6 +578,7 @@ fn context_ref004() -> serde_json::Value {
             "noi_nhan": ["UBND tỉnh Hải Dương;", "Lưu: VT."],
             "ngay_lap": "2023-11-25",
             "nhap_lieu": {"so_dong": 4700, "ho_so": 4622, "trung_lap": 0, "chua_tiep_nhan": 0, "loi": 0},
+            "cach_tinh": {"tra_lai_rut": "rieng", "tam_dung": "rieng"},
         }),
     );
     ctx["ky_lien_truoc"] = previous.clone();

@@ -395,7 +395,8 @@ pub fn read(
     let mut problems = Problems::default();
     let mut write_error: Option<std::io::Error> = None;
     let progress = Progress::new(out);
-    let data = Dataset::read(
+    let counting = session.config.counting().map_err(Failure::usage)?;
+    let mut data = Dataset::read(
         &files,
         &options,
         &units,
@@ -419,6 +420,7 @@ pub fn read(
         },
         &mut |n| progress.update(n),
     )?;
+    data.tally.set_counting(counting);
     if let (Some(file), Some(rejects)) = (file, &rejects) {
         skipped_rows(file, rejects, &problems, out)?;
     }

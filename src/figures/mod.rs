@@ -2,6 +2,7 @@
 //! that merge.
 
 pub(crate) mod collect;
+pub(crate) mod counting;
 pub(crate) mod counts;
 pub(crate) mod due;
 pub(crate) mod ratio;
@@ -12,6 +13,7 @@ pub(crate) mod view;
 pub use collect::{
     Accounting, Collector, Detail, Duplicates, KeepRule, Merged, Occurrence, RowPos, code_hash,
 };
+pub use counting::Counting;
 pub use counts::{Counts, Sign};
 pub use ratio::{PerRatio, RatioKind};
 pub use summary::{Percent, Ratio, Ratios, Summary};

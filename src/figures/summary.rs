@@ -4,6 +4,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
 
+use super::counting::Counting;
 use super::counts::Counts;
 use super::ratio::PerRatio;
 use crate::input::Known;
@@ -115,10 +116,13 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The figures of `c`, null where a column is not `known`.
-    pub fn of(c: &Counts, known: Known) -> Summary {
+    /// The figures of `c`, null where a column is not `known`, with the
+    /// buckets filled as `counting` says (SPEC §4).
+    pub fn of(c: &Counts, known: Known, counting: Counting) -> Summary {
         let received = c.received();
-        let resolved = c.resolved();
+        let (early, on_time, late) = counting.resolved(c);
+        let resolved = early + on_time + late;
+        let (in_time, pending_late) = counting.pending(c);
         let by_channel = |n: u64| known.channel.then_some(n);
         Summary {
             tiep_nhan: Received {
@@ -131,14 +135,14 @@ impl Summary {
             },
             da_giai_quyet: Resolved {
                 tong: resolved,
-                truoc_han: c.early,
-                dung_han: c.on_time,
-                qua_han: c.late,
+                truoc_han: early,
+                dung_han: on_time,
+                qua_han: late,
             },
             dang_giai_quyet: Pending {
-                tong: c.pending(),
-                trong_han: c.pending_in_time,
-                qua_han: c.pending_late,
+                tong: in_time + pending_late,
+                trong_han: in_time,
+                qua_han: pending_late,
             },
             tam_dung: c.paused,
             tra_lai: c.returned,
@@ -151,8 +155,10 @@ impl Summary {
                     known.fee && known.paid_online,
                 ),
                 so_hoa_dau_vao: Ratio::known(c.digitised_in, received, known.digitised_in),
-                so_hoa_dau_ra: Ratio::known(c.digitised_out, resolved, known.digitised_out),
-                dung_han: Ratio::new(c.early + c.on_time, resolved),
+                // Results digitised of the dossiers that have a result: a
+                // returned dossier shown as resolved has none.
+                so_hoa_dau_ra: Ratio::known(c.digitised_out, c.resolved(), known.digitised_out),
+                dung_han: Ratio::new(early + on_time, resolved),
             },
         }
     }
@@ -193,11 +199,11 @@ mod tests {
                 ..Counts::default()
             },
         ] {
-            let s = Summary::of(&c, no_channel);
+            let s = Summary::of(&c, no_channel, Counting::default());
             assert_eq!(serde_json::to_string(&s.ty_le.truc_tuyen).unwrap(), null);
             assert_eq!(s.tiep_nhan.truc_tuyen, None);
             assert_eq!(s.tiep_nhan.trong_ky, c.no_channel);
-            let known = Summary::of(&c, Known::ALL);
+            let known = Summary::of(&c, Known::ALL, Counting::default());
             assert_eq!(known.tiep_nhan.truc_tiep, Some(0));
         }
     }

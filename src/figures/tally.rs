@@ -7,6 +7,7 @@ use crate::hash::FastMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::counting::Counting;
 use super::counts::{Counts, RatioField, Sign, on_receipt, on_resolution};
 use super::due;
 use crate::input::{DomainId, Dossier, Known, Level, Status, UnitId};
@@ -41,6 +42,7 @@ pub struct Tally {
     /// The columns every file read has: the figures needing another are
     /// null.
     known: Known,
+    counting: Counting,
 }
 
 /// A calendar month as `year * 12 + month - 1`.
@@ -190,6 +192,7 @@ impl Tally {
             series_from,
             groups: FastMap::default(),
             known: Known::ALL,
+            counting: Counting::default(),
         }
     }
 
@@ -200,6 +203,16 @@ impl Tally {
     /// The columns every file read has.
     pub fn known(&self) -> Known {
         self.known
+    }
+
+    /// How the form's buckets are filled (`[cach_tinh]`).
+    pub fn counting(&self) -> Counting {
+        self.counting
+    }
+
+    /// Fills the buckets as `counting` says from now on.
+    pub fn set_counting(&mut self, counting: Counting) {
+        self.counting = counting;
     }
 
     /// Records that a file read lacks some columns.
@@ -289,6 +302,7 @@ impl Tally {
         let domain = |d: DomainId| domains.get(d as usize).copied().unwrap_or(d);
         let mut out = Tally::new(self.periods);
         out.known = self.known;
+        out.counting = self.counting;
         debug_assert_eq!(out.series_from, self.series_from);
         for (key, group) in self.groups {
             let key = GroupKey {

@@ -96,6 +96,7 @@ impl Snapshot {
         keep: impl Fn(&GroupKey) -> bool,
     ) -> Vec<Option<Snapshot>> {
         let known = tally.known();
+        let counting = tally.counting();
         let mut sums: Vec<(Counts, BTreeMap<Level, Counts>)> =
             vec![Default::default(); indices.len()];
         tally.each_group(|key, counts| {
@@ -115,11 +116,11 @@ impl Snapshot {
             .map(|(&index, (total, levels))| {
                 let mut theo_cap = ByLevel::default();
                 for (level, c) in &levels {
-                    *theo_cap.slot(*level) = Some(Summary::of(c, known));
+                    *theo_cap.slot(*level) = Some(Summary::of(c, known, counting));
                 }
                 Some(Snapshot {
                     ky: *tally.periods().get(index)?,
-                    tong: Summary::of(&total, known),
+                    tong: Summary::of(&total, known, counting),
                     theo_cap,
                     theo_don_vi: Vec::new(),
                     theo_linh_vuc: Vec::new(),
@@ -138,6 +139,7 @@ impl Snapshot {
     ) -> Snapshot {
         let ky = tally.periods()[index];
         let known = tally.known();
+        let counting = tally.counting();
         let mut total = Counts::default();
         let mut levels: BTreeMap<Level, Counts> = BTreeMap::new();
         // Sums do not depend on the order groups come in; units are
@@ -155,7 +157,7 @@ impl Snapshot {
         });
         let mut theo_cap = ByLevel::default();
         for (level, c) in &levels {
-            *theo_cap.slot(*level) = Some(Summary::of(c, known));
+            *theo_cap.slot(*level) = Some(Summary::of(c, known, counting));
         }
         // By level, then in Vietnamese alphabetical order (SPEC §2): the
         // keys are sorted, not the figures, which are large to move.
@@ -171,7 +173,7 @@ impl Snapshot {
                 Some(UnitFigures {
                     don_vi: names.unit_name(unit).to_string(),
                     cap: level,
-                    summary: Summary::of(&c, known),
+                    summary: Summary::of(&c, known, counting),
                     unit,
                     counts: c,
                 })
@@ -183,7 +185,7 @@ impl Snapshot {
                 let name = names.domain_name(d);
                 DomainFigures {
                     linh_vuc: (!name.is_empty()).then(|| name.to_string()),
-                    summary: Summary::of(&c, known),
+                    summary: Summary::of(&c, known, counting),
                 }
             })
             .collect();
@@ -194,7 +196,7 @@ impl Snapshot {
         });
         Snapshot {
             ky,
-            tong: Summary::of(&total, known),
+            tong: Summary::of(&total, known, counting),
             theo_cap,
             theo_don_vi,
             theo_linh_vuc,

@@ -466,12 +466,14 @@ struct MonthlyAverages {
     units: FastMap<(UnitId, Level), UnitMonths>,
     levels: HashMap<(Level, MonthIndex), PerRatio<Option<Percent>>>,
     known: crate::input::Known,
+    counting: crate::figures::Counting,
 }
 
 impl MonthlyAverages {
     fn new(data: &Dataset, mean: Mean) -> MonthlyAverages {
         let monthly = data.tally.monthly();
         let known = data.tally.known();
+        let counting = data.tally.counting();
         let mut pooled: HashMap<(Level, MonthIndex), Counts> = HashMap::new();
         // The mean of unit ratios is summed as units come: a list of every
         // unit's month would cost memory for each unit and month.
@@ -480,7 +482,7 @@ impl MonthlyAverages {
             for (m, c) in months.iter() {
                 *pooled.entry((*level, *m)).or_default() += c;
                 if mean == Mean::Units {
-                    let s = Summary::of(c, known);
+                    let s = Summary::of(c, known, counting);
                     let sums = means.entry((*level, *m)).or_default();
                     for kind in RatioKind::ALL {
                         sums.get_mut(kind).add(ratio(&s, kind));
@@ -491,7 +493,7 @@ impl MonthlyAverages {
         let levels = pooled
             .iter()
             .map(|(key, c)| {
-                let all = Summary::of(c, known);
+                let all = Summary::of(c, known, counting);
                 let averages = match mean {
                     Mean::Pooled => PerRatio::from_fn(|k| ratio(&all, k).phan_tram),
                     Mean::Units => {
@@ -506,6 +508,7 @@ impl MonthlyAverages {
             units: monthly,
             levels,
             known,
+            counting,
         }
     }
 
@@ -520,7 +523,7 @@ impl MonthlyAverages {
         let mut open = PerRatio::from_fn(|_| true);
         let mut m = last;
         while let Some(c) = months.get(&m) {
-            let s = Summary::of(c, self.known);
+            let s = Summary::of(c, self.known, self.counting);
             let averages = self.levels.get(&(level, m));
             let mut any = false;
             for kind in RatioKind::ALL {

@@ -12,10 +12,10 @@ use super::late::{LateDossier, late_dossiers};
 use super::periods::{MonthFigures, PeriodInfo, month_series};
 use crate::config::Config;
 use crate::dataset::{Dataset, Which};
-use crate::figures::PerRatio;
 use crate::figures::{
     Accounting, ByLevel, DomainFigures, GroupKey, Percent, Snapshot, Summary, UnitFigures,
 };
+use crate::figures::{Counting, PerRatio};
 use crate::input::{Level, UnitId, values};
 
 /// A unit of a list, as the context holds it: a unit's figures, with or
@@ -101,6 +101,8 @@ pub struct Context<'a> {
     #[serde(flatten)]
     pub ky_nay: PeriodBlock<UnitEntry>,
     pub nhap_lieu: Accounting,
+    /// How the buckets were filled (SPEC §4, `[cach_tinh]`).
+    pub cach_tinh: Counting,
     pub luy_ke: PeriodBlock<UnitFigures>,
     pub ky_lien_truoc: PeriodBlock<UnitFigures>,
     /// The months of the reporting year up to the period's last one.
@@ -217,6 +219,7 @@ impl<'a> Context<'a> {
         Context {
             ky_nay: PeriodBlock::new(PeriodInfo::of(&data.reporting), now, analysis.units.clone()),
             nhap_lieu: data.accounting,
+            cach_tinh: data.tally.counting(),
             luy_ke: PeriodBlock::new(ytd_info, ytd.clone(), ytd.theo_don_vi),
             ky_lien_truoc: PeriodBlock::new(
                 PeriodInfo::of(&data.reporting.previous()),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::analysis::{Analysis, Lists, Periods, TargetsView, UnitEntry};
 use super::periods::{MonthFigures, PeriodFigures, month_series};
 use crate::dataset::Dataset;
-use crate::figures::{Accounting, ByLevel, DomainFigures, PerRatio, Percent, Summary};
+use crate::figures::{Accounting, ByLevel, Counting, DomainFigures, PerRatio, Percent, Summary};
 use crate::period::Period;
 
 /// What `stats --format json` prints (SPEC §5, §10), with the comparison
@@ -16,6 +16,8 @@ use crate::period::Period;
 #[derive(Clone, Debug, Serialize)]
 pub struct Figures {
     pub ky: Period,
+    /// How the buckets were filled (SPEC §4, `[cach_tinh]`).
+    pub cach_tinh: Counting,
     pub tong: Summary,
     pub theo_cap: ByLevel,
     pub theo_don_vi: Vec<UnitEntry>,
@@ -36,6 +38,7 @@ impl Figures {
         let Periods { now, ytd, prev } = periods;
         Figures {
             ky: data.reporting.current,
+            cach_tinh: data.tally.counting(),
             tong: now.tong,
             theo_cap: now.theo_cap,
             theo_linh_vuc: now.theo_linh_vuc,
