@@ -21,6 +21,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("so", so);
     env.add_filter("so2", so2);
     env.add_filter("phan_tram", phan_tram);
+    env.add_filter("diem", diem);
     env.add_filter("ty_so", ty_so);
     env.add_filter("ngay", ngay);
     env.add_filter("ngay_dai", ngay_dai);
@@ -124,6 +125,17 @@ fn percent_of(filter: &str, value: &Value) -> Result<Option<Decimal>, Error> {
 /// `97,86%`, `100%`, `89,8%`; `N/A` when there is none.
 fn phan_tram(value: Value) -> Result<String, Error> {
     Ok(vn::percent(percent_of("phan_tram", &value)?))
+}
+
+/// Points of the national index (SPEC §12): `41,25`, `6`; `N/A` when
+/// there are none. From a number, a `"41.25"` string or an object with
+/// `diem`.
+fn diem(value: Value) -> Result<String, Error> {
+    let value = match value.kind() {
+        ValueKind::Map => value.get_attr("diem").unwrap_or_default(),
+        _ => value,
+    };
+    Ok(percent_of("diem", &value)?.map_or_else(|| "N/A".into(), |d| vn::decimal(d, 2)))
 }
 
 /// `4.224/4.226` from a ratio object, or `a | ty_so(b)`.
@@ -242,6 +254,12 @@ mod tests {
             "thấp hơn 7,24%"
         );
         assert_eq!(render("{{ r | so_sanh('90') }}", ctx), "cao hơn 9,95%");
+        let points = context! { diem => "41.25", whole => "6.00", none => () };
+        assert_eq!(render("{{ diem | diem }}", points.clone()), "41,25");
+        assert_eq!(render("{{ whole | diem }}", points.clone()), "6");
+        assert_eq!(render("{{ none | diem }}", points.clone()), "N/A");
+        let index = context! { x => points };
+        assert_eq!(render("{{ x | diem }}", index), "41,25");
     }
 
     #[test]
