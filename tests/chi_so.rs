@@ -6,7 +6,10 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+
+mod skip;
 use serde_json::{Value, json};
+use skip::skipped;
 use tempfile::TempDir;
 
 /// One dossier of the fixture, as the test reasons about it.
@@ -804,4 +807,80 @@ fn csv_by_unit_and_by_level_and_own_outputs_are_not_read_back() {
         r.out
     );
     assert_eq!(rows.len(), 3);
+}
+
+/// The screen of `cctthc ARGS` run on a terminal (`script`), with
+/// `NO_COLOR` set or not; `None` without `script`.
+fn on_a_terminal(dir: &Path, args: &[&str], no_colour: bool) -> Option<String> {
+    let line = std::iter::once(
+        assert_cmd::cargo::cargo_bin("cctthc")
+            .to_string_lossy()
+            .into_owned(),
+    )
+    .chain(args.iter().map(|a| a.to_string()))
+    .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+    .collect::<Vec<_>>()
+    .join(" ");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
+        .current_dir(dir)
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .env("CCTTHC_TODAY", "2024-07-15")
+        .env("TERM", "xterm")
+        .env("COLUMNS", "200")
+        .stdin(std::process::Stdio::null());
+    if no_colour {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR");
+    }
+    let out = cmd.output().ok()?;
+    if !out.status.success() && out.stdout.is_empty() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn lost_points_are_red_on_a_terminal_only_and_never_with_no_color() {
+    let dir = TempDir::new().unwrap();
+    // A unit whose name carries escape sequences: shown, never obeyed.
+    let mut all = rows();
+    for r in all.iter_mut().filter(|r| r.unit == CAM_HA) {
+        r.unit = "UBND xã \u{1b}[32mXanh\u{1b}[2J";
+    }
+    fs::write(dir.path().join("ho-so.csv"), csv(&all, None)).unwrap();
+    let args = [
+        "chi-so",
+        "-i",
+        "ho-so.csv",
+        "--month",
+        "6",
+        "--year",
+        "2024",
+    ];
+    let Some(screen) = on_a_terminal(dir.path(), &args, false) else {
+        skipped("a terminal for chi-so: no `script` command (util-linux) here");
+        return;
+    };
+    // Bình Minh's 5,88 of 6 is red, its hai_long 6 of 6 is not.
+    assert!(screen.contains("\u{1b}[31m  5,88\u{1b}[0m"), "{screen:?}");
+    assert!(screen.contains("Điểm bị trừ tô màu đỏ"), "{screen}");
+    assert!(screen.contains("\\x1b[32mXanh\\x1b[2J"), "{screen}");
+    assert!(
+        !screen.contains("\u{1b}[32m") && !screen.contains("\u{1b}[2J"),
+        "{screen:?}"
+    );
+    let plain = on_a_terminal(dir.path(), &args, true).unwrap_or_default();
+    assert!(!plain.contains('\u{1b}'), "NO_COLOR: {plain:?}");
+    assert!(plain.contains("\\x1b[32mXanh"), "{plain}");
+    assert!(!plain.contains("tô màu"), "{plain}");
+    // Into a file, never painted.
+    let r = run_in(dir.path(), &args);
+    assert!(
+        !r.out.contains('\u{1b}') || r.out.contains("Xanh"),
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("\u{1b}[31m"), "{:?}", r.out);
 }
