@@ -17,6 +17,8 @@ use crate::figures::Counts;
 use crate::figures::index766::{
     self, ChiSo766, Index, Indicator, Key, NOT_FROM_EXPORTS, Rules, UnitIndex,
 };
+use crate::hash::FastMap;
+use crate::input::{Level, UnitId};
 use crate::period::Period;
 use crate::report::chi_so::{Costly, Shortfalls};
 use crate::vn;
@@ -266,26 +268,45 @@ fn sum_cell(x: &Index, full: u32) -> String {
     }
 }
 
-/// The two lines of one row: points (lost points painted when `colour`),
-/// then ratios.
-fn add_rows(t: &mut Table, name: String, x: &Index, keys: &[Key], full: u32, colour: bool) {
-    let mut points = vec![name];
-    let mut paints = vec![None];
-    let mut ratios = vec![String::new()];
-    for k in keys {
-        let Some(i) = x.chi_so.get(*k) else { continue };
-        points.push(points_cell(i));
-        paints.push((colour && i.short()).then_some(LOST));
-        ratios.push(
-            i.phan_tram
-                .map(|p| vn::percent(Some(p.value())))
-                .unwrap_or_default(),
-        );
+/// What every row of the index table shares: the indicators shown, the
+/// full maximum, whether lost points are painted.
+struct Layout {
+    keys: Vec<Key>,
+    full: u32,
+    colour: bool,
+}
+
+impl Layout {
+    /// The two lines of one row: points (lost points painted when
+    /// colour is on), then ratios.
+    fn rows(&self, t: &mut Table, name: String, x: &Index) {
+        let mut points = vec![name];
+        let mut paints = vec![None];
+        let mut ratios = vec![String::new()];
+        for k in &self.keys {
+            let Some(i) = x.chi_so.get(*k) else { continue };
+            points.push(points_cell(i));
+            paints.push((self.colour && i.short()).then_some(LOST));
+            ratios.push(
+                i.phan_tram
+                    .map(|p| vn::percent(Some(p.value())))
+                    .unwrap_or_default(),
+            );
+        }
+        points.push(sum_cell(x, self.full));
+        paints.push(self.colour.then_some(SUM));
+        t.painted(points, paints);
+        t.row(ratios);
     }
-    points.push(sum_cell(x, full));
-    paints.push(colour.then_some(SUM));
-    t.painted(points, paints);
-    t.row(ratios);
+
+    /// A unit's name as a painted table holds it: the data's control
+    /// characters escaped, since painted text goes out as it is.
+    fn name(&self, s: &str) -> String {
+        match self.colour {
+            true => escape_controls(s).into_owned(),
+            false => s.to_string(),
+        }
+    }
 }
 
 fn index_header(keys: &[Key], rules: &Rules, full: u32) -> Table {
@@ -321,51 +342,17 @@ fn index_table(data: &Dataset, index: &ChiSo766, rules: &Rules, by: By, colour: 
     let keys = shown_keys(rules);
     let full = Index::full_maximum(rules);
     let mut t = index_header(&keys, rules, full);
-    // Painted cells go out as they are: the data is escaped here.
-    let name = |s: &str| match colour {
-        true => escape_controls(s).into_owned(),
-        false => s.to_string(),
-    };
+    let layout = Layout { keys, full, colour };
     match by {
-        By::DonVi => {
-            let units = ranked(index);
-            let width = units
-                .iter()
-                .filter_map(|u| u.xep_hang)
-                .max()
-                .map_or(1, |r| r.to_string().len());
-            for (level, x) in index.theo_cap.iter() {
-                t.line(level.label().to_string());
-                for u in units.iter().filter(|u| u.cap == level) {
-                    add_rows(
-                        &mut t,
-                        name(&ranked_name(u, width)),
-                        &u.index,
-                        &keys,
-                        full,
-                        colour,
-                    );
-                }
-                let total = format!("Cộng {}", level.label().to_lowercase());
-                add_rows(&mut t, total, x, &keys, full, colour);
-                t.rule();
-            }
-        }
+        By::DonVi => unit_rows(&mut t, index, &layout),
         By::Cap => {
             for (level, x) in index.theo_cap.iter() {
-                add_rows(&mut t, level.label().to_string(), x, &keys, full, colour);
+                layout.rows(&mut t, level.label().to_string(), x);
             }
             t.rule();
         }
     }
-    add_rows(
-        &mut t,
-        "Tổng cộng".to_string(),
-        &index.tong,
-        &keys,
-        full,
-        colour,
-    );
+    layout.rows(&mut t, "Tổng cộng".to_string(), &index.tong);
     let mut s = format!(
         "Chỉ số 766 ước tính {} ({})\n",
         data.reporting.label(),
@@ -373,12 +360,30 @@ fn index_table(data: &Dataset, index: &ChiSo766, rules: &Rules, by: By, colour: 
     );
     s.push_str(&format!(
         "Điểm ước tính theo Quyết định 766/QĐ-TTg từ dữ liệu xuất: {} chỉ số, {} trên 100 điểm.\n\n",
-        keys.len(),
+        layout.keys.len(),
         full
     ));
     s.push_str(&t.render(stdout_width()));
-    s.push_str(&index_notes(&keys, rules, colour));
+    s.push_str(&index_notes(&layout.keys, rules, colour));
     s
+}
+
+/// Each level: its units ranked, then the level's own index.
+fn unit_rows(t: &mut Table, index: &ChiSo766, layout: &Layout) {
+    let units = ranked(index);
+    let width = units
+        .iter()
+        .filter_map(|u| u.xep_hang)
+        .max()
+        .map_or(1, |r| r.to_string().len());
+    for (level, x) in index.theo_cap.iter() {
+        t.line(level.label().to_string());
+        for u in units.iter().filter(|u| u.cap == level) {
+            layout.rows(t, layout.name(&ranked_name(u, width)), &u.index);
+        }
+        layout.rows(t, format!("Cộng {}", level.label().to_lowercase()), x);
+        t.rule();
+    }
 }
 
 fn index_notes(keys: &[Key], rules: &Rules, colour: bool) -> String {
@@ -533,6 +538,18 @@ fn shortfalls_table(data: &Dataset, index: &ChiSo766, list: &Shortfalls<'_>, key
         ));
         return s;
     }
+    let t = shortfalls_rows(index, list, key);
+    s.push_str(&t.render(stdout_width()));
+    s.push_str(&format!(
+        "Tổng: {} hồ sơ. Toàn bộ: {}.\n",
+        vn::int(list.ho_so.len() as i64),
+        standing(index.tong.chi_so.get(key).as_ref())
+    ));
+    s
+}
+
+/// The dossiers grouped by unit, each unit under a heading with its points.
+fn shortfalls_rows(index: &ChiSo766, list: &Shortfalls<'_>, key: Key) -> Table {
     let (due, end) = shown_dates(key);
     let mut headers = vec![vec!["Thủ tục"], vec!["Mã hồ sơ"], vec!["Tiếp nhận"]];
     if due {
@@ -544,6 +561,12 @@ fn shortfalls_table(data: &Dataset, index: &ChiSo766, list: &Shortfalls<'_>, key
     headers.push(vec!["Lý do"]);
     let mut t = Table::new(headers);
     let day = |d: Option<NaiveDate>| d.map(vn::date).unwrap_or_default();
+    // Each unit's index found once, not searched for per unit.
+    let units: FastMap<(UnitId, Level), &UnitIndex> = index
+        .theo_don_vi
+        .iter()
+        .map(|u| ((u.unit, u.cap), u))
+        .collect();
     let groups = list
         .ho_so
         .chunk_by(|a, b| a.cap == b.cap && a.don_vi == b.don_vi);
@@ -551,7 +574,7 @@ fn shortfalls_table(data: &Dataset, index: &ChiSo766, list: &Shortfalls<'_>, key
         if i > 0 {
             t.line(String::new());
         }
-        t.line(unit_heading(index, group, key));
+        t.line(unit_heading(&units, group, key));
         for x in group {
             let mut row = vec![
                 format!("  {}", x.ten_thu_tuc),
@@ -568,25 +591,23 @@ fn shortfalls_table(data: &Dataset, index: &ChiSo766, list: &Shortfalls<'_>, key
             t.row(row);
         }
     }
-    s.push_str(&t.render(stdout_width()));
-    s.push_str(&format!(
-        "Tổng: {} hồ sơ. Toàn bộ: {}.\n",
-        vn::int(list.ho_so.len() as i64),
-        standing(index.tong.chi_so.get(key).as_ref())
-    ));
-    s
+    t
 }
 
 /// `UBND xã A: 3 hồ sơ; chỉ số đạt 5,88/6 điểm (49%)`.
-fn unit_heading(index: &ChiSo766, group: &[Costly<'_>], key: Key) -> String {
-    let first = &group[0];
-    let unit = index
-        .theo_don_vi
-        .iter()
-        .find(|u| u.unit == first.unit && u.cap == first.cap);
-    let points = unit.map_or_else(String::new, |u| {
-        format!("; chỉ số {}", standing(u.index.chi_so.get(key).as_ref()))
-    });
+fn unit_heading(
+    units: &FastMap<(UnitId, Level), &UnitIndex>,
+    group: &[Costly<'_>],
+    key: Key,
+) -> String {
+    let Some(first) = group.first() else {
+        return String::new();
+    };
+    let points = units
+        .get(&(first.unit, first.cap))
+        .map_or_else(String::new, |u| {
+            format!("; chỉ số {}", standing(u.index.chi_so.get(key).as_ref()))
+        });
     format!(
         "{}: {} hồ sơ{points}",
         first.don_vi,
