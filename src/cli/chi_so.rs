@@ -93,8 +93,10 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
                 crate::atomic::describe(&e)
             ))
         }),
-        // A painted table has its data escaped already.
-        None if colour && args.format == Format::Table => output::print_painted(&text),
+        // A painted table (the index's) has its data escaped already.
+        None if colour && key.is_none() && args.format == Format::Table => {
+            output::print_painted(&text)
+        }
         None => output::print(text.as_bytes()),
     }
 }
