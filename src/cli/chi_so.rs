@@ -361,7 +361,7 @@ fn index_table(data: &Dataset, index: &ChiSo766, rules: &Rules, by: By, colour: 
         data.reporting.current
     );
     s.push_str(&format!(
-        "Điểm ước tính theo Quyết định 766/QĐ-TTg từ dữ liệu xuất: {} chỉ số, {} trên 100 điểm.\n\n",
+        "Theo Quyết định 766/QĐ-TTg, từ dữ liệu xuất: {} chỉ số, {} trên 100 điểm.\n\n",
         layout.keys.len(),
         full
     ));
@@ -525,12 +525,12 @@ fn shown_dates(key: Key) -> (bool, bool) {
 /// The list for people, grouped by unit with each unit's points.
 fn shortfalls_table(data: &Dataset, index: &ChiSo766, list: &Shortfalls<'_>, key: Key) -> String {
     let mut s = format!(
-        "Hồ sơ làm giảm điểm chỉ số \"{}\" ({}; nhóm {}), ước tính theo Quyết định 766/QĐ-TTg, {} ({})\n\n",
+        "Hồ sơ làm giảm điểm chỉ số \"{}\" (ước tính theo QĐ 766/QĐ-TTg), {} ({})\nChỉ số: {} (nhóm {}).\n\n",
         key.label(),
+        data.reporting.label(),
+        data.reporting.current,
         key.title(),
         key.group().name(),
-        data.reporting.label(),
-        data.reporting.current
     );
     if list.ho_so.is_empty() {
         s.push_str("Không có hồ sơ nào làm giảm điểm chỉ số này.\n");

@@ -599,16 +599,14 @@ impl Shortfall {
         match self {
             Shortfall::Late { days, open: false } => format!("giải quyết quá hạn {days} ngày"),
             Shortfall::Late { days, open: true } => {
-                format!("quá hạn {days} ngày, chưa giải quyết xong")
+                format!("quá hạn {days} ngày, chưa xong")
             }
-            Shortfall::NotOnline(Channel::Postal) => "nộp qua bưu chính công ích".to_string(),
+            Shortfall::NotOnline(Channel::Postal) => "nộp qua bưu chính".to_string(),
             Shortfall::NotOnline(Channel::Unknown) => "không rõ kênh nộp".to_string(),
             Shortfall::NotOnline(_) => "nộp trực tiếp".to_string(),
-            Shortfall::FeeNotPaidOnline => {
-                "có phí, lệ phí, không thanh toán trực tuyến".to_string()
-            }
-            Shortfall::NoDigitalResult => "kết quả không cấp bản điện tử".to_string(),
-            Shortfall::NotDigitised => "thành phần hồ sơ chưa được số hóa".to_string(),
+            Shortfall::FeeNotPaidOnline => "không thanh toán trực tuyến".to_string(),
+            Shortfall::NoDigitalResult => "không có kết quả điện tử".to_string(),
+            Shortfall::NotDigitised => "chưa số hóa thành phần".to_string(),
         }
     }
 }
