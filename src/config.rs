@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 
 use crate::figures::Counting;
+use crate::figures::index766::{Key, Rule, Rules};
 use crate::input::encoding::Encoding;
 use crate::input::header::HeaderRules;
 use crate::input::values::{self, CHANNEL_KEYS, DateRules, StatusRules, ValueRules, YES_NO_FIELDS};
@@ -100,6 +102,9 @@ pub struct Config {
     pub don_vi: Vec<UnitConfig>,
     #[serde(default)]
     pub xuat: OutputConfig,
+    /// `[chi_so_766.KEY]`: the national index's points and thresholds.
+    #[serde(default)]
+    pub chi_so_766: IndexConfig,
     /// The folder relative paths in the file are read from.
     #[serde(skip)]
     pub base: PathBuf,
@@ -186,6 +191,78 @@ pub struct UnitConfig {
 pub struct OutputConfig {
     pub mau: Option<String>,
     pub tep: Option<String>,
+}
+
+/// `[chi_so_766]`: one table per indicator of the national index (SPEC
+/// §12); an indicator not named keeps its defaults.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexConfig {
+    pub tien_do: Option<IndicatorConfig>,
+    pub truc_tuyen: Option<IndicatorConfig>,
+    pub thanh_toan: Option<IndicatorConfig>,
+    pub ket_qua_dien_tu: Option<IndicatorConfig>,
+    pub so_hoa: Option<IndicatorConfig>,
+    pub hai_long: Option<IndicatorConfig>,
+}
+
+/// `[chi_so_766.KEY]`: `diem` (whole points), `nguong` (the ratio, in
+/// percent, from which the points are full), `bo_qua` (leave it out).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorConfig {
+    #[serde(default, deserialize_with = "decimal")]
+    pub diem: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal")]
+    pub nguong: Option<Decimal>,
+    pub bo_qua: Option<bool>,
+}
+
+impl IndexConfig {
+    fn get(&self, key: Key) -> Option<&IndicatorConfig> {
+        match key {
+            Key::TienDo => self.tien_do.as_ref(),
+            Key::TrucTuyen => self.truc_tuyen.as_ref(),
+            Key::ThanhToan => self.thanh_toan.as_ref(),
+            Key::KetQuaDienTu => self.ket_qua_dien_tu.as_ref(),
+            Key::SoHoa => self.so_hoa.as_ref(),
+            Key::HaiLong => self.hai_long.as_ref(),
+        }
+    }
+
+    /// The rules, each value checked, with a message naming the key.
+    fn rules(&self) -> Result<Rules, String> {
+        let mut rules = Rules::default();
+        for key in Key::ALL {
+            let Some(c) = self.get(key) else { continue };
+            let at = |name: &str, v: Decimal| format!("[chi_so_766.{}] {name} = {v}", key.key());
+            let points = match c.diem {
+                None => key.default_points(),
+                Some(d) => d
+                    .fract()
+                    .is_zero()
+                    .then(|| d.to_u32())
+                    .flatten()
+                    .filter(|p| (1..=100).contains(p))
+                    .ok_or_else(|| {
+                        format!(
+                            "{}: cần một số nguyên từ 1 đến 100 (điểm); để bỏ chỉ số này, dùng bo_qua = true",
+                            at("diem", d)
+                        )
+                    })?,
+            };
+            let threshold = c.nguong.unwrap_or_else(|| key.default_threshold());
+            let rule =
+                Rule::new(points, threshold, c.bo_qua.unwrap_or(false)).ok_or_else(|| {
+                    format!(
+                        "{}: cần lớn hơn 0 và không quá 100 (phần trăm), tối đa 2 chữ số thập phân",
+                        at("nguong", threshold)
+                    )
+                })?;
+            rules.set(key, rule);
+        }
+        Ok(rules)
+    }
 }
 
 impl Config {
@@ -279,7 +356,14 @@ impl Config {
         self.date_rules()?;
         self.value_rules()?;
         self.unit_rules()?;
+        self.chi_so_766.rules()?;
         Ok(())
+    }
+
+    /// `[chi_so_766]` as the index's rules; already checked when the file
+    /// was read, so no error is lost here.
+    pub fn index_rules(&self) -> Rules {
+        self.chi_so_766.rules().unwrap_or_default()
     }
 
     /// `[nhap] dinh_dang_ngay`, each format checked.
@@ -788,5 +872,66 @@ ten_khac = "Xã  Phượng Kỳ"
         // One entry may repeat its own name.
         let c = Config::parse("[[don_vi]]\nten = \"UBND xã A\"\nten_khac = [\"UBND xã A\"]\n");
         assert!(c.is_ok());
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn the_national_index_rules_are_read_and_checked() {
+        let c = Config::parse(
+            "[chi_so_766.truc_tuyen]\nnguong = 40\ndiem = 8\n[chi_so_766.so_hoa]\nbo_qua = true\n[chi_so_766.hai_long]\nnguong = \"92,5\"\n",
+        )
+        .unwrap();
+        let rules = c.index_rules();
+        let online = rules.get(Key::TrucTuyen);
+        assert_eq!(
+            (online.points(), online.threshold()),
+            (8, Decimal::from(40))
+        );
+        assert!(!online.skip);
+        assert!(rules.get(Key::SoHoa).skip);
+        assert_eq!(rules.get(Key::SoHoa).points(), 4);
+        assert_eq!(
+            rules.get(Key::HaiLong).threshold(),
+            Decimal::from_str("92.5").unwrap()
+        );
+        assert_eq!(rules.get(Key::TienDo), &Rule::default_of(Key::TienDo));
+        assert_eq!(Config::parse("").unwrap().index_rules(), Rules::default());
+
+        let bad = |text: &str, wanted: &[&str]| {
+            let e = Config::parse(text).unwrap_err();
+            for w in wanted {
+                assert!(e.contains(w), "{text}: {e}");
+            }
+        };
+        bad(
+            "[chi_so_766.truc_tuyenn]\ndiem = 8\n",
+            &["truc_tuyenn", "truc_tuyen"],
+        );
+        bad("[chi_so_766.truc_tuyen]\ndiemm = 8\n", &["diemm"]);
+        bad(
+            "[chi_so_766.truc_tuyen]\ndiem = 7.5\n",
+            &["[chi_so_766.truc_tuyen] diem = 7.5", "số nguyên"],
+        );
+        bad(
+            "[chi_so_766.tien_do]\ndiem = 0\n",
+            &["[chi_so_766.tien_do] diem = 0", "bo_qua"],
+        );
+        bad(
+            "[chi_so_766.hai_long]\nnguong = 0\n",
+            &["[chi_so_766.hai_long] nguong = 0", "lớn hơn 0"],
+        );
+        bad(
+            "[chi_so_766.hai_long]\nnguong = 120\n",
+            &["[chi_so_766.hai_long] nguong = 120", "100"],
+        );
+        bad(
+            "[chi_so_766.hai_long]\nnguong = 33.333\n",
+            &["nguong = 33.333", "2 chữ số thập phân"],
+        );
+        bad("[chi_so_766.so_hoa]\nbo_qua = \"co\"\n", &["bo_qua"]);
     }
 }

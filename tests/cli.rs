@@ -30,6 +30,7 @@ fn help_is_vietnamese_with_an_example_for_each_command() {
         &["stats"],
         &["check"],
         &["qua-han"],
+        &["chi-so"],
         &["template", "init"],
         &["template", "check"],
         &["completions"],

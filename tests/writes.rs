@@ -422,6 +422,12 @@ fn an_output_that_is_an_input_the_template_or_the_config_is_refused() {
         &["one.csv"],
         &["one.csv"],
     );
+    refused(
+        d,
+        &["chi-so", "-i", "one.csv", "-o", "one.csv"],
+        &["one.csv"],
+        &["one.csv"],
+    );
     // The template.
     cctthc(d)
         .args(["template", "init", "mau", "-q"])
@@ -621,6 +627,10 @@ fn printers(input: &Path) -> Vec<Vec<String>> {
         with(&["report", "--format", "text"]),
         with(&["report", "--format", "md"]),
         with(&["report", "--format", "json"]),
+        with(&["chi-so"]),
+        with(&["chi-so", "--format", "json"]),
+        with(&["chi-so", "--format", "csv"]),
+        with(&["chi-so", "--ho-so", "tien_do"]),
         plain(&["qua-han", "--ngay", "30/11/2023", "-i", &i]),
         plain(&[
             "qua-han",
@@ -794,6 +804,9 @@ fn escapes_in_the_data_are_shown_escaped_on_a_terminal() {
         vec!["stats", "--format", "csv"],
         vec!["stats", "--chart", "truc_tuyen"],
         vec!["report", "--format", "md"],
+        vec!["chi-so"],
+        vec!["chi-so", "--format", "csv"],
+        vec!["chi-so", "--ho-so", "truc_tuyen"],
     ];
     for r in &mut runs {
         r.extend(month);

@@ -4,6 +4,7 @@
 //! stderr; stdout carries only what was asked for.
 
 mod check;
+mod chi_so;
 mod common;
 mod excel_csv;
 mod failure;
@@ -28,6 +29,7 @@ Ví dụ:
   cctthc report --month 11              Viết báo cáo tháng 11 (.docx)
   cctthc stats --month 11 --by don_vi   Xem số liệu từng đơn vị
   cctthc check -i du-lieu/              Kiểm tra dữ liệu xuất từ phần mềm Một cửa
+  cctthc chi-so --month 11              Chỉ số 766 ước tính, xếp hạng đơn vị
 
 Hướng dẫn đầy đủ: README.md; hợp đồng dữ liệu: SPEC.md.";
 
@@ -77,6 +79,12 @@ enum Command {
         after_help = "Ví dụ:\n  cctthc qua-han\n  cctthc qua-han --ngay 30/06/2024 --trong 3 --format csv -o qua-han.csv\n  cctthc qua-han --fail-if-any -q || gui-canh-bao"
     )]
     QuaHan(overdue::Args),
+    /// Chỉ số 766 ước tính (QĐ 766/QĐ-TTg) của từng đơn vị, xếp hạng; hồ sơ làm giảm điểm
+    #[command(
+        name = "chi-so",
+        after_help = "Ví dụ:\n  cctthc chi-so --month 11\n  cctthc chi-so --quarter 4 --by cap\n  cctthc chi-so --month 11 --ho-so tien_do\n  cctthc chi-so --month 11 --ho-so so_hoa --format csv -o so-hoa.csv\n\nChỉ số tính được: tien_do (20 điểm), truc_tuyen (6), thanh_toan (6), ket_qua_dien_tu (6), so_hoa (4), hai_long (6): 48 trên 100 điểm; điểm và ngưỡng đổi trong [chi_so_766] của cctthc.toml."
+    )]
+    ChiSo(chi_so::Args),
     /// Mẫu báo cáo: ghi mẫu có sẵn ra để sửa, kiểm tra một mẫu
     Template(template::Args),
     /// In đoạn mã gợi ý lệnh (tab) cho trình lệnh
@@ -182,6 +190,7 @@ where
         Command::Report(a) => report::run(&cli.global, a, &out),
         Command::Template(a) => template::run(&cli.global, a, &out),
         Command::QuaHan(a) => overdue::run(&cli.global, a, &out),
+        Command::ChiSo(a) => chi_so::run(&cli.global, a, &out),
         Command::Completions(a) => shell::completions(a),
         Command::Man => shell::man(),
     };
@@ -240,7 +249,7 @@ fn vietnamese_usage_error(e: &clap::Error) -> String {
             format!("thiếu tham số bắt buộc: {arg}")
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "thiếu lệnh (report, stats, check, qua-han, template…)".to_string()
+            "thiếu lệnh (report, stats, check, qua-han, chi-so, template…)".to_string()
         }
         ErrorKind::NoEquals => format!("tham số '{arg}' cần dấu '=' trước giá trị"),
         ErrorKind::TooManyValues => format!("quá nhiều giá trị cho '{arg}': '{value}'"),

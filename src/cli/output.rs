@@ -17,9 +17,7 @@ pub struct Output {
 
 impl Output {
     pub fn new(quiet: bool, verbose: bool) -> Output {
-        let colour = io::stderr().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::env::var("TERM").map_or(true, |t| t != "dumb");
+        let colour = io::stderr().is_terminal() && colour_allowed();
         Output {
             quiet,
             verbose,
@@ -93,6 +91,25 @@ impl Output {
             let _ = io::stderr().lock().write_all(self.clean(text).as_bytes());
         }
     }
+}
+
+/// Colour is wanted: no `NO_COLOR`, and not a dumb terminal.
+fn colour_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
+/// Whether what goes to stdout may be coloured: a terminal, colour allowed.
+pub fn stdout_colour() -> bool {
+    io::stdout().is_terminal() && colour_allowed()
+}
+
+/// Writes `text` to stdout as it is and flushes ([`written`]): for text
+/// that carries cctthc's own colours, whose data was escaped already with
+/// [`escape_controls`].
+pub fn print_painted(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    written(out.write_all(text.as_bytes()).and_then(|_| out.flush()))
 }
 
 /// Shows the control characters of `text` (all but newline and tab) as

@@ -74,7 +74,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         (Format::Table, Some(ratio)) => Some(chart_text(&data, &analysis, ratio)?),
         _ => None,
     };
-    let figures = Figures::of(&data, analysis, periods);
+    let figures = Figures::of(&data, analysis, periods, &session.config.index_rules());
     let text = match args.format {
         Format::Json => {
             // Streamed: the JSON text is not held whole.

@@ -15,6 +15,10 @@ pub struct Table {
 
 enum Row {
     Cells(Vec<String>),
+    /// Cells, some painted with an SGR code (`31` red) after padding, so
+    /// the colour takes no column. The caller escapes the data's control
+    /// characters first, and paints only when colour is allowed.
+    Painted(Vec<String>, Vec<Option<&'static str>>),
     Rule,
     /// A line across the whole table (a group's heading).
     Text(String),
@@ -36,6 +40,11 @@ impl Table {
         self.rows.push(Row::Cells(cells));
     }
 
+    /// A row whose cells `paints` colours (`None`: as it is).
+    pub fn painted(&mut self, cells: Vec<String>, paints: Vec<Option<&'static str>>) {
+        self.rows.push(Row::Painted(cells, paints));
+    }
+
     pub fn rule(&mut self) {
         self.rows.push(Row::Rule);
     }
@@ -53,7 +62,7 @@ impl Table {
             widths[i] = h.iter().map(|l| l.width()).max().unwrap_or(0);
         }
         for row in &self.rows {
-            if let Row::Cells(cells) = row {
+            if let Row::Cells(cells) | Row::Painted(cells, _) = row {
                 for (i, c) in cells.iter().enumerate().take(n) {
                     widths[i] = widths[i].max(c.width());
                 }
@@ -81,13 +90,14 @@ impl Table {
                     }
                 })
                 .collect();
-            push_line(&mut out, &cells, &widths);
+            push_line(&mut out, &cells, &widths, &[]);
         }
         out.push_str(&"─".repeat(total));
         out.push('\n');
         for row in &self.rows {
             match row {
-                Row::Cells(cells) => push_line(&mut out, cells, &widths),
+                Row::Cells(cells) => push_line(&mut out, cells, &widths, &[]),
+                Row::Painted(cells, paints) => push_line(&mut out, cells, &widths, paints),
                 Row::Rule => {
                     out.push_str(&"─".repeat(total));
                     out.push('\n');
@@ -102,15 +112,21 @@ impl Table {
     }
 }
 
-fn push_line(out: &mut String, cells: &[String], widths: &[usize]) {
+fn push_line(out: &mut String, cells: &[String], widths: &[usize], paints: &[Option<&str>]) {
     let mut line = String::new();
     for (i, w) in widths.iter().enumerate() {
         let cell = cells.get(i).map_or("", String::as_str);
-        if i == 0 {
-            line.push_str(&pad(&cut(cell, *w), *w, false));
+        let text = if i == 0 {
+            pad(&cut(cell, *w), *w, false)
         } else {
             line.push(' ');
-            line.push_str(&pad(cell, *w, true));
+            pad(cell, *w, true)
+        };
+        match paints.get(i).copied().flatten() {
+            Some(code) if !cell.is_empty() => {
+                line.push_str(&format!("\x1b[{code}m{text}\x1b[0m"));
+            }
+            _ => line.push_str(&text),
         }
     }
     out.push_str(line.trim_end());
@@ -160,6 +176,20 @@ mod tests {
         let whole = t.render(None);
         assert!(whole.contains("Chi nhánh Văn phòng đăng ký đất đai huyện Tứ Kỳ 4.479"));
         assert!(!whole.contains("…"));
+    }
+
+    #[test]
+    fn paint_takes_no_column() {
+        let table = |paint: Option<&'static str>| {
+            let mut t = Table::new(vec![vec!["Đơn vị"], vec!["Điểm"]]);
+            t.painted(vec!["UBND xã A".into(), "5,88".into()], vec![None, paint]);
+            t.row(vec!["UBND xã Ngọc Kỳ".into(), "6".into()]);
+            t.render(None)
+        };
+        let plain = table(None);
+        let red = table(Some("31"));
+        assert!(red.contains("\x1b[31m5,88\x1b[0m"), "{red:?}");
+        assert_eq!(red.replace("\x1b[31m", "").replace("\x1b[0m", ""), plain);
     }
 
     #[test]

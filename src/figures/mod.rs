@@ -5,6 +5,7 @@ pub(crate) mod collect;
 pub(crate) mod counting;
 pub(crate) mod counts;
 pub(crate) mod due;
+pub(crate) mod index766;
 pub(crate) mod ratio;
 pub(crate) mod summary;
 pub(crate) mod tally;

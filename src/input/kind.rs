@@ -187,6 +187,22 @@ pub const OVERDUE_HEADER: [&str; 9] = [
     "so_ngay",
 ];
 
+/// The header of `chi-so --ho-so KEY --format csv`.
+pub const SHORTFALL_HEADER: [&str; 12] = [
+    "ma_ho_so",
+    "don_vi",
+    "cap",
+    "linh_vuc",
+    "ma_thu_tuc",
+    "ten_thu_tuc",
+    "ngay_tiep_nhan",
+    "ngay_hen_tra",
+    "ngay_ket_thuc",
+    "chi_so",
+    "ly_do",
+    "so_ngay",
+];
+
 fn own_delimited(text: &str) -> Option<&'static str> {
     let line = text.lines().next().unwrap_or_default().trim_end();
     // The text forms of what cctthc prints: a report carries the Quốc
@@ -201,11 +217,17 @@ fn own_delimited(text: &str) -> Option<&'static str> {
     if line.starts_with("Hồ sơ quá hạn và sắp đến hạn") {
         return Some("danh sách hồ sơ quá hạn do cctthc ghi (cctthc qua-han)");
     }
+    if line.starts_with("Chỉ số 766 ước tính") || line.starts_with("Hồ sơ làm giảm điểm chỉ số")
+    {
+        return Some("bảng chỉ số 766 ước tính do cctthc ghi (cctthc chi-so)");
+    }
     let cells: Vec<&str> = line.split(',').collect();
     if cells == REJECTS_HEADER {
         Some("tệp dòng lỗi do cctthc ghi")
     } else if cells == OVERDUE_HEADER {
         Some("danh sách hồ sơ quá hạn do cctthc ghi (cctthc qua-han)")
+    } else if cells == SHORTFALL_HEADER || cells.ends_with(&["diem", "diem_toi_da"]) {
+        Some("bảng chỉ số 766 ước tính do cctthc ghi (cctthc chi-so)")
     } else if cells.get(1..3) == Some(&["tiep_nhan.tong", "tiep_nhan.trong_ky"][..])
         || cells.get(2..4) == Some(&["tiep_nhan.tong", "tiep_nhan.trong_ky"][..])
     {
@@ -287,7 +309,18 @@ mod tests {
             sniff_bytes(b"{\n  \"ngay\": \"2024-06-30\",\n  \"ho_so\": []}"),
             Sniffed::Own(_)
         ));
+        let shortfalls = format!("\u{feff}{}\nHS1,A\n", SHORTFALL_HEADER.join(","));
+        assert!(matches!(
+            sniff_bytes(shortfalls.as_bytes()),
+            Sniffed::Own(_)
+        ));
+        assert!(matches!(
+            sniff_bytes("\u{feff}don_vi,cap,xep_hang,tien_do.tu_so,diem,diem_toi_da\n".as_bytes()),
+            Sniffed::Own(_)
+        ));
         for text in [
+            "Chỉ số 766 ước tính tháng 11 năm 2023 (từ ngày 01/11/2023)\n",
+            "Hồ sơ làm giảm điểm chỉ số \"Tiến độ giải quyết\"\n",
             "UBND TỈNH A | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBÁO CÁO\n",
             "| UBND A | Cộng hòa xã hội chủ nghĩa Việt Nam |\n|---|---|\n",
             "Số liệu tháng 11 năm 2023 (từ ngày 01/11/2023)\n\n   Tiếp    Đã\n",

@@ -12,6 +12,7 @@ use super::late::{LateDossier, late_dossiers};
 use super::periods::{MonthFigures, PeriodInfo, month_series};
 use crate::config::Config;
 use crate::dataset::{Dataset, Which};
+use crate::figures::index766::ChiSo766;
 use crate::figures::{
     Accounting, ByLevel, DomainFigures, GroupKey, Percent, Snapshot, Summary, UnitFigures,
 };
@@ -122,6 +123,9 @@ pub struct Context<'a> {
     pub ngay_lap: NaiveDate,
     #[serde(flatten)]
     pub header: Header,
+    /// The national index estimates of the period (SPEC §12); for one
+    /// unit (`--don-vi`), its own, with its rank among all units.
+    pub chi_so_766: ChiSo766,
 }
 
 /// `[bao_cao]` of config, empty strings where unset so a template never
@@ -175,6 +179,23 @@ impl Header {
     }
 }
 
+/// The index of `now`; restricted to one unit, the unit keeps its rank
+/// among all the units of its level.
+fn index_of(data: &Dataset, now: &Snapshot, config: &Config, unit: Option<UnitId>) -> ChiSo766 {
+    let rules = config.index_rules();
+    let known = data.tally.known();
+    let mut index = ChiSo766::of(now, known, &rules);
+    if let Some(u) = unit {
+        let all = ChiSo766::of(&data.figures(Which::Current), known, &rules);
+        index.theo_don_vi = all
+            .theo_don_vi
+            .into_iter()
+            .filter(|x| x.unit == u)
+            .collect();
+    }
+    index
+}
+
 impl<'a> Context<'a> {
     /// The context of `data`, judged by `analysis`; restricted to one unit
     /// when `unit` is given (its level's averages stay those of all units).
@@ -210,6 +231,7 @@ impl<'a> Context<'a> {
             analysis.restrict(u);
         }
         let now = snap(Which::Current);
+        let chi_so_766 = index_of(data, &now, config, unit);
         let ytd = snap(Which::YearToDate);
         let prev = snap(Which::Previous);
         let qua_han = late_dossiers(data)
@@ -235,6 +257,7 @@ impl<'a> Context<'a> {
             don_vi: unit.and_then(|_| analysis.units.first().cloned()),
             ngay_lap: date,
             header: Header::from_config(config, unit.map(|u| data.names.unit_name(u))),
+            chi_so_766,
         }
     }
 

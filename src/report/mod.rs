@@ -4,6 +4,7 @@
 
 pub(crate) mod analysis;
 pub(crate) mod chart;
+pub(crate) mod chi_so;
 pub(crate) mod context;
 pub mod filters;
 pub(crate) mod late;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::analysis::{Analysis, Lists, Periods, TargetsView, UnitEntry};
 use super::periods::{MonthFigures, PeriodFigures, month_series};
 use crate::dataset::Dataset;
+use crate::figures::index766::{ChiSo766, Rules};
 use crate::figures::{Accounting, ByLevel, Counting, DomainFigures, PerRatio, Percent, Summary};
 use crate::period::Period;
 
@@ -29,13 +30,17 @@ pub struct Figures {
     pub luy_ke: PeriodFigures,
     pub ky_lien_truoc: PeriodFigures,
     pub theo_thang: Vec<MonthFigures>,
+    /// The national index estimates (SPEC §12).
+    pub chi_so_766: ChiSo766,
 }
 
 impl Figures {
     /// The figures of `data`, from the periods `analysis` was made of; the
     /// analysis is taken, not copied (a list of 100 000 units is large).
-    pub fn of(data: &Dataset, analysis: Analysis, periods: Periods) -> Figures {
+    /// The national index follows `rules`.
+    pub fn of(data: &Dataset, analysis: Analysis, periods: Periods, rules: &Rules) -> Figures {
         let Periods { now, ytd, prev } = periods;
+        let chi_so_766 = ChiSo766::of(&now, data.tally.known(), rules);
         Figures {
             ky: data.reporting.current,
             cach_tinh: data.tally.counting(),
@@ -50,6 +55,7 @@ impl Figures {
             luy_ke: ytd.into(),
             ky_lien_truoc: prev.into(),
             theo_thang: month_series(data, |_| true),
+            chi_so_766,
         }
     }
 }
