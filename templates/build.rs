@@ -337,7 +337,11 @@ fn document() -> Docx {
         // header is empty).
         .title_pg()
         .header(page_number_header());
-    let first = opening().into_iter().chain(figures()).fold(first, add);
+    let first = opening()
+        .into_iter()
+        .chain(figures())
+        .chain(national_index())
+        .fold(first, add);
 
     let tables = Section::new()
         .page_size(page(PageOrientationType::Landscape))
@@ -606,6 +610,123 @@ fn figures() -> Vec<Part> {
     parts
 }
 
+/// The six indicators of QĐ 766 that exports give (SPEC §12): key and the
+/// words a sentence names it by.
+const INDICATORS: [(&str, &str); 6] = [
+    ("tien_do", "tiến độ giải quyết"),
+    ("truc_tuyen", "tiếp nhận trực tuyến"),
+    ("thanh_toan", "thanh toán trực tuyến"),
+    ("ket_qua_dien_tu", "kết quả điện tử"),
+    ("so_hoa", "số hóa hồ sơ"),
+    ("hai_long", "mức độ hài lòng (phần quá hạn)"),
+];
+
+/// Section 2.5: the national index estimated from the exports, for the
+/// total and each level; an indicator without points is left out of the
+/// sentence (SPEC §6, §12). Every figure says "ước tính".
+fn national_index() -> Vec<Part> {
+    let items: Vec<(String, String)> = INDICATORS
+        .iter()
+        .map(|(key, words)| {
+            let i = format!("chi_so_766.tong.chi_so.{key}");
+            (
+                format!(
+                    "\"{words} \" ~ ({i} | diem) ~ \"/\" ~ {i}.diem_toi_da ~ \" điểm (\" ~ ({i} | phan_tram) ~ \")\""
+                ),
+                format!("{i} is defined and {i}.diem is not none"),
+            )
+        })
+        .collect();
+    let (any, joined) = clauses(&items);
+    vec![
+        heading("2.5. Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp (ước tính theo Quyết định 766/QĐ-TTg)").into(),
+        block("{% if chi_so_766.tong.diem is not none %}").into(),
+        body(&format!(
+            "Ước tính từ dữ liệu hồ sơ của {{{{ ky.ten }}}} theo cách chấm điểm của Bộ chỉ số, các chỉ số tính được đạt {{{{ chi_so_766.tong | diem }}}}/{{{{ chi_so_766.tong.diem_toi_da }}}} điểm{{% if {any} %}}, trong đó: {{{{ {joined} }}}}{{% endif %}}."
+        ))
+        .into(),
+        block("{% for c in cac_cap %}").into(),
+        block("{% set x = chi_so_766.theo_cap[c.ma] if c.ma in chi_so_766.theo_cap else none %}").into(),
+        block("{% if x and x.diem is not none %}").into(),
+        body("- {{ c.ten }}: {{ x | diem }}/{{ x.diem_toi_da }} điểm (ước tính).").into(),
+        block("{% endif %}").into(),
+        block("{% endfor %}").into(),
+        body("Các chỉ số còn lại của Bộ chỉ số (52 điểm: công khai, minh bạch; các chỉ số 3.1, 3.2, 3.5 về dịch vụ công trực tuyến; tái sử dụng dữ liệu số hóa; phản ánh, kiến nghị và đánh giá của người dân) không tính được từ dữ liệu xuất. Điểm theo từng đơn vị tại biểu kèm theo.").into(),
+        block("{% else %}").into(),
+        body("Dữ liệu xuất của kỳ không đủ để ước tính các chỉ số của Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg).").into(),
+        block("{% endif %}").into(),
+    ]
+}
+
+/// The annex table of the index: the units of each level ranked, each
+/// indicator's points and the sum; `–` where an indicator has none.
+fn index_table() -> Table {
+    const RANK: usize = 567;
+    const FIG: usize = 1300;
+    const NAME: usize = TEXT_W_LANDSCAPE - RANK - 7 * FIG;
+    let mut widths = vec![RANK, NAME];
+    widths.extend([FIG; 7]);
+    let titles = [
+        "Hạng",
+        "Đơn vị",
+        "Tiến độ giải quyết",
+        "Tiếp nhận trực tuyến",
+        "Thanh toán trực tuyến",
+        "Kết quả điện tử",
+        "Số hóa hồ sơ",
+        "Hài lòng (quá hạn)",
+        "Tổng (ước tính)",
+    ];
+    let head = TableRow::new(
+        titles
+            .iter()
+            .zip(&widths)
+            .map(|(t, &w)| header_cell(w, t))
+            .collect(),
+    );
+    let values = |x: &str| -> Vec<String> {
+        let mut v: Vec<String> = INDICATORS
+            .iter()
+            .map(|(k, _)| {
+                let i = format!("{x}.chi_so.{k}");
+                format!(
+                    "{{{{ ({i} | diem) if {i} is defined and {i}.diem is not none else '–' }}}}"
+                )
+            })
+            .collect();
+        v.push(format!(
+            "{{{{ (({x} | diem) ~ '/' ~ {x}.diem_toi_da) if {x}.diem is not none else '–' }}}}"
+        ));
+        v
+    };
+    let rows = vec![
+        head,
+        tag_row(&widths, "{% for c in cac_cap %}"),
+        tag_row(
+            &widths,
+            "{% set lv = chi_so_766.theo_cap[c.ma] if c.ma in chi_so_766.theo_cap else none %}",
+        ),
+        tag_row(&widths, "{% if lv %}"),
+        figure_row(&widths, "", "{{ c.ten }}", &values("lv"), true),
+        tag_row(&widths, "{% endif %}"),
+        tag_row(
+            &widths,
+            "{% for dv in chi_so_766.theo_don_vi if dv.cap == c.ma %}",
+        ),
+        figure_row(
+            &widths,
+            "{{ dv.xep_hang if dv.xep_hang is not none else '–' }}",
+            "{{ dv.don_vi }}",
+            &values("dv"),
+            false,
+        ),
+        tag_row(&widths, "{% endfor %}"),
+        tag_row(&widths, "{% endfor %}"),
+        figure_row(&widths, "", "Tổng cộng", &values("chi_so_766.tong"), true),
+    ];
+    grid_table(&widths, rows)
+}
+
 // ---------------------------------------------------------------------------
 // The landscape annex: Biểu 06/VPCP/KSTT per unit, and the ratios
 
@@ -844,6 +965,15 @@ fn annex() -> Vec<Part> {
         ),
         gap(),
         ratio_table().into(),
+        gap(),
+        title(
+            "Biểu: Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp theo đơn vị {{ ky.ten }} (ước tính theo Quyết định 766/QĐ-TTg)",
+        ),
+        sub(
+            "(Ước tính từ dữ liệu xuất, 6 chỉ số, tối đa {{ chi_so_766.tong.diem_toi_da }} điểm; đơn vị xếp hạng trong từng cấp)",
+        ),
+        gap(),
+        index_table().into(),
         gap(),
     ]
 }

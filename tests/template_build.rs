@@ -579,11 +579,39 @@ fn context_ref004() -> serde_json::Value {
             "ngay_lap": "2023-11-25",
             "nhap_lieu": {"so_dong": 4700, "ho_so": 4622, "trung_lap": 0, "chua_tiep_nhan": 0, "loi": 0},
             "cach_tinh": {"tra_lai_rut": "rieng", "tam_dung": "rieng"},
+            "chi_so_766": index_766(),
         }),
     );
     ctx["ky_lien_truoc"] = previous.clone();
     ctx["luy_ke"] = previous;
     ctx
+}
+
+/// A national index (SPEC §12) worked by hand: the district has 2 of 20
+/// points lost on tien_do and no fee data (thanh_toan left out).
+fn index_766() -> serde_json::Value {
+    let ind = |tu: u64, mau: u64, pct: &str, diem: &str, max: u64| serde_json::json!({"tu_so": tu, "mau_so": mau, "phan_tram": pct, "diem": diem, "diem_toi_da": max});
+    let index = serde_json::json!({
+        "chi_so": {
+            "tien_do": ind(9, 10, "90.00", "18.00", 20),
+            "truc_tuyen": ind(1, 4, "25.00", "3.00", 6),
+            "thanh_toan": {"tu_so": null, "mau_so": null, "phan_tram": null, "diem": null, "diem_toi_da": 6},
+            "ket_qua_dien_tu": ind(1, 1, "100.00", "6.00", 6),
+            "so_hoa": ind(3, 4, "75.00", "3.00", 4),
+            "hai_long": ind(9, 10, "90.00", "6.00", 6),
+        },
+        "diem": "36.00",
+        "diem_toi_da": 42,
+    });
+    let mut unit = index.clone();
+    unit["don_vi"] = "Phòng Tư pháp".into();
+    unit["cap"] = "huyen".into();
+    unit["xep_hang"] = 1.into();
+    serde_json::json!({
+        "tong": index,
+        "theo_cap": {"huyen": index, "xa": index},
+        "theo_don_vi": [unit],
+    })
 }
 
 fn render(ctx: serde_json::Value) -> Vec<String> {
@@ -616,6 +644,12 @@ fn renders_reference_004() {
     let lines = render(context_ref004());
     let text = lines.join("\n");
     let has = |s: &str| assert!(lines.iter().any(|l| l == s), "no line {s:?} in\n{text}");
+    // The national index, from the hand-made figures of `index_766`: the
+    // indicator without points is left out of the sentence.
+    has(
+        "Ước tính từ dữ liệu hồ sơ của tháng 11 năm 2023 theo cách chấm điểm của Bộ chỉ số, các chỉ số tính được đạt 36/42 điểm, trong đó: tiến độ giải quyết 18/20 điểm (90%); tiếp nhận trực tuyến 3/6 điểm (25%); kết quả điện tử 6/6 điểm (100%); số hóa hồ sơ 3/4 điểm (75%); mức độ hài lòng (phần quá hạn) 6/6 điểm (90%).",
+    );
+    has("- Cấp huyện: 36/42 điểm (ước tính).");
     has("UBND TỈNH HẢI DƯƠNG");
     has("ỦY BAN NHÂN DÂN HUYỆN TỨ KỲ");
     has("Số: 123/BC-UBND");
