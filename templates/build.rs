@@ -1288,6 +1288,21 @@ fn bieu_duong_document() -> Docx {
     parts.extend(lines(&[
         "Đảm bảo ít nhất {{ chi_tieu.thanh_toan_truc_tuyen | phan_tram }} thanh toán trực tuyến trên Cổng dịch vụ công quốc gia trên tổng số giao dịch thanh toán của dịch vụ công.",
     ]));
+    // The units with the fewest estimated points of the national index,
+    // by level (SPEC §12): named so that they look at `chi-so --ho-so`.
+    parts.extend(lines(&[
+        "{% if chi_so_766.theo_don_vi | selectattr(\"xep_hang\") | list | length > 1 %}",
+        "Theo ước tính Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg) từ dữ liệu hồ sơ {{ ky.ten }}, các đơn vị có điểm ước tính thấp nhất:",
+        "{% for c in cac_cap %}",
+        "{% set ranked = chi_so_766.theo_don_vi | selectattr(\"cap\", \"eq\", c.ma) | selectattr(\"xep_hang\") | sort(attribute=\"xep_hang\", reverse=true) | list %}",
+        "{% if ranked | length > 1 %}",
+        // Only units that lost points, fewest points first: a unit scored
+        // out of fewer points (no fee dossiers) has lost none.
+        "{% for dv in ranked if (dv.diem | float) < dv.diem_toi_da %}{% if loop.first %}- {{ c.ten }}: {% endif %}{% if loop.index <= 3 %}{% if not loop.first %}; {% endif %}{{ dv.don_vi }} ({{ dv | diem }}/{{ dv.diem_toi_da }} điểm){% endif %}{% if loop.last %}.{% endif %}{% endfor %}",
+        "{% endif %}",
+        "{% endfor %}",
+        "{% endif %}",
+    ]));
     parts.push(
         body(r#"Yêu cầu các cơ quan, đơn vị tập trung cao độ trong chỉ đạo thực hiện nhiệm vụ cải cách hành chính{% if ky.loai == "thang" %} ngay trong tháng {{ ky.thang % 12 + 1 }} năm {{ ky.nam + ky.thang // 12 }}{% else %} trong thời gian tới{% endif %}./."#)
             .keep_next(true)

@@ -965,3 +965,44 @@ fn a_ratio_without_its_column_is_left_out_of_every_sentence() {
         }
     }
 }
+
+#[test]
+fn the_letter_names_the_units_with_the_fewest_estimated_points() {
+    let tmp = TempDir::new().unwrap();
+    let st = stats(tmp.path(), "11");
+    let (_, text) = letter(
+        tmp.path(),
+        "bieu-duong-nhac-nho",
+        &["--month", "11", "--year", "2023"],
+    );
+    let units = st["chi_so_766"]["theo_don_vi"].as_array().unwrap();
+    let points = |u: &Value| u["diem"].as_str().unwrap().parse::<f64>().unwrap();
+    for (level, name) in [("huyen", "Cấp huyện"), ("xa", "Cấp xã")] {
+        // Worked out here: the units of the level that lost points, fewest
+        // points first, the first three.
+        let mut lost: Vec<&Value> = units
+            .iter()
+            .filter(|u| u["cap"] == level && !u["diem"].is_null())
+            .filter(|u| points(u) < u["diem_toi_da"].as_f64().unwrap())
+            .collect();
+        lost.sort_by(|a, b| points(a).total_cmp(&points(b)));
+        assert!(lost.len() >= 3, "{level}");
+        let named: Vec<String> = lost[..3]
+            .iter()
+            .map(|u| {
+                format!(
+                    "{} ({}/{} điểm)",
+                    u["don_vi"].as_str().unwrap(),
+                    u["diem"]
+                        .as_str()
+                        .unwrap()
+                        .trim_end_matches('0')
+                        .trim_end_matches('.')
+                        .replace('.', ","),
+                    u["diem_toi_da"]
+                )
+            })
+            .collect();
+        has(&text, &format!("- {name}: {}.", named.join("; ")));
+    }
+}
