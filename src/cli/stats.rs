@@ -74,7 +74,11 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         (Format::Table, Some(ratio)) => Some(chart_text(&data, &analysis, ratio)?),
         _ => None,
     };
-    let figures = Figures::of(&data, analysis, periods, &session.config.index_rules());
+    // The index is shown in the JSON only; 100 000 units cost its
+    // arithmetic for nothing in a table.
+    let rules = session.config.index_rules();
+    let with_index = matches!(args.format, Format::Json).then_some(&rules);
+    let figures = Figures::of(&data, analysis, periods, with_index);
     let text = match args.format {
         Format::Json => {
             // Streamed: the JSON text is not held whole.

@@ -30,17 +30,24 @@ pub struct Figures {
     pub luy_ke: PeriodFigures,
     pub ky_lien_truoc: PeriodFigures,
     pub theo_thang: Vec<MonthFigures>,
-    /// The national index estimates (SPEC §12).
-    pub chi_so_766: ChiSo766,
+    /// The national index estimates (SPEC §12); worked out only for the
+    /// JSON, the one output that shows them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chi_so_766: Option<ChiSo766>,
 }
 
 impl Figures {
     /// The figures of `data`, from the periods `analysis` was made of; the
     /// analysis is taken, not copied (a list of 100 000 units is large).
-    /// The national index follows `rules`.
-    pub fn of(data: &Dataset, analysis: Analysis, periods: Periods, rules: &Rules) -> Figures {
+    /// The national index follows `rules`, when they are given.
+    pub fn of(
+        data: &Dataset,
+        analysis: Analysis,
+        periods: Periods,
+        rules: Option<&Rules>,
+    ) -> Figures {
         let Periods { now, ytd, prev } = periods;
-        let chi_so_766 = ChiSo766::of(&now, data.tally.known(), rules);
+        let chi_so_766 = rules.map(|r| ChiSo766::of(&now, data.tally.known(), r));
         Figures {
             ky: data.reporting.current,
             cach_tinh: data.tally.counting(),
