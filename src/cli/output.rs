@@ -196,6 +196,18 @@ pub fn print(bytes: &[u8]) -> Result<(), Failure> {
     written(out.write_all(bytes).and_then(|_| out.flush()))
 }
 
+/// Writes `bytes` to the file `path` atomically (SPEC §8): the old file,
+/// if any, stays whole when writing fails.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    crate::atomic::write_bytes(path, bytes).map_err(|e| {
+        Failure::failed(format!(
+            "không ghi được {}: {}",
+            path.display(),
+            crate::atomic::describe(&e)
+        ))
+    })
+}
+
 /// The end of writing to stdout: a pipe closed by its reader (`| head`)
 /// ends quietly; any other error (a full disk) is exit 1.
 pub fn written(result: io::Result<()>) -> Result<(), Failure> {
