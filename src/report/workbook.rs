@@ -12,8 +12,9 @@
 //!   (the report's date, the period's end, the watch's day), never the
 //!   clock, and rust_xlsxwriter gives every zip entry one fixed time; the
 //!   same inputs give the same bytes.
-//! - Every workbook says it was written by cctthc (custom property
-//!   `cctthc`), so that one left beside the exports is not read as one.
+//! - Every workbook says it was written by cctthc (the custom property
+//!   [`OWN_WORKBOOK_PROPERTY`](crate::input::kind::OWN_WORKBOOK_PROPERTY)),
+//!   so that one left beside the exports is not read as one.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -25,10 +26,6 @@ use super::context::Context;
 use super::late::LateDossier;
 use crate::figures::counting::{EndedRule, PausedRule};
 use crate::figures::{Ratio, RatioKind, Summary};
-
-/// The custom document property that marks a workbook as cctthc's; its
-/// value is the command that wrote it.
-pub const OWN_PROPERTY: &str = "cctthc";
 
 /// The sheets of the report's workbook, in order.
 pub const REPORT_SHEETS: [&str; 4] = ["Biểu 06", "Tỷ lệ", "Chỉ số 766", "Quá hạn"];
@@ -166,7 +163,7 @@ fn new_book(day: NaiveDate, command: &str) -> Result<Workbook, Error> {
     let properties = DocProperties::new()
         .set_author("cctthc")
         .set_creation_datetime(&created)
-        .set_custom_property(OWN_PROPERTY, command);
+        .set_custom_property(crate::input::kind::OWN_WORKBOOK_PROPERTY, command);
     book.set_properties(&properties);
     Ok(book)
 }
