@@ -54,12 +54,10 @@ enum Format {
 }
 
 pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
-    let session = Session::start(global)?;
-    if args.format == Format::Xlsx && args.output.is_none() {
-        return Err(Failure::usage(
-            "--format xlsx cần -o TỆP.xlsx: bảng tính không in ra màn hình được",
-        ));
+    if args.format == Format::Xlsx {
+        super::output::workbook_file(args.output.as_deref())?;
     }
+    let session = Session::start(global)?;
     let day = args.ngay.unwrap_or(session.today);
     // The figures are not shown; a period is needed only to read.
     let reporting = Request {
@@ -85,18 +83,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         out,
     )?;
     let list = Watch::new(&data, day, args.trong);
-    let bytes = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&list)
-                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
-            s.push('\n');
-            s.into_bytes()
-        }
-        Format::Csv => csv_text(&list)?.into_bytes(),
-        Format::Xlsx => workbook(&list)?,
-        // A table written to a file keeps names whole.
-        Format::Table => table_text(&list, args.trong, args.output.is_none()).into_bytes(),
-    };
+    let bytes = list_bytes(&list, args)?;
     match &args.output {
         Some(path) => super::output::write_file(path, &bytes)?,
         None => super::output::print(&bytes)?,
@@ -119,6 +106,22 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The list in the format asked for.
+fn list_bytes(list: &Watch, args: &Args) -> Result<Vec<u8>, Failure> {
+    Ok(match args.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(list)
+                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        Format::Csv => csv_text(list)?.into_bytes(),
+        Format::Xlsx => workbook(list)?,
+        // A table written to a file keeps names whole.
+        Format::Table => table_text(list, args.trong, args.output.is_none()).into_bytes(),
+    })
 }
 
 fn standing_text(w: &watch::Watched) -> String {

@@ -78,17 +78,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let session = Session::start(global)?;
     let reporting = session.reporting(&args.period)?;
     let format = pick_format(&session, args);
-    let destination = match &args.output {
-        Some(o) if o.as_os_str() == "-" && format == Format::Xlsx => {
-            return Err(Failure::usage(
-                "không in bảng tính ra màn hình: dùng -o TỆP.xlsx để ghi bảng tính vào tệp",
-            ));
-        }
-        Some(o) if o.as_os_str() == "-" => Destination::Stdout,
-        Some(o) => Destination::File(o.clone()),
-        None if !matches!(format, Format::Docx | Format::Xlsx) => Destination::Stdout,
-        None => Destination::File(default_output(&session, &reporting, format)?),
-    };
+    let destination = destination(&session, args, &reporting, format)?;
     // A workbook is made from the figures alone: no template is read.
     let template = match format {
         Format::Xlsx => None,
@@ -143,6 +133,24 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `-o`, else stdout for the text formats, else the default file.
+fn destination(
+    session: &Session,
+    args: &Args,
+    reporting: &Reporting,
+    format: Format,
+) -> Result<Destination, Failure> {
+    if format == Format::Xlsx && args.output.is_some() {
+        super::output::workbook_file(args.output.as_deref())?;
+    }
+    Ok(match &args.output {
+        Some(o) if o.as_os_str() == "-" => Destination::Stdout,
+        Some(o) => Destination::File(o.clone()),
+        None if !matches!(format, Format::Docx | Format::Xlsx) => Destination::Stdout,
+        None => Destination::File(default_output(session, reporting, format)?),
+    })
 }
 
 /// `--format`, else what `-o` ends with, else a workbook when `[xuat] tep`

@@ -62,13 +62,11 @@ enum By {
 }
 
 pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
+    if args.format == Format::Xlsx {
+        super::output::workbook_file(args.output.as_deref())?;
+    }
     let session = Session::start(global)?;
     let reporting = session.reporting(&args.period)?;
-    if args.format == Format::Xlsx && args.output.is_none() {
-        return Err(Failure::usage(
-            "--format xlsx cần -o TỆP.xlsx: bảng tính không in ra màn hình được",
-        ));
-    }
     // Beside the table when it goes to a file (SPEC §9).
     let mode = args.skip.mode(args.output.as_deref());
     let mut planned = common::Files::new();
@@ -94,16 +92,8 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let figures = Figures::of(&data, analysis, periods);
     let by = args.by.unwrap_or(By::DonVi);
     let bytes = match args.format {
-        Format::Json if args.output.is_none() => {
-            // Streamed: the JSON text is not held whole.
-            let mut out = std::io::BufWriter::new(super::output::Stdout::new());
-            return super::output::written(
-                serde_json::to_writer_pretty(&mut out, &figures)
-                    .map_err(std::io::Error::from)
-                    .and_then(|_| out.write_all(b"\n"))
-                    .and_then(|_| out.flush()),
-            );
-        }
+        // Streamed: the JSON text is not held whole.
+        Format::Json if args.output.is_none() => return stream_json(&figures),
         Format::Json => {
             let mut bytes = serde_json::to_vec_pretty(&figures)
                 .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
@@ -128,6 +118,17 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         Some(path) => super::output::write_file(path, &bytes),
         None => super::output::print(&bytes),
     }
+}
+
+/// The figures as JSON on stdout, written as they are serialised.
+fn stream_json(figures: &Figures) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(super::output::Stdout::new());
+    super::output::written(
+        serde_json::to_writer_pretty(&mut out, figures)
+            .map_err(std::io::Error::from)
+            .and_then(|_| out.write_all(b"\n"))
+            .and_then(|_| out.flush()),
+    )
 }
 
 /// The flattened columns of a SUMMARY, in the order of SPEC §5.

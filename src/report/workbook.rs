@@ -452,19 +452,7 @@ fn form_sheet(
     )?;
     line(ws, 5, LAST, "Đơn vị tính: hồ sơ", &s.right)?;
     let top = 6;
-    ws.merge_range(top, 0, top + 1, 0, "TT", &s.head)?;
-    ws.merge_range(top, 1, top + 1, 1, "Đơn vị", &s.head)?;
-    let mut col = 2;
-    for (title, span) in FORM_GROUPS {
-        ws.merge_range(top, col, top, col + span - 1, title, &s.head)?;
-        col += span;
-    }
-    for (i, title) in FORM_COLUMNS.iter().enumerate() {
-        put_text(ws, top + 1, 2 + i as u16, title, &s.head)?;
-    }
-    for c in 0..=LAST {
-        put_text(ws, top + 2, c, &format!("({})", c + 1), &s.number_head)?;
-    }
+    form_header(ws, top, s)?;
     let first = top + 3;
     for (i, row) in rows.iter().enumerate() {
         let r = first + i as u32;
@@ -482,6 +470,25 @@ fn form_sheet(
     ws.set_column_range_width(2, LAST, 11)?;
     ws.set_freeze_panes(first, 2)?;
     page_setup(ws, Some((top, top + 2)))
+}
+
+/// The form's header on rows `top`…`top + 2`: the groups merged over
+/// their columns, TT and Đơn vị over both rows, then (1)…(13).
+fn form_header(ws: &mut Worksheet, top: u32, s: &Styles) -> Result<(), Error> {
+    ws.merge_range(top, 0, top + 1, 0, "TT", &s.head)?;
+    ws.merge_range(top, 1, top + 1, 1, "Đơn vị", &s.head)?;
+    let mut col = 2;
+    for (title, span) in FORM_GROUPS {
+        ws.merge_range(top, col, top, col + span - 1, title, &s.head)?;
+        col += span;
+    }
+    for (i, title) in FORM_COLUMNS.iter().enumerate() {
+        put_text(ws, top + 1, 2 + i as u16, title, &s.head)?;
+    }
+    for c in 0..2 + FORM_COLUMNS.len() as u16 {
+        put_text(ws, top + 2, c, &format!("({})", c + 1), &s.number_head)?;
+    }
+    Ok(())
 }
 
 /// Which counting rule filled the table (SPEC §4), as the .docx says it.
