@@ -704,3 +704,32 @@ fn an_own_workbook_in_the_input_folder_is_passed_over() {
         "{err}"
     );
 }
+
+#[test]
+fn a_workbook_never_replaces_an_input() {
+    let tmp = TempDir::new().unwrap();
+    let dir = formula_export(tmp.path());
+    let csv = dir.join("ho-so.csv");
+    let before = std::fs::read(&csv).unwrap();
+    let input = csv.to_str().unwrap();
+    for args in [
+        vec![
+            "stats", "--format", "xlsx", "--month", "11", "--year", "2023",
+        ],
+        vec!["qua-han", "--format", "xlsx", "--ngay", "20/11/2023"],
+        vec![
+            "report", "--format", "xlsx", "--month", "11", "--year", "2023",
+        ],
+    ] {
+        let out = cctthc_in(tmp.path(), tmp.path())
+            .args(with_input(&args, input))
+            .arg("-o")
+            .arg(&csv)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("là cùng một tệp với dữ liệu vào"), "{err}");
+        assert_eq!(std::fs::read(&csv).unwrap(), before, "{args:?}");
+    }
+}

@@ -770,3 +770,57 @@ impl TableBook {
         Ok(self.book.save_to_buffer()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_write_the_csv_text_of_before() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(Cell::count(Some(4479)).csv(), "4479");
+        assert_eq!(Cell::count(None).csv(), "");
+        assert_eq!(Cell::Fixed2(d("98.83")).csv(), "98.83");
+        assert_eq!(Cell::Fixed2(d("100")).csv(), "100.00");
+        let day = NaiveDate::from_ymd_opt(2023, 11, 3).unwrap();
+        assert_eq!(Cell::Date(day).csv(), "2023-11-03");
+        assert_eq!(Cell::Text("=1+1".into()).csv(), "=1+1");
+    }
+
+    #[test]
+    fn percentages_become_the_nearest_float() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(to_float(d("98.83"), 2), 0.9883);
+        assert_eq!(to_float(d("98.83"), 0), 98.83);
+        assert_eq!(to_float(d("100.00"), 2), 1.0);
+        assert_eq!(to_float(d("0"), 2), 0.0);
+    }
+
+    #[test]
+    fn text_is_cut_where_excel_stops() {
+        assert_eq!(fit("UBND xã Đại Sơn"), "UBND xã Đại Sơn");
+        let long = "đ".repeat(40_000);
+        assert_eq!(fit(&long).chars().count(), 32_767);
+        // A letter outside the BMP takes two UTF-16 units.
+        let wide = "𝔸".repeat(20_000);
+        assert_eq!(fit(&wide).chars().count(), 16_383);
+    }
+
+    #[test]
+    fn days_outside_excels_years_have_no_date() {
+        assert!(excel_day(NaiveDate::from_ymd_opt(2023, 11, 30).unwrap()).is_some());
+        assert!(excel_day(NaiveDate::from_ymd_opt(1899, 6, 1).unwrap()).is_none());
+        assert!(excel_day(NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap()).is_none());
+    }
+
+    #[test]
+    fn a_table_book_is_the_same_bytes_twice() {
+        let day = NaiveDate::from_ymd_opt(2023, 11, 30).unwrap();
+        let book = || {
+            let mut b = TableBook::new("Số liệu", &["don_vi", "so"], day, "stats").unwrap();
+            b.row(&[Cell::Text("=1+1".into()), Cell::Int(3)]).unwrap();
+            b.finish().unwrap()
+        };
+        assert_eq!(book(), book());
+    }
+}
