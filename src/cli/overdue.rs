@@ -2,7 +2,7 @@
 //! date and those due within a few days, as of a day, grouped by unit. A
 //! list, not a failure: it exits 0 unless `--fail-if-any` is given.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -118,7 +118,7 @@ fn list_bytes(list: &Watch, args: &Args) -> Result<Vec<u8>, Failure> {
             s.into_bytes()
         }
         Format::Csv => csv_text(list)?.into_bytes(),
-        Format::Xlsx => workbook(list)?,
+        Format::Xlsx => workbook(list, args.output.as_deref())?,
         // A table written to a file keeps names whole.
         Format::Table => table_text(list, args.trong, args.output.is_none()).into_bytes(),
     })
@@ -230,8 +230,9 @@ fn csv_text(list: &Watch) -> Result<String, Failure> {
 }
 
 /// The CSV's table as a workbook, stamped with the day of the watch.
-fn workbook(list: &Watch) -> Result<Vec<u8>, Failure> {
-    let bad = |e| Failure::failed(format!("không tạo được bảng tính danh sách: {e}"));
+fn workbook(list: &Watch, file: Option<&Path>) -> Result<Vec<u8>, Failure> {
+    let file = file.map(|f| f.display().to_string()).unwrap_or_default();
+    let bad = |e| Failure::failed(format!("không tạo được bảng tính danh sách {file}: {e}"));
     let header = crate::input::kind::OVERDUE_HEADER;
     let mut book = TableBook::new("Quá hạn", &header, list.ngay, "qua-han").map_err(bad)?;
     for x in &list.ho_so {

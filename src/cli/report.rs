@@ -79,11 +79,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let reporting = session.reporting(&args.period)?;
     let format = pick_format(&session, args);
     let destination = destination(&session, args, &reporting, format)?;
-    // A workbook is made from the figures alone: no template is read.
-    let template = match format {
-        Format::Xlsx => None,
-        _ => Some(load_template_file(&session, args.template.as_deref())?),
-    };
+    let template = template_for(&session, args, format, out)?;
     let mut planned = common::Files::new();
     if let Some((_, Some(file))) = &template {
         planned = planned.reads("mẫu", file);
@@ -113,8 +109,13 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let context = Context::new(&data, &analysis, &session.config, date, unit);
     let bytes = match &template {
         Some((template, _)) => render_with(template, &context, format)?,
-        None => workbook::report(&context)
-            .map_err(|e| Failure::failed(format!("không tạo được bảng tính báo cáo: {e}")))?,
+        None => workbook::report(&context).map_err(|e| {
+            let file = match &destination {
+                Destination::File(path) => path.display().to_string(),
+                Destination::Stdout => "-".to_string(),
+            };
+            Failure::failed(format!("không tạo được bảng tính báo cáo {file}: {e}"))
+        })?,
     };
     let count = context.ky_nay.tong.tiep_nhan.tong;
     match destination {
@@ -133,6 +134,23 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The template and its file, or none for a workbook, which is made from
+/// the figures alone.
+fn template_for(
+    session: &Session,
+    args: &Args,
+    format: Format,
+    out: &Output,
+) -> Result<Option<(Template, Option<PathBuf>)>, Failure> {
+    if format != Format::Xlsx {
+        return load_template_file(session, args.template.as_deref()).map(Some);
+    }
+    if args.template.is_some() {
+        out.warn("bảng tính (--format xlsx) không dùng mẫu: bỏ qua --template");
+    }
+    Ok(None)
 }
 
 /// `-o`, else stdout for the text formats, else the default file.

@@ -2,7 +2,7 @@
 //! or as a workbook (`--format xlsx -o FILE`, the CSV's table typed).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::common::{self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs};
 use super::excel_csv;
@@ -101,7 +101,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             bytes
         }
         Format::Csv => csv_text(&figures, by)?.into_bytes(),
-        Format::Xlsx => workbook(&figures, by)?,
+        Format::Xlsx => workbook(&figures, by, args.output.as_deref())?,
         Format::Table => match chart {
             Some(text) => text,
             // A table written to a file keeps names whole.
@@ -257,8 +257,9 @@ fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
 }
 
 /// The CSV's table as a workbook, stamped with the period's last day.
-fn workbook(figures: &Figures, by: By) -> Result<Vec<u8>, Failure> {
-    let bad = |e| Failure::failed(format!("không tạo được bảng tính số liệu: {e}"));
+fn workbook(figures: &Figures, by: By, file: Option<&Path>) -> Result<Vec<u8>, Failure> {
+    let file = file.map(|f| f.display().to_string()).unwrap_or_default();
+    let bad = |e| Failure::failed(format!("không tạo được bảng tính số liệu {file}: {e}"));
     let mut book =
         TableBook::new("Số liệu", &table_header(by), figures.ky.end, "stats").map_err(bad)?;
     for row in table_rows(figures, by) {

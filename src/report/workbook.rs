@@ -41,7 +41,7 @@ impl From<XlsxError> for Error {
             XlsxError::RowColumnLimitError => {
                 "bảng quá lớn cho một trang tính Excel (tối đa 1.048.576 dòng)".to_string()
             }
-            XlsxError::IoError(e) => format!("lỗi ghi dữ liệu: {e}"),
+            XlsxError::IoError(e) => crate::atomic::describe(&e),
             // Sheet names, ranges and formats are cctthc's own: any other
             // error is a bug, said without the library's English.
             _ => {
