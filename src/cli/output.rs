@@ -213,6 +213,29 @@ pub fn print(bytes: &[u8]) -> Result<(), Failure> {
     written(out.write_all(bytes).and_then(|_| out.flush()))
 }
 
+/// A workbook goes to a file (SPEC §13): `--format xlsx` without `-o FILE`
+/// (or with `-o -`) is a usage error, before anything is read.
+pub fn workbook_file(output: Option<&std::path::Path>) -> Result<(), Failure> {
+    match output {
+        Some(path) if path.as_os_str() != "-" => Ok(()),
+        _ => Err(Failure::usage(
+            "--format xlsx cần -o TỆP.xlsx: bảng tính không in ra màn hình được",
+        )),
+    }
+}
+
+/// Writes `bytes` to the file `path` atomically (SPEC §8): the old file,
+/// if any, stays whole when writing fails.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    crate::atomic::write_bytes(path, bytes).map_err(|e| {
+        Failure::failed(format!(
+            "không ghi được {}: {}",
+            path.display(),
+            crate::atomic::describe(&e)
+        ))
+    })
+}
+
 /// The end of writing to stdout: a pipe closed by its reader (`| head`)
 /// ends quietly; any other error (a full disk) is exit 1.
 pub fn written(result: io::Result<()>) -> Result<(), Failure> {

@@ -2,7 +2,7 @@
 //! date and those due within a few days, as of a day, grouped by unit. A
 //! list, not a failure: it exits 0 unless `--fail-if-any` is given.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -13,6 +13,7 @@ use super::table::{Table, stdout_width};
 use crate::figures::due::{self, Standing};
 use crate::period::Request;
 use crate::report::watch::{self, Watch};
+use crate::report::workbook::{Cell, TableBook};
 use crate::vn;
 
 #[derive(Debug, clap::Args)]
@@ -33,7 +34,7 @@ pub struct Args {
         help_heading = "Danh sách"
     )]
     trong: u32,
-    /// Dạng kết quả: table (mặc định), json, csv
+    /// Dạng kết quả: table (mặc định), json, csv, xlsx (bảng tính Excel, cần -o)
     #[arg(long, value_enum, value_name = "DẠNG", default_value_t = Format::Table, hide_default_value = true, hide_possible_values = true, help_heading = "Đầu ra")]
     format: Format,
     /// Ghi vào tệp thay vì in ra màn hình
@@ -49,9 +50,13 @@ enum Format {
     Table,
     Json,
     Csv,
+    Xlsx,
 }
 
 pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
+    if args.format == Format::Xlsx {
+        super::output::workbook_file(args.output.as_deref())?;
+    }
     let session = Session::start(global)?;
     let day = args.ngay.unwrap_or(session.today);
     // The figures are not shown; a period is needed only to read.
@@ -78,26 +83,10 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         out,
     )?;
     let list = Watch::new(&data, day, args.trong);
-    let text = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&list)
-                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
-            s.push('\n');
-            s
-        }
-        Format::Csv => csv_text(&list)?,
-        // A table written to a file keeps names whole.
-        Format::Table => table_text(&list, args.trong, args.output.is_none()),
-    };
+    let bytes = list_bytes(&list, args)?;
     match &args.output {
-        Some(path) => crate::atomic::write_bytes(path, text.as_bytes()).map_err(|e| {
-            Failure::failed(format!(
-                "không ghi được {}: {}",
-                path.display(),
-                crate::atomic::describe(&e)
-            ))
-        })?,
-        None => super::output::print(text.as_bytes())?,
+        Some(path) => super::output::write_file(path, &bytes)?,
+        None => super::output::print(&bytes)?,
     }
     let overdue = list
         .ho_so
@@ -117,6 +106,22 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The list in the format asked for.
+fn list_bytes(list: &Watch, args: &Args) -> Result<Vec<u8>, Failure> {
+    Ok(match args.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(list)
+                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        Format::Csv => csv_text(list)?.into_bytes(),
+        Format::Xlsx => workbook(list, args.output.as_deref())?,
+        // A table written to a file keeps names whole.
+        Format::Table => table_text(list, args.trong, args.output.is_none()).into_bytes(),
+    })
 }
 
 fn standing_text(w: &watch::Watched) -> String {
@@ -188,38 +193,50 @@ fn table_text(list: &Watch, within: u32, on_stdout: bool) -> String {
     s
 }
 
+/// A dossier of the watch as the cells of [`OVERDUE_HEADER`]'s columns.
+///
+/// [`OVERDUE_HEADER`]: crate::input::kind::OVERDUE_HEADER
+fn watch_row(x: &watch::Watched) -> [Cell; 9] {
+    let date = |d: Option<NaiveDate>| d.map_or(Cell::Empty, Cell::Date);
+    let text = |s: &str| Cell::Text(s.to_string());
+    [
+        text(&x.ma_ho_so),
+        text(&x.don_vi),
+        text(x.cap.key()),
+        text(x.linh_vuc.as_deref().unwrap_or_default()),
+        text(&x.ten_thu_tuc),
+        date(x.ngay_tiep_nhan),
+        date(x.ngay_hen_tra),
+        text(match x.tinh_trang {
+            Standing::QuaHan => "qua_han",
+            Standing::SapDenHan => "sap_den_han",
+        }),
+        Cell::Int(x.so_ngay),
+    ]
+}
+
 fn csv_text(list: &Watch) -> Result<String, Failure> {
     let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
     let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
     // The header `input` knows as this command's own, never read back.
     excel_csv::row(&mut w, crate::input::kind::OVERDUE_HEADER).map_err(bad)?;
-    let date = |d: Option<NaiveDate>| {
-        d.map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default()
-    };
     for x in &list.ho_so {
-        excel_csv::row(
-            &mut w,
-            [
-                x.ma_ho_so.clone(),
-                x.don_vi.clone(),
-                x.cap.key().to_string(),
-                x.linh_vuc.clone().unwrap_or_default(),
-                x.ten_thu_tuc.clone(),
-                date(x.ngay_tiep_nhan),
-                date(x.ngay_hen_tra),
-                match x.tinh_trang {
-                    Standing::QuaHan => "qua_han",
-                    Standing::SapDenHan => "sap_den_han",
-                }
-                .to_string(),
-                x.so_ngay.to_string(),
-            ],
-        )
-        .map_err(bad)?;
+        excel_csv::row(&mut w, watch_row(x).iter().map(Cell::csv)).map_err(bad)?;
     }
     let bytes = w
         .into_inner()
         .map_err(|e| Failure::failed(format!("không tạo được CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// The CSV's table as a workbook, stamped with the day of the watch.
+fn workbook(list: &Watch, file: Option<&Path>) -> Result<Vec<u8>, Failure> {
+    let file = file.map(|f| f.display().to_string()).unwrap_or_default();
+    let bad = |e| Failure::failed(format!("không tạo được bảng tính danh sách {file}: {e}"));
+    let header = crate::input::kind::OVERDUE_HEADER;
+    let mut book = TableBook::new("Quá hạn", &header, list.ngay, "qua-han").map_err(bad)?;
+    for x in &list.ho_so {
+        book.row(&watch_row(x)).map_err(bad)?;
+    }
+    book.finish().map_err(bad)
 }

@@ -1,5 +1,6 @@
 //! `cctthc report`: the report of a period, as a .docx filled from a
-//! template (or as text, Markdown or the JSON context), written atomically.
+//! template (or as text, Markdown, the JSON context or a workbook of the
+//! figures), written atomically.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ use crate::docx::Template;
 use crate::period::{Reporting, Span};
 use crate::report::analysis::{Analysis, Targets};
 use crate::report::render::{self, Format};
-use crate::report::{Context, templates};
+use crate::report::{Context, templates, workbook};
 use crate::vn;
 
 #[derive(Debug, clap::Args)]
@@ -26,10 +27,10 @@ pub struct Args {
     /// Mẫu báo cáo: tệp .docx, hoặc tên mẫu có sẵn (bao-cao-thang). Mặc định: [xuat] mau, hoặc bao-cao-thang
     #[arg(short = 't', long, value_name = "MẪU", help_heading = "Đầu ra")]
     template: Option<String>,
-    /// Tệp kết quả. Mặc định: theo [xuat] tep, hoặc BC-CCTTHC-<năm>-<tháng>.docx
+    /// Tệp kết quả. Mặc định: theo [xuat] tep, hoặc BC-CCTTHC-<năm>-<tháng>.docx (.xlsx với --format xlsx)
     #[arg(short = 'o', long, value_name = "TỆP", help_heading = "Đầu ra")]
     output: Option<PathBuf>,
-    /// Dạng kết quả: docx, text, md, json (ngữ cảnh của mẫu). Mặc định: theo đuôi tệp -o, hoặc docx
+    /// Dạng kết quả: docx, text, md, json (ngữ cảnh của mẫu), xlsx (bảng tính Excel: Biểu 06, tỷ lệ, hồ sơ quá hạn). Mặc định: theo đuôi tệp -o, hoặc docx
     #[arg(
         long,
         value_enum,
@@ -52,6 +53,7 @@ enum FormatArg {
     Text,
     Md,
     Json,
+    Xlsx,
 }
 
 impl From<FormatArg> for Format {
@@ -61,6 +63,7 @@ impl From<FormatArg> for Format {
             FormatArg::Text => Format::Text,
             FormatArg::Md => Format::Markdown,
             FormatArg::Json => Format::Json,
+            FormatArg::Xlsx => Format::Xlsx,
         }
     }
 }
@@ -74,20 +77,11 @@ enum Destination {
 pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let session = Session::start(global)?;
     let reporting = session.reporting(&args.period)?;
-    let format = match (args.format, &args.output) {
-        (Some(f), _) => f.into(),
-        (None, Some(o)) => Format::from_extension(o).unwrap_or(Format::Docx),
-        (None, None) => Format::Docx,
-    };
-    let destination = match &args.output {
-        Some(o) if o.as_os_str() == "-" => Destination::Stdout,
-        Some(o) => Destination::File(o.clone()),
-        None if format != Format::Docx => Destination::Stdout,
-        None => Destination::File(default_output(&session, &reporting)?),
-    };
-    let (template, template_file) = load_template_file(&session, args.template.as_deref())?;
+    let format = pick_format(&session, args);
+    let destination = destination(&session, args, &reporting, format)?;
+    let template = template_for(&session, args, format, out)?;
     let mut planned = common::Files::new();
-    if let Some(file) = template_file {
+    if let Some((_, Some(file))) = &template {
         planned = planned.reads("mẫu", file);
     }
     if let Destination::File(path) = &destination {
@@ -113,15 +107,16 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     };
     let analysis = Analysis::new(&data, Targets::from_config(&session.config));
     let context = Context::new(&data, &analysis, &session.config, date, unit);
-    let bytes = render::render(&template, &context, format).map_err(|e| match e {
-        render::Error::Template(errors) => Failure::failed(format!(
-            "mẫu {} có {} lỗi:\n{}",
-            template.name(),
-            errors.problems.len(),
-            errors
-        )),
-        other => Failure::failed(other.to_string()),
-    })?;
+    let bytes = match &template {
+        Some((template, _)) => render_with(template, &context, format)?,
+        None => workbook::report(&context).map_err(|e| {
+            let file = match &destination {
+                Destination::File(path) => path.display().to_string(),
+                Destination::Stdout => "-".to_string(),
+            };
+            Failure::failed(format!("không tạo được bảng tính báo cáo {file}: {e}"))
+        })?,
+    };
     let count = context.ky_nay.tong.tiep_nhan.tong;
     match destination {
         Destination::Stdout => super::output::print(&bytes)?,
@@ -139,6 +134,67 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The template and its file, or none for a workbook, which is made from
+/// the figures alone.
+fn template_for(
+    session: &Session,
+    args: &Args,
+    format: Format,
+    out: &Output,
+) -> Result<Option<(Template, Option<PathBuf>)>, Failure> {
+    if format != Format::Xlsx {
+        return load_template_file(session, args.template.as_deref()).map(Some);
+    }
+    if args.template.is_some() {
+        out.warn("bảng tính (--format xlsx) không dùng mẫu: bỏ qua --template");
+    }
+    Ok(None)
+}
+
+/// `-o`, else stdout for the text formats, else the default file.
+fn destination(
+    session: &Session,
+    args: &Args,
+    reporting: &Reporting,
+    format: Format,
+) -> Result<Destination, Failure> {
+    if format == Format::Xlsx && args.output.is_some() {
+        super::output::workbook_file(args.output.as_deref())?;
+    }
+    Ok(match &args.output {
+        Some(o) if o.as_os_str() == "-" => Destination::Stdout,
+        Some(o) => Destination::File(o.clone()),
+        None if !matches!(format, Format::Docx | Format::Xlsx) => Destination::Stdout,
+        None => Destination::File(default_output(session, reporting, format)?),
+    })
+}
+
+/// `--format`, else what `-o` ends with, else a workbook when `[xuat] tep`
+/// names one, else docx.
+fn pick_format(session: &Session, args: &Args) -> Format {
+    match (args.format, &args.output) {
+        (Some(f), _) => f.into(),
+        (None, Some(o)) => Format::from_extension(o).unwrap_or(Format::Docx),
+        (None, None) => match session.config.xuat.tep.as_deref().map(Path::new) {
+            Some(tep) if Format::from_extension(tep) == Some(Format::Xlsx) => Format::Xlsx,
+            _ => Format::Docx,
+        },
+    }
+}
+
+/// The report filled from `template`, its errors said in full.
+fn render_with(template: &Template, context: &Context, format: Format) -> Result<Vec<u8>, Failure> {
+    render::render(template, context, format).map_err(|e| match e {
+        render::Error::Template(errors) => Failure::failed(format!(
+            "mẫu {} có {} lỗi:\n{}",
+            template.name(),
+            errors.problems.len(),
+            errors
+        )),
+        other => Failure::failed(other.to_string()),
+    })
 }
 
 /// The unit `name` names, or a usage error listing the closest names.
@@ -245,8 +301,13 @@ fn read_template(path: &Path) -> Result<Vec<u8>, Failure> {
         .map_err(|e| Failure::failed(format!("không đọc được mẫu {}: {e}", path.display())))
 }
 
-/// `[xuat] tep` with its placeholders filled, else `BC-CCTTHC-…docx`.
-fn default_output(session: &Session, reporting: &Reporting) -> Result<PathBuf, Failure> {
+/// `[xuat] tep` with its placeholders filled, else `BC-CCTTHC-…docx`; a
+/// workbook's name ends in `.xlsx` whatever the pattern's does.
+fn default_output(
+    session: &Session,
+    reporting: &Reporting,
+    format: Format,
+) -> Result<PathBuf, Failure> {
     let pattern = session
         .config
         .xuat
@@ -254,7 +315,10 @@ fn default_output(session: &Session, reporting: &Reporting) -> Result<PathBuf, F
         .clone()
         .unwrap_or_else(|| "BC-CCTTHC-{ky}.docx".to_string());
     let name = fill_pattern(&pattern, reporting)?;
-    let path = session.config.resolve(&name);
+    let mut path = session.config.resolve(&name);
+    if format == Format::Xlsx {
+        path.set_extension("xlsx");
+    }
     // The folders of a configured pattern are the user's layout: make them.
     if session.config.xuat.tep.is_some()
         && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())

@@ -1,6 +1,8 @@
-//! `cctthc stats`: the figures of a period in the terminal, as JSON or CSV.
+//! `cctthc stats`: the figures of a period in the terminal, as JSON or CSV,
+//! or as a workbook (`--format xlsx -o FILE`, the CSV's table typed).
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::common::{self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs};
 use super::excel_csv;
@@ -11,6 +13,7 @@ use crate::figures::{Ratio, RatioKind, Summary};
 use crate::report::Figures;
 use crate::report::analysis::{Analysis, Periods, Targets};
 use crate::report::chart;
+use crate::report::workbook::{Cell, TableBook};
 use crate::vn;
 
 #[derive(Debug, clap::Args)]
@@ -21,9 +24,12 @@ pub struct Args {
     period: PeriodArgs,
     #[command(flatten)]
     skip: SkipArgs,
-    /// Dạng kết quả: table (bảng để đọc, mặc định), json, csv (mỗi đơn vị một dòng)
+    /// Dạng kết quả: table (bảng để đọc, mặc định), json, csv (mỗi đơn vị một dòng), xlsx (bảng CSV đó dạng bảng tính Excel, cần -o)
     #[arg(long, value_enum, value_name = "DẠNG", default_value_t = Format::Table, hide_default_value = true, hide_possible_values = true, help_heading = "Đầu ra")]
     format: Format,
+    /// Ghi vào tệp thay vì in ra màn hình (bắt buộc với --format xlsx)
+    #[arg(short = 'o', long, value_name = "TỆP", help_heading = "Đầu ra")]
+    output: Option<PathBuf>,
     /// Vẽ biểu đồ thanh một tỷ lệ theo đơn vị, có vạch chỉ tiêu: truc_tuyen, thanh_toan_truc_tuyen (mặc định), so_hoa_dau_vao, so_hoa_dau_ra, dung_han
     #[arg(long, value_name = "TỶ_LỆ", num_args = 0..=1, default_missing_value = "thanh_toan_truc_tuyen", help_heading = "Đầu ra")]
     chart: Option<String>,
@@ -43,6 +49,7 @@ enum Format {
     Table,
     Json,
     Csv,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -55,16 +62,24 @@ enum By {
 }
 
 pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
+    if args.format == Format::Xlsx {
+        super::output::workbook_file(args.output.as_deref())?;
+    }
     let session = Session::start(global)?;
     let reporting = session.reporting(&args.period)?;
-    let mode = args.skip.mode(None);
+    // Beside the table when it goes to a file (SPEC §9).
+    let mode = args.skip.mode(args.output.as_deref());
+    let mut planned = common::Files::new();
+    if let Some(path) = &args.output {
+        planned = planned.writes("bảng số liệu", path);
+    }
     let (data, _) = common::read(
         &session,
         &args.input,
         reporting,
         Keep::Nothing,
         mode,
-        common::Files::new(),
+        planned,
         out,
     )?;
     let periods = Periods::of(&data);
@@ -79,24 +94,45 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let rules = session.config.index_rules();
     let with_index = matches!(args.format, Format::Json).then_some(&rules);
     let figures = Figures::of(&data, analysis, periods, with_index);
-    let text = match args.format {
+    let by = args.by.unwrap_or(By::DonVi);
+    let bytes = match args.format {
+        // Streamed: the JSON text is not held whole.
+        Format::Json if args.output.is_none() => return stream_json(&figures),
         Format::Json => {
-            // Streamed: the JSON text is not held whole.
-            let mut out = std::io::BufWriter::new(super::output::Stdout::new());
-            return super::output::written(
-                serde_json::to_writer_pretty(&mut out, &figures)
-                    .map_err(std::io::Error::from)
-                    .and_then(|_| out.write_all(b"\n"))
-                    .and_then(|_| out.flush()),
-            );
+            let mut bytes = serde_json::to_vec_pretty(&figures)
+                .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
+            bytes.push(b'\n');
+            bytes
         }
-        Format::Csv => csv_text(&figures, args.by.unwrap_or(By::DonVi))?,
+        Format::Csv => csv_text(&figures, by)?.into_bytes(),
+        Format::Xlsx => workbook(&figures, by, args.output.as_deref())?,
         Format::Table => match chart {
             Some(text) => text,
-            None => table_text(&data, &figures, args.by.unwrap_or(By::Cap)),
-        },
+            // A table written to a file keeps names whole.
+            None => table_text(
+                &data,
+                &figures,
+                args.by.unwrap_or(By::Cap),
+                args.output.is_none(),
+            ),
+        }
+        .into_bytes(),
     };
-    super::output::print(text.as_bytes())
+    match &args.output {
+        Some(path) => super::output::write_file(path, &bytes),
+        None => super::output::print(&bytes),
+    }
+}
+
+/// The figures as JSON on stdout, written as they are serialised.
+fn stream_json(figures: &Figures) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(super::output::Stdout::new());
+    super::output::written(
+        serde_json::to_writer_pretty(&mut out, figures)
+            .map_err(std::io::Error::from)
+            .and_then(|_| out.write_all(b"\n"))
+            .and_then(|_| out.flush()),
+    )
 }
 
 /// The flattened columns of a SUMMARY, in the order of SPEC §5.
@@ -134,14 +170,15 @@ const SUMMARY_COLUMNS: [&str; 31] = [
     "ty_le.dung_han.phan_tram",
 ];
 
-fn summary_values(s: &Summary) -> Vec<String> {
-    let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
-    let mut v: Vec<String> = vec![
-        s.tiep_nhan.tong.to_string(),
-        s.tiep_nhan.trong_ky.to_string(),
-        opt(s.tiep_nhan.truc_tuyen),
-        opt(s.tiep_nhan.truc_tiep),
-        opt(s.tiep_nhan.buu_chinh),
+/// A SUMMARY's cells in the order of [`SUMMARY_COLUMNS`]; empty where a
+/// column is missing.
+fn summary_values(s: &Summary) -> Vec<Cell> {
+    let mut v: Vec<Cell> = vec![
+        Cell::count(Some(s.tiep_nhan.tong)),
+        Cell::count(Some(s.tiep_nhan.trong_ky)),
+        Cell::count(s.tiep_nhan.truc_tuyen),
+        Cell::count(s.tiep_nhan.truc_tiep),
+        Cell::count(s.tiep_nhan.buu_chinh),
     ];
     v.extend(
         [
@@ -157,66 +194,82 @@ fn summary_values(s: &Summary) -> Vec<String> {
             s.tra_lai,
             s.rut,
         ]
-        .iter()
-        .map(u64::to_string),
+        .map(|n| Cell::count(Some(n))),
     );
-    let r = &s.ty_le;
-    for ratio in [
-        &r.truc_tuyen,
-        &r.thanh_toan_truc_tuyen,
-        &r.so_hoa_dau_vao,
-        &r.so_hoa_dau_ra,
-        &r.dung_han,
-    ] {
-        v.push(opt(ratio.tu_so));
-        v.push(opt(ratio.mau_so));
+    for kind in RatioKind::ALL {
+        let ratio = s.ty_le.get(kind);
+        v.push(Cell::count(ratio.tu_so));
+        v.push(Cell::count(ratio.mau_so));
         v.push(
             ratio
                 .phan_tram
-                .map(|p| format!("{:.2}", p.value()))
-                .unwrap_or_default(),
+                .map_or(Cell::Empty, |p| Cell::Fixed2(p.value())),
         );
     }
     v
 }
 
-fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
-    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
-    let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
+/// The header of the table `--by` asks for.
+fn table_header(by: By) -> Vec<&'static str> {
     let mut header: Vec<&str> = match by {
         By::DonVi => vec!["don_vi", "cap"],
         By::Cap => vec!["cap"],
         By::LinhVuc => vec!["linh_vuc"],
     };
     header.extend(SUMMARY_COLUMNS);
-    excel_csv::row(&mut w, &header).map_err(bad)?;
+    header
+}
+
+/// The rows of the table `--by` asks for: a unit, a level or a field each.
+fn table_rows(figures: &Figures, by: By) -> Box<dyn Iterator<Item = Vec<Cell>> + '_> {
+    let row = |names: Vec<String>, s: &Summary| {
+        let mut row: Vec<Cell> = names.into_iter().map(Cell::Text).collect();
+        row.extend(summary_values(s));
+        row
+    };
     match by {
-        By::DonVi => {
-            for u in &figures.theo_don_vi {
-                let mut row = vec![u.figures.don_vi.clone(), u.figures.cap.key().to_string()];
-                row.extend(summary_values(&u.figures.summary));
-                excel_csv::row(&mut w, &row).map_err(bad)?;
-            }
-        }
-        By::Cap => {
-            for (level, s) in figures.theo_cap.iter() {
-                let mut row = vec![level.key().to_string()];
-                row.extend(summary_values(s));
-                excel_csv::row(&mut w, &row).map_err(bad)?;
-            }
-        }
-        By::LinhVuc => {
-            for d in &figures.theo_linh_vuc {
-                let mut row = vec![d.linh_vuc.clone().unwrap_or_default()];
-                row.extend(summary_values(&d.summary));
-                excel_csv::row(&mut w, &row).map_err(bad)?;
-            }
-        }
+        By::DonVi => Box::new(figures.theo_don_vi.iter().map(move |u| {
+            let names = vec![u.figures.don_vi.clone(), u.figures.cap.key().to_string()];
+            row(names, &u.figures.summary)
+        })),
+        By::Cap => Box::new(
+            figures
+                .theo_cap
+                .iter()
+                .map(move |(level, s)| row(vec![level.key().to_string()], s)),
+        ),
+        By::LinhVuc => Box::new(
+            figures
+                .theo_linh_vuc
+                .iter()
+                .map(move |d| row(vec![d.linh_vuc.clone().unwrap_or_default()], &d.summary)),
+        ),
+    }
+}
+
+fn csv_text(figures: &Figures, by: By) -> Result<String, Failure> {
+    let bad = |e: csv::Error| Failure::failed(format!("không tạo được CSV: {e}"));
+    let mut w = excel_csv::writer(Vec::new()).map_err(|e| bad(e.into()))?;
+    excel_csv::row(&mut w, table_header(by)).map_err(bad)?;
+    for row in table_rows(figures, by) {
+        excel_csv::row(&mut w, row.iter().map(Cell::csv)).map_err(bad)?;
     }
     let bytes = w
         .into_inner()
         .map_err(|e| Failure::failed(format!("không tạo được CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// The CSV's table as a workbook, stamped with the period's last day.
+fn workbook(figures: &Figures, by: By, file: Option<&Path>) -> Result<Vec<u8>, Failure> {
+    let file = file.map(|f| f.display().to_string()).unwrap_or_default();
+    let bad = |e| Failure::failed(format!("không tạo được bảng tính số liệu {file}: {e}"));
+    let mut book =
+        TableBook::new("Số liệu", &table_header(by), figures.ky.end, "stats").map_err(bad)?;
+    for row in table_rows(figures, by) {
+        book.row(&row).map_err(bad)?;
+    }
+    book.finish().map_err(bad)
 }
 
 /// One ratio per unit as text bars, with the target as a mark.
@@ -273,7 +326,7 @@ fn cells(name: &str, s: &Summary) -> Vec<String> {
     ]
 }
 
-fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
+fn table_text(data: &Dataset, figures: &Figures, by: By, on_stdout: bool) -> String {
     let first = match by {
         By::Cap => "Cấp",
         By::DonVi => "Đơn vị",
@@ -329,7 +382,7 @@ fn table_text(data: &Dataset, figures: &Figures, by: By) -> String {
         data.reporting.label(),
         data.reporting.current
     );
-    s.push_str(&t.render(stdout_width()));
+    s.push_str(&t.render(if on_stdout { stdout_width() } else { None }));
     s.push_str(
         "GQ: giải quyết · Đang GQ gồm cả tạm dừng · Quá hạn: đã GQ quá hạn và đang GQ quá hạn\n",
     );

@@ -115,7 +115,13 @@ fn zip_kind(path: &Path) -> Sniffed {
         .unwrap_or_default();
     let has = |n: &str| names.iter().any(|x| x == n);
     if has("xl/workbook.xml") || names.iter().any(|n| n.starts_with("xl/")) {
-        Sniffed::Data(Kind::Xlsx)
+        match has("docProps/custom.xml")
+            .then(|| own_workbook(path))
+            .flatten()
+        {
+            Some(own) => Sniffed::Own(own),
+            None => Sniffed::Data(Kind::Xlsx),
+        }
     } else if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
         Sniffed::Data(Kind::Ods)
     } else if has("word/document.xml") {
@@ -128,6 +134,30 @@ fn zip_kind(path: &Path) -> Sniffed {
     } else {
         Sniffed::Other("tệp nén .zip (giải nén ra rồi chỉ vào các tệp bên trong)".into())
     }
+}
+
+/// The custom document property that marks a workbook cctthc wrote
+/// (`--format xlsx`); its value is the command that wrote it.
+pub const OWN_WORKBOOK_PROPERTY: &str = "cctthc";
+
+/// Which of cctthc's workbooks `path` is, from its custom properties.
+fn own_workbook(path: &Path) -> Option<&'static str> {
+    let file = File::open(path).ok()?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+    let mut xml = String::new();
+    zip.by_name("docProps/custom.xml")
+        .ok()?
+        .take(PREFIX)
+        .read_to_string(&mut xml)
+        .ok()?;
+    let marker = format!("name=\"{OWN_WORKBOOK_PROPERTY}\"><vt:lpwstr>");
+    let value = &xml[xml.find(&marker)? + marker.len()..];
+    Some(match &value[..value.find('<')?] {
+        "report" => "bảng tính báo cáo do cctthc ghi (cctthc report)",
+        "stats" => "bảng tính số liệu do cctthc ghi (cctthc stats)",
+        "qua-han" => "bảng tính hồ sơ quá hạn do cctthc ghi (cctthc qua-han)",
+        _ => "bảng tính do cctthc ghi",
+    })
 }
 
 /// Binary files that are clearly not exports.

@@ -13,6 +13,7 @@ pub(crate) mod render;
 pub(crate) mod stats;
 pub(crate) mod templates;
 pub(crate) mod watch;
+pub(crate) mod workbook;
 
 pub(crate) use context::Context;
 pub(crate) use stats::Figures;

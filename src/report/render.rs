@@ -1,5 +1,5 @@
 //! Rendering a report: a .docx from a template, the same report as plain
-//! text or Markdown, or the context as JSON.
+//! text or Markdown, the context as JSON, or the figures as a workbook.
 
 use crate::docx::{self, Template};
 
@@ -13,6 +13,8 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+    /// A workbook of the figures (SPEC §13): no template.
+    Xlsx,
 }
 
 impl Format {
@@ -24,6 +26,7 @@ impl Format {
             "txt" => Format::Text,
             "md" | "markdown" => Format::Markdown,
             "json" => Format::Json,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
     }
@@ -38,11 +41,16 @@ pub enum Error {
     Template(docx::Errors),
     #[error("không tạo được JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("không tạo được bảng tính: {0}")]
+    Workbook(#[from] super::workbook::Error),
 }
 
 /// Renders `context` in `format`, through `template` for every format but
-/// JSON.
+/// JSON and the workbook.
 pub fn render(template: &Template, context: &Context, format: Format) -> Result<Vec<u8>, Error> {
+    if format == Format::Xlsx {
+        return Ok(super::workbook::report(context)?);
+    }
     if format == Format::Json {
         let mut bytes = serde_json::to_vec_pretty(context)?;
         bytes.push(b'\n');
@@ -58,7 +66,7 @@ pub fn render(template: &Template, context: &Context, format: Format) -> Result<
         .render(&env, &context.to_value())
         .map_err(Error::Template)?;
     Ok(match format {
-        Format::Docx | Format::Json => filled,
+        Format::Docx | Format::Json | Format::Xlsx => filled,
         Format::Text => docx::text::to_text(&filled, docx::text::Style::Plain)?.into_bytes(),
         Format::Markdown => docx::text::to_text(&filled, docx::text::Style::Markdown)?.into_bytes(),
     })
