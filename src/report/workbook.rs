@@ -24,6 +24,7 @@ use rust_xlsxwriter::{
 
 use super::context::Context;
 use super::late::LateDossier;
+use crate::figures::index766::{Index, Key};
 use crate::figures::counting::{EndedRule, PausedRule};
 use crate::figures::{Ratio, RatioKind, Summary};
 
@@ -583,19 +584,81 @@ fn put_ratio(
     Ok(())
 }
 
-/// Sheet `Chỉ số 766`: the national index estimates (SPEC §12). This
-/// version has none to show; the sheet says so in one line.
-fn index_sheet(ws: &mut Worksheet, _context: &Context<'_>, s: &Styles) -> Result<(), Error> {
+/// Sheet `Chỉ số 766`: the national index estimated (SPEC §12): for each
+/// level then its units, the rank within the level, each indicator's
+/// ratio and points, the sum and its maximum; every figure "ước tính".
+fn index_sheet(ws: &mut Worksheet, context: &Context<'_>, s: &Styles) -> Result<(), Error> {
+    const LAST: u16 = 2 + 2 * Key::ALL.len() as u16 + 1;
     ws.set_name(REPORT_SHEETS[2])?;
-    put_text(
-        ws,
-        0,
-        0,
-        "Ước tính Chỉ số 766 (Quyết định 766/QĐ-TTg) chưa có trong phiên bản này của cctthc.",
-        &s.left,
-    )?;
-    ws.set_column_width(0, 100)?;
-    page_setup(ws, None)
+    let title = "KẾT QUẢ BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (ƯỚC TÍNH THEO QUYẾT ĐỊNH 766/QĐ-TTg)";
+    let top = title_block(ws, LAST, "Ước tính từ dữ liệu xuất", title, context, s)?;
+    ws.merge_range(top, 0, top + 1, 0, "Hạng", &s.head)?;
+    ws.merge_range(top, 1, top + 1, 1, "Đơn vị", &s.head)?;
+    for (i, key) in Key::ALL.into_iter().enumerate() {
+        let col = 2 + 2 * i as u16;
+        ws.merge_range(top, col, top, col + 1, key.label(), &s.head)?;
+        put_text(ws, top + 1, col, "Tỷ lệ", &s.head)?;
+        put_text(ws, top + 1, col + 1, "Điểm", &s.head)?;
+    }
+    ws.merge_range(top, LAST - 1, top, LAST, "Tổng (ước tính)", &s.head)?;
+    put_text(ws, top + 1, LAST - 1, "Điểm", &s.head)?;
+    put_text(ws, top + 1, LAST, "Tối đa", &s.head)?;
+    let index = &context.chi_so_766;
+    let mut r = top + 2;
+    for (level, of_level) in index.theo_cap.iter() {
+        put_text(ws, r, 0, "", &s.center_bold)?;
+        put_text(ws, r, 1, level.label(), &s.text_bold)?;
+        index_cells(ws, r, of_level, true, s)?;
+        r += 1;
+        for u in index.theo_don_vi.iter().filter(|u| u.cap == level) {
+            match u.xep_hang {
+                Some(rank) => ws.write_number_with_format(r, 0, f64::from(rank), &s.center)?,
+                None => ws.write_blank(r, 0, &s.center)?,
+            };
+            put_text(ws, r, 1, &u.don_vi, &s.text)?;
+            index_cells(ws, r, &u.index, false, s)?;
+            r += 1;
+        }
+    }
+    put_text(ws, r, 0, "", &s.center_bold)?;
+    put_text(ws, r, 1, "Tổng cộng", &s.text_bold)?;
+    index_cells(ws, r, &index.tong, true, s)?;
+    ws.set_row_height(top, 32)?;
+    ws.set_column_width(0, 6)?.set_column_width(1, NAME_WIDTH)?;
+    ws.set_column_range_width(2, LAST, 9)?;
+    ws.set_freeze_panes(top + 2, 2)?;
+    page_setup(ws, Some((top, top + 1)))
+}
+
+/// One INDEX in its cells from column 2: each indicator's ratio and
+/// points (empty where there are none), the sum and its maximum.
+fn index_cells(
+    ws: &mut Worksheet,
+    r: u32,
+    index: &Index,
+    bold: bool,
+    s: &Styles,
+) -> Result<(), Error> {
+    let percent = if bold { &s.percent_bold } else { &s.percent };
+    for (i, key) in Key::ALL.into_iter().enumerate() {
+        let col = 2 + 2 * i as u16;
+        let indicator = index.chi_so.get(key).as_ref();
+        match indicator.and_then(|x| x.phan_tram) {
+            Some(p) => ws.write_number_with_format(r, col, to_float(p.value(), 2), percent)?,
+            None => ws.write_blank(r, col, percent)?,
+        };
+        match indicator.and_then(|x| x.diem) {
+            Some(d) => ws.write_number_with_format(r, col + 1, to_float(d.value(), 0), &s.fixed2)?,
+            None => ws.write_blank(r, col + 1, &s.fixed2)?,
+        };
+    }
+    let last = 2 + 2 * Key::ALL.len() as u16;
+    match index.diem {
+        Some(d) => ws.write_number_with_format(r, last, to_float(d.value(), 0), &s.fixed2)?,
+        None => ws.write_blank(r, last, &s.fixed2)?,
+    };
+    ws.write_number_with_format(r, last + 1, f64::from(index.diem_toi_da), &s.int)?;
+    Ok(())
 }
 
 /// The columns of sheet `Quá hạn`, with their widths.
