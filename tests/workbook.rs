@@ -733,3 +733,49 @@ fn a_workbook_never_replaces_an_input() {
         assert_eq!(std::fs::read(&csv).unwrap(), before, "{args:?}");
     }
 }
+
+#[test]
+fn the_index_sheet_holds_the_national_index_of_stats() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let mut args = vec!["stats", "--format", "json"];
+    args.extend(month("11"));
+    let st = json(tmp.path(), &args);
+    let index = &st["chi_so_766"];
+    let mut book = open(&report_book(tmp.path()));
+    let range = sheet(&mut book, "Chỉ số 766");
+    let keys = [
+        "tien_do",
+        "truc_tuyen",
+        "thanh_toan",
+        "ket_qua_dien_tu",
+        "so_hoa",
+        "hai_long",
+    ];
+    let points = |v: &Value| v.as_str().map(|s| s.parse::<f64>().unwrap());
+    // Each row: rank, name, (ratio, points) per indicator, sum, maximum.
+    let check = |r: u32, x: &Value, rank: Option<i64>| {
+        assert_eq!(int(at(&range, r, 0)), rank, "{x}");
+        for (i, k) in keys.iter().enumerate() {
+            let col = 2 + 2 * i as u32;
+            let ind = &x["chi_so"][k];
+            let pct = float(at(&range, r, col));
+            // A fraction in percent format: 0.9996 shown 99,96%.
+            let want = percent(&ind["phan_tram"]).map(|p| p / 100.0);
+            match (pct, want) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{k}: {a} {b}"),
+                (a, b) => assert_eq!(a, b, "{k}"),
+            }
+            assert_eq!(float(at(&range, r, col + 1)), points(&ind["diem"]), "{k}");
+        }
+        assert_eq!(float(at(&range, r, 14)), points(&x["diem"]));
+        assert_eq!(int(at(&range, r, 15)), x["diem_toi_da"].as_i64());
+    };
+    check(row_of(&range, 1, "Tổng cộng"), &index["tong"], None);
+    for u in index["theo_don_vi"].as_array().unwrap() {
+        let r = row_of(&range, 1, u["don_vi"].as_str().unwrap());
+        check(r, u, u["xep_hang"].as_i64());
+    }
+    for (key, level) in index["theo_cap"].as_object().unwrap() {
+        check(row_of(&range, 1, level_label(key)), level, None);
+    }
+}

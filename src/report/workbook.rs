@@ -24,8 +24,8 @@ use rust_xlsxwriter::{
 
 use super::context::Context;
 use super::late::LateDossier;
-use crate::figures::index766::{Index, Key};
 use crate::figures::counting::{EndedRule, PausedRule};
+use crate::figures::index766::{Index, Key};
 use crate::figures::{Ratio, RatioKind, Summary};
 
 /// The sheets of the report's workbook, in order.
@@ -590,7 +590,8 @@ fn put_ratio(
 fn index_sheet(ws: &mut Worksheet, context: &Context<'_>, s: &Styles) -> Result<(), Error> {
     const LAST: u16 = 2 + 2 * Key::ALL.len() as u16 + 1;
     ws.set_name(REPORT_SHEETS[2])?;
-    let title = "KẾT QUẢ BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (ƯỚC TÍNH THEO QUYẾT ĐỊNH 766/QĐ-TTg)";
+    let title =
+        "KẾT QUẢ BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (ƯỚC TÍNH THEO QUYẾT ĐỊNH 766/QĐ-TTg)";
     let top = title_block(ws, LAST, "Ước tính từ dữ liệu xuất", title, context, s)?;
     ws.merge_range(top, 0, top + 1, 0, "Hạng", &s.head)?;
     ws.merge_range(top, 1, top + 1, 1, "Đơn vị", &s.head)?;
@@ -648,7 +649,9 @@ fn index_cells(
             None => ws.write_blank(r, col, percent)?,
         };
         match indicator.and_then(|x| x.diem) {
-            Some(d) => ws.write_number_with_format(r, col + 1, to_float(d.value(), 0), &s.fixed2)?,
+            Some(d) => {
+                ws.write_number_with_format(r, col + 1, to_float(d.value(), 0), &s.fixed2)?
+            }
             None => ws.write_blank(r, col + 1, &s.fixed2)?,
         };
     }
