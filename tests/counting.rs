@@ -172,3 +172,18 @@ fn a_wrong_rule_is_a_config_error() {
         "{err}"
     );
 }
+
+#[test]
+fn the_national_index_is_counted_the_default_way_in_every_mode() {
+    // SPEC §12: the estimates take the figures of §4 counted the default
+    // way, whatever [cach_tinh] says; the figures themselves do move.
+    let base = stats("");
+    let both = stats("tra_lai_rut = \"dung_han\"\ntam_dung = \"trong_han\"");
+    assert_ne!(base["tong"]["da_giai_quyet"], both["tong"]["da_giai_quyet"]);
+    assert!(
+        base["chi_so_766"]["tong"]["diem"].is_string(),
+        "{}",
+        base["chi_so_766"]
+    );
+    assert_eq!(base["chi_so_766"], both["chi_so_766"]);
+}
