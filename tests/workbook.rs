@@ -475,6 +475,38 @@ fn stats_xlsx_is_the_csv_table_typed() {
 }
 
 #[test]
+fn chi_so_xlsx_is_the_csv_table_typed() {
+    let tmp = TempDir::new().unwrap();
+    for by in ["don_vi", "cap"] {
+        let mut args = vec!["chi-so", "--by", by];
+        args.extend(month("11"));
+        let csv = cctthc(tmp.path())
+            .args(&args)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(csv.status.success());
+        let csv = String::from_utf8(csv.stdout).unwrap();
+        let mut xlsx_args = args.clone();
+        xlsx_args.extend(["--format", "xlsx"]);
+        let file = tmp.path().join(format!("chi-so-{by}.xlsx"));
+        let bytes = written(&mut cctthc(tmp.path()), &xlsx_args, &file);
+        assert!(assert_same_table(&bytes, &csv) > 1, "{by}: rows");
+        assert_eq!(
+            bytes,
+            written(&mut cctthc(tmp.path()), &xlsx_args, &file),
+            "{by}: the same bytes twice"
+        );
+    }
+    let out = cctthc(tmp.path())
+        .args(["chi-so", "--format", "xlsx"])
+        .args(month("11"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a workbook goes to a file");
+}
+
+#[test]
 fn qua_han_xlsx_is_the_watch_list_typed() {
     let tmp = TempDir::new().unwrap();
     let args = ["qua-han", "--ngay", "30/06/2023", "--trong", "5"];

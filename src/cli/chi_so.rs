@@ -21,7 +21,9 @@ use crate::hash::FastMap;
 use crate::input::{Level, UnitId};
 use crate::period::Period;
 use crate::report::chi_so::{Costly, Shortfalls};
+use crate::report::workbook::{Cell, TableBook};
 use crate::vn;
+use rust_decimal::Decimal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,7 +39,7 @@ pub struct Args {
     /// Liệt kê hồ sơ làm giảm điểm của một chỉ số: tien_do, truc_tuyen, thanh_toan, ket_qua_dien_tu, so_hoa, hai_long
     #[arg(long = "ho-so", value_name = "CHỈ_SỐ", help_heading = "Đầu ra")]
     ho_so: Option<String>,
-    /// Dạng kết quả: table (bảng để đọc, mặc định), json, csv
+    /// Dạng kết quả: table (bảng để đọc, mặc định), json, csv, xlsx (bảng tính, cần -o)
     #[arg(long, value_enum, value_name = "DẠNG", default_value_t = Format::Table, hide_default_value = true, hide_possible_values = true, help_heading = "Đầu ra")]
     format: Format,
     /// Ghi vào tệp thay vì in ra màn hình
@@ -50,6 +52,8 @@ enum Format {
     Table,
     Json,
     Csv,
+    /// A workbook (SPEC §13), to `-o FILE`.
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -77,16 +81,29 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let index = ChiSo766::of(&data.figures(Which::Current), data.tally.known(), &rules);
     // Colour only on a terminal: never in a file.
     let colour = args.output.is_none() && output::stdout_colour();
-    let text = match key {
-        Some(key) => shortfalls_text(&data, &index, key, args.format, out)?,
-        None => match args.format {
-            Format::Json => json(&Whole::new(&data, index))?,
-            Format::Csv => index_csv(&index, &rules, args.by)?,
-            Format::Table => index_table(&data, &index, &rules, args.by, colour),
-        },
+    let text = match (key, args.format, &args.output) {
+        (Some(_), Format::Xlsx, _) => {
+            return Err(Failure::usage(
+                "--ho-so chưa ghi được bảng tính: dùng --format csv (mở được bằng Excel)",
+            ));
+        }
+        (Some(key), format, _) => shortfalls_text(&data, &index, key, format, out)?.into_bytes(),
+        (None, Format::Xlsx, Some(path)) => {
+            index_workbook(&index, &rules, args.by, data.reporting.current.end, path)?
+        }
+        (None, Format::Xlsx, None) => {
+            return Err(Failure::usage(
+                "--format xlsx cần -o TỆP.xlsx: bảng tính không in ra màn hình được",
+            ));
+        }
+        (None, Format::Json, _) => json(&Whole::new(&data, index))?.into_bytes(),
+        (None, Format::Csv, _) => index_csv(&index, &rules, args.by)?.into_bytes(),
+        (None, Format::Table, _) => {
+            index_table(&data, &index, &rules, args.by, colour).into_bytes()
+        }
     };
     match &args.output {
-        Some(path) => crate::atomic::write_bytes(path, text.as_bytes()).map_err(|e| {
+        Some(path) => crate::atomic::write_bytes(path, &text).map_err(|e| {
             Failure::failed(format!(
                 "không ghi được {}: {}",
                 path.display(),
@@ -95,9 +112,9 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         }),
         // A painted table (the index's) has its data escaped already.
         None if colour && key.is_none() && args.format == Format::Table => {
-            output::print_painted(&text)
+            output::print_painted(&String::from_utf8_lossy(&text))
         }
-        None => output::print(text.as_bytes()),
+        None => output::print(&text),
     }
 }
 
@@ -182,11 +199,11 @@ fn ranked(index: &ChiSo766) -> Vec<&UnitIndex> {
     units
 }
 
-/// One row per unit (ranked) or per level: each indicator's ratio and
-/// points flattened (`tien_do.tu_so` …), then the sum.
-fn index_csv(index: &ChiSo766, rules: &Rules, by: By) -> Result<String, Failure> {
+/// The index as a table: one row per unit (ranked) or per level, each
+/// indicator's ratio and points flattened (`tien_do.tu_so` …), then the
+/// sum; typed, for the CSV and the workbook alike.
+fn index_rows(index: &ChiSo766, rules: &Rules, by: By) -> (Vec<String>, Vec<Vec<Cell>>) {
     let keys = shown_keys(rules);
-    let mut w = excel_csv::writer(Vec::new()).map_err(|e| csv_failure(e.into()))?;
     let mut header: Vec<String> = match by {
         By::DonVi => vec!["don_vi".into(), "cap".into(), "xep_hang".into()],
         By::Cap => vec!["cap".into()],
@@ -197,53 +214,78 @@ fn index_csv(index: &ChiSo766, rules: &Rules, by: By) -> Result<String, Failure>
         }
     }
     header.extend(["diem".into(), "diem_toi_da".into()]);
-    excel_csv::row(&mut w, &header).map_err(csv_failure)?;
-    let mut rows: Vec<(Vec<String>, &Index)> = Vec::new();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     match by {
         By::DonVi => {
             for u in ranked(index) {
-                let rank = u.xep_hang.map(|r| r.to_string()).unwrap_or_default();
-                rows.push((vec![u.don_vi.clone(), u.cap.key().into(), rank], &u.index));
+                let mut row = vec![
+                    Cell::Text(u.don_vi.clone()),
+                    Cell::Text(u.cap.key().into()),
+                    Cell::count(u.xep_hang.map(u64::from)),
+                ];
+                row.extend(index_values(&u.index, &keys));
+                rows.push(row);
             }
         }
         By::Cap => {
             for (level, x) in index.theo_cap.iter() {
-                rows.push((vec![level.key().into()], x));
+                let mut row = vec![Cell::Text(level.key().into())];
+                row.extend(index_values(x, &keys));
+                rows.push(row);
             }
         }
     }
-    for (mut row, x) in rows {
-        row.extend(index_values(x, &keys));
-        excel_csv::row(&mut w, &row).map_err(csv_failure)?;
+    (header, rows)
+}
+
+/// The index table as CSV.
+fn index_csv(index: &ChiSo766, rules: &Rules, by: By) -> Result<String, Failure> {
+    let (header, rows) = index_rows(index, rules, by);
+    let mut w = excel_csv::writer(Vec::new()).map_err(|e| csv_failure(e.into()))?;
+    excel_csv::row(&mut w, &header).map_err(csv_failure)?;
+    for row in rows {
+        excel_csv::row(&mut w, row.iter().map(Cell::csv)).map_err(csv_failure)?;
     }
     csv_finish(w)
 }
 
-fn index_values(x: &Index, keys: &[Key]) -> Vec<String> {
-    let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+/// The index table as a workbook (SPEC §13), stamped with the period's
+/// last day.
+fn index_workbook(
+    index: &ChiSo766,
+    rules: &Rules,
+    by: By,
+    day: chrono::NaiveDate,
+    file: &std::path::Path,
+) -> Result<Vec<u8>, Failure> {
+    let bad = |e| {
+        Failure::failed(format!(
+            "không tạo được bảng tính chỉ số {}: {e}",
+            file.display()
+        ))
+    };
+    let (header, rows) = index_rows(index, rules, by);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut book = TableBook::new("Chỉ số 766", &header, day, "chi-so").map_err(bad)?;
+    for row in &rows {
+        book.row(row).map_err(bad)?;
+    }
+    book.finish().map_err(bad)
+}
+
+fn index_values(x: &Index, keys: &[Key]) -> Vec<Cell> {
+    let fixed = |d: Option<Decimal>| d.map_or(Cell::Empty, Cell::Fixed2);
     let mut v = Vec::new();
     for k in keys {
         let Some(i) = x.chi_so.get(*k) else { continue };
-        v.push(opt(i.tu_so));
-        v.push(opt(i.mau_so));
-        v.push(
-            i.phan_tram
-                .map(|p| format!("{:.2}", p.value()))
-                .unwrap_or_default(),
-        );
-        v.push(
-            i.diem
-                .map(|d| format!("{:.2}", d.value()))
-                .unwrap_or_default(),
-        );
-        v.push(i.diem_toi_da.to_string());
+        v.push(Cell::count(i.tu_so));
+        v.push(Cell::count(i.mau_so));
+        v.push(fixed(i.phan_tram.map(|p| p.value())));
+        v.push(fixed(i.diem.map(|d| d.value())));
+        v.push(Cell::Int(i64::from(i.diem_toi_da)));
     }
-    v.push(
-        x.diem
-            .map(|d| format!("{:.2}", d.value()))
-            .unwrap_or_default(),
-    );
-    v.push(x.diem_toi_da.to_string());
+    v.push(fixed(x.diem.map(|d| d.value())));
+    v.push(Cell::Int(i64::from(x.diem_toi_da)));
     v
 }
 
@@ -459,7 +501,7 @@ fn shortfalls_text(
     match format {
         Format::Json => json(&list),
         Format::Csv => shortfalls_csv(&list),
-        Format::Table => Ok(shortfalls_table(data, index, &list, key)),
+        Format::Table | Format::Xlsx => Ok(shortfalls_table(data, index, &list, key)),
     }
 }
 
