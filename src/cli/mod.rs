@@ -31,7 +31,7 @@ Ví dụ:
   cctthc check -i du-lieu/              Kiểm tra dữ liệu xuất từ phần mềm Một cửa
   cctthc chi-so --month 11              Chỉ số 766 ước tính, xếp hạng đơn vị
 
-Hướng dẫn đầy đủ: README.md; hợp đồng dữ liệu: SPEC.md.";
+Hướng dẫn đầy đủ: README.md; tham chiếu: docs/tham-chieu.md.";
 
 /// Thống kê và báo cáo cải cách thủ tục hành chính (CCTTHC) từ dữ liệu xuất
 /// của phần mềm Một cửa.
