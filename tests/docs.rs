@@ -77,10 +77,9 @@ fn config_keys() -> BTreeSet<String> {
         }
         if let Some(rest) = t.strip_prefix("pub ")
             && let Some((name, _)) = rest.split_once(':')
+            && !std::mem::take(&mut skip_next)
         {
-            if !std::mem::take(&mut skip_next) {
-                keys.insert(name.trim().to_string());
-            }
+            keys.insert(name.trim().to_string());
         }
     }
     assert!(
