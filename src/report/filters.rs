@@ -31,17 +31,6 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
-/// The names of the filters, for messages and `template check`.
-pub const FILTERS: [&str; 7] = [
-    "so",
-    "so2",
-    "phan_tram",
-    "ty_so",
-    "ngay",
-    "ngay_dai",
-    "chenh_lech",
-];
-
 /// Strict names: a filter never turns an unknown name into `N/A`.
 fn defined(value: &Value) -> Result<(), Error> {
     if value.is_undefined() {
