@@ -518,15 +518,15 @@ fn shortfalls_csv(list: &Shortfalls<'_>) -> Result<String, Failure> {
         excel_csv::row(
             &mut w,
             [
-                x.ma_ho_so.to_string(),
-                x.don_vi.to_string(),
-                x.cap.key().to_string(),
-                x.linh_vuc.unwrap_or_default().to_string(),
-                x.ma_thu_tuc.to_string(),
-                x.ten_thu_tuc.to_string(),
-                date(x.ngay_tiep_nhan),
-                date(x.ngay_hen_tra),
-                date(x.ngay_ket_thuc),
+                x.dossier.ma_ho_so.to_string(),
+                x.dossier.don_vi.to_string(),
+                x.dossier.cap.key().to_string(),
+                x.dossier.linh_vuc.unwrap_or_default().to_string(),
+                x.dossier.ma_thu_tuc.to_string(),
+                x.dossier.ten_thu_tuc.to_string(),
+                date(x.dossier.ngay_tiep_nhan),
+                date(x.dossier.ngay_hen_tra),
+                date(x.dossier.ngay_ket_thuc),
                 list.chi_so.to_string(),
                 x.ly_do.clone(),
                 x.so_ngay.map(|n| n.to_string()).unwrap_or_default(),
@@ -613,7 +613,7 @@ fn shortfalls_rows(index: &ChiSo766, list: &Shortfalls<'_>, key: Key) -> Table {
         .collect();
     let groups = list
         .ho_so
-        .chunk_by(|a, b| a.cap == b.cap && a.don_vi == b.don_vi);
+        .chunk_by(|a, b| a.dossier.cap == b.dossier.cap && a.dossier.don_vi == b.dossier.don_vi);
     for (i, group) in groups.enumerate() {
         if i > 0 {
             t.line(String::new());
@@ -621,15 +621,15 @@ fn shortfalls_rows(index: &ChiSo766, list: &Shortfalls<'_>, key: Key) -> Table {
         t.line(unit_heading(&units, group, key));
         for x in group {
             let mut row = vec![
-                format!("  {}", x.ten_thu_tuc),
-                x.ma_ho_so.to_string(),
-                day(x.ngay_tiep_nhan),
+                format!("  {}", x.dossier.ten_thu_tuc),
+                x.dossier.ma_ho_so.to_string(),
+                day(x.dossier.ngay_tiep_nhan),
             ];
             if due {
-                row.push(day(x.ngay_hen_tra));
+                row.push(day(x.dossier.ngay_hen_tra));
             }
             if end {
-                row.push(day(x.ngay_ket_thuc));
+                row.push(day(x.dossier.ngay_ket_thuc));
             }
             row.push(x.ly_do.clone());
             t.row(row);
@@ -648,13 +648,13 @@ fn unit_heading(
         return String::new();
     };
     let points = units
-        .get(&(first.unit, first.cap))
+        .get(&(first.dossier.unit, first.dossier.cap))
         .map_or_else(String::new, |u| {
             format!("; chỉ số {}", standing(u.index.chi_so.get(key).as_ref()))
         });
     format!(
         "{}: {} hồ sơ{points}",
-        first.don_vi,
+        first.dossier.don_vi,
         vn::int(group.len() as i64)
     )
 }

@@ -4,34 +4,23 @@
 //! [`crate::figures::index766::shortfall`], by the rules the tallies
 //! count with.
 
-use chrono::NaiveDate;
 use serde::Serialize;
+
+use super::late::Listed;
 
 use crate::dataset::Dataset;
 use crate::figures::index766::{Key, Shortfall, shortfall};
-use crate::input::{Level, UnitId};
 use crate::period::Period;
 
-/// One dossier that costs points. Its texts are borrowed from the data:
-/// the list can be long.
+/// One dossier that costs points, with why.
 #[derive(Clone, Debug, Serialize)]
 pub struct Costly<'a> {
-    pub ma_ho_so: &'a str,
-    pub don_vi: &'a str,
-    pub cap: Level,
-    pub linh_vuc: Option<&'a str>,
-    pub ma_thu_tuc: &'a str,
-    pub ten_thu_tuc: &'a str,
-    pub ngay_tiep_nhan: Option<NaiveDate>,
-    pub ngay_hen_tra: Option<NaiveDate>,
-    /// When it ended, if by the period's end.
-    pub ngay_ket_thuc: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub dossier: Listed<'a>,
     /// Why, for people: `giải quyết quá hạn 3 ngày`, `nộp trực tiếp`…
     pub ly_do: String,
     /// Days past due, for the late (`tien_do`, `hai_long`).
     pub so_ngay: Option<i64>,
-    #[serde(skip)]
-    pub unit: UnitId,
 }
 
 /// What `chi-so --ho-so KEY --format json` prints.
@@ -51,34 +40,18 @@ impl<'a> Shortfalls<'a> {
             .details
             .iter()
             .filter_map(|d| {
-                let x = &d.dossier;
-                let why = shortfall(key, x, &p)?;
-                let domain = data.names.domain_name(x.domain);
+                let why = shortfall(key, &d.dossier, &p)?;
                 Some(Costly {
-                    ma_ho_so: &d.code,
-                    don_vi: data.names.unit_name(x.unit),
-                    cap: x.level,
-                    linh_vuc: (!domain.is_empty()).then_some(domain),
-                    ma_thu_tuc: &d.procedure_code,
-                    ten_thu_tuc: &d.procedure_name,
-                    ngay_tiep_nhan: x.received,
-                    ngay_hen_tra: x.due,
-                    ngay_ket_thuc: x.ended.filter(|e| *e <= p.end),
+                    dossier: Listed::of(data, d, &p),
                     ly_do: why.reason(),
                     so_ngay: match why {
                         Shortfall::Late { days, .. } => Some(days),
                         _ => None,
                     },
-                    unit: x.unit,
                 })
             })
             .collect();
-        ho_so.sort_by(|a, b| {
-            a.cap
-                .cmp(&b.cap)
-                .then_with(|| crate::text::vi_cmp(a.don_vi, b.don_vi))
-                .then_with(|| a.ma_ho_so.cmp(b.ma_ho_so))
-        });
+        ho_so.sort_by(|a, b| a.dossier.order(&b.dossier));
         Shortfalls {
             ky: p,
             chi_so: key.key(),

@@ -236,7 +236,7 @@ impl<'a> Context<'a> {
         let prev = snap(Which::Previous);
         let qua_han = late_dossiers(data)
             .into_iter()
-            .filter(|d| unit.is_none_or(|u| d.unit == u))
+            .filter(|d| unit.is_none_or(|u| d.dossier.unit == u))
             .collect();
         Context {
             ky_nay: PeriodBlock::new(PeriodInfo::of(&data.reporting), now, analysis.units.clone()),

@@ -724,12 +724,12 @@ fn late_row(
 ) -> Result<(), Error> {
     ws.write_number_with_format(r, 0, i as f64 + 1.0, &s.center)?;
     let texts = [
-        d.ma_ho_so,
-        d.don_vi,
-        d.cap.label(),
-        d.linh_vuc.unwrap_or_default(),
-        d.ma_thu_tuc,
-        d.ten_thu_tuc,
+        d.dossier.ma_ho_so,
+        d.dossier.don_vi,
+        d.dossier.cap.label(),
+        d.dossier.linh_vuc.unwrap_or_default(),
+        d.dossier.ma_thu_tuc,
+        d.dossier.ten_thu_tuc,
     ];
     for (c, t) in texts.iter().enumerate() {
         put_text(ws, r, 1 + c as u16, t, &s.text)?;
@@ -740,9 +740,9 @@ fn late_row(
         .map(|(t, (_, width))| (*t, *width))
         .collect();
     fit_row(ws, r, &wrapped)?;
-    put_date(ws, r, 7, d.ngay_tiep_nhan, s)?;
-    put_date(ws, r, 8, d.ngay_hen_tra, s)?;
-    put_date(ws, r, 9, d.ngay_ket_thuc, s)?;
+    put_date(ws, r, 7, d.dossier.ngay_tiep_nhan, s)?;
+    put_date(ws, r, 8, d.dossier.ngay_hen_tra, s)?;
+    put_date(ws, r, 9, d.dossier.ngay_ket_thuc, s)?;
     let status = match d.tinh_trang {
         "da_giai_quyet" => "Đã giải quyết quá hạn",
         _ => "Đang giải quyết quá hạn",
