@@ -343,6 +343,13 @@ fn sync_folder(dir: &Path) {
 /// An error of writing, for the clerk: what it means in Vietnamese, then
 /// the system's own words (which a technician may search for).
 pub fn describe(e: &io::Error) -> String {
+    // Windows will not replace a file another program holds open: the
+    // report the clerk is reading in Word (sharing or lock violation).
+    if cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33)) {
+        return format!(
+            "tệp đang mở trong chương trình khác (Word, Excel?): đóng tệp rồi chạy lại ({e})"
+        );
+    }
     let meaning = match e.kind() {
         io::ErrorKind::StorageFull => "đĩa đã đầy",
         io::ErrorKind::QuotaExceeded => "đã hết hạn mức dung lượng",
@@ -350,6 +357,9 @@ pub fn describe(e: &io::Error) -> String {
         io::ErrorKind::FileTooLarge => "tệp quá lớn",
         io::ErrorKind::InvalidFilename => "tên tệp quá dài hoặc không hợp lệ",
         io::ErrorKind::NotFound => "không tìm thấy thư mục hoặc tệp",
+        io::ErrorKind::PermissionDenied if cfg!(windows) && e.raw_os_error().is_some() => {
+            "không có quyền ghi, hoặc tệp đang mở trong Word, Excel (đóng tệp rồi chạy lại)"
+        }
         io::ErrorKind::PermissionDenied if e.raw_os_error().is_some() => "không có quyền ghi",
         _ => return e.to_string(),
     };
@@ -385,7 +395,14 @@ impl FileId {
             let meta = File::from(fd).metadata().ok()?;
             meta.is_file().then(|| node(Path::new(""), &meta))
         }
-        #[cfg(not(unix))]
+        #[cfg(windows)]
+        {
+            use std::os::windows::io::AsHandle;
+            let handle = io::stdout().as_handle().try_clone_to_owned().ok()?;
+            let (volume, index) = crate::windows::file_id(&File::from(handle))?;
+            Some(FileId::Node(volume, index))
+        }
+        #[cfg(not(any(unix, windows)))]
         {
             None
         }
@@ -403,7 +420,23 @@ fn node(_: &Path, meta: &fs::Metadata) -> FileId {
     FileId::Node(meta.dev(), meta.ino())
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+fn node(path: &Path, _: &fs::Metadata) -> FileId {
+    use std::os::windows::fs::OpenOptionsExt;
+    // No access asked, and backup semantics, so folders and files we may
+    // not read open too: only their identity is wanted.
+    const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
+    let file = fs::OpenOptions::new()
+        .access_mode(0)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+        .open(path);
+    match file.ok().as_ref().and_then(crate::windows::file_id) {
+        Some((volume, index)) => FileId::Node(volume, index),
+        None => FileId::Path(absolute(path)),
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
 fn node(path: &Path, _: &fs::Metadata) -> FileId {
     // No stable file index in std: the resolved path, in any case.
     FileId::Path(

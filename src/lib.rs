@@ -8,7 +8,8 @@
 //! for the periods [`period`] fixes, `dataset` holds the result, [`report`]
 //! builds the analysis and the context and renders it with [`docx`], which
 //! knows nothing of the rest. `vn` writes numbers and dates the Vietnamese
-//! way; `config` reads `cctthc.toml`; [`cli`] is the command line.
+//! way; `config` reads `cctthc.toml`; [`cli`] is the command line; `windows`
+//! holds the few Windows calls the standard library lacks.
 
 pub(crate) mod atomic;
 pub mod cli;
@@ -23,3 +24,5 @@ pub mod report;
 pub mod scan;
 pub(crate) mod text;
 pub(crate) mod vn;
+#[cfg(windows)]
+pub(crate) mod windows;

@@ -1374,6 +1374,7 @@ fn repack(raw: &[u8]) -> Vec<u8> {
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(6))
         .last_modified_time(zip::DateTime::default())
+        .system(zip::System::Unix)
         .unix_permissions(0o644);
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..archive.len() {

@@ -6,6 +6,7 @@
 mod check;
 mod chi_so;
 mod common;
+mod desktop;
 mod excel_csv;
 mod failure;
 mod output;
@@ -31,7 +32,7 @@ Ví dụ:
   cctthc check -i du-lieu/              Kiểm tra dữ liệu xuất từ phần mềm Một cửa
   cctthc chi-so --month 11              Chỉ số 766 ước tính, xếp hạng đơn vị
 
-Hướng dẫn đầy đủ: README.md; tham chiếu: docs/tham-chieu.md.";
+Hướng dẫn đầy đủ: README.md (trên Windows: HUONG-DAN.txt); tham chiếu: docs/tham-chieu.md.";
 
 /// Thống kê và báo cáo cải cách thủ tục hành chính (CCTTHC) từ dữ liệu xuất
 /// của phần mềm Một cửa.
@@ -116,13 +117,20 @@ pub fn main() -> i32 {
     // is held until exit, so no other thread makes a new one meanwhile.
     let _ = ctrlc::set_handler(|| {
         let _cleaned = crate::atomic::abandon_all();
+        #[cfg(windows)]
+        crate::windows::restore_console();
         let _ = writeln!(
             std::io::stderr(),
             "\nđã dừng theo yêu cầu (Ctrl-C hoặc tín hiệu dừng): không tệp nào bị ghi dở"
         );
         std::process::exit(1);
     });
-    match std::panic::catch_unwind(|| run(std::env::args_os())) {
+    #[cfg(windows)]
+    crate::windows::utf8_console();
+    let code = std::panic::catch_unwind(|| launch(std::env::args_os().collect()));
+    #[cfg(windows)]
+    crate::windows::restore_console();
+    match code {
         Ok(code) => code,
         Err(_) => {
             let what = LAST_PANIC
@@ -136,6 +144,32 @@ pub fn main() -> i32 {
                 output::escape_controls(&what)
             );
             1
+        }
+    }
+}
+
+/// Runs `args` as the way the program was started asks (cli/desktop.rs):
+/// a command line, a double click, or files dropped on it.
+fn launch(args: Vec<OsString>) -> i32 {
+    #[cfg(windows)]
+    let own_console = crate::windows::own_console();
+    #[cfg(not(windows))]
+    let own_console = false;
+    let cmd = command();
+    let mut names: Vec<&str> = Vec::new();
+    for sub in cmd.get_subcommands() {
+        names.push(sub.get_name());
+        names.extend(sub.get_all_aliases());
+    }
+    match desktop::Launch::of(&args, own_console, &names) {
+        desktop::Launch::Command => run(args),
+        desktop::Launch::DoubleClick => desktop::double_click(&command().render_help().to_string()),
+        desktop::Launch::Dropped(paths) => {
+            let exe = std::env::current_exe().ok();
+            let exe_dir = exe.as_deref().and_then(std::path::Path::parent);
+            let program = args.first().cloned().unwrap_or_else(|| "cctthc".into());
+            let code = run(desktop::report_args(&program, &paths, exe_dir));
+            desktop::after_drop(code, own_console)
         }
     }
 }

@@ -17,7 +17,7 @@ pub struct Output {
 
 impl Output {
     pub fn new(quiet: bool, verbose: bool) -> Output {
-        let colour = io::stderr().is_terminal() && colour_allowed();
+        let colour = io::stderr().is_terminal() && colour_allowed() && console_colours(true);
         Output {
             quiet,
             verbose,
@@ -101,7 +101,19 @@ fn colour_allowed() -> bool {
 
 /// Whether what goes to stdout may be coloured: a terminal, colour allowed.
 pub fn stdout_colour() -> bool {
-    io::stdout().is_terminal() && colour_allowed()
+    io::stdout().is_terminal() && colour_allowed() && console_colours(false)
+}
+
+/// Whether the console shows ANSI colours: a Windows console is asked to
+/// (older ones cannot, and would print the escapes); terminals elsewhere do.
+fn console_colours(stderr: bool) -> bool {
+    #[cfg(windows)]
+    return crate::windows::colours(stderr);
+    #[cfg(not(windows))]
+    {
+        let _ = stderr;
+        true
+    }
 }
 
 /// Writes `text` to stdout as it is and flushes ([`written`]): for text

@@ -45,6 +45,10 @@ pub struct Args {
     /// Ngày lập báo cáo (dd/mm/yyyy). Mặc định: hôm nay
     #[arg(long, value_name = "NGÀY", value_parser = common::parse_day, help_heading = "Đầu ra")]
     date: Option<NaiveDate>,
+    /// Files dropped on the program (cli/desktop.rs): without `-o`, the
+    /// report goes beside the first input, under its default name.
+    #[arg(long, hide = true)]
+    beside_input: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -67,6 +71,9 @@ impl From<FormatArg> for Format {
         }
     }
 }
+
+/// The report's file name when `[xuat] tep` gives none.
+const DEFAULT_NAME: &str = "BC-CCTTHC-{ky}.docx";
 
 /// Where the report goes.
 enum Destination {
@@ -167,8 +174,34 @@ fn destination(
         Some(o) if o.as_os_str() == "-" => Destination::Stdout,
         Some(o) => Destination::File(o.clone()),
         None if !matches!(format, Format::Docx | Format::Xlsx) => Destination::Stdout,
+        None if args.beside_input => {
+            Destination::File(beside_input(session, args, reporting, format)?)
+        }
         None => Destination::File(default_output(session, reporting, format)?),
     })
+}
+
+/// The default file name (`[xuat] tep`'s, without its folders) in the
+/// folder of the first input, where a clerk who dropped files looks.
+fn beside_input(
+    session: &Session,
+    args: &Args,
+    reporting: &Reporting,
+    format: Format,
+) -> Result<PathBuf, Failure> {
+    let pattern = session.config.xuat.tep.as_deref().unwrap_or(DEFAULT_NAME);
+    let name = fill_pattern(pattern, reporting)?;
+    let mut file = PathBuf::from(Path::new(&name).file_name().unwrap_or(name.as_ref()));
+    if format == Format::Xlsx {
+        file.set_extension("xlsx");
+    }
+    let folder = args
+        .input
+        .inputs
+        .first()
+        .and_then(|first| first.parent())
+        .unwrap_or(Path::new(""));
+    Ok(folder.join(file))
 }
 
 /// `--format`, else what `-o` ends with, else a workbook when `[xuat] tep`
@@ -313,7 +346,7 @@ fn default_output(
         .xuat
         .tep
         .clone()
-        .unwrap_or_else(|| "BC-CCTTHC-{ky}.docx".to_string());
+        .unwrap_or_else(|| DEFAULT_NAME.to_string());
     let name = fill_pattern(&pattern, reporting)?;
     let mut path = session.config.resolve(&name);
     if format == Format::Xlsx {

@@ -50,6 +50,7 @@ use minijinja::Environment;
 use minijinja::value::Value;
 
 pub use error::{Error, Errors, Fault, Problem};
+pub use package::repack;
 pub use picture::{EMU_PER_CM, Picture};
 pub use render::DEFAULT_FUEL;
 pub use tags::TagKind;

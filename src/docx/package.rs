@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
 
 use super::error::Error;
 
@@ -160,9 +160,7 @@ pub(crate) fn write(
 ) -> Result<Vec<u8>, String> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default());
+    let options = fixed_options();
     for index in 0..archive.len() {
         match replaced.get(&index) {
             Some(data) => {
@@ -199,6 +197,42 @@ pub(crate) fn write(
     }
     let out = writer.finish().map_err(|e| e.to_string())?;
     Ok(out.into_inner())
+}
+
+/// Options of every entry we write: deflated, at a fixed time, and made
+/// "on Unix" on every platform (the zip crate would otherwise write the
+/// system it runs on), so Linux and Windows give the same bytes.
+fn fixed_options() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .system(System::Unix)
+}
+
+/// The zip `bytes` written again entry by entry with [`fixed_options`]
+/// (stored entries stay stored), for a package another crate wrote with
+/// the host's system in its headers (rust_xlsxwriter's workbooks). Only
+/// for packages this program made: nothing here caps the sizes.
+pub fn repack(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut data = Vec::new();
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).map_err(|e| e.to_string())?;
+        let name = file.name().map_err(|e| e.to_string())?.into_owned();
+        let method = match file.compression() {
+            CompressionMethod::Stored => CompressionMethod::Stored,
+            _ => CompressionMethod::Deflated,
+        };
+        data.clear();
+        file.read_to_end(&mut data).map_err(|e| e.to_string())?;
+        drop(file);
+        writer
+            .start_file(name, fixed_options().compression_method(method))
+            .map_err(|e| e.to_string())?;
+        writer.write_all(&data).map_err(|e| e.to_string())?;
+    }
+    Ok(writer.finish().map_err(|e| e.to_string())?.into_inner())
 }
 
 #[cfg(test)]

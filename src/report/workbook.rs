@@ -31,6 +31,9 @@ use crate::figures::{Ratio, RatioKind, Summary};
 /// The sheets of the report's workbook, in order.
 pub const REPORT_SHEETS: [&str; 4] = ["Biểu 06", "Tỷ lệ", "Chỉ số 766", "Quá hạn"];
 
+/// A fault that is cctthc's own, said without a library's English.
+const INTERNAL: &str = "lỗi nội bộ khi tạo bảng tính (xin báo lại cho người phát triển cctthc)";
+
 /// Why a workbook could not be made, in Vietnamese.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -45,9 +48,7 @@ impl From<XlsxError> for Error {
             XlsxError::IoError(e) => crate::atomic::describe(&e),
             // Sheet names, ranges and formats are cctthc's own: any other
             // error is a bug, said without the library's English.
-            _ => {
-                "lỗi nội bộ khi tạo bảng tính (xin báo lại cho người phát triển cctthc)".to_string()
-            }
+            _ => INTERNAL.to_string(),
         })
     }
 }
@@ -266,7 +267,15 @@ pub fn report(context: &Context<'_>) -> Result<Vec<u8>, Error> {
     ratio_sheet(book.add_worksheet(), context, &rows, &styles)?;
     index_sheet(book.add_worksheet(), context, &styles)?;
     late_sheet(book.add_worksheet(), context, &styles)?;
-    Ok(book.save_to_buffer()?)
+    save(&mut book)
+}
+
+/// The workbook's bytes, the same on every platform: rust_xlsxwriter's zip
+/// headers name the system it runs on, so the package is written again
+/// with fixed ones (SPEC §14: Linux and Windows give the same bytes).
+fn save(book: &mut Workbook) -> Result<Vec<u8>, Error> {
+    let bytes = book.save_to_buffer()?;
+    crate::docx::repack(&bytes).map_err(|_| Error(INTERNAL.to_string()))
 }
 
 /// One row of the form: a level with its figures in bold, a unit under it,
@@ -833,7 +842,7 @@ impl TableBook {
         ws.set_freeze_panes(1, 1)?;
         page_setup(ws, Some((0, 0)))?;
         self.book.push_worksheet(self.sheet);
-        Ok(self.book.save_to_buffer()?)
+        save(&mut self.book)
     }
 }
 
