@@ -263,9 +263,16 @@ fn folder_of(path: &Path) -> PathBuf {
 /// replaced: the rename would succeed where writing the file would not.
 fn refuse_read_only(path: &Path, meta: &fs::Metadata) -> io::Result<()> {
     if meta.permissions().readonly() {
+        let how = if cfg!(windows) {
+            "bỏ dấu Read-only trong Properties của tệp"
+        } else {
+            "như chmod u+w"
+        };
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
-            "tệp đã có và chỉ cho đọc: không ghi đè (bỏ thuộc tính chỉ đọc, như chmod u+w, hoặc chọn tệp khác)",
+            format!(
+                "tệp đã có và chỉ cho đọc: không ghi đè (bỏ thuộc tính chỉ đọc, {how}, hoặc chọn tệp khác)"
+            ),
         ));
     }
     match OpenOptions::new().write(true).open(path) {

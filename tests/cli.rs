@@ -111,3 +111,36 @@ fn quiet_keeps_stdout_for_the_output_only_and_no_colour_without_a_terminal() {
         .stderr(predicate::str::contains("đọc a.csv"))
         .stderr(predicate::str::contains('\u{1b}').not());
 }
+
+#[test]
+fn verbose_says_where_the_time_went_phase_by_phase() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("bc.docx");
+    let run = |verbose: bool| {
+        let mut cmd = cctthc();
+        cmd.current_dir(&examples);
+        if verbose {
+            cmd.arg("-v");
+        }
+        cmd.args([
+            "report",
+            "--month",
+            "11",
+            "--year",
+            "2023",
+            "--date",
+            "25/11/2023",
+            "-o",
+        ])
+        .arg(&report)
+        .assert()
+        .success()
+    };
+    let line = predicate::str::is_match(
+        r"thời gian: đọc [0-9.,]+ ms · phân tích [0-9.,]+ ms · tạo [0-9.,]+ ms · ghi [0-9.,]+ ms · tổng [0-9.,]+ ms",
+    )
+    .unwrap();
+    run(true).stderr(line);
+    run(false).stderr(predicate::str::contains("thời gian").not());
+}

@@ -177,8 +177,17 @@ fn the_reference_names_every_config_key_filter_and_json_key() {
 /// by their first folder; outputs the commands make are not among them.
 fn named_paths(text: &str) -> BTreeSet<String> {
     const TOP: [&str; 11] = [
-        "src/", "tests/", "docs/", "dist/", "examples/", "bench/", "fuzz/", "templates/", ".ci/",
-        "ARCHITECTURE.md", "README.md",
+        "src/",
+        "tests/",
+        "docs/",
+        "dist/",
+        "examples/",
+        "bench/",
+        "fuzz/",
+        "templates/",
+        ".ci/",
+        "ARCHITECTURE.md",
+        "README.md",
     ];
     // Written by the README's main command and by dist/windows.sh.
     const MADE: [&str; 2] = ["examples/bao-cao/", "target/"];
@@ -195,7 +204,11 @@ fn named_paths(text: &str) -> BTreeSet<String> {
 #[test]
 fn every_file_the_readme_and_the_help_name_exists() {
     let mut named = named_paths(&read("README.md"));
-    let help = Command::cargo_bin("cctthc").unwrap().arg("--help").output().unwrap();
+    let help = Command::cargo_bin("cctthc")
+        .unwrap()
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
     // The help names files bare, not in backticks.
     for word in help.split(|c: char| c.is_whitespace() || c == ';' || c == '(' || c == ')') {
@@ -208,8 +221,17 @@ fn every_file_the_readme_and_the_help_name_exists() {
     let missing: Vec<_> = named
         .iter()
         // HUONG-DAN.txt is the zip's name for dist/HUONG-DAN.txt.
-        .map(|p| if p == "HUONG-DAN.txt" { "dist/HUONG-DAN.txt" } else { p.as_str() })
+        .map(|p| {
+            if p == "HUONG-DAN.txt" {
+                "dist/HUONG-DAN.txt"
+            } else {
+                p.as_str()
+            }
+        })
         .filter(|p| !root().join(p).exists())
         .collect();
-    assert!(missing.is_empty(), "README.md hay --help nêu tệp không có: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "README.md hay --help nêu tệp không có: {missing:?}"
+    );
 }

@@ -79,6 +79,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let (data, _) = common::read(&session, &args.input, reporting, keep, mode, planned, out)?;
     let rules = session.config.index_rules();
     let index = ChiSo766::of(&data.figures(Which::Current), data.tally.known(), &rules);
+    out.phase("phân tích");
     // Colour only on a terminal: never in a file.
     let colour = args.output.is_none() && output::stdout_colour();
     let text = match (key, args.format, &args.output) {

@@ -429,6 +429,7 @@ pub fn read(
         super::output::written(Err(e))?;
     }
     describe_files(&data, out);
+    out.phase("đọc");
     if stop {
         fail_on_problems(&problems, out)?;
     }

@@ -228,6 +228,7 @@ where
         Command::Completions(a) => shell::completions(a),
         Command::Man => shell::man(),
     };
+    out.phase_times();
     match result {
         Ok(()) => 0,
         Err(f) => {

@@ -5,7 +5,9 @@
 //! characters escaped when it is a terminal.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
 
 use super::failure::Failure;
 
@@ -13,16 +15,55 @@ pub struct Output {
     quiet: bool,
     verbose: bool,
     colour: bool,
+    phases: RefCell<Phases>,
+}
+
+/// Where a run's time went, for `-v`: each phase's name and length.
+struct Phases {
+    start: Instant,
+    since: Instant,
+    done: Vec<(&'static str, Duration)>,
 }
 
 impl Output {
     pub fn new(quiet: bool, verbose: bool) -> Output {
         let colour = io::stderr().is_terminal() && colour_allowed() && console_colours(true);
+        let now = Instant::now();
         Output {
             quiet,
             verbose,
             colour,
+            phases: RefCell::new(Phases {
+                start: now,
+                since: now,
+                done: Vec::new(),
+            }),
         }
+    }
+
+    /// Ends the phase `name` (`đọc`, `phân tích`, `tạo`, `ghi`), begun
+    /// where the previous one ended.
+    pub fn phase(&self, name: &'static str) {
+        let mut p = self.phases.borrow_mut();
+        let now = Instant::now();
+        let length = now - p.since;
+        p.done.push((name, length));
+        p.since = now;
+    }
+
+    /// With `-v`, one line of where the time went (`đọc 120 ms · …`).
+    pub fn phase_times(&self) {
+        let p = self.phases.borrow();
+        if p.done.is_empty() {
+            return;
+        }
+        let mut parts: Vec<String> = p
+            .done
+            .iter()
+            .map(|(n, d)| format!("{n} {}", millis(*d)))
+            .collect();
+        parts.push(format!("tổng {}", millis(p.start.elapsed())));
+        self.detail(&format!("thời gian: {}", parts.join(" · ")));
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -90,6 +131,16 @@ impl Output {
         if !self.quiet {
             let _ = io::stderr().lock().write_all(self.clean(text).as_bytes());
         }
+    }
+}
+
+/// A duration in milliseconds, the Vietnamese way (`1.234 ms`, `0,4 ms`).
+fn millis(d: Duration) -> String {
+    let ms = d.as_micros();
+    if ms < 10_000 {
+        format!("{},{} ms", ms / 1000, ms % 1000 / 100)
+    } else {
+        format!("{} ms", crate::vn::int((ms / 1000) as i64))
     }
 }
 

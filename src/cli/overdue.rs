@@ -83,11 +83,13 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         out,
     )?;
     let list = Watch::new(&data, day, args.trong);
+    out.phase("phân tích");
     let bytes = list_bytes(&list, args)?;
     match &args.output {
         Some(path) => super::output::write_file(path, &bytes)?,
         None => super::output::print(&bytes)?,
     }
+    out.phase("tạo và ghi");
     let overdue = list
         .ho_so
         .iter()

@@ -114,6 +114,7 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     };
     let analysis = Analysis::new(&data, Targets::from_config(&session.config));
     let context = Context::new(&data, &analysis, &session.config, date, unit);
+    out.phase("phân tích");
     let bytes = match &template {
         Some((template, _)) => render_with(template, &context, format)?,
         None => workbook::report(&context).map_err(|e| {
@@ -124,11 +125,13 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
             Failure::failed(format!("không tạo được bảng tính báo cáo {file}: {e}"))
         })?,
     };
+    out.phase("tạo");
     let count = context.ky_nay.tong.tiep_nhan.tong;
     match destination {
         Destination::Stdout => super::output::print(&bytes)?,
         Destination::File(path) => {
             write_report(&path, &bytes)?;
+            out.phase("ghi");
             let period = match data.reporting.span {
                 Span::Range => data.reporting.label(),
                 _ => format!("{} ({})", data.reporting.label(), data.reporting.current),

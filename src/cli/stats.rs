@@ -94,10 +94,15 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
     let rules = session.config.index_rules();
     let with_index = matches!(args.format, Format::Json).then_some(&rules);
     let figures = Figures::of(&data, analysis, periods, with_index);
+    out.phase("phân tích");
     let by = args.by.unwrap_or(By::DonVi);
     let bytes = match args.format {
         // Streamed: the JSON text is not held whole.
-        Format::Json if args.output.is_none() => return stream_json(&figures),
+        Format::Json if args.output.is_none() => {
+            stream_json(&figures)?;
+            out.phase("tạo và ghi");
+            return Ok(());
+        }
         Format::Json => {
             let mut bytes = serde_json::to_vec_pretty(&figures)
                 .map_err(|e| Failure::failed(format!("không tạo được JSON: {e}")))?;
@@ -118,10 +123,13 @@ pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {
         }
         .into_bytes(),
     };
+    out.phase("tạo");
     match &args.output {
-        Some(path) => super::output::write_file(path, &bytes),
-        None => super::output::print(&bytes),
+        Some(path) => super::output::write_file(path, &bytes)?,
+        None => super::output::print(&bytes)?,
     }
+    out.phase("ghi");
+    Ok(())
 }
 
 /// The figures as JSON on stdout, written as they are serialised.
