@@ -47,7 +47,8 @@ command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || apt_install gcc-mingw-w64-x
   cannot "không cài được MinGW (apt-get install gcc-mingw-w64-x86-64)"
 
 echo "+ cargo build --release --locked --target $target" >&2
-cargo build --release --locked --target "$target"
+# The .exe is stripped: no debug lines to build.
+CARGO_PROFILE_RELEASE_DEBUG=false cargo build --release --locked --target "$target"
 
 stage="$dist/$name"
 rm -rf "$stage"
