@@ -785,3 +785,173 @@ fn custom_format(format: &str) -> Option<ExcelDateTimeType> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::sheet::xlsx_cells_by_calamine;
+    use super::*;
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{Format, Formula, Workbook};
+
+    /// What a random cell holds.
+    #[derive(Clone, Debug)]
+    enum Value {
+        Text(String),
+        Rich(String, String),
+        Number(f64),
+        Bool(bool),
+        /// A serial number under one of the formats.
+        Dated(f64, usize),
+        Formula(String),
+        Blank,
+    }
+
+    const FORMATS: [&str; 9] = [
+        "dd/mm/yyyy",
+        "dd/mm/yyyy hh:mm:ss",
+        "yyyy-mm-dd",
+        "[h]:mm:ss",
+        "hh:mm",
+        "0.00",
+        "\"Y\"0",
+        "mmm-yy",
+        "#,##0",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "Hà Nội", "Ủy ban", "Đã trả", "Nghệ An", "a&b", "<x>", "\"q\"", "'", " lead", "trail ",
+            "_x0041_", "_x005F_x0041_", "tab\t", "line\nbreak", "Ho\u{0300}a", "x", "123", "",
+        ]);
+        prop::collection::vec(pieces, 0..4).prop_map(|p| p.concat())
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            text().prop_map(Value::Text),
+            (text(), text()).prop_map(|(a, b)| Value::Rich(a, b)),
+            prop_oneof![any::<i32>().prop_map(f64::from), -1e12f64..1e12, Just(0.1 + 0.2)]
+                .prop_map(Value::Number),
+            any::<bool>().prop_map(Value::Bool),
+            (prop_oneof![0.0f64..80_000.0, Just(59.0), Just(60.0), Just(61.0), Just(0.5), Just(45_197.317_118_055_56)], 0..FORMATS.len())
+                .prop_map(|(n, f)| Value::Dated(n, f)),
+            text().prop_map(Value::Formula),
+            Just(Value::Blank),
+        ]
+    }
+
+    type Sheet = Vec<((u32, u16), Value)>;
+
+    fn write(path: &Path, sheets: &[Sheet]) {
+        let mut book = Workbook::new();
+        let formats: Vec<Format> = FORMATS.iter().map(|f| Format::new().set_num_format(*f)).collect();
+        let bold = Format::new().set_bold();
+        let names = ["Trang 1", "Hồ sơ & mẫu", "Sheet3"];
+        for (i, cells) in sheets.iter().enumerate() {
+            let ws = book.add_worksheet();
+            ws.set_name(names[i]).unwrap();
+            for ((r, c), v) in cells {
+                let (r, c) = (*r, *c);
+                match v {
+                    Value::Text(s) => ws.write_string(r, c, s).map(|_| ()),
+                    Value::Rich(a, b) if !a.is_empty() && !b.is_empty() => {
+                        ws.write_rich_string(r, c, &[(&bold, a.as_str()), (&Format::new(), b.as_str())]).map(|_| ())
+                    }
+                    Value::Rich(a, b) => ws.write_string(r, c, format!("{a}{b}")).map(|_| ()),
+                    Value::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
+                    Value::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                    Value::Dated(n, f) => ws.write_number_with_format(r, c, *n, &formats[*f]).map(|_| ()),
+                    Value::Formula(s) => ws.write_formula(r, c, Formula::new("=\"x\"").set_result(s)).map(|_| ()),
+                    Value::Blank => ws.write_blank(r, c, &bold).map(|_| ()),
+                }
+                .unwrap();
+            }
+        }
+        book.save(path).unwrap();
+    }
+
+    /// The cells a reader gives, empty ones left out (calamine passes
+    /// over `<c/>`; rows take no empty cell either way).
+    fn filled(cells: Vec<(u32, u32, Cell<'static>)>) -> Vec<(u32, u32, Cell<'static>)> {
+        cells.into_iter().filter(|(_, _, c)| *c != Cell::Empty).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn cells_are_calamines(sheets in prop::collection::vec(
+            prop::collection::vec(((0u32..40, 0u16..12), value()), 0..60), 1..4)
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("b.xlsx");
+            write(&path, &sheets);
+            let names = ["Trang 1", "Hồ sơ & mẫu", "Sheet3"];
+            for (i, name) in names.iter().take(sheets.len()).enumerate() {
+                let wanted = if i == 0 { None } else { Some(*name) };
+                let ours = filled(cells(&path, wanted).map_err(|e| e.to_string()).unwrap());
+                let theirs = filled(xlsx_cells_by_calamine(&path, Some(name)).unwrap());
+                prop_assert_eq!(ours, theirs);
+            }
+        }
+    }
+
+    /// A sheet written by hand: inline and rich strings, phonetic runs,
+    /// kept spaces, cells and rows without `r`, every type.
+    #[test]
+    fn a_hand_written_sheet_reads_as_calamine_reads_it() {
+        let ns = "http://schemas.openxmlformats.org";
+        let sheet = r#"<sheetData>
+<row r="2"><c r="A2" t="inlineStr"><is><t>  Hà &amp; Nội  </t></is></c><c t="inlineStr"><is><r><t>Đã </t></r><r><t xml:space="preserve"> trả</t></r><rPh><t>x</t></rPh></is></c>
+<c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="d"><v>2023-11-05T08:00:00</v></c><c t="str"><f>1</f><v>a_x000D_b</v></c><c s="1"><v>45197.5</v></c><c s="2"><v>3</v></c><c><v>abc</v></c></row>
+<row><c><v>7</v></c><c r="D3" s="1"><v>60</v></c><c><v>1e3</v></c></row>
+<row r="9"><c r="B9" t="s"><v>1</v></c><c r="C9" t="s"><v>0</v></c></row>
+</sheetData>"#;
+        let files: [(&str, String); 6] = [
+            ("[Content_Types].xml", format!(r#"<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#)),
+            ("_rels/.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)),
+            ("xl/workbook.xml", format!(r#"<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><workbookPr date1904="1"/><sheets><sheet name="A &amp; B" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
+            ("xl/_rels/workbook.xml.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/><Relationship Id="rId3" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#)),
+            ("xl/styles.xml", format!(r#"<?xml version="1.0"?><styleSheet xmlns="{ns}/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="&quot;Ngày&quot; dd/mm/yyyy"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>"#)),
+            ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main">{sheet}</worksheet>"#)),
+        ];
+        let mut files = files.to_vec();
+        files.push(("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{ns}/spreadsheetml/2006/main" uniqueCount="2"><si><t>Ho&#x300;a</t></si><si><r><t>a</t></r><r><t>b</t></r></si></sst>"#)));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.xlsx");
+        let mut w = zip::ZipWriter::new(File::create(&path).unwrap());
+        for (name, body) in &files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut w, body.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+        let ours = filled(cells(&path, None).unwrap());
+        let theirs = filled(xlsx_cells_by_calamine(&path, None).unwrap());
+        assert_eq!(ours, theirs);
+        assert!(ours.contains(&(1, 0, Cell::Text("Hà & Nội".into()))), "{ours:?}");
+        assert!(ours.contains(&(8, 2, Cell::Text("Hòa".into()))), "{ours:?}");
+    }
+
+    #[test]
+    fn date_formats_are_calamines() {
+        for (code, want) in [
+            ("DD/MM/YY", Some(ExcelDateTimeType::DateTime)),
+            ("[h]:mm:ss", Some(ExcelDateTimeType::TimeDelta)),
+            ("\"Y: \"0.00\"m\"", None),
+            ("#,##0*y", None),
+            ("[$-404]e\"\\xfc\"m", Some(ExcelDateTimeType::DateTime)),
+            ("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", None),
+        ] {
+            assert_eq!(custom_format(code), want, "{code}");
+        }
+    }
+
+    #[test]
+    fn positions() {
+        assert_eq!(position(b"A1"), Some((0, Some(0))));
+        assert_eq!(position(b"AB12"), Some((11, Some(27))));
+        assert_eq!(position(b"7"), Some((6, None)));
+        assert_eq!(position(b"A0"), None);
+        assert_eq!(position(b"ZZZZZZZZZZ1"), None);
+        assert_eq!(position(b"A99999999999"), None);
+    }
+}
