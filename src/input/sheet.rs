@@ -10,9 +10,9 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
+use calamine::{Data, Ods, OdsError, Reader, Xls, XlsError};
 #[cfg(test)]
 use calamine::{DataRef, Xlsx, XlsxError};
-use calamine::{Data, Ods, OdsError, Reader, Xls, XlsError};
 
 use super::cells::Cell;
 use super::header::HeaderRules;
@@ -274,7 +274,11 @@ fn shared_strings_count<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<
     }
 }
 
-pub(super) fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<String, Error> {
+pub(super) fn pick_sheet(
+    path: &Path,
+    names: Vec<String>,
+    wanted: Option<&str>,
+) -> Result<String, Error> {
     match wanted {
         Some(w) => names
             .iter()

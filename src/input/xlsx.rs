@@ -28,7 +28,7 @@ use super::sheet::{EXCEL_CELL_MAX, Overlong, Rows, overlong, pick_sheet, text};
 use super::table::Table;
 use super::{Error, Visitor};
 use crate::text::nfc;
-use tokens::{Chunk, Tok, Tokens, TRUNCATED, attr, attrs, unescape_into};
+use tokens::{Chunk, TRUNCATED, Tok, Tokens, attr, attrs, unescape_into};
 
 /// Bytes of XML per chunk, and chunks in flight between the threads.
 const CHUNK: usize = 256 << 10;
@@ -57,7 +57,10 @@ pub(crate) fn read(
 
 /// Every cell of a sheet with its row and column (from 0), for tests.
 #[cfg(test)]
-pub(crate) fn cells(path: &Path, sheet: Option<&str>) -> Result<Vec<(u32, u32, Cell<'static>)>, Error> {
+pub(crate) fn cells(
+    path: &Path,
+    sheet: Option<&str>,
+) -> Result<Vec<(u32, u32, Cell<'static>)>, Error> {
     let (book, _, source) = open(path, sheet)?;
     let mut all = Vec::new();
     stream(path, &book, source, &mut |r, c, cell: Cell<'_>| {
@@ -96,12 +99,22 @@ fn open(path: &Path, wanted: Option<&str>) -> Result<(Book, String, Receiver<Chu
     let main = office_document(&mut zip, &names).map_err(bad)?;
     let rels = relationships(&mut zip, &names, &main).map_err(bad)?;
     let (sheets, date1904) = workbook(&mut zip, &names, &main, &rels).map_err(bad)?;
-    let name = pick_sheet(path, sheets.iter().map(|(n, _)| n.clone()).collect(), wanted)?;
+    let name = pick_sheet(
+        path,
+        sheets.iter().map(|(n, _)| n.clone()).collect(),
+        wanted,
+    )?;
     let part = sheets
         .iter()
         .find(|(n, _)| *n == name)
         .and_then(|(_, p)| names.find(p))
-        .ok_or_else(|| bad(format!("không có phần chứa trang tính '{}' trong tệp: {}", crate::text::quote(&name), super::sheet::CORRUPT)))?;
+        .ok_or_else(|| {
+            bad(format!(
+                "không có phần chứa trang tính '{}' trong tệp: {}",
+                crate::text::quote(&name),
+                super::sheet::CORRUPT
+            ))
+        })?;
     // The sheet starts inflating while the strings are read.
     let cells = inflate(path, part);
     let styles = target(&rels, "/styles", &main, "styles.xml");
@@ -143,10 +156,15 @@ impl PartNames {
 }
 
 /// A small part, read whole.
-fn small_part<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<Vec<u8>, String> {
+fn small_part<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<Vec<u8>, String> {
     let entry = zip.by_name(name).map_err(|_| TRUNCATED.to_string())?;
     if entry.size() > SMALL_PART_MAX {
-        return Err(format!("phần '{name}' quá lớn: tệp hỏng hoặc không phải tệp xuất của phần mềm Một cửa"));
+        return Err(format!(
+            "phần '{name}' quá lớn: tệp hỏng hoặc không phải tệp xuất của phần mềm Một cửa"
+        ));
     }
     let mut bytes = Vec::new();
     entry
@@ -154,13 +172,18 @@ fn small_part<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str)
         .read_to_end(&mut bytes)
         .map_err(|_| TRUNCATED.to_string())?;
     if bytes.len() as u64 > SMALL_PART_MAX {
-        return Err(format!("phần '{name}' quá lớn: tệp hỏng hoặc không phải tệp xuất của phần mềm Một cửa"));
+        return Err(format!(
+            "phần '{name}' quá lớn: tệp hỏng hoặc không phải tệp xuất của phần mềm Một cửa"
+        ));
     }
     Ok(bytes)
 }
 
 /// The workbook part's path (`xl/workbook.xml` unless `_rels/.rels` says).
-fn office_document<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, names: &PartNames) -> Result<String, String> {
+fn office_document<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    names: &PartNames,
+) -> Result<String, String> {
     let Some(rels) = names.find("_rels/.rels") else {
         return Ok("xl/workbook.xml".into());
     };
@@ -197,7 +220,11 @@ fn read_relationships(xml: Vec<u8>, dir: &str) -> Result<Relationships, String> 
     let mut out = HashMap::new();
     loop {
         match tokens.next()? {
-            Tok::Start { name: b"Relationship", attrs: a, .. } => {
+            Tok::Start {
+                name: b"Relationship",
+                attrs: a,
+                ..
+            } => {
                 let (mut id, mut target, mut kind) = (String::new(), String::new(), String::new());
                 for (k, v) in attrs(a) {
                     match k {
@@ -258,12 +285,18 @@ fn workbook<R: Read + std::io::Seek>(
     main: &str,
     rels: &Relationships,
 ) -> Result<(Vec<(String, String)>, bool), String> {
-    let part = names.find(main).ok_or_else(|| super::sheet::CORRUPT.to_string())?;
+    let part = names
+        .find(main)
+        .ok_or_else(|| super::sheet::CORRUPT.to_string())?;
     let mut tokens = Tokens::whole(small_part(zip, part)?);
     let (mut sheets, mut date1904) = (Vec::new(), false);
     loop {
         match tokens.next()? {
-            Tok::Start { name: b"sheet", attrs: a, .. } => {
+            Tok::Start {
+                name: b"sheet",
+                attrs: a,
+                ..
+            } => {
                 let (mut name, mut id) = (String::new(), String::new());
                 for (k, v) in attrs(a) {
                     if k == b"name" {
@@ -275,7 +308,11 @@ fn workbook<R: Read + std::io::Seek>(
                 let part = rels.get(&id).map(|(t, _)| t.clone()).unwrap_or_default();
                 sheets.push((name, part));
             }
-            Tok::Start { name: b"workbookPr", attrs: a, .. } => {
+            Tok::Start {
+                name: b"workbookPr",
+                attrs: a,
+                ..
+            } => {
                 if let Some(v) = attr(a, b"date1904") {
                     date1904 = v == b"1" || v == b"true";
                 }
@@ -382,11 +419,19 @@ fn shared_strings(source: Receiver<Chunk>) -> Result<Strings, String> {
     let (mut s, mut piece) = (String::new(), String::new());
     loop {
         match tokens.next()? {
-            Tok::Start { name: b"si", empty: false, .. } => {
+            Tok::Start {
+                name: b"si",
+                empty: false,
+                ..
+            } => {
                 rich_text(&mut tokens, b"si", &mut s, &mut piece)?;
                 strings.push(&s);
             }
-            Tok::Start { name: b"si", empty: true, .. } => strings.push(""),
+            Tok::Start {
+                name: b"si",
+                empty: true,
+                ..
+            } => strings.push(""),
             Tok::End { name: b"sst" } | Tok::Eof => return Ok(strings),
             _ => {}
         }
@@ -395,14 +440,27 @@ fn shared_strings(source: Receiver<Chunk>) -> Result<Strings, String> {
 
 /// The text of a string item (`<si>`, `<is>`) up to `</closing>`: its
 /// `<t>` runs joined, phonetic runs (`<rPh>`) left out, as calamine does.
-fn rich_text(tokens: &mut Tokens, closing: &[u8], out: &mut String, piece: &mut String) -> Result<(), String> {
+fn rich_text(
+    tokens: &mut Tokens,
+    closing: &[u8],
+    out: &mut String,
+    piece: &mut String,
+) -> Result<(), String> {
     out.clear();
     let mut phonetic = false;
     loop {
         match tokens.next()? {
-            Tok::Start { name: b"rPh", empty: false, .. } => phonetic = true,
+            Tok::Start {
+                name: b"rPh",
+                empty: false,
+                ..
+            } => phonetic = true,
             Tok::End { name: b"rPh" } => phonetic = false,
-            Tok::Start { name: b"t", attrs: a, empty: false } if !phonetic => {
+            Tok::Start {
+                name: b"t",
+                attrs: a,
+                empty: false,
+            } if !phonetic => {
                 let preserve = attr(a, b"xml:space") == Some(b"preserve");
                 piece.clear();
                 element_text(tokens, b"t", piece)?;
@@ -454,12 +512,17 @@ fn skip_element(tokens: &mut Tokens) -> Result<(), String> {
 fn unescape_excel(s: &str) -> Cow<'_, str> {
     let unit_at = |i: usize| -> Option<u16> {
         let b = s.as_bytes().get(i..i + 7)?;
-        if b[0] != b'_' || b[1] != b'x' || b[6] != b'_' || !b[2..6].iter().all(u8::is_ascii_hexdigit) {
+        if b[0] != b'_'
+            || b[1] != b'x'
+            || b[6] != b'_'
+            || !b[2..6].iter().all(u8::is_ascii_hexdigit)
+        {
             return None;
         }
         u16::from_str_radix(std::str::from_utf8(&b[2..6]).ok()?, 16).ok()
     };
-    let Some(first) = (0..s.len()).find(|&i| s.as_bytes()[i] == b'_' && unit_at(i).is_some()) else {
+    let Some(first) = (0..s.len()).find(|&i| s.as_bytes()[i] == b'_' && unit_at(i).is_some())
+    else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len());
@@ -473,7 +536,11 @@ fn unescape_excel(s: &str) -> Cow<'_, str> {
                     0xD800..=0xDBFF => match unit_at(i) {
                         Some(low @ 0xDC00..=0xDFFF) => {
                             i += 7;
-                            char::from_u32(0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00))
+                            char::from_u32(
+                                0x10000
+                                    + ((u32::from(unit) - 0xD800) << 10)
+                                    + (u32::from(low) - 0xDC00),
+                            )
                         }
                         _ => None,
                     },
@@ -540,13 +607,22 @@ fn stream<'s>(
     let mut tokens = Tokens::streamed(source);
     loop {
         match tokens.next().map_err(bad)? {
-            Tok::Start { name: b"sheetData", empty, .. } => {
+            Tok::Start {
+                name: b"sheetData",
+                empty,
+                ..
+            } => {
                 if empty {
                     return Ok(());
                 }
                 break;
             }
-            Tok::Eof => return Err(bad(format!("trang tính không có bảng ô nào (trang biểu đồ?): {}", super::sheet::CORRUPT))),
+            Tok::Eof => {
+                return Err(bad(format!(
+                    "trang tính không có bảng ô nào (trang biểu đồ?): {}",
+                    super::sheet::CORRUPT
+                )));
+            }
             _ => {}
         }
     }
@@ -554,7 +630,11 @@ fn stream<'s>(
     let (mut value, mut piece) = (String::new(), String::new());
     loop {
         match tokens.next().map_err(bad)? {
-            Tok::Start { name: b"row", attrs: a, empty: false } => {
+            Tok::Start {
+                name: b"row",
+                attrs: a,
+                empty: false,
+            } => {
                 if let Some(r) = attr(a, b"r").and_then(|r| position(r).map(|(r, _)| r)) {
                     row = r;
                 }
@@ -563,12 +643,23 @@ fn stream<'s>(
                 row = row.saturating_add(1);
                 col = 0;
             }
-            Tok::Start { name: b"c", attrs: a, empty } => {
+            Tok::Start {
+                name: b"c",
+                attrs: a,
+                empty,
+            } => {
                 let (mut r, mut s, mut t) = (None, None, None);
                 for (k, v) in attrs(a) {
                     match k {
                         b"r" => r = position(v),
-                        b"s" => s = Some(std::str::from_utf8(v).ok().and_then(|v| v.parse().ok()).unwrap_or(0)),
+                        b"s" => {
+                            s = Some(
+                                std::str::from_utf8(v)
+                                    .ok()
+                                    .and_then(|v| v.parse().ok())
+                                    .unwrap_or(0),
+                            )
+                        }
                         b"t" => t = Some(v),
                         _ => {}
                     }
@@ -577,7 +668,12 @@ fn stream<'s>(
                     Some((r, Some(c))) => (r, c),
                     _ => (row, col),
                 };
-                let tag = CellTag { row: cr, col: cc, style: s, kind: Type::of(t) };
+                let tag = CellTag {
+                    row: cr,
+                    col: cc,
+                    style: s,
+                    kind: Type::of(t),
+                };
                 let cell = if empty {
                     Cell::Empty
                 } else {
@@ -598,7 +694,9 @@ fn position(r: &[u8]) -> Option<(u32, Option<u32>)> {
     let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let mut col = 0u32;
     for b in &r[..letters] {
-        col = col.checked_mul(26)?.checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)?;
+        col = col
+            .checked_mul(26)?
+            .checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)?;
     }
     let digits = &r[letters..];
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
@@ -625,12 +723,20 @@ fn cell<'s>(
     let mut out = Cell::Empty;
     loop {
         match tokens.next().map_err(bad)? {
-            Tok::Start { name: b"v", empty: false, .. } if tag.kind != Type::Inline => {
+            Tok::Start {
+                name: b"v",
+                empty: false,
+                ..
+            } if tag.kind != Type::Inline => {
                 value.clear();
                 element_text(tokens, b"v", value).map_err(bad)?;
                 out = typed(book, tag, value).map_err(long)?;
             }
-            Tok::Start { name: b"is", empty: false, .. } => {
+            Tok::Start {
+                name: b"is",
+                empty: false,
+                ..
+            } => {
                 rich_text(tokens, b"is", value, piece).map_err(bad)?;
                 out = text(value, Some(EXCEL_CELL_MAX)).map_err(long)?;
             }
@@ -722,16 +828,28 @@ fn number_formats(xml: Vec<u8>) -> Result<Vec<Option<ExcelDateTimeType>>, String
     let mut in_xfs = false;
     loop {
         match tokens.next()? {
-            Tok::Start { name: b"numFmt", attrs: a, .. } => {
+            Tok::Start {
+                name: b"numFmt",
+                attrs: a,
+                ..
+            } => {
                 if let (Some(id), Some(code)) = (attr(a, b"numFmtId"), attr(a, b"formatCode")) {
                     let mut c = String::new();
                     unescape_into(code, &mut c)?;
                     custom.insert(id.to_vec(), custom_format(&c));
                 }
             }
-            Tok::Start { name: b"cellXfs", empty: false, .. } => in_xfs = true,
+            Tok::Start {
+                name: b"cellXfs",
+                empty: false,
+                ..
+            } => in_xfs = true,
             Tok::End { name: b"cellXfs" } => in_xfs = false,
-            Tok::Start { name: b"xf", attrs: a, .. } if in_xfs => {
+            Tok::Start {
+                name: b"xf",
+                attrs: a,
+                ..
+            } if in_xfs => {
                 formats.push(attr(a, b"numFmtId").and_then(|id| match custom.get(id) {
                     Some(f) => *f,
                     None => builtin_format(id),
@@ -771,7 +889,9 @@ fn custom_format(format: &str) -> Option<ExcelDateTimeType> {
             (']', .., 1) if hms => return Some(ExcelDateTimeType::TimeDelta),
             (']', ..) => brackets = brackets.saturating_sub(1),
             ('a' | 'A', _, _, false, 0) => ap = true,
-            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return Some(ExcelDateTimeType::DateTime),
+            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => {
+                return Some(ExcelDateTimeType::DateTime);
+            }
             ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
                 return Some(ExcelDateTimeType::DateTime);
             }
@@ -820,8 +940,24 @@ mod tests {
 
     fn text() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "Hà Nội", "Ủy ban", "Đã trả", "Nghệ An", "a&b", "<x>", "\"q\"", "'", " lead", "trail ",
-            "_x0041_", "_x005F_x0041_", "tab\t", "line\nbreak", "Ho\u{0300}a", "x", "123", "",
+            "Hà Nội",
+            "Ủy ban",
+            "Đã trả",
+            "Nghệ An",
+            "a&b",
+            "<x>",
+            "\"q\"",
+            "'",
+            " lead",
+            "trail ",
+            "_x0041_",
+            "_x005F_x0041_",
+            "tab\t",
+            "line\nbreak",
+            "Ho\u{0300}a",
+            "x",
+            "123",
+            "",
         ]);
         prop::collection::vec(pieces, 0..4).prop_map(|p| p.concat())
     }
@@ -830,10 +966,24 @@ mod tests {
         prop_oneof![
             text().prop_map(Value::Text),
             (text(), text()).prop_map(|(a, b)| Value::Rich(a, b)),
-            prop_oneof![any::<i32>().prop_map(f64::from), -1e12f64..1e12, Just(0.1 + 0.2)]
-                .prop_map(Value::Number),
+            prop_oneof![
+                any::<i32>().prop_map(f64::from),
+                -1e12f64..1e12,
+                Just(0.1 + 0.2)
+            ]
+            .prop_map(Value::Number),
             any::<bool>().prop_map(Value::Bool),
-            (prop_oneof![0.0f64..80_000.0, Just(59.0), Just(60.0), Just(61.0), Just(0.5), Just(45_197.317_118_055_56)], 0..FORMATS.len())
+            (
+                prop_oneof![
+                    0.0f64..80_000.0,
+                    Just(59.0),
+                    Just(60.0),
+                    Just(61.0),
+                    Just(0.5),
+                    Just(45_197.317_118_055_56)
+                ],
+                0..FORMATS.len()
+            )
                 .prop_map(|(n, f)| Value::Dated(n, f)),
             text().prop_map(Value::Formula),
             Just(Value::Blank),
@@ -844,7 +994,10 @@ mod tests {
 
     fn write(path: &Path, sheets: &[Sheet]) {
         let mut book = Workbook::new();
-        let formats: Vec<Format> = FORMATS.iter().map(|f| Format::new().set_num_format(*f)).collect();
+        let formats: Vec<Format> = FORMATS
+            .iter()
+            .map(|f| Format::new().set_num_format(*f))
+            .collect();
         let bold = Format::new().set_bold();
         let names = ["Trang 1", "Hồ sơ & mẫu", "Sheet3"];
         for (i, cells) in sheets.iter().enumerate() {
@@ -854,14 +1007,22 @@ mod tests {
                 let (r, c) = (*r, *c);
                 match v {
                     Value::Text(s) => ws.write_string(r, c, s).map(|_| ()),
-                    Value::Rich(a, b) if !a.is_empty() && !b.is_empty() => {
-                        ws.write_rich_string(r, c, &[(&bold, a.as_str()), (&Format::new(), b.as_str())]).map(|_| ())
-                    }
+                    Value::Rich(a, b) if !a.is_empty() && !b.is_empty() => ws
+                        .write_rich_string(
+                            r,
+                            c,
+                            &[(&bold, a.as_str()), (&Format::new(), b.as_str())],
+                        )
+                        .map(|_| ()),
                     Value::Rich(a, b) => ws.write_string(r, c, format!("{a}{b}")).map(|_| ()),
                     Value::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
                     Value::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
-                    Value::Dated(n, f) => ws.write_number_with_format(r, c, *n, &formats[*f]).map(|_| ()),
-                    Value::Formula(s) => ws.write_formula(r, c, Formula::new("=\"x\"").set_result(s)).map(|_| ()),
+                    Value::Dated(n, f) => ws
+                        .write_number_with_format(r, c, *n, &formats[*f])
+                        .map(|_| ()),
+                    Value::Formula(s) => ws
+                        .write_formula(r, c, Formula::new("=\"x\"").set_result(s))
+                        .map(|_| ()),
                     Value::Blank => ws.write_blank(r, c, &bold).map(|_| ()),
                 }
                 .unwrap();
@@ -873,7 +1034,10 @@ mod tests {
     /// The cells a reader gives, empty ones left out (calamine passes
     /// over `<c/>`; rows take no empty cell either way).
     fn filled(cells: Vec<(u32, u32, Cell<'static>)>) -> Vec<(u32, u32, Cell<'static>)> {
-        cells.into_iter().filter(|(_, _, c)| *c != Cell::Empty).collect()
+        cells
+            .into_iter()
+            .filter(|(_, _, c)| *c != Cell::Empty)
+            .collect()
     }
 
     proptest! {
@@ -907,12 +1071,42 @@ mod tests {
 <row r="9"><c r="B9" t="s"><v>1</v></c><c r="C9" t="s"><v>0</v></c></row>
 </sheetData>"#;
         let files: [(&str, String); 6] = [
-            ("[Content_Types].xml", format!(r#"<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#)),
-            ("_rels/.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)),
-            ("xl/workbook.xml", format!(r#"<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><workbookPr date1904="1"/><sheets><sheet name="A &amp; B" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
-            ("xl/_rels/workbook.xml.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/><Relationship Id="rId3" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#)),
-            ("xl/styles.xml", format!(r#"<?xml version="1.0"?><styleSheet xmlns="{ns}/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="&quot;Ngày&quot; dd/mm/yyyy"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>"#)),
-            ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main">{sheet}</worksheet>"#)),
+            (
+                "[Content_Types].xml",
+                format!(
+                    r#"<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#
+                ),
+            ),
+            (
+                "_rels/.rels",
+                format!(
+                    r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/workbook.xml",
+                format!(
+                    r#"<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><workbookPr date1904="1"/><sheets><sheet name="A &amp; B" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                ),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                format!(
+                    r#"<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/><Relationship Id="rId3" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/styles.xml",
+                format!(
+                    r#"<?xml version="1.0"?><styleSheet xmlns="{ns}/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="&quot;Ngày&quot; dd/mm/yyyy"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>"#
+                ),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main">{sheet}</worksheet>"#
+                ),
+            ),
         ];
         let mut files = files.to_vec();
         files.push(("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{ns}/spreadsheetml/2006/main" uniqueCount="2"><si><t>Ho&#x300;a</t></si><si><r><t>a</t></r><r><t>b</t></r></si></sst>"#)));
@@ -920,14 +1114,18 @@ mod tests {
         let path = dir.path().join("h.xlsx");
         let mut w = zip::ZipWriter::new(File::create(&path).unwrap());
         for (name, body) in &files {
-            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
             std::io::Write::write_all(&mut w, body.as_bytes()).unwrap();
         }
         w.finish().unwrap();
         let ours = filled(cells(&path, None).unwrap());
         let theirs = filled(xlsx_cells_by_calamine(&path, None).unwrap());
         assert_eq!(ours, theirs);
-        assert!(ours.contains(&(1, 0, Cell::Text("Hà & Nội".into()))), "{ours:?}");
+        assert!(
+            ours.contains(&(1, 0, Cell::Text("Hà & Nội".into()))),
+            "{ours:?}"
+        );
         assert!(ours.contains(&(8, 2, Cell::Text("Hòa".into()))), "{ours:?}");
     }
 
@@ -939,7 +1137,10 @@ mod tests {
             ("\"Y: \"0.00\"m\"", None),
             ("#,##0*y", None),
             ("[$-404]e\"\\xfc\"m", Some(ExcelDateTimeType::DateTime)),
-            ("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", None),
+            (
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+                None,
+            ),
         ] {
             assert_eq!(custom_format(code), want, "{code}");
         }

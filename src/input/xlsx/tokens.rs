@@ -50,7 +50,7 @@ enum Raw {
 
 /// The longest token kept whole in memory: a text or tag longer than this
 /// is no spreadsheet's.
-const MAX_TOKEN: usize = 256 << 20;
+const MAX_TOKEN: usize = 64 << 20;
 
 pub(super) struct Tokens {
     source: Option<Receiver<Chunk>>,
@@ -142,7 +142,8 @@ impl Tokens {
     }
 }
 
-pub(super) const TRUNCATED: &str = "tệp hỏng hoặc bị cắt cụt: mở bằng Excel rồi lưu lại, hoặc xuất lại từ phần mềm Một cửa";
+pub(super) const TRUNCATED: &str =
+    "tệp hỏng hoặc bị cắt cụt: mở bằng Excel rồi lưu lại, hoặc xuất lại từ phần mềm Một cửa";
 
 fn shift(raw: Raw, at: usize) -> Raw {
     match raw {
@@ -257,7 +258,9 @@ pub(super) fn attr<'a>(raw: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 /// Appends character data to `out`: UTF-8 checked, line ends made `\n`
 /// (XML 1.0), entities and character references resolved.
 pub(super) fn unescape_into(raw: &[u8], out: &mut String) -> Result<(), String> {
-    let bad = || "tệp hỏng: chữ trong tệp không đúng mã UTF-8 hoặc có ký hiệu & sai: mở bằng Excel rồi lưu lại".to_string();
+    let bad = || {
+        "tệp hỏng: chữ trong tệp không đúng mã UTF-8 hoặc có ký hiệu & sai: mở bằng Excel rồi lưu lại".to_string()
+    };
     let text = std::str::from_utf8(raw).map_err(|_| bad())?;
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
@@ -358,7 +361,9 @@ mod tests {
             loop {
                 match t.next().unwrap() {
                     Tok::Eof => break,
-                    Tok::Text(x) if !whole.contains(&format!("T{}", String::from_utf8_lossy(x))) => {
+                    Tok::Text(x)
+                        if !whole.contains(&format!("T{}", String::from_utf8_lossy(x))) =>
+                    {
                         // Text may split at a chunk's end only where no `<` follows yet.
                         panic!("split text at step {step}");
                     }
@@ -382,7 +387,8 @@ mod tests {
     #[test]
     fn a_cut_stream_is_an_error_not_a_token() {
         let (tx, rx) = std::sync::mpsc::channel();
-        tx.send(Chunk::Data(b"<row r=\"1\"><c r=".to_vec())).unwrap();
+        tx.send(Chunk::Data(b"<row r=\"1\"><c r=".to_vec()))
+            .unwrap();
         drop(tx);
         let mut t = Tokens::streamed(rx);
         assert!(matches!(t.next(), Ok(Tok::Start { .. })));
