@@ -691,18 +691,22 @@ fn stream<'s>(
 
 /// `A1` → (row, column) from 0; the column is absent in a row's `r`.
 fn position(r: &[u8]) -> Option<(u32, Option<u32>)> {
-    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let mut col = 0u32;
-    for b in &r[..letters] {
+    let (mut col, mut row, mut i) = (0u32, 0u32, 0);
+    while let Some(b) = r.get(i).filter(|b| b.is_ascii_alphabetic()) {
         col = col
             .checked_mul(26)?
             .checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)?;
+        i += 1;
     }
-    let digits = &r[letters..];
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+    if i == r.len() {
         return None;
     }
-    let row: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    for b in &r[i..] {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        row = row.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+    }
     Some((row.checked_sub(1)?, col.checked_sub(1)))
 }
 
@@ -728,6 +732,10 @@ fn cell<'s>(
                 empty: false,
                 ..
             } if tag.kind != Type::Inline => {
+                if let Some(cell) = plain(book, tag, tokens).map_err(bad)? {
+                    out = cell;
+                    continue;
+                }
                 value.clear();
                 element_text(tokens, b"v", value).map_err(bad)?;
                 out = typed(book, tag, value).map_err(long)?;
@@ -746,6 +754,51 @@ fn cell<'s>(
             _ => {}
         }
     }
+}
+
+/// The common `<v>`: a number or a shared string's index, one text run
+/// without entities, read from the bytes as they are; `None` (nothing
+/// consumed) for anything else.
+fn plain<'s>(
+    book: &'s Book,
+    tag: &CellTag,
+    tokens: &mut Tokens,
+) -> Result<Option<Cell<'s>>, String> {
+    if !matches!(tag.kind, Type::Number | Type::Shared) {
+        return Ok(None);
+    }
+    let Some(raw) = tokens.peek_text() else {
+        return Ok(None);
+    };
+    let cell = if tag.kind == Type::Shared {
+        let mut i = 0usize;
+        for b in raw {
+            if !b.is_ascii_digit() {
+                return Ok(None);
+            }
+            match i
+                .checked_mul(10)
+                .and_then(|i| i.checked_add(usize::from(b - b'0')))
+            {
+                Some(next) => i = next,
+                None => return Ok(None),
+            }
+        }
+        match book.strings.get(i) {
+            Some(Ok(s)) => Cell::Text(Cow::Borrowed(s)),
+            _ => return Ok(None),
+        }
+    } else {
+        match std::str::from_utf8(raw)
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+        {
+            Some(n) => number(book, tag.style, n),
+            None => return Ok(None),
+        }
+    };
+    tokens.take_text();
+    Ok(Some(cell))
 }
 
 /// A `<v>` value by the cell's type and style.

@@ -112,6 +112,28 @@ impl Tokens {
         })
     }
 
+    /// The text run ahead, if it is whole, non-empty, without `&` or `\r`
+    /// and followed by an end tag (the common `<v>123</v>`); not consumed.
+    pub fn peek_text(&self) -> Option<&[u8]> {
+        let rest = &self.buf[self.pos..];
+        let end = memchr(b'<', rest)?;
+        let text = &rest[..end];
+        if end == 0
+            || rest.get(end + 1) != Some(&b'/')
+            || memchr::memchr2(b'&', b'\r', text).is_some()
+        {
+            return None;
+        }
+        Some(text)
+    }
+
+    /// Consumes the run `peek_text` gave.
+    pub fn take_text(&mut self) {
+        if let Some(end) = memchr(b'<', &self.buf[self.pos..]) {
+            self.pos += end;
+        }
+    }
+
     /// Moves the unread tail to the front and appends the next chunk.
     fn refill(&mut self) -> Result<(), String> {
         let Some(source) = &self.source else {
@@ -263,7 +285,7 @@ pub(super) fn unescape_into(raw: &[u8], out: &mut String) -> Result<(), String> 
     };
     let text = std::str::from_utf8(raw).map_err(|_| bad())?;
     let mut rest = text;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = memchr(b'&', rest.as_bytes()) {
         push_eol(&rest[..amp], out);
         let after = &rest[amp + 1..];
         let semi = after.find(';').ok_or_else(bad)?;
