@@ -28,6 +28,7 @@ pub(crate) mod skip;
 pub(crate) mod suggest;
 mod table;
 pub mod values;
+mod xlsx;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

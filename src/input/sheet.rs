@@ -1,5 +1,6 @@
 //! Spreadsheet exports, by content: `.xlsx` streams cell by cell from the
-//! sheet XML; binary `.xls` and `.ods` are read whole through calamine.
+//! sheet XML (`xlsx.rs`); binary `.xls` and `.ods` are read whole through
+//! calamine.
 //! Date cells arrive as dates, so no text date format is guessed. The
 //! library's own (English) errors are never shown: each becomes what a
 //! clerk can do about it.
@@ -9,7 +10,9 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError};
+use calamine::{Data, Ods, OdsError, Reader, Xls, XlsError};
+#[cfg(test)]
+use calamine::{DataRef, Xlsx, XlsxError};
 
 use super::cells::Cell;
 use super::header::HeaderRules;
@@ -38,8 +41,8 @@ pub(crate) fn read(
     match kind {
         Kind::Xlsx => {
             check_sizes(&mut file).map_err(bad)?;
-            let book: Xlsx<_> = Xlsx::new(file).map_err(|e| bad(xlsx_error(&e)))?;
-            read_xlsx(path, book, sheet, rules, visitor)
+            drop(file);
+            super::xlsx::read(path, sheet, rules, visitor)
         }
         Kind::Ods => {
             check_sizes(&mut file).map_err(bad)?;
@@ -74,29 +77,28 @@ pub(crate) fn read(
     }
 }
 
-fn read_xlsx<R: Read + Seek>(
+/// The cells of an `.xlsx` sheet as calamine reads them: the oracle the
+/// streaming reader (`xlsx.rs`) is tested against.
+#[cfg(test)]
+pub(super) fn xlsx_cells_by_calamine(
     path: &Path,
-    mut book: Xlsx<R>,
     sheet: Option<&str>,
-    rules: &HeaderRules,
-    visitor: &mut dyn Visitor,
-) -> Result<(), Error> {
-    let bad = |e: XlsxError| Error::Spreadsheet {
-        path: path.to_path_buf(),
-        message: xlsx_error(&e),
+) -> Result<Vec<(u32, u32, Cell<'static>)>, String> {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).map_err(|e| xlsx_error(&e))?;
+    let name = match sheet {
+        Some(s) => s.to_string(),
+        None => book.sheet_names().first().cloned().unwrap_or_default(),
     };
-    let name = pick_sheet(path, book.sheet_names(), sheet)?;
-    let mut cells = book.worksheet_cells_reader(&name).map_err(bad)?;
-    let mut table = Table::new(path, rules);
-    table.describe(None, Some(name.clone()));
-    let mut rows = Rows::default();
-    while let Some(cell) = cells.next_cell().map_err(bad)? {
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| xlsx_error(&e))?;
+    let mut all = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(&e))? {
         let (row, col) = cell.get_position();
-        let value = convert_ref(cell.get_value()).map_err(|long| overlong(path, row, col, long))?;
-        rows.push(row, col, value, &mut table, visitor)?;
+        let value = convert_ref(cell.get_value()).map_err(|long| long.start)?;
+        all.push((row, col, value));
     }
-    rows.flush(&mut table, visitor)?;
-    table.finish()
+    Ok(all)
 }
 
 /// `.xls` and `.ods`: calamine reads the sheet whole.
@@ -136,17 +138,17 @@ fn read_whole<R: Read + Seek, B: Reader<R>>(
 
 /// Cells gathered into rows as they stream, in row order.
 #[derive(Default)]
-struct Rows {
+pub(super) struct Rows<'a> {
     current: Option<u32>,
-    row: Vec<Cell<'static>>,
+    row: Vec<Cell<'a>>,
 }
 
-impl Rows {
-    fn push(
+impl<'a> Rows<'a> {
+    pub(super) fn push(
         &mut self,
         row: u32,
         col: u32,
-        cell: Cell<'static>,
+        cell: Cell<'a>,
         table: &mut Table<'_>,
         visitor: &mut dyn Visitor,
     ) -> Result<(), Error> {
@@ -166,12 +168,18 @@ impl Rows {
         Ok(())
     }
 
-    fn flush(&mut self, table: &mut Table<'_>, visitor: &mut dyn Visitor) -> Result<(), Error> {
+    pub(super) fn flush(
+        &mut self,
+        table: &mut Table<'_>,
+        visitor: &mut dyn Visitor,
+    ) -> Result<(), Error> {
         let Some(row) = self.current.take() else {
             return Ok(());
         };
-        let cells = std::mem::take(&mut self.row);
-        table.row(u64::from(row) + 1, &cells, visitor)
+        // The buffer is kept for the next row.
+        let done = table.row(u64::from(row) + 1, &self.row, visitor);
+        self.row.clear();
+        done
     }
 }
 
@@ -266,7 +274,11 @@ fn shared_strings_count<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<
     }
 }
 
-fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<String, Error> {
+pub(super) fn pick_sheet(
+    path: &Path,
+    names: Vec<String>,
+    wanted: Option<&str>,
+) -> Result<String, Error> {
     match wanted {
         Some(w) => names
             .iter()
@@ -284,8 +296,9 @@ fn pick_sheet(path: &Path, names: Vec<String>, wanted: Option<&str>) -> Result<S
 }
 
 const PROTECTED: &str = "bảng tính có mật khẩu: mở bằng Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa trống) rồi lưu lại";
-const CORRUPT: &str = "tệp hỏng hoặc không đúng định dạng: mở bằng Excel rồi lưu lại, hoặc xuất lại từ phần mềm Một cửa";
+pub(super) const CORRUPT: &str = "tệp hỏng hoặc không đúng định dạng: mở bằng Excel rồi lưu lại, hoặc xuất lại từ phần mềm Một cửa";
 
+#[cfg(test)]
 fn xlsx_error(e: &XlsxError) -> String {
     match e {
         XlsxError::Password => PROTECTED.into(),
@@ -364,15 +377,16 @@ fn ole_stream_names(path: &Path) -> Vec<String> {
 /// The most characters (UTF-16 units) an Excel cell holds. A longer one
 /// was not written by Excel, nor by an export meant for it: refused, so a
 /// 10 MB string shared by every cell is not copied into each.
-const EXCEL_CELL_MAX: usize = 32_767;
+pub(super) const EXCEL_CELL_MAX: usize = 32_767;
 
 /// A text cell over the limit: its length in characters and its start.
-struct Overlong {
-    chars: usize,
-    start: String,
+#[derive(Clone)]
+pub(super) struct Overlong {
+    pub chars: usize,
+    pub start: String,
 }
 
-fn overlong(path: &Path, row: u32, col: u32, long: Overlong) -> Error {
+pub(super) fn overlong(path: &Path, row: u32, col: u32, long: Overlong) -> Error {
     Error::Spreadsheet {
         path: path.to_path_buf(),
         message: format!(
@@ -400,7 +414,7 @@ fn column_name(col: u32) -> String {
 }
 
 /// Text within `limit` characters, checked before it is copied.
-fn text(s: &str, limit: Option<usize>) -> Result<Cell<'static>, Overlong> {
+pub(super) fn text(s: &str, limit: Option<usize>) -> Result<Cell<'static>, Overlong> {
     if let Some(max) = limit {
         // A text has no more UTF-16 units than UTF-8 bytes: a short one
         // needs no count.
@@ -414,6 +428,7 @@ fn text(s: &str, limit: Option<usize>) -> Result<Cell<'static>, Overlong> {
     Ok(Cell::Text(Cow::Owned(nfc(s).into_owned())))
 }
 
+#[cfg(test)]
 fn convert_ref(value: &DataRef<'_>) -> Result<Cell<'static>, Overlong> {
     let limit = Some(EXCEL_CELL_MAX);
     Ok(match value {
