@@ -1,14 +1,14 @@
 //! Counts per group (unit × level × field) and per period, filled in one
 //! pass over the dossiers, and the ratios of each unit per calendar month.
-//! Memory grows with the number of groups and months, never with the
-//! number of rows.
+//! Memory grows with the number of groups and of the periods and months
+//! each has dossiers in, never with the number of rows.
 
 use crate::hash::FastMap;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::counting::Counting;
-use super::counts::{Counts, RatioField, Sign, on_receipt, on_resolution};
+use super::counts::{Counts, Counts32, RatioField, Sign, on_receipt, on_resolution};
 use super::due;
 use crate::input::{DomainId, Dossier, Known, Level, Status, UnitId};
 use crate::period::Period;
@@ -100,7 +100,11 @@ struct Group {
     /// Dossiers in the group, whatever the period: a group whose only
     /// dossier was superseded by a later row has none and is not shown.
     members: u64,
-    counts: Box<[Counts]>,
+    /// The periods the group has dossiers in, by index, ascending, with
+    /// their counts; a period absent counts zero. A dossier counts in few
+    /// of the periods (the current one, the year, the months it is open
+    /// in), so a group holds few, in 32 bits ([`Tally::overfull`]).
+    counts: Vec<(PeriodIndex, Counts32)>,
     /// The group's ratio counts per calendar month (see [`Tally::monthly`]):
     /// the months sorted, searched by halving, apart from their counts so
     /// the search stays in a cache line or two.
@@ -108,14 +112,30 @@ struct Group {
     month_counts: Vec<RatioCounts>,
 }
 
+/// A period's position in [`Tally::periods`]. Periods are a handful: a
+/// tally of 2³² of them would need 32 GB for their dates alone.
+type PeriodIndex = u32;
+
 impl Group {
-    fn new(periods: usize) -> Group {
+    fn new() -> Group {
         Group {
             members: 0,
-            counts: vec![Counts::default(); periods].into_boxed_slice(),
+            counts: Vec::new(),
             months: Vec::new(),
             month_counts: Vec::new(),
         }
+    }
+
+    fn period(&mut self, index: usize) -> &mut Counts32 {
+        let index = index as PeriodIndex;
+        let i = match self.counts.binary_search_by_key(&index, |(k, _)| *k) {
+            Ok(i) => i,
+            Err(i) => {
+                self.counts.insert(i, (index, Counts32::default()));
+                i
+            }
+        };
+        &mut self.counts[i].1
     }
 
     fn month(&mut self, m: MonthIndex) -> &mut RatioCounts {
@@ -131,10 +151,35 @@ impl Group {
     }
 }
 
+/// One group's counts of every period, zero for a period it has no
+/// dossier in.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupCounts<'a> {
+    periods: usize,
+    counts: &'a [(PeriodIndex, Counts32)],
+}
+
+impl GroupCounts<'_> {
+    /// The counts of period `index`; `None` past the tally's periods.
+    pub fn get(&self, index: usize) -> Option<Counts> {
+        if index >= self.periods {
+            return None;
+        }
+        let found = self
+            .counts
+            .binary_search_by_key(&(index as PeriodIndex), |(k, _)| *k);
+        Some(match found {
+            Ok(i) => Counts::from(&self.counts[i].1),
+            Err(_) => Counts::default(),
+        })
+    }
+}
+
 /// The counts of [`Counts`] that the five ratios use, for one calendar
 /// month, indexed by [`RatioField`]: one cache line, counted by two short
-/// steps per row instead of the whole [`Counts::apply`]. 32 bits are enough
-/// for one group's month, and wrapping keeps `Remove` the inverse of `Add`.
+/// steps per row instead of the whole [`Counts::apply`]. 32 bits, as the
+/// periods' ([`Tally::overfull`]); wrapping keeps `Remove` the inverse of
+/// `Add`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct RatioCounts([u32; RatioField::COUNT]);
 
@@ -224,19 +269,19 @@ impl Tally {
         if d.status == Status::NotReceived || d.received.is_none() {
             return;
         }
-        let n = self.periods.len();
         let group = self
             .groups
             .entry(GroupKey::of(d))
-            .or_insert_with(|| Group::new(n));
+            .or_insert_with(Group::new);
         group.members = match sign {
             Sign::Add => group.members.wrapping_add(1),
             Sign::Remove => group.members.wrapping_sub(1),
         };
         let (head, series) = self.periods.split_at(self.series_from);
-        let (counts_head, counts_series) = group.counts.split_at_mut(self.series_from);
-        for (c, p) in counts_head.iter_mut().zip(head) {
-            c.apply(d, p, sign);
+        for (i, p) in head.iter().enumerate() {
+            if due::counted_in(d, p) {
+                group.period(i).count(d, p, sign);
+            }
         }
         // In a series, only the periods from the one holding the receipt
         // (or the first) to the one holding the end can count the dossier.
@@ -246,8 +291,10 @@ impl Tally {
                 Some(e) => series.partition_point(|p| p.start <= e),
                 None => series.len(),
             };
-            for i in first..last.max(first) {
-                counts_series[i].apply(d, &series[i], sign);
+            for (i, p) in series.iter().enumerate().take(last).skip(first) {
+                if due::counted_in(d, p) {
+                    group.period(self.series_from + i).count(d, p, sign);
+                }
             }
         }
         // Ratios count what was received in a month and what was resolved
@@ -282,8 +329,8 @@ impl Tally {
         match self.groups.get_mut(&key) {
             Some(mine) => {
                 mine.members = mine.members.wrapping_add(group.members);
-                for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
-                    *m += o;
+                for (i, c) in &group.counts {
+                    *mine.period(*i as usize) += c;
                 }
                 for (m, c) in group.months.into_iter().zip(group.month_counts) {
                     mine.month(m).add(&c);
@@ -295,53 +342,67 @@ impl Tally {
         }
     }
 
-    /// The same tally with unit and field ids translated (from a thread's
-    /// own names to the shared ones).
-    pub fn remap(self, units: &[UnitId], domains: &[DomainId]) -> Tally {
+    /// Adds `other`, a tally of the same periods (another file or
+    /// thread), its unit and field ids translated by `units` and `domains`
+    /// (from a thread's own names to the shared ones) as its groups come:
+    /// one pass, no tally in between.
+    pub fn merge_mapped(&mut self, other: Tally, units: &[UnitId], domains: &[DomainId]) {
+        debug_assert_eq!(self.periods, other.periods);
         let unit = |u: UnitId| units.get(u as usize).copied().unwrap_or(u);
         let domain = |d: DomainId| domains.get(d as usize).copied().unwrap_or(d);
-        let mut out = Tally::new(self.periods);
-        out.known = self.known;
-        out.counting = self.counting;
-        debug_assert_eq!(out.series_from, self.series_from);
-        for (key, group) in self.groups {
+        self.restrict(other.known);
+        for (key, group) in other.groups {
             let key = GroupKey {
                 unit: unit(key.unit),
                 level: key.level,
                 domain: domain(key.domain),
             };
-            out.add_group(key, group);
+            self.add_group(key, group);
         }
-        out
     }
 
-    /// Adds `other`, a tally of the same periods (another file or thread).
+    /// Adds `other`, a tally of the same periods and ids.
     pub fn merge(&mut self, other: Tally) {
-        debug_assert_eq!(self.periods, other.periods);
-        self.restrict(other.known);
-        for (key, group) in other.groups {
-            self.add_group(key, group);
+        self.merge_mapped(other, &[], &[]);
+    }
+
+    /// A group with more dossiers than its 32-bit counts hold, if any,
+    /// with how many it has. Counts wrap, so they are exact, whatever the
+    /// order of adding and taking out, as long as each group's final
+    /// number of dossiers fits: no count of a period exceeds it (a
+    /// dossier adds at most one to each).
+    pub fn overfull(&self) -> Option<(GroupKey, u64)> {
+        self.groups
+            .iter()
+            .find(|(_, g)| g.members > u64::from(u32::MAX))
+            .map(|(k, g)| (*k, g.members))
+    }
+
+    fn view<'a>(&self, group: &'a Group) -> GroupCounts<'a> {
+        GroupCounts {
+            periods: self.periods.len(),
+            counts: &group.counts,
         }
     }
 
     /// The groups with dossiers, in a stable order, with their counts for
     /// each period.
-    pub fn groups(&self) -> Vec<(GroupKey, &[Counts])> {
+    pub fn groups(&self) -> Vec<(GroupKey, GroupCounts<'_>)> {
         let mut groups: Vec<_> = self
             .groups
             .iter()
             .filter(|(_, g)| g.members != 0)
-            .map(|(k, g)| (*k, &g.counts[..]))
+            .map(|(k, g)| (*k, self.view(g)))
             .collect();
         groups.sort_by_key(|(k, _)| *k);
         groups
     }
 
     /// Visits every group with members, in no particular order.
-    pub fn each_group(&self, mut visit: impl FnMut(&GroupKey, &[Counts])) {
+    pub fn each_group(&self, mut visit: impl FnMut(&GroupKey, GroupCounts<'_>)) {
         for (key, group) in &self.groups {
             if group.members != 0 {
-                visit(key, &group.counts);
+                visit(key, self.view(group));
             }
         }
     }
@@ -351,9 +412,9 @@ impl Tally {
         let mut total = Counts::default();
         for (key, group) in &self.groups {
             if keep(key)
-                && let Some(c) = group.counts.get(index)
+                && let Some(c) = self.view(group).get(index)
             {
-                total += c;
+                total += &c;
             }
         }
         total

@@ -19,7 +19,7 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use self::keys::KeyRuns;
 use crate::figures::collect::remap;
@@ -173,6 +173,12 @@ pub fn run(
         &mut details,
     )?;
     details.sort_by(|a, b| a.code.cmp(&b.code));
+    if let Some((key, dossiers)) = tally.overfull() {
+        return Err(input::Error::TooManyInGroup {
+            unit: names.unit_name(key.unit).to_string(),
+            dossiers,
+        });
+    }
     // A figure whose column any file lacks is null (SPEC §1.4).
     for r in &reports {
         tally.restrict(r.known());
@@ -316,7 +322,7 @@ impl Merge<'_> {
             ..
         } = part;
         let (units, domains) = self.names.import(&names);
-        self.tally.merge(collector.tally.remap(&units, &domains));
+        self.tally.merge_mapped(collector.tally, &units, &domains);
         // Lines of a range count from its start: make them the file's.
         let base = match (ends, self.expected.get(&job.file)) {
             (Some((_, e)), Some(&(_, line))) => {
@@ -404,8 +410,49 @@ fn split(file: u32, path: &Path, name: Arc<str>, plan: Arc<Plan>, input: &Input<
     jobs
 }
 
+/// Jobs a thread may read ahead of the one merged next: a result waits in
+/// memory until its turn, so the results held are bounded by the threads,
+/// not the rows, however slow the merging.
+const AHEAD_PER_THREAD: usize = 2;
+
+/// Lets job `i` start only when fewer than `window` jobs before it are
+/// still to be merged.
+struct Gate {
+    /// Jobs merged so far, and whether to stop.
+    state: Mutex<(usize, bool)>,
+    turn: Condvar,
+    window: usize,
+}
+
+impl Gate {
+    fn new(window: usize) -> Gate {
+        Gate {
+            state: Mutex::new((0, false)),
+            turn: Condvar::new(),
+            window,
+        }
+    }
+
+    /// Waits for job `i`'s turn; false when the work stopped.
+    fn wait(&self, i: usize) -> bool {
+        // A poisoned lock only means another thread panicked.
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while !s.1 && i >= s.0.saturating_add(self.window) {
+            s = self.turn.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
+        !s.1
+    }
+
+    fn set(&self, merged: usize, stop: bool) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        *s = (merged, stop || s.1);
+        self.turn.notify_all();
+    }
+}
+
 /// Runs `jobs` on worker threads and hands each result to `done` in job
-/// order.
+/// order. The job merged next is always running or done, so the gate
+/// never holds every thread.
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
@@ -419,16 +466,18 @@ fn run_jobs(
         return Ok(());
     }
     let next = AtomicUsize::new(0);
+    let threads = input.threads.min(jobs.len());
+    let gate = Gate::new(threads * AHEAD_PER_THREAD);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|scope| {
-        for _ in 0..input.threads.min(jobs.len()) {
+        for _ in 0..threads {
             let tx = tx.clone();
-            let next = &next;
+            let (next, gate) = (&next, &gate);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    if tx.send((i, run_job(job, input, pass))).is_err() {
+                    if !gate.wait(i) || tx.send((i, run_job(job, input, pass))).is_err() {
                         break;
                     }
                 }
@@ -450,6 +499,7 @@ fn run_jobs(
                     next.store(jobs.len(), Ordering::Relaxed);
                 }
                 want += 1;
+                gate.set(want, failure.is_some());
             }
         }
         match failure {
