@@ -265,8 +265,14 @@ impl Tally {
         self.known = self.known.and(known);
     }
 
+    /// Whether [`Self::apply`] counts `d`: never-received dossiers are
+    /// not.
+    pub fn counts(d: &Dossier) -> bool {
+        d.status != Status::NotReceived && d.received.is_some()
+    }
+
     pub fn apply(&mut self, d: &Dossier, sign: Sign) {
-        if d.status == Status::NotReceived || d.received.is_none() {
+        if !Self::counts(d) {
             return;
         }
         let group = self
@@ -342,28 +348,19 @@ impl Tally {
         }
     }
 
-    /// Adds `other`, a tally of the same periods (another file or
-    /// thread), its unit and field ids translated by `units` and `domains`
-    /// (from a thread's own names to the shared ones) as its groups come:
-    /// one pass, no tally in between.
-    pub fn merge_mapped(&mut self, other: Tally, units: &[UnitId], domains: &[DomainId]) {
+    /// Adds `other`, a tally of the same periods and ids (another
+    /// thread's).
+    pub fn merge(&mut self, other: Tally) {
         debug_assert_eq!(self.periods, other.periods);
-        let unit = |u: UnitId| units.get(u as usize).copied().unwrap_or(u);
-        let domain = |d: DomainId| domains.get(d as usize).copied().unwrap_or(d);
         self.restrict(other.known);
+        if self.groups.is_empty() {
+            // Taken whole: no second table while the first is emptied.
+            self.groups = other.groups;
+            return;
+        }
         for (key, group) in other.groups {
-            let key = GroupKey {
-                unit: unit(key.unit),
-                level: key.level,
-                domain: domain(key.domain),
-            };
             self.add_group(key, group);
         }
-    }
-
-    /// Adds `other`, a tally of the same periods and ids.
-    pub fn merge(&mut self, other: Tally) {
-        self.merge_mapped(other, &[], &[]);
     }
 
     /// A group with more dossiers than its 32-bit counts hold, if any,

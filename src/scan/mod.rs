@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -28,8 +27,8 @@ use crate::figures::{
 };
 use crate::hash::FastSet;
 use crate::input::{
-    self, Caches, Columns, Field, FileReport, Loader, Names, Options, Plan, RangeEnds, ReadCounts,
-    RowProblem, UnitRule,
+    self, Caches, Columns, Dossier, Field, FileReport, Loader, Names, Options, Plan, RangeEnds,
+    ReadCounts, RowProblem, UnitRule,
 };
 use crate::period::Period;
 
@@ -235,7 +234,7 @@ fn first_pass(
     m: &mut Merge<'_>,
 ) -> Result<Vec<Job>, input::Error> {
     let mut accepted: Vec<Job> = Vec::new();
-    run_jobs(jobs, input, Pass::First(keys), &mut |index, part| {
+    let tally = run_jobs(jobs, input, Pass::First(keys), &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
@@ -245,7 +244,7 @@ fn first_pass(
         let end = job.span.map_or(u64::MAX, |s| s.1);
         if want >= end {
             // A row of the previous range ran over all of this one.
-            return Ok(());
+            return Ok(None);
         }
         if start == want || ends.first.map(|f| f.0) == Some(want) {
             accepted.push(job.clone());
@@ -259,6 +258,7 @@ fn first_pass(
         accepted.push(exact.clone());
         m.merge(&exact, part)
     })?;
+    m.tally.merge(tally);
     Ok(accepted)
 }
 
@@ -285,7 +285,7 @@ fn repeats_pass(
                 remap(&mut o.dossier, &units, &domains);
                 duplicates.add(&code, o, tally);
             }
-            Ok(())
+            Ok(None)
         })?;
         merged += duplicates.finish(details);
     }
@@ -309,7 +309,9 @@ struct Merge<'r> {
 }
 
 impl Merge<'_> {
-    fn merge(&mut self, job: &Job, part: Part) -> Result<(), input::Error> {
+    /// Takes in the part of `job`; gives its dossiers, with the shared ids,
+    /// to tally.
+    fn merge(&mut self, job: &Job, part: Part) -> Result<Option<Vec<Dossier>>, input::Error> {
         let Part {
             collector,
             keys,
@@ -322,7 +324,10 @@ impl Merge<'_> {
             ..
         } = part;
         let (units, domains) = self.names.import(&names);
-        self.tally.merge_mapped(collector.tally, &units, &domains);
+        let mut dossiers = collector.dossiers;
+        for d in &mut dossiers {
+            remap(d, &units, &domains);
+        }
         // Lines of a range count from its start: make them the file's.
         let base = match (ends, self.expected.get(&job.file)) {
             (Some((_, e)), Some(&(_, line))) => {
@@ -362,7 +367,7 @@ impl Merge<'_> {
             (self.report)(p);
         }
         (self.progress)(self.rows);
-        Ok(())
+        Ok(Some(dossiers))
     }
 }
 
@@ -415,105 +420,187 @@ fn split(file: u32, path: &Path, name: Arc<str>, plan: Arc<Plan>, input: &Input<
 /// not the rows, however slow the merging.
 const AHEAD_PER_THREAD: usize = 2;
 
-/// Lets job `i` start only when fewer than `window` jobs before it are
-/// still to be merged.
-struct Gate {
-    /// Jobs merged so far, and whether to stop.
-    state: Mutex<(usize, bool)>,
-    turn: Condvar,
-    window: usize,
-}
+/// What `done` makes of a job's result: the dossiers to tally, their ids
+/// the shared ones.
+type Done<'d> =
+    dyn FnMut(usize, Result<Part, input::Error>) -> Result<Option<Vec<Dossier>>, input::Error> + 'd;
 
-impl Gate {
-    fn new(window: usize) -> Gate {
-        Gate {
-            state: Mutex::new((0, false)),
-            turn: Condvar::new(),
-            window,
-        }
-    }
-
-    /// Waits for job `i`'s turn; false when the work stopped.
-    fn wait(&self, i: usize) -> bool {
-        // A poisoned lock only means another thread panicked.
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while !s.1 && i >= s.0.saturating_add(self.window) {
-            s = self.turn.wait(s).unwrap_or_else(|p| p.into_inner());
-        }
-        !s.1
-    }
-
-    fn set(&self, merged: usize, stop: bool) {
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        *s = (merged, stop || s.1);
-        self.turn.notify_all();
-    }
-}
-
-/// Runs `jobs` on worker threads and hands each result to `done` in job
-/// order. The job merged next is always running or done, so the gate
-/// never holds every thread.
+/// Runs `jobs` and hands each result to `done` in job order. The dossiers
+/// `done` gives back are tallied on the worker threads, each into one
+/// tally of its own: at most one tally per thread, however many jobs.
+/// Gives the sum of those tallies.
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
     pass: Pass<'_>,
-    done: &mut dyn FnMut(usize, Result<Part, input::Error>) -> Result<(), input::Error>,
-) -> Result<(), input::Error> {
+    done: &mut Done<'_>,
+) -> Result<Tally, input::Error> {
+    let mut tally = Tally::new(input.periods.clone());
     if input.threads <= 1 || jobs.len() <= 1 {
         for (i, job) in jobs.iter().enumerate() {
-            done(i, run_job(job, input, pass))?;
+            if let Some(dossiers) = done(i, run_job(job, input, pass))? {
+                tally_all(&mut tally, &dossiers);
+            }
         }
-        return Ok(());
+        return Ok(tally);
     }
-    let next = AtomicUsize::new(0);
     let threads = input.threads.min(jobs.len());
-    let gate = Gate::new(threads * AHEAD_PER_THREAD);
+    let board = Board::new(jobs.len(), threads * AHEAD_PER_THREAD);
+    let tallies = Mutex::new(Vec::new());
     let (tx, rx) = mpsc::channel();
-    std::thread::scope(|scope| {
+    let merged = std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, gate) = (&next, &gate);
+            let (board, tallies) = (&board, &tallies);
             scope.spawn(move || {
+                let mut mine = Tally::new(input.periods.clone());
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    if !gate.wait(i) || tx.send((i, run_job(job, input, pass))).is_err() {
-                        break;
+                    match board.work() {
+                        Work::Read(i) => {
+                            let Some(job) = jobs.get(i) else { break };
+                            if tx.send((i, run_job(job, input, pass))).is_err() {
+                                break;
+                            }
+                        }
+                        Work::Tally(dossiers) => tally_all(&mut mine, &dossiers),
+                        Work::Quit => break,
                     }
                 }
+                lock(tallies).push(mine);
             });
         }
         drop(tx);
-        // Results arrive in any order; they are taken in job order.
-        let mut pending = BTreeMap::new();
-        let mut want = 0;
-        let mut failure = None;
-        for (i, result) in rx {
-            pending.insert(i, result);
-            while let Some(result) = pending.remove(&want) {
-                if failure.is_none()
-                    && let Err(e) = done(want, result)
-                {
-                    failure = Some(e);
-                    // Stop handing out work; running jobs finish.
-                    next.store(jobs.len(), Ordering::Relaxed);
-                }
-                want += 1;
-                gate.set(want, failure.is_some());
+        let merged = merge_in_order(jobs.len(), &rx, &board, done);
+        board.finish(merged.is_err());
+        merged
+    });
+    merged?;
+    for mine in tallies.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        tally.merge(mine);
+    }
+    Ok(tally)
+}
+
+/// Takes the results as they arrive, in any order, and hands them to
+/// `done` in job order; what `done` gives back goes to the threads to
+/// tally.
+fn merge_in_order(
+    jobs: usize,
+    rx: &mpsc::Receiver<(usize, Result<Part, input::Error>)>,
+    board: &Board,
+    done: &mut Done<'_>,
+) -> Result<(), input::Error> {
+    let mut pending = BTreeMap::new();
+    let mut want = 0;
+    while want < jobs {
+        // Every thread gone: one panicked, which the scope passes on.
+        let Ok((i, result)) = rx.recv() else { break };
+        pending.insert(i, result);
+        while let Some(result) = pending.remove(&want) {
+            let dossiers = done(want, result)?;
+            want += 1;
+            board.merged(want, dossiers);
+        }
+    }
+    Ok(())
+}
+
+fn tally_all(tally: &mut Tally, dossiers: &[Dossier]) {
+    for d in dossiers {
+        tally.apply(d, crate::figures::Sign::Add);
+    }
+}
+
+/// A worker thread's next piece of work.
+enum Work {
+    Read(usize),
+    Tally(Vec<Dossier>),
+    Quit,
+}
+
+/// What the threads of a pass share: which job is read next, how many are
+/// merged, the merged dossiers waiting to be tallied.
+struct Board {
+    state: Mutex<BoardState>,
+    wake: Condvar,
+    jobs: usize,
+    /// Jobs read or being read, not yet merged, at most.
+    window: usize,
+}
+
+struct BoardState {
+    next: usize,
+    merged: usize,
+    waiting: std::collections::VecDeque<Vec<Dossier>>,
+    /// Every job merged: the threads stop once nothing waits.
+    closed: bool,
+    /// The pass failed: the threads stop now.
+    stop: bool,
+}
+
+impl Board {
+    fn new(jobs: usize, window: usize) -> Board {
+        Board {
+            state: Mutex::new(BoardState {
+                next: 0,
+                merged: 0,
+                waiting: Default::default(),
+                closed: false,
+                stop: false,
+            }),
+            wake: Condvar::new(),
+            jobs,
+            window,
+        }
+    }
+
+    /// Tallying comes first, so the dossiers waiting stay few; a job is
+    /// read only in its turn. The job merged next is always being read or
+    /// done, so the threads never all wait.
+    fn work(&self) -> Work {
+        let mut s = lock(&self.state);
+        loop {
+            if s.stop {
+                return Work::Quit;
             }
+            if let Some(dossiers) = s.waiting.pop_front() {
+                return Work::Tally(dossiers);
+            }
+            if s.next < self.jobs && s.next < s.merged.saturating_add(self.window) {
+                s.next += 1;
+                return Work::Read(s.next - 1);
+            }
+            if s.closed {
+                return Work::Quit;
+            }
+            s = self.wake.wait(s).unwrap_or_else(|p| p.into_inner());
         }
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    })
+    }
+
+    fn merged(&self, merged: usize, dossiers: Option<Vec<Dossier>>) {
+        let mut s = lock(&self.state);
+        s.merged = merged;
+        s.waiting.extend(dossiers);
+        self.wake.notify_all();
+    }
+
+    fn finish(&self, failed: bool) {
+        let mut s = lock(&self.state);
+        s.closed = true;
+        s.stop |= failed;
+        self.wake.notify_all();
+    }
+}
+
+/// A poisoned lock only means another thread panicked, which the scope
+/// passes on.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Adds one part's row keys to the shared ones.
 fn add_keys(shared: &Mutex<KeyRuns>, part: keys::Sliced) -> Result<(), input::Error> {
-    // A poisoned lock only means another thread panicked.
-    let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
-    shared.add(part)
+    lock(shared).add(part)
 }
 
 /// Which pass over the files a job belongs to.
@@ -569,8 +656,7 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
     } else {
         input.keep.clone()
     };
-    let mut collector =
-        Collector::new(Tally::new(input.periods.clone()), keep, job.file, job.range);
+    let mut collector = Collector::new(keep, job.file, job.range);
     let mut repeats = Vec::new();
     let mut problems = Vec::new();
     // A job that starts at a known row boundary (a file read whole, its
@@ -689,8 +775,6 @@ mod tests {
     /// Everything a scan yields, as text, to compare two scans. Several
     /// threads also read the repeated codes one batch per group of keys.
     fn outcome(path: &Path, threads: usize, range_bytes: u64) -> String {
-        let files = vec![path.to_path_buf()];
-        let options = Options::default();
         let periods = vec![
             Period {
                 start: d(2023, 10, 23),
@@ -701,6 +785,14 @@ mod tests {
                 end: d(2023, 12, 31),
             },
         ];
+        outcome_of(path, threads, range_bytes, periods)
+    }
+
+    /// [`outcome`] over `periods`, every one of them and the months.
+    fn outcome_of(path: &Path, threads: usize, range_bytes: u64, periods: Vec<Period>) -> String {
+        let files = vec![path.to_path_buf()];
+        let options = Options::default();
+        let count = periods.len();
         let mut input = Input::new(&files, &options, &[], periods);
         input.threads = threads;
         input.range_bytes = range_bytes;
@@ -716,13 +808,18 @@ mod tests {
         let mut problems = Vec::new();
         let scanned = run(&input, &mut |p| problems.push(p.to_string()), &mut |_| {}).unwrap();
         let mut out = String::new();
-        for i in 0..2 {
+        for i in 0..count {
             let s = Snapshot::new(&scanned.tally, i, &scanned.names);
             out +=
                 &serde_json::to_string(&(&s.tong, &s.theo_cap, &s.theo_don_vi, &s.theo_linh_vuc))
                     .unwrap();
         }
-        out += &format!("\n{:?}\n{:?}\n", scanned.accounting, scanned.files);
+        let mut months: Vec<_> = scanned.tally.monthly().into_iter().collect();
+        months.sort_by_key(|(k, _)| *k);
+        out += &format!(
+            "\n{months:?}\n{:?}\n{:?}\n",
+            scanned.accounting, scanned.files
+        );
         for d in &scanned.details {
             out += &format!("{} {:?} {}\n", d.code, d.dossier, d.procedure_name);
         }
@@ -785,6 +882,79 @@ mod tests {
             }
         }
         s
+    }
+
+    /// Rows of many units and fields over a year, codes repeated, some
+    /// with quoted line breaks: many groups, each in many periods.
+    fn wide_rows(n: usize, seed: u64) -> String {
+        let mut s = String::new();
+        let mut x = seed | 1;
+        let fields = [
+            "Hộ tịch",
+            "Chứng thực",
+            "Đất đai",
+            "Tư pháp",
+            "Xây dựng",
+            "",
+        ];
+        for i in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let r = x;
+            let code = if r.is_multiple_of(7) {
+                format!("HS{}", r % 13)
+            } else {
+                format!("HS-{i}")
+            };
+            let unit = match r % 9 {
+                0 => format!("Phòng số {}", (r >> 4) % 5),
+                _ => format!("UBND xã Số {}", (r >> 8) % 40),
+            };
+            let field = fields[(r >> 12) as usize % fields.len()];
+            let name = if r.is_multiple_of(5) {
+                "\"Khai sinh,\nkết hôn\""
+            } else {
+                "Chứng thực"
+            };
+            let (day, month) = (1 + (r >> 16) % 28, 1 + (r >> 24) % 12);
+            let took = (r >> 32) % 70;
+            let ended = chrono::NaiveDate::from_ymd_opt(2023, month as u32, day as u32)
+                .and_then(|d| d.checked_add_days(chrono::Days::new(took)))
+                .filter(|_| !r.is_multiple_of(3))
+                .map(|e| e.format("%d/%m/%Y").to_string());
+            let status = if ended.is_some() {
+                "Đã trả kết quả"
+            } else {
+                "Đang xử lý"
+            };
+            s.push_str(&format!(
+                "{code},{unit},{field},{name},Trực tuyến,{day:02}/{month:02}/2023 08:00,{:02}/{month:02}/2023,{},{status},Có\n",
+                (day + (r >> 40) % 10).min(28),
+                ended.unwrap_or_default(),
+            ));
+        }
+        s
+    }
+
+    /// A period, the year, the one before and the twelve months.
+    fn year_periods() -> Vec<Period> {
+        let mut periods = vec![
+            Period {
+                start: d(2023, 3, 10),
+                end: d(2023, 5, 20),
+            },
+            Period {
+                start: d(2023, 1, 1),
+                end: d(2023, 12, 31),
+            },
+            Period {
+                start: d(2022, 12, 30),
+                end: d(2023, 3, 9),
+            },
+        ];
+        periods.extend((0..12).map(|m| crate::figures::month_period(2023 * 12 + m)));
+        periods
     }
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -854,6 +1024,19 @@ mod tests {
             std::fs::remove_dir_all(&dir).unwrap();
             prop_assert_eq!(many, one);
         }
+
+        /// Many groups in many periods, read by 2 to 4 threads in ranges of
+        /// a few rows: the figures of one read on one thread.
+        #[test]
+        fn many_groups_on_any_threads(seed in 1u64.., n in 1usize..400, range in 20u64..800, threads in 2usize..5) {
+            let dir = std::env::temp_dir().join(format!("cctthc-scan-w-{}-{seed}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = write(&dir, "x.csv", &format!("{HEADER}\n{}", wide_rows(n, seed)));
+            let one = outcome_of(&path, 1, 1 << 30, year_periods());
+            let many = outcome_of(&path, threads, range, year_periods());
+            std::fs::remove_dir_all(&dir).unwrap();
+            prop_assert_eq!(many, one);
+        }
     }
 }
 
@@ -863,6 +1046,7 @@ mod never_panics {
     use crate::period::Period;
     use chrono::NaiveDate;
     use proptest::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn scan_bytes(name: &str, bytes: &[u8]) {
         static N: AtomicUsize = AtomicUsize::new(0);
