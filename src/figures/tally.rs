@@ -103,8 +103,10 @@ struct Group {
     /// The periods the group has dossiers in, by index, ascending, with
     /// their counts; a period absent counts zero. A dossier counts in few
     /// of the periods (the current one, the year, the months it is open
-    /// in), so a group holds few, in 32 bits ([`Tally::overfull`]).
-    counts: Vec<(PeriodIndex, Counts32)>,
+    /// in), so a group holds few, in 32 bits ([`Tally::overfull`]). The
+    /// indices apart, so a scan over them stays in a cache line.
+    periods: Vec<PeriodIndex>,
+    counts: Vec<Counts32>,
     /// The group's ratio counts per calendar month (see [`Tally::monthly`]):
     /// the months sorted, searched by halving, apart from their counts so
     /// the search stays in a cache line or two.
@@ -120,22 +122,28 @@ impl Group {
     fn new() -> Group {
         Group {
             members: 0,
+            periods: Vec::new(),
             counts: Vec::new(),
             months: Vec::new(),
             month_counts: Vec::new(),
         }
     }
 
-    fn period(&mut self, index: usize) -> &mut Counts32 {
+    /// The counts of period `index`, looked for from position `*from`
+    /// on, which is then moved past it: a dossier's periods come in
+    /// ascending order, so they are found in one scan of the few there.
+    fn period(&mut self, index: usize, from: &mut usize) -> &mut Counts32 {
         let index = index as PeriodIndex;
-        let i = match self.counts.binary_search_by_key(&index, |(k, _)| *k) {
-            Ok(i) => i,
-            Err(i) => {
-                self.counts.insert(i, (index, Counts32::default()));
-                i
-            }
-        };
-        &mut self.counts[i].1
+        let mut i = *from;
+        while self.periods.get(i).is_some_and(|&p| p < index) {
+            i += 1;
+        }
+        if self.periods.get(i) != Some(&index) {
+            self.periods.insert(i, index);
+            self.counts.insert(i, Counts32::default());
+        }
+        *from = i + 1;
+        &mut self.counts[i]
     }
 
     fn month(&mut self, m: MonthIndex) -> &mut RatioCounts {
@@ -156,7 +164,8 @@ impl Group {
 #[derive(Clone, Copy, Debug)]
 pub struct GroupCounts<'a> {
     periods: usize,
-    counts: &'a [(PeriodIndex, Counts32)],
+    indices: &'a [PeriodIndex],
+    counts: &'a [Counts32],
 }
 
 impl GroupCounts<'_> {
@@ -165,12 +174,10 @@ impl GroupCounts<'_> {
         if index >= self.periods {
             return None;
         }
-        let found = self
-            .counts
-            .binary_search_by_key(&(index as PeriodIndex), |(k, _)| *k);
-        Some(match found {
-            Ok(i) => Counts::from(&self.counts[i].1),
-            Err(_) => Counts::default(),
+        let found = self.indices.binary_search(&(index as PeriodIndex));
+        Some(match found.ok().and_then(|i| self.counts.get(i)) {
+            Some(c) => Counts::from(c),
+            None => Counts::default(),
         })
     }
 }
@@ -284,9 +291,10 @@ impl Tally {
             Sign::Remove => group.members.wrapping_sub(1),
         };
         let (head, series) = self.periods.split_at(self.series_from);
+        let mut from = 0;
         for (i, p) in head.iter().enumerate() {
             if due::counted_in(d, p) {
-                group.period(i).count(d, p, sign);
+                group.period(i, &mut from).count(d, p, sign);
             }
         }
         // In a series, only the periods from the one holding the receipt
@@ -299,7 +307,9 @@ impl Tally {
             };
             for (i, p) in series.iter().enumerate().take(last).skip(first) {
                 if due::counted_in(d, p) {
-                    group.period(self.series_from + i).count(d, p, sign);
+                    group
+                        .period(self.series_from + i, &mut from)
+                        .count(d, p, sign);
                 }
             }
         }
@@ -335,8 +345,9 @@ impl Tally {
         match self.groups.get_mut(&key) {
             Some(mine) => {
                 mine.members = mine.members.wrapping_add(group.members);
-                for (i, c) in &group.counts {
-                    *mine.period(*i as usize) += c;
+                let mut from = 0;
+                for (i, c) in group.periods.iter().zip(&group.counts) {
+                    *mine.period(*i as usize, &mut from) += c;
                 }
                 for (m, c) in group.months.into_iter().zip(group.month_counts) {
                     mine.month(m).add(&c);
@@ -378,6 +389,7 @@ impl Tally {
     fn view<'a>(&self, group: &'a Group) -> GroupCounts<'a> {
         GroupCounts {
             periods: self.periods.len(),
+            indices: &group.periods,
             counts: &group.counts,
         }
     }
@@ -457,6 +469,91 @@ mod tests {
             }
             for (i, want) in naive.iter().enumerate() {
                 prop_assert_eq!(&tally.sum(i, |_| true), want);
+            }
+        }
+    }
+
+    /// 32-bit counts are exact up to 4 294 967 295 dossiers a group; one
+    /// more is found, for the scan to stop with an error.
+    #[test]
+    fn a_group_past_32_bits_is_found() {
+        let mut tally = Tally::new(vec![Period {
+            start: day(0),
+            end: day(364),
+        }]);
+        let d = Dossier::dated(Status::InProgress, day(3), day(9), None);
+        tally.apply(&d, Sign::Add);
+        assert_eq!(tally.overfull(), None);
+        for g in tally.groups.values_mut() {
+            g.members = u64::from(u32::MAX);
+        }
+        assert_eq!(tally.overfull(), None);
+        tally.apply(&d, Sign::Add);
+        assert_eq!(tally.overfull(), Some((GroupKey::of(&d), 1 << 32)));
+    }
+
+    proptest! {
+        /// Many groups, each keeping only the periods it has dossiers in,
+        /// tallied in four parts merged at the end, some dossiers taken
+        /// out by another part than the one that added them: every group's
+        /// counts in every period are those of a plain count.
+        #[test]
+        fn kept_periods_are_the_plain_counts(
+            ds in proptest::collection::vec(
+                (0u32..6, 0u32..3, 0usize..6, 0u16..400, proptest::option::of(0u16..90), 0u16..30, 0usize..4, proptest::bool::ANY),
+                0..120),
+        ) {
+            let mut periods = vec![
+                Period { start: day(40), end: day(70) },
+                Period { start: day(0), end: day(364) },
+                Period { start: day(10), end: day(39) },
+            ];
+            periods.extend((1..=12).map(|m| month_period(2023 * 12 + m - 1)));
+            let mut parts = vec![Tally::new(periods.clone()); 4];
+            let mut naive: std::collections::HashMap<GroupKey, (u64, Vec<Counts>)> = Default::default();
+            for (unit, domain, status, r, took, due, part, remove) in ds {
+                let status = Status::ALL[status];
+                let d = Dossier {
+                    unit, level: Level::Xa, domain, status, channel: Channel::Online,
+                    received: Some(day(r)), due: Some(day(r + due)),
+                    ended: if status.is_final() { took.map(|t| day(r + t)) } else { None },
+                    online_service: Tri::Yes, digitised_in: Tri::No, digitised_out: Tri::Yes,
+                    fee: Tri::No, paid_online: Tri::No,
+                };
+                let mut signs = vec![(part, Sign::Add)];
+                if remove {
+                    signs.push(((part + 1) % 4, Sign::Remove));
+                }
+                for (part, sign) in signs {
+                    parts[part].apply(&d, sign);
+                    if !Tally::counts(&d) {
+                        continue;
+                    }
+                    let (members, counts) = naive
+                        .entry(GroupKey::of(&d))
+                        .or_insert_with(|| (0, vec![Counts::default(); periods.len()]));
+                    *members = if sign == Sign::Add { *members + 1 } else { *members - 1 };
+                    for (c, p) in counts.iter_mut().zip(&periods) {
+                        c.apply(&d, p, sign);
+                    }
+                }
+            }
+            let mut tally = Tally::new(periods.clone());
+            for part in parts {
+                tally.merge(part);
+            }
+            let groups = tally.groups();
+            let want: Vec<GroupKey> = {
+                let mut k: Vec<GroupKey> = naive.iter().filter(|(_, (m, _))| *m != 0).map(|(k, _)| *k).collect();
+                k.sort();
+                k
+            };
+            prop_assert_eq!(groups.iter().map(|(k, _)| *k).collect::<Vec<_>>(), want);
+            for (key, counts) in &groups {
+                for (i, c) in naive[key].1.iter().enumerate() {
+                    prop_assert_eq!(counts.get(i), Some(*c), "{:?} period {}", key, i);
+                }
+                prop_assert_eq!(counts.get(periods.len()), None);
             }
         }
     }
