@@ -12,6 +12,7 @@
 //! sequential read.
 
 mod keys;
+mod readings;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -21,6 +22,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 
 use self::keys::KeyRuns;
+use self::readings::{Keeping, Kept, Room};
 use crate::figures::collect::remap;
 use crate::figures::{
     Accounting, Collector, Detail, Duplicates, KeepRule, Occurrence, RowPos, Tally, code_hash,
@@ -53,6 +55,8 @@ pub struct Input<'a> {
     pub repeat_batch: usize,
     /// Row keys compared at once to find the repeated ones.
     pub key_group: usize,
+    /// Bytes of spreadsheets' readings kept for the second pass.
+    pub readings_budget: usize,
 }
 
 impl<'a> Input<'a> {
@@ -79,6 +83,8 @@ impl<'a> Input<'a> {
             // About 20 MB of latest readings.
             repeat_batch: 1 << 17,
             key_group: keys::GROUP,
+            // A workbook of 350 000 rows or so.
+            readings_budget: 32 << 20,
         }
     }
 }
@@ -120,6 +126,28 @@ struct Part {
     ends: Option<(u64, RangeEnds)>,
     /// Second pass: the readings of repeated codes.
     repeats: Vec<(String, Occurrence)>,
+    /// First pass over a spreadsheet: every row's reading, for the second.
+    readings: Option<readings::Readings>,
+}
+
+impl Part {
+    /// The second pass of a job whose readings were kept: nothing read,
+    /// the readings' ids already the shared ones (no names to translate
+    /// them from).
+    fn replayed(job: &Job, repeats: Vec<(String, Occurrence)>) -> Part {
+        Part {
+            collector: Collector::new(None, job.file, job.range),
+            keys: keys::Sliced::new(Vec::new()),
+            names: Names::new(&[]),
+            problems: Vec::new(),
+            counts: ReadCounts::default(),
+            header: None,
+            skipped: Vec::new(),
+            ends: None,
+            repeats,
+            readings: None,
+        }
+    }
 }
 
 /// Reads `input`, tallying every row; invalid rows go to `report` in
@@ -131,8 +159,10 @@ pub fn run(
 ) -> Result<Scanned, input::Error> {
     let (jobs, reports) = plan_files(input)?;
     let keys = Mutex::new(KeyRuns::new(input.key_budget, input.key_group));
+    let room = Room::new(input.readings_budget);
     let mut m = Merge {
         names: Names::new(input.units),
+        kept: Kept::new(),
         tally: Tally::new(input.periods.clone()),
         details: Vec::new(),
         keys: &keys,
@@ -151,9 +181,10 @@ pub fn run(
             m.expected.insert(job.file, first);
         }
     }
-    let accepted = first_pass(&jobs, input, &keys, &mut m)?;
+    let accepted = first_pass(&jobs, input, Pass::First(&keys, &room), &mut m)?;
     let Merge {
         mut names,
+        kept,
         mut tally,
         mut details,
         received,
@@ -166,7 +197,7 @@ pub fn run(
     let merged = repeats_pass(
         &accepted,
         input,
-        &keys,
+        (&keys, &kept),
         &mut names,
         &mut tally,
         &mut details,
@@ -230,11 +261,11 @@ fn plan_files(input: &Input<'_>) -> Result<(Vec<Job>, Vec<FileReport>), input::E
 fn first_pass(
     jobs: &[Job],
     input: &Input<'_>,
-    keys: &Mutex<KeyRuns>,
+    pass: Pass<'_>,
     m: &mut Merge<'_>,
 ) -> Result<Vec<Job>, input::Error> {
     let mut accepted: Vec<Job> = Vec::new();
-    let tally = run_jobs(jobs, input, Pass::First(keys), &mut |index, part| {
+    let tally = run_jobs(jobs, input, pass, &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
@@ -254,7 +285,7 @@ fn first_pass(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = run_job(&exact, input, Pass::First(keys))?;
+        let part = run_job(&exact, input, pass)?;
         accepted.push(exact.clone());
         m.merge(&exact, part)
     })?;
@@ -262,14 +293,14 @@ fn first_pass(
     Ok(accepted)
 }
 
-/// Codes read more than once: their rows read again and the last kept
-/// (SPEC §1.6). In batches of the hash space, so the readings held stay
-/// bounded; one batch, one more read of the files, unless the repeats are
-/// many.
+/// Codes read more than once: their rows read again (or their readings
+/// kept, for spreadsheets) and the last kept (SPEC §1.6). In batches of
+/// the hash space, so the readings held stay bounded; one batch, one more
+/// read of the files, unless the repeats are many.
 fn repeats_pass(
     accepted: &[Job],
     input: &Input<'_>,
-    keys: &KeyRuns,
+    (keys, kept): (&KeyRuns, &Kept),
     names: &mut Names,
     tally: &mut Tally,
     details: &mut Vec<crate::figures::Detail>,
@@ -278,7 +309,8 @@ fn repeats_pass(
     for batch in keys.repeated_batches(input.threads, input.repeat_batch)? {
         let repeated = keys.repeated(input.threads, &batch)?;
         let mut duplicates = Duplicates::default();
-        run_jobs(accepted, input, Pass::Repeats(&repeated), &mut |_, part| {
+        let pass = Pass::Repeats(&repeated, kept);
+        run_jobs(accepted, input, pass, &mut |_, part| {
             let part = part?;
             let (units, domains) = names.import(&part.names);
             for (code, mut o) in part.repeats {
@@ -295,6 +327,7 @@ fn repeats_pass(
 /// The running result of a scan, parts merged in reading order.
 struct Merge<'r> {
     names: Names,
+    kept: Kept,
     tally: Tally,
     details: Vec<Detail>,
     keys: &'r Mutex<KeyRuns>,
@@ -321,9 +354,16 @@ impl Merge<'_> {
             header,
             skipped,
             ends,
+            readings,
             ..
         } = part;
         let (units, domains) = self.names.import(&names);
+        if let Some(mut readings) = readings {
+            for r in &mut readings.rows {
+                remap(&mut r.occurrence.dossier, &units, &domains);
+            }
+            self.kept.insert((job.file, job.range), readings);
+        }
         let mut dossiers = collector.dossiers;
         for d in &mut dossiers {
             remap(d, &units, &domains);
@@ -606,10 +646,12 @@ fn add_keys(shared: &Mutex<KeyRuns>, part: keys::Sliced) -> Result<(), input::Er
 /// Which pass over the files a job belongs to.
 #[derive(Clone, Copy)]
 enum Pass<'a> {
-    /// Every row is tallied and its key goes to the shared keys.
-    First(&'a Mutex<KeyRuns>),
-    /// Only the readings of these repeated codes are gathered.
-    Repeats(&'a FastSet<u64>),
+    /// Every row is tallied and its key goes to the shared keys; a
+    /// spreadsheet's readings are kept while there is room.
+    First(&'a Mutex<KeyRuns>, &'a Room),
+    /// Only the readings of these repeated codes are gathered, from the
+    /// kept ones where there are.
+    Repeats(&'a FastSet<u64>, &'a Kept),
 }
 
 /// Reads a job's file, whole or its byte range (from the first row
@@ -646,9 +688,17 @@ fn occurrence(r: &input::Record<'_>, pos: RowPos) -> (String, Occurrence) {
 
 /// Reads one job, in `pass`.
 fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
-    let repeated = match pass {
-        Pass::First(_) => None,
-        Pass::Repeats(set) => Some(set),
+    if let Pass::Repeats(set, kept) = pass
+        && let Some(kept) = kept.get(&(job.file, job.range))
+    {
+        return Ok(Part::replayed(job, kept.of_repeated(set)));
+    }
+    let (repeated, mut keeping) = match pass {
+        Pass::First(_, room) => {
+            let on = job.span.is_none() && readings::worth_keeping(job.plan.kind());
+            (None, Some(Keeping::new(room, on)))
+        }
+        Pass::Repeats(set, _) => (Some(set), None),
     };
     let mut names = Names::new(input.units);
     let keep = if repeated.is_some() {
@@ -667,24 +717,30 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
     let mut key_error = None;
     let (counts, columns, ends) = {
         let (file, range) = (job.file, job.range);
+        let pos = |r: &input::Record<'_>| RowPos {
+            file,
+            range,
+            line: r.line,
+        };
         let mut sink = |r: &input::Record<'_>| match pass {
-            Pass::First(shared_keys) => {
+            Pass::First(shared_keys, _) => {
                 collector.add(r);
+                if let Some(k) = keeping.as_mut().filter(|k| k.on()) {
+                    let o = Occurrence {
+                        pos: pos(r),
+                        fingerprint: r.fingerprint(),
+                        dossier: r.dossier,
+                    };
+                    k.add(r.code, o);
+                }
                 if never_dropped && collector.keys.len() >= input.key_chunk && key_error.is_none() {
                     let chunk = keys::Sliced::new(std::mem::take(&mut collector.keys));
                     key_error = add_keys(shared_keys, chunk).err();
                 }
             }
-            Pass::Repeats(set) => {
+            Pass::Repeats(set, _) => {
                 if set.contains(&code_hash(r.code)) {
-                    repeats.push(occurrence(
-                        r,
-                        RowPos {
-                            file,
-                            range,
-                            line: r.line,
-                        },
-                    ));
+                    repeats.push(occurrence(r, pos(r)));
                 }
             }
         };
@@ -733,6 +789,7 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
         skipped,
         ends,
         repeats,
+        readings: keeping.and_then(Keeping::finish),
     })
 }
 
@@ -790,10 +847,28 @@ mod tests {
 
     /// [`outcome`] over `periods`, every one of them and the months.
     fn outcome_of(path: &Path, threads: usize, range_bytes: u64, periods: Vec<Period>) -> String {
-        let files = vec![path.to_path_buf()];
+        outcome_files(
+            &[path.to_path_buf()],
+            threads,
+            range_bytes,
+            periods,
+            64 << 20,
+        )
+    }
+
+    /// [`outcome_of`] of several files, spreadsheets' readings kept up to
+    /// `budget` bytes.
+    fn outcome_files(
+        files: &[PathBuf],
+        threads: usize,
+        range_bytes: u64,
+        periods: Vec<Period>,
+        budget: usize,
+    ) -> String {
         let options = Options::default();
         let count = periods.len();
-        let mut input = Input::new(&files, &options, &[], periods);
+        let mut input = Input::new(files, &options, &[], periods);
+        input.readings_budget = budget;
         input.threads = threads;
         input.range_bytes = range_bytes;
         input.key_budget = 64;
@@ -989,6 +1064,46 @@ mod tests {
                         path.display()
                     );
                 }
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A workbook of the rows of `csv` (its header first), every cell text.
+    fn workbook(path: &Path, csv: &str) {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, line) in csv.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        book.save(path).unwrap();
+    }
+
+    /// The second pass over a workbook from its kept readings, from
+    /// parsing it again, or some of each (the budget ran out part way):
+    /// the same figures, duplicates and differing readings.
+    #[test]
+    fn kept_readings_give_what_parsing_again_gives() {
+        let dir = std::env::temp_dir().join(format!("cctthc-scan-kept-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // No quoted cells: split on commas into cells.
+        let plain = |seed| wide_rows(300, seed).replace("\"Khai sinh,\nkết hôn\"", "Khai sinh");
+        let (a, b) = (plain(3), plain(5));
+        let files = vec![dir.join("a.xlsx"), dir.join("b.xlsx"), dir.join("c.csv")];
+        workbook(&files[0], &format!("{HEADER}\n{a}"));
+        workbook(&files[1], &format!("{HEADER}\n{b}"));
+        write(&dir, "c.csv", &format!("{HEADER}\n{a}"));
+        let again = outcome_files(&files, 1, 1 << 30, year_periods(), 0);
+        // Codes repeat within and across files, some readings differing.
+        assert!(!again.contains("trung_lap: 0,") && !again.contains("trung_lap_khac: 0,"));
+        // All kept, the first file's only, none.
+        let file = 300 * (std::mem::size_of::<readings::Reading>() + "HS-100".len());
+        for budget in [64 << 20, file * 3 / 2, file / 10] {
+            for threads in [1, 3] {
+                let kept = outcome_files(&files, threads, 97, year_periods(), budget);
+                assert_eq!(kept, again, "budget {budget}, {threads} threads");
             }
         }
         std::fs::remove_dir_all(&dir).unwrap();
