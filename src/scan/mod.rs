@@ -1,6 +1,8 @@
 //! One pass over the exports, in parallel: files are cut into ranges at row
-//! boundaries, each range is tallied on its own, and the tallies are merged
-//! in reading order. Memory grows with the number of groups; the eight
+//! boundaries, each read on its own, at most two per thread ahead of the
+//! merge; the merge takes them in reading order and gives their dossiers,
+//! ids translated, back to the threads, each tallying into one tally of
+//! its own. Memory grows with the number of groups; the eight
 //! bytes per row of the duplicate check go to disk past a budget, handed
 //! over a megabyte at a time by a file read whole (one that cannot be
 //! cut), and the readings of repeated codes are merged in batches.
@@ -467,8 +469,8 @@ type Done<'d> =
 
 /// Runs `jobs` and hands each result to `done` in job order. The dossiers
 /// `done` gives back are tallied on the worker threads, each into one
-/// tally of its own: at most one tally per thread, however many jobs.
-/// Gives the sum of those tallies.
+/// tally of its own, of the groups that fall to it: every group is in one
+/// tally, however many jobs and threads. Gives the sum of those tallies.
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
@@ -485,17 +487,17 @@ fn run_jobs(
         return Ok(tally);
     }
     let threads = input.threads.min(jobs.len());
-    let board = Board::new(jobs.len(), threads * AHEAD_PER_THREAD);
+    let board = Board::new(jobs.len(), threads, threads * AHEAD_PER_THREAD);
     let tallies = Mutex::new(Vec::new());
     let (tx, rx) = mpsc::channel();
     let merged = std::thread::scope(|scope| {
-        for _ in 0..threads {
+        for me in 0..threads {
             let tx = tx.clone();
             let (board, tallies) = (&board, &tallies);
             scope.spawn(move || {
                 let mut mine = Tally::new(input.periods.clone());
                 loop {
-                    match board.work() {
+                    match board.work(me) {
                         Work::Read(i) => {
                             let Some(job) = jobs.get(i) else { break };
                             if tx.send((i, run_job(job, input, pass))).is_err() {
@@ -564,6 +566,7 @@ struct Board {
     state: Mutex<BoardState>,
     wake: Condvar,
     jobs: usize,
+    threads: usize,
     /// Jobs read or being read, not yet merged, at most.
     window: usize,
 }
@@ -571,7 +574,8 @@ struct Board {
 struct BoardState {
     next: usize,
     merged: usize,
-    waiting: std::collections::VecDeque<Vec<Dossier>>,
+    /// By thread, the dossiers of its groups.
+    waiting: Vec<std::collections::VecDeque<Vec<Dossier>>>,
     /// Every job merged: the threads stop once nothing waits.
     closed: bool,
     /// The pass failed: the threads stop now.
@@ -579,17 +583,18 @@ struct BoardState {
 }
 
 impl Board {
-    fn new(jobs: usize, window: usize) -> Board {
+    fn new(jobs: usize, threads: usize, window: usize) -> Board {
         Board {
             state: Mutex::new(BoardState {
                 next: 0,
                 merged: 0,
-                waiting: Default::default(),
+                waiting: (0..threads).map(|_| Default::default()).collect(),
                 closed: false,
                 stop: false,
             }),
             wake: Condvar::new(),
             jobs,
+            threads,
             window,
         }
     }
@@ -597,13 +602,13 @@ impl Board {
     /// Tallying comes first, so the dossiers waiting stay few; a job is
     /// read only in its turn. The job merged next is always being read or
     /// done, so the threads never all wait.
-    fn work(&self) -> Work {
+    fn work(&self, me: usize) -> Work {
         let mut s = lock(&self.state);
         loop {
             if s.stop {
                 return Work::Quit;
             }
-            if let Some(dossiers) = s.waiting.pop_front() {
+            if let Some(dossiers) = s.waiting.get_mut(me).and_then(|w| w.pop_front()) {
                 return Work::Tally(dossiers);
             }
             if s.next < self.jobs && s.next < s.merged.saturating_add(self.window) {
@@ -617,10 +622,22 @@ impl Board {
         }
     }
 
+    /// Job `merged - 1` is merged; its dossiers go to the threads whose
+    /// groups they are of.
     fn merged(&self, merged: usize, dossiers: Option<Vec<Dossier>>) {
+        let mut shares = vec![Vec::new(); self.threads];
+        for d in dossiers.into_iter().flatten() {
+            if let Some(share) = shares.get_mut(shard(&d, self.threads)) {
+                share.push(d);
+            }
+        }
         let mut s = lock(&self.state);
         s.merged = merged;
-        s.waiting.extend(dossiers);
+        for (w, share) in s.waiting.iter_mut().zip(shares) {
+            if !share.is_empty() {
+                w.push_back(share);
+            }
+        }
         self.wake.notify_all();
     }
 
@@ -630,6 +647,14 @@ impl Board {
         s.stop |= failed;
         self.wake.notify_all();
     }
+}
+
+/// Which of `threads` threads tallies the group of `d`: a mix of its
+/// unit and field, so each group is in one thread's tally.
+fn shard(d: &Dossier, threads: usize) -> usize {
+    let key = u64::from(d.unit) << 32 | u64::from(d.domain);
+    let mixed = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+    mixed as usize % threads.max(1)
 }
 
 /// A poisoned lock only means another thread panicked, which the scope
