@@ -703,21 +703,31 @@ fn read_job(
 fn occurrence(r: &input::Record<'_>, pos: RowPos) -> (String, Occurrence) {
     (
         String::from_utf8_lossy(r.code).into_owned(),
-        Occurrence {
-            pos,
-            fingerprint: r.fingerprint(),
-            dossier: r.dossier,
-        },
+        reading(r, pos),
     )
 }
 
-/// Reads one job, in `pass`.
+fn reading(r: &input::Record<'_>, pos: RowPos) -> Occurrence {
+    Occurrence {
+        pos,
+        fingerprint: r.fingerprint(),
+        dossier: r.dossier,
+    }
+}
+
+/// Reads one job, in `pass`; in the second, a job whose readings were
+/// kept is not read again.
 fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
     if let Pass::Repeats(set, kept) = pass
         && let Some(kept) = kept.get(&(job.file, job.range))
     {
         return Ok(Part::replayed(job, kept.of_repeated(set)));
     }
+    read_part(job, input, pass)
+}
+
+/// Reads one job's file or range, in `pass`.
+fn read_part(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
     let (repeated, mut keeping) = match pass {
         Pass::First(_, room) => {
             let on = job.span.is_none() && readings::worth_keeping(job.plan.kind());
@@ -751,12 +761,7 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
             Pass::First(shared_keys, _) => {
                 collector.add(r);
                 if let Some(k) = keeping.as_mut().filter(|k| k.on()) {
-                    let o = Occurrence {
-                        pos: pos(r),
-                        fingerprint: r.fingerprint(),
-                        dossier: r.dossier,
-                    };
-                    k.add(r.code, o);
+                    k.add(r.code, reading(r, pos(r)));
                 }
                 if never_dropped && collector.keys.len() >= input.key_chunk && key_error.is_none() {
                     let chunk = keys::Sliced::new(std::mem::take(&mut collector.keys));
