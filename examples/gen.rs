@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example gen -- --rows N --out FILE [--seed S]
-//!     [--year 2023] [--months 1-12] [--headers canonical|vi]
+//!     [--year 2023] [--months 1-12] [--headers canonical|vi] [--units N]
 //! ```
 //!
 //! Writes N dossiers in the shape of SPEC §1: CSV (UTF-8, `,`), or `.xlsx`
@@ -42,6 +42,7 @@ Tùy chọn:
   --year Y          năm tiếp nhận, mặc định 2023
   --months A-B      các tháng tiếp nhận, ví dụ 1-12, 11, 3-5; mặc định 1-12
   --headers KIỂU    canonical (tên trường SPEC, mặc định) hoặc vi (tiêu đề tiếng Việt)
+  --units N         N đơn vị (xã) khác nhau, chọn đều; mặc định 31 đơn vị của Tứ Kỳ theo tỷ trọng
 ";
 
 struct Args {
@@ -51,6 +52,8 @@ struct Args {
     year: i32,
     months: (u32, u32),
     vi: bool,
+    /// Distinct units, drawn uniformly; `None`: the district's 31, weighted.
+    units: Option<u32>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -60,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
     let mut year = 2023i32;
     let mut months = (1, 12);
     let mut vi = false;
+    let mut units = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut val = |name: &str| it.next().ok_or_else(|| format!("thiếu giá trị cho {name}"));
@@ -99,6 +103,15 @@ fn parse_args() -> Result<Args, String> {
                     }
                 }
             }
+            "--units" => {
+                let n: u32 = val("--units")?
+                    .parse()
+                    .map_err(|_| "--units: cần một số nguyên")?;
+                if n == 0 {
+                    return Err("--units: ít nhất 1".into());
+                }
+                units = Some(n)
+            }
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);
@@ -113,6 +126,7 @@ fn parse_args() -> Result<Args, String> {
         year,
         months,
         vi,
+        units,
     })
 }
 
@@ -218,7 +232,10 @@ enum Kenh {
 
 struct Row {
     seq: u64,
+    /// The district's unit whose procedures and level the row has.
     unit: usize,
+    /// The unit written: `unit` itself, or one of `--units` named after it.
+    named: usize,
     proc: usize,
     kenh: Kenh,
     nhan: Option<At>,
@@ -237,12 +254,26 @@ struct Row {
 
 struct Catalog {
     unit_weights: Vec<u32>,
+    /// `--units`: the names of the units, each after one of the district's.
+    names: Option<Vec<String>>,
     /// Per unit: its procedures and their weights.
     procs: Vec<(Vec<usize>, Vec<u32>)>,
 }
 
 impl Catalog {
-    fn new() -> Catalog {
+    fn new(units: Option<u32>) -> Catalog {
+        // The first 31 keep their names; the others add a number.
+        let names = units.map(|n| {
+            (0..n as usize)
+                .map(|v| {
+                    let u = &UNITS[v % UNITS.len()];
+                    match v / UNITS.len() {
+                        0 => u.ten.to_string(),
+                        k => format!("{} số {k}", u.ten),
+                    }
+                })
+                .collect()
+        });
         let unit_weights = UNITS.iter().map(|u| u.weight).collect();
         let procs = (0..UNITS.len())
             .map(|u| {
@@ -253,6 +284,7 @@ impl Catalog {
             .collect();
         Catalog {
             unit_weights,
+            names,
             procs,
         }
     }
@@ -271,7 +303,16 @@ impl Gen<'_> {
 
     fn row(&mut self, seq: u64) -> Row {
         let cal = self.cal;
-        let unit = self.rng.weighted(&self.cat.unit_weights);
+        let (unit, named) = match &self.cat.names {
+            Some(names) => {
+                let v = self.rng.range(0, names.len() as i64 - 1) as usize;
+                (v % UNITS.len(), v)
+            }
+            None => {
+                let u = self.rng.weighted(&self.cat.unit_weights);
+                (u, u)
+            }
+        };
         let (plist, pw) = &self.cat.procs[unit];
         let proc = plist[self.rng.weighted(pw)];
         let p = &PROCS[proc];
@@ -336,6 +377,7 @@ impl Gen<'_> {
         let mut row = Row {
             seq,
             unit,
+            named,
             proc,
             kenh,
             nhan: Some(nhan),
@@ -489,9 +531,12 @@ struct CsvCells {
 }
 
 impl CsvCells {
-    fn new() -> CsvCells {
+    fn new(cat: &Catalog) -> CsvCells {
         CsvCells {
-            units: UNITS.iter().map(|u| csv_text(u.ten)).collect(),
+            units: match &cat.names {
+                Some(names) => names.iter().map(|n| csv_text(n)).collect(),
+                None => UNITS.iter().map(|u| csv_text(u.ten)).collect(),
+            },
             caps: UNITS
                 .iter()
                 .map(|u| match u.cap {
@@ -584,7 +629,7 @@ fn push_code(out: &mut Vec<u8>, row: &Row, cal: &Calendar) {
 fn write_csv_row(out: &mut Vec<u8>, row: &Row, cal: &Calendar, cells: &CsvCells) {
     push_code(out, row, cal);
     out.push(b',');
-    out.extend_from_slice(&cells.units[row.unit]);
+    out.extend_from_slice(&cells.units[row.named]);
     out.push(b',');
     out.extend_from_slice(cells.caps[row.unit]);
     out.push(b',');
@@ -633,7 +678,7 @@ fn run_csv(args: &Args, cal: &Calendar, cat: &Catalog) -> std::io::Result<()> {
     push_line(&mut line, headers(args.vi), ',');
     w.write_all(line.trim_end().as_bytes())?;
     w.write_all(b"\n")?;
-    let cells = CsvCells::new();
+    let cells = CsvCells::new(cat);
     let mut g = Gen {
         rng: Rng::new(args.seed),
         cal,
@@ -680,7 +725,8 @@ fn run_xlsx(args: &Args, cal: &Calendar, cat: &Catalog) -> Result<(), rust_xlsxw
         code.clear();
         push_code(&mut code, &row, cal);
         ws.write_string(r, 0, std::str::from_utf8(&code).unwrap())?;
-        ws.write_string(r, 1, u.ten)?;
+        let name = cat.names.as_ref().map_or(u.ten, |n| n[row.named].as_str());
+        ws.write_string(r, 1, name)?;
         ws.write_string(
             r,
             2,
@@ -747,7 +793,7 @@ fn main() -> ExitCode {
     }
     let started = Instant::now();
     let cal = Calendar::new(args.year, args.months);
-    let cat = Catalog::new();
+    let cat = Catalog::new(args.units);
     let result = if xlsx {
         run_xlsx(&args, &cal, &cat).map_err(|e| e.to_string())
     } else {

@@ -3,9 +3,10 @@
 //! where the rows differ, the one read last wins.
 //!
 //! Memory must not grow with the rows, so a pass keeps only a 64-bit hash of
-//! each code. Every row is tallied; when some codes turn out to repeat, a
-//! second pass reads just those rows again and takes all but the last of
-//! each back out of the tally ([`Duplicates`]).
+//! each code. Every row is tallied (the scan hands a range's dossiers to a
+//! tally once their ids are the shared ones); when some codes turn out to
+//! repeat, a second pass reads just those rows again and takes all but the
+//! last of each back out of the tally ([`Duplicates`]).
 
 use std::sync::Arc;
 
@@ -42,9 +43,11 @@ pub fn code_hash(code: &[u8]) -> u64 {
     bytes_hash(code)
 }
 
-/// Tallies one file or range of a file.
+/// Collects one file or range of a file.
 pub struct Collector {
-    pub tally: Tally,
+    /// The dossiers a tally counts (received), in reading order, with the
+    /// range's own ids.
+    pub dossiers: Vec<Dossier>,
     /// The code hash of every row tallied, in reading order.
     pub keys: Vec<u64>,
     /// Rows tallied as received, and as never received.
@@ -59,9 +62,9 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(tally: Tally, keep: Option<KeepRule>, file: u32, range: u32) -> Collector {
+    pub fn new(keep: Option<KeepRule>, file: u32, range: u32) -> Collector {
         Collector {
-            tally,
+            dossiers: Vec::new(),
             keys: Vec::new(),
             received: 0,
             not_received: 0,
@@ -74,12 +77,14 @@ impl Collector {
     }
 
     pub fn add(&mut self, record: &Record<'_>) {
-        self.tally.apply(&record.dossier, Sign::Add);
         self.keys.push(code_hash(record.code));
         if record.dossier.status == Status::NotReceived {
             self.not_received += 1;
         } else {
             self.received += 1;
+        }
+        if Tally::counts(&record.dossier) {
+            self.dossiers.push(record.dossier);
         }
         if let Some(keep) = &self.keep
             && keep(&record.dossier)

@@ -17,37 +17,95 @@ pub enum Sign {
     Remove,
 }
 
+/// A count of [`CountsOf`]: wrapping, so `Remove` is the exact inverse of
+/// `Add` and a sum may be negative part way through a merge.
+pub trait Count: Copy + Default + Eq + std::fmt::Debug {
+    const ONE: Self;
+    const MINUS_ONE: Self;
+    fn plus(self, o: Self) -> Self;
+}
+
+impl Count for u64 {
+    const ONE: u64 = 1;
+    const MINUS_ONE: u64 = u64::MAX;
+    fn plus(self, o: u64) -> u64 {
+        self.wrapping_add(o)
+    }
+}
+
+impl Count for u32 {
+    const ONE: u32 = 1;
+    const MINUS_ONE: u32 = u32::MAX;
+    fn plus(self, o: u32) -> u32 {
+        self.wrapping_add(o)
+    }
+}
+
 /// Every count the figures are made of.
+pub type Counts = CountsOf<u64>;
+
+/// The counts of one group and period as the tally stores them: 32 bits
+/// hold 4 294 967 295 dossiers per group, which the scan checks (see
+/// [`super::Tally::largest_group`]); sums of groups are [`Counts`].
+pub(crate) type Counts32 = CountsOf<u32>;
+
+/// The list of the fields of [`CountsOf`], for `$m!` to visit.
+macro_rules! with_fields {
+    ($m:ident) => {
+        $m!(
+            online,
+            direct,
+            postal,
+            no_channel,
+            carried,
+            early,
+            on_time,
+            late,
+            pending_in_time,
+            pending_late,
+            paused,
+            returned,
+            withdrawn,
+            online_service,
+            fee,
+            fee_paid_online,
+            digitised_in,
+            digitised_out
+        )
+    };
+}
+
+/// Every count the figures are made of, in `N`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
+pub struct CountsOf<N> {
     /// Received in the period, by channel; `no_channel` when the export
     /// has no channel column.
-    pub online: u64,
-    pub direct: u64,
-    pub postal: u64,
-    pub no_channel: u64,
+    pub online: N,
+    pub direct: N,
+    pub postal: N,
+    pub no_channel: N,
     /// Received before the period and not ended before it.
-    pub carried: u64,
+    pub carried: N,
     /// Resolved in the period, against the due date.
-    pub early: u64,
-    pub on_time: u64,
-    pub late: u64,
+    pub early: N,
+    pub on_time: N,
+    pub late: N,
     /// Not ended by the period's end.
-    pub pending_in_time: u64,
-    pub pending_late: u64,
-    pub paused: u64,
+    pub pending_in_time: N,
+    pub pending_late: N,
+    pub paused: N,
     /// Ended in the period without a result.
-    pub returned: u64,
-    pub withdrawn: u64,
+    pub returned: N,
+    pub withdrawn: N,
     /// Received in the period whose procedure is an online service.
-    pub online_service: u64,
+    pub online_service: N,
     /// Received in the period with a fee, and of those paid online.
-    pub fee: u64,
-    pub fee_paid_online: u64,
+    pub fee: N,
+    pub fee_paid_online: N,
     /// Received in the period and digitised at intake.
-    pub digitised_in: u64,
+    pub digitised_in: N,
     /// Resolved in the period with a digitised result.
-    pub digitised_out: u64,
+    pub digitised_out: N,
 }
 
 /// The counts the five ratios read, each a field of [`Counts`] of the
@@ -111,19 +169,23 @@ pub(crate) fn on_resolution(d: &Dossier, resolution: Resolution, mut bump: impl 
     }
 }
 
-impl Counts {
+impl<N: Count> CountsOf<N> {
     /// Counts `d` into the figures of `p` (or takes it out); which
     /// bucket it falls in is decided in [`super::due`].
     pub fn apply(&mut self, d: &Dossier, p: &Period, sign: Sign) {
-        if !due::counted_in(d, p) {
-            return;
+        if due::counted_in(d, p) {
+            self.count(d, p, sign);
         }
+    }
+
+    /// [`Self::apply`] for a dossier `p` counts ([`due::counted_in`]).
+    pub(crate) fn count(&mut self, d: &Dossier, p: &Period, sign: Sign) {
         // Wrapping arithmetic makes `Remove` the exact inverse of `Add`.
         let one = match sign {
-            Sign::Add => 1u64,
-            Sign::Remove => u64::MAX,
+            Sign::Add => N::ONE,
+            Sign::Remove => N::MINUS_ONE,
         };
-        let bump = |n: &mut u64| *n = n.wrapping_add(one);
+        let bump = |n: &mut N| *n = n.plus(one);
         match d.received {
             Some(r) if p.contains(r) => on_receipt(d, |f| bump(self.ratio_field(f))),
             _ => bump(&mut self.carried),
@@ -139,7 +201,7 @@ impl Counts {
     }
 
     /// The count of a ratio field.
-    fn ratio_field(&mut self, f: RatioField) -> &mut u64 {
+    fn ratio_field(&mut self, f: RatioField) -> &mut N {
         match f {
             RatioField::Online => &mut self.online,
             RatioField::Direct => &mut self.direct,
@@ -155,7 +217,18 @@ impl Counts {
             RatioField::DigitisedOut => &mut self.digitised_out,
         }
     }
+}
 
+impl From<&Counts32> for Counts {
+    fn from(c: &Counts32) -> Counts {
+        macro_rules! widen {
+            ($($f:ident),*) => { Counts { $($f: u64::from(c.$f),)* } };
+        }
+        with_fields!(widen)
+    }
+}
+
+impl Counts {
     /// Received in the period.
     pub fn received(&self) -> u64 {
         self.online + self.direct + self.postal + self.no_channel
@@ -180,32 +253,13 @@ impl Counts {
     }
 }
 
-impl AddAssign<&Counts> for Counts {
-    fn add_assign(&mut self, o: &Counts) {
+impl<N: Count> AddAssign<&CountsOf<N>> for CountsOf<N> {
+    fn add_assign(&mut self, o: &CountsOf<N>) {
         // Wrapping: a group may be negative part way through a merge.
         macro_rules! add {
-            ($($f:ident),*) => { $(self.$f = self.$f.wrapping_add(o.$f);)* };
+            ($($f:ident),*) => { $(self.$f = self.$f.plus(o.$f);)* };
         }
-        add!(
-            online,
-            direct,
-            postal,
-            no_channel,
-            carried,
-            early,
-            on_time,
-            late,
-            pending_in_time,
-            pending_late,
-            paused,
-            returned,
-            withdrawn,
-            online_service,
-            fee,
-            fee_paid_online,
-            digitised_in,
-            digitised_out
-        );
+        with_fields!(add);
     }
 }
 

@@ -18,5 +18,5 @@ pub use counting::Counting;
 pub use counts::{Counts, Sign};
 pub use ratio::{PerRatio, RatioKind};
 pub use summary::{Percent, Ratio, Ratios, Summary};
-pub use tally::{GroupKey, MonthIndex, Tally, UnitMonths, month_index, month_period};
+pub use tally::{GroupCounts, GroupKey, MonthIndex, Tally, UnitMonths, month_index, month_period};
 pub use view::{ByLevel, DomainFigures, Snapshot, UnitFigures};

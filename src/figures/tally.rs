@@ -1,14 +1,14 @@
 //! Counts per group (unit × level × field) and per period, filled in one
 //! pass over the dossiers, and the ratios of each unit per calendar month.
-//! Memory grows with the number of groups and months, never with the
-//! number of rows.
+//! Memory grows with the number of groups and of the periods and months
+//! each has dossiers in, never with the number of rows.
 
 use crate::hash::FastMap;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::counting::Counting;
-use super::counts::{Counts, RatioField, Sign, on_receipt, on_resolution};
+use super::counts::{Counts, Counts32, RatioField, Sign, on_receipt, on_resolution};
 use super::due;
 use crate::input::{DomainId, Dossier, Known, Level, Status, UnitId};
 use crate::period::Period;
@@ -100,7 +100,13 @@ struct Group {
     /// Dossiers in the group, whatever the period: a group whose only
     /// dossier was superseded by a later row has none and is not shown.
     members: u64,
-    counts: Box<[Counts]>,
+    /// The periods the group has dossiers in, by index, ascending, with
+    /// their counts; a period absent counts zero. A dossier counts in few
+    /// of the periods (the current one, the year, the months it is open
+    /// in), so a group holds few, in 32 bits ([`Tally::overfull`]). The
+    /// indices apart, so a scan over them stays in a cache line.
+    periods: Vec<PeriodIndex>,
+    counts: Vec<Counts32>,
     /// The group's ratio counts per calendar month (see [`Tally::monthly`]):
     /// the months sorted, searched by halving, apart from their counts so
     /// the search stays in a cache line or two.
@@ -108,14 +114,36 @@ struct Group {
     month_counts: Vec<RatioCounts>,
 }
 
+/// A period's position in [`Tally::periods`]. Periods are a handful: a
+/// tally of 2³² of them would need 32 GB for their dates alone.
+type PeriodIndex = u32;
+
 impl Group {
-    fn new(periods: usize) -> Group {
+    fn new() -> Group {
         Group {
             members: 0,
-            counts: vec![Counts::default(); periods].into_boxed_slice(),
+            periods: Vec::new(),
+            counts: Vec::new(),
             months: Vec::new(),
             month_counts: Vec::new(),
         }
+    }
+
+    /// The counts of period `index`, looked for from position `*from`
+    /// on, which is then moved past it: a dossier's periods come in
+    /// ascending order, so they are found in one scan of the few there.
+    fn period(&mut self, index: usize, from: &mut usize) -> &mut Counts32 {
+        let index = index as PeriodIndex;
+        let mut i = *from;
+        while self.periods.get(i).is_some_and(|&p| p < index) {
+            i += 1;
+        }
+        if self.periods.get(i) != Some(&index) {
+            self.periods.insert(i, index);
+            self.counts.insert(i, Counts32::default());
+        }
+        *from = i + 1;
+        &mut self.counts[i]
     }
 
     fn month(&mut self, m: MonthIndex) -> &mut RatioCounts {
@@ -131,10 +159,34 @@ impl Group {
     }
 }
 
+/// One group's counts of every period, zero for a period it has no
+/// dossier in.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupCounts<'a> {
+    periods: usize,
+    indices: &'a [PeriodIndex],
+    counts: &'a [Counts32],
+}
+
+impl GroupCounts<'_> {
+    /// The counts of period `index`; `None` past the tally's periods.
+    pub fn get(&self, index: usize) -> Option<Counts> {
+        if index >= self.periods {
+            return None;
+        }
+        let found = self.indices.binary_search(&(index as PeriodIndex));
+        Some(match found.ok().and_then(|i| self.counts.get(i)) {
+            Some(c) => Counts::from(c),
+            None => Counts::default(),
+        })
+    }
+}
+
 /// The counts of [`Counts`] that the five ratios use, for one calendar
 /// month, indexed by [`RatioField`]: one cache line, counted by two short
-/// steps per row instead of the whole [`Counts::apply`]. 32 bits are enough
-/// for one group's month, and wrapping keeps `Remove` the inverse of `Add`.
+/// steps per row instead of the whole [`Counts::apply`]. 32 bits, as the
+/// periods' ([`Tally::overfull`]); wrapping keeps `Remove` the inverse of
+/// `Add`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct RatioCounts([u32; RatioField::COUNT]);
 
@@ -220,23 +272,30 @@ impl Tally {
         self.known = self.known.and(known);
     }
 
+    /// Whether [`Self::apply`] counts `d`: never-received dossiers are
+    /// not.
+    pub fn counts(d: &Dossier) -> bool {
+        d.status != Status::NotReceived && d.received.is_some()
+    }
+
     pub fn apply(&mut self, d: &Dossier, sign: Sign) {
-        if d.status == Status::NotReceived || d.received.is_none() {
+        if !Self::counts(d) {
             return;
         }
-        let n = self.periods.len();
         let group = self
             .groups
             .entry(GroupKey::of(d))
-            .or_insert_with(|| Group::new(n));
+            .or_insert_with(Group::new);
         group.members = match sign {
             Sign::Add => group.members.wrapping_add(1),
             Sign::Remove => group.members.wrapping_sub(1),
         };
         let (head, series) = self.periods.split_at(self.series_from);
-        let (counts_head, counts_series) = group.counts.split_at_mut(self.series_from);
-        for (c, p) in counts_head.iter_mut().zip(head) {
-            c.apply(d, p, sign);
+        let mut from = 0;
+        for (i, p) in head.iter().enumerate() {
+            if due::counted_in(d, p) {
+                group.period(i, &mut from).count(d, p, sign);
+            }
         }
         // In a series, only the periods from the one holding the receipt
         // (or the first) to the one holding the end can count the dossier.
@@ -246,8 +305,12 @@ impl Tally {
                 Some(e) => series.partition_point(|p| p.start <= e),
                 None => series.len(),
             };
-            for i in first..last.max(first) {
-                counts_series[i].apply(d, &series[i], sign);
+            for (i, p) in series.iter().enumerate().take(last).skip(first) {
+                if due::counted_in(d, p) {
+                    group
+                        .period(self.series_from + i, &mut from)
+                        .count(d, p, sign);
+                }
             }
         }
         // Ratios count what was received in a month and what was resolved
@@ -282,8 +345,9 @@ impl Tally {
         match self.groups.get_mut(&key) {
             Some(mine) => {
                 mine.members = mine.members.wrapping_add(group.members);
-                for (m, o) in mine.counts.iter_mut().zip(group.counts.iter()) {
-                    *m += o;
+                let mut from = 0;
+                for (i, c) in group.periods.iter().zip(&group.counts) {
+                    *mine.period(*i as usize, &mut from) += c;
                 }
                 for (m, c) in group.months.into_iter().zip(group.month_counts) {
                     mine.month(m).add(&c);
@@ -295,53 +359,59 @@ impl Tally {
         }
     }
 
-    /// The same tally with unit and field ids translated (from a thread's
-    /// own names to the shared ones).
-    pub fn remap(self, units: &[UnitId], domains: &[DomainId]) -> Tally {
-        let unit = |u: UnitId| units.get(u as usize).copied().unwrap_or(u);
-        let domain = |d: DomainId| domains.get(d as usize).copied().unwrap_or(d);
-        let mut out = Tally::new(self.periods);
-        out.known = self.known;
-        out.counting = self.counting;
-        debug_assert_eq!(out.series_from, self.series_from);
-        for (key, group) in self.groups {
-            let key = GroupKey {
-                unit: unit(key.unit),
-                level: key.level,
-                domain: domain(key.domain),
-            };
-            out.add_group(key, group);
-        }
-        out
-    }
-
-    /// Adds `other`, a tally of the same periods (another file or thread).
+    /// Adds `other`, a tally of the same periods and ids (another
+    /// thread's).
     pub fn merge(&mut self, other: Tally) {
         debug_assert_eq!(self.periods, other.periods);
         self.restrict(other.known);
+        if self.groups.is_empty() {
+            // Taken whole: no second table while the first is emptied.
+            self.groups = other.groups;
+            return;
+        }
         for (key, group) in other.groups {
             self.add_group(key, group);
         }
     }
 
+    /// A group with more dossiers than its 32-bit counts hold, if any,
+    /// with how many it has. Counts wrap, so they are exact, whatever the
+    /// order of adding and taking out, as long as each group's final
+    /// number of dossiers fits: no count of a period exceeds it (a
+    /// dossier adds at most one to each).
+    pub fn overfull(&self) -> Option<(GroupKey, u64)> {
+        self.groups
+            .iter()
+            .find(|(_, g)| g.members > u64::from(u32::MAX))
+            .map(|(k, g)| (*k, g.members))
+    }
+
+    fn view<'a>(&self, group: &'a Group) -> GroupCounts<'a> {
+        GroupCounts {
+            periods: self.periods.len(),
+            indices: &group.periods,
+            counts: &group.counts,
+        }
+    }
+
     /// The groups with dossiers, in a stable order, with their counts for
     /// each period.
-    pub fn groups(&self) -> Vec<(GroupKey, &[Counts])> {
+    pub fn groups(&self) -> Vec<(GroupKey, GroupCounts<'_>)> {
         let mut groups: Vec<_> = self
             .groups
             .iter()
             .filter(|(_, g)| g.members != 0)
-            .map(|(k, g)| (*k, &g.counts[..]))
+            .map(|(k, g)| (*k, self.view(g)))
             .collect();
         groups.sort_by_key(|(k, _)| *k);
         groups
     }
 
     /// Visits every group with members, in no particular order.
-    pub fn each_group(&self, mut visit: impl FnMut(&GroupKey, &[Counts])) {
+    pub fn each_group(&self, mut visit: impl FnMut(&GroupKey, GroupCounts<'_>)) {
         for (key, group) in &self.groups {
             if group.members != 0 {
-                visit(key, &group.counts);
+                visit(key, self.view(group));
             }
         }
     }
@@ -351,9 +421,9 @@ impl Tally {
         let mut total = Counts::default();
         for (key, group) in &self.groups {
             if keep(key)
-                && let Some(c) = group.counts.get(index)
+                && let Some(c) = self.view(group).get(index)
             {
-                total += c;
+                total += &c;
             }
         }
         total
@@ -399,6 +469,91 @@ mod tests {
             }
             for (i, want) in naive.iter().enumerate() {
                 prop_assert_eq!(&tally.sum(i, |_| true), want);
+            }
+        }
+    }
+
+    /// 32-bit counts are exact up to 4 294 967 295 dossiers a group; one
+    /// more is found, for the scan to stop with an error.
+    #[test]
+    fn a_group_past_32_bits_is_found() {
+        let mut tally = Tally::new(vec![Period {
+            start: day(0),
+            end: day(364),
+        }]);
+        let d = Dossier::dated(Status::InProgress, day(3), day(9), None);
+        tally.apply(&d, Sign::Add);
+        assert_eq!(tally.overfull(), None);
+        for g in tally.groups.values_mut() {
+            g.members = u64::from(u32::MAX);
+        }
+        assert_eq!(tally.overfull(), None);
+        tally.apply(&d, Sign::Add);
+        assert_eq!(tally.overfull(), Some((GroupKey::of(&d), 1 << 32)));
+    }
+
+    proptest! {
+        /// Many groups, each keeping only the periods it has dossiers in,
+        /// tallied in four parts merged at the end, some dossiers taken
+        /// out by another part than the one that added them: every group's
+        /// counts in every period are those of a plain count.
+        #[test]
+        fn kept_periods_are_the_plain_counts(
+            ds in proptest::collection::vec(
+                (0u32..6, 0u32..3, 0usize..6, 0u16..400, proptest::option::of(0u16..90), 0u16..30, 0usize..4, proptest::bool::ANY),
+                0..120),
+        ) {
+            let mut periods = vec![
+                Period { start: day(40), end: day(70) },
+                Period { start: day(0), end: day(364) },
+                Period { start: day(10), end: day(39) },
+            ];
+            periods.extend((1..=12).map(|m| month_period(2023 * 12 + m - 1)));
+            let mut parts = vec![Tally::new(periods.clone()); 4];
+            let mut naive: std::collections::HashMap<GroupKey, (u64, Vec<Counts>)> = Default::default();
+            for (unit, domain, status, r, took, due, part, remove) in ds {
+                let status = Status::ALL[status];
+                let d = Dossier {
+                    unit, level: Level::Xa, domain, status, channel: Channel::Online,
+                    received: Some(day(r)), due: Some(day(r + due)),
+                    ended: if status.is_final() { took.map(|t| day(r + t)) } else { None },
+                    online_service: Tri::Yes, digitised_in: Tri::No, digitised_out: Tri::Yes,
+                    fee: Tri::No, paid_online: Tri::No,
+                };
+                let mut signs = vec![(part, Sign::Add)];
+                if remove {
+                    signs.push(((part + 1) % 4, Sign::Remove));
+                }
+                for (part, sign) in signs {
+                    parts[part].apply(&d, sign);
+                    if !Tally::counts(&d) {
+                        continue;
+                    }
+                    let (members, counts) = naive
+                        .entry(GroupKey::of(&d))
+                        .or_insert_with(|| (0, vec![Counts::default(); periods.len()]));
+                    *members = if sign == Sign::Add { *members + 1 } else { *members - 1 };
+                    for (c, p) in counts.iter_mut().zip(&periods) {
+                        c.apply(&d, p, sign);
+                    }
+                }
+            }
+            let mut tally = Tally::new(periods.clone());
+            for part in parts {
+                tally.merge(part);
+            }
+            let groups = tally.groups();
+            let want: Vec<GroupKey> = {
+                let mut k: Vec<GroupKey> = naive.iter().filter(|(_, (m, _))| *m != 0).map(|(k, _)| *k).collect();
+                k.sort();
+                k
+            };
+            prop_assert_eq!(groups.iter().map(|(k, _)| *k).collect::<Vec<_>>(), want);
+            for (key, counts) in &groups {
+                for (i, c) in naive[key].1.iter().enumerate() {
+                    prop_assert_eq!(counts.get(i), Some(*c), "{:?} period {}", key, i);
+                }
+                prop_assert_eq!(counts.get(periods.len()), None);
             }
         }
     }

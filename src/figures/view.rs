@@ -105,8 +105,8 @@ impl Snapshot {
             }
             for (&index, (total, levels)) in indices.iter().zip(sums.iter_mut()) {
                 if let Some(c) = counts.get(index) {
-                    *total += c;
-                    *levels.entry(key.level).or_default() += c;
+                    *total += &c;
+                    *levels.entry(key.level).or_default() += &c;
                 }
             }
         });
@@ -150,10 +150,10 @@ impl Snapshot {
             let Some(c) = counts.get(index).filter(|_| keep(key)) else {
                 return;
             };
-            total += c;
-            *levels.entry(key.level).or_default() += c;
-            *units.entry((key.level, key.unit)).or_default() += c;
-            *domains.entry(key.domain).or_default() += c;
+            total += &c;
+            *levels.entry(key.level).or_default() += &c;
+            *units.entry((key.level, key.unit)).or_default() += &c;
+            *domains.entry(key.domain).or_default() += &c;
         });
         let mut theo_cap = ByLevel::default();
         for (level, c) in &levels {

@@ -97,6 +97,11 @@ pub enum Error {
         found: Vec<String>,
         missing: Vec<Field>,
     },
+    /// One group's 32-bit counts would overflow (see `figures::Tally::overfull`).
+    #[error(
+        "{unit} có {dossiers} hồ sơ trong một lĩnh vực, quá 4.294.967.295 hồ sơ mà một nhóm (đơn vị × cấp × lĩnh vực) đếm được: hãy chia dữ liệu thành nhiều lần chạy"
+    )]
+    TooManyInGroup { unit: String, dossiers: u64 },
 }
 
 /// Names as a message lists them, each cut to a quote's length.

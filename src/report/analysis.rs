@@ -436,7 +436,7 @@ fn meets(s: &Summary, key: RatioKind, t: &Targets) -> Option<bool> {
 fn late_by_field(data: &Dataset) -> HashMap<(UnitId, Level), Vec<FieldCount>> {
     let mut out: HashMap<(UnitId, Level), Vec<FieldCount>> = HashMap::new();
     for (key, counts) in data.tally.groups() {
-        let c = &counts[0];
+        let c = counts.get(0).unwrap_or_default();
         let n = c.late + c.pending_late;
         if n > 0 {
             let name = data.names.domain_name(key.domain);

@@ -1,6 +1,8 @@
 //! One pass over the exports, in parallel: files are cut into ranges at row
-//! boundaries, each range is tallied on its own, and the tallies are merged
-//! in reading order. Memory grows with the number of groups; the eight
+//! boundaries, each read on its own, at most two per thread ahead of the
+//! merge; the merge takes them in reading order and gives their dossiers,
+//! ids translated, back to the threads, each tallying into one tally of
+//! its own. Memory grows with the number of groups; the eight
 //! bytes per row of the duplicate check go to disk past a budget, handed
 //! over a megabyte at a time by a file read whole (one that cannot be
 //! cut), and the readings of repeated codes are merged in batches.
@@ -12,24 +14,25 @@
 //! sequential read.
 
 mod keys;
+mod readings;
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use self::keys::KeyRuns;
+use self::readings::{Keeping, Kept, Room};
 use crate::figures::collect::remap;
 use crate::figures::{
     Accounting, Collector, Detail, Duplicates, KeepRule, Occurrence, RowPos, Tally, code_hash,
 };
 use crate::hash::FastSet;
 use crate::input::{
-    self, Caches, Columns, Field, FileReport, Loader, Names, Options, Plan, RangeEnds, ReadCounts,
-    RowProblem, UnitRule,
+    self, Caches, Columns, Dossier, Field, FileReport, Loader, Names, Options, Plan, RangeEnds,
+    ReadCounts, RowProblem, UnitRule,
 };
 use crate::period::Period;
 
@@ -54,6 +57,8 @@ pub struct Input<'a> {
     pub repeat_batch: usize,
     /// Row keys compared at once to find the repeated ones.
     pub key_group: usize,
+    /// Bytes of spreadsheets' readings kept for the second pass.
+    pub readings_budget: usize,
 }
 
 impl<'a> Input<'a> {
@@ -80,6 +85,8 @@ impl<'a> Input<'a> {
             // About 20 MB of latest readings.
             repeat_batch: 1 << 17,
             key_group: keys::GROUP,
+            // A workbook of 350 000 rows or so.
+            readings_budget: 32 << 20,
         }
     }
 }
@@ -121,6 +128,28 @@ struct Part {
     ends: Option<(u64, RangeEnds)>,
     /// Second pass: the readings of repeated codes.
     repeats: Vec<(String, Occurrence)>,
+    /// First pass over a spreadsheet: every row's reading, for the second.
+    readings: Option<readings::Readings>,
+}
+
+impl Part {
+    /// The second pass of a job whose readings were kept: nothing read,
+    /// the readings' ids already the shared ones (no names to translate
+    /// them from).
+    fn replayed(job: &Job, repeats: Vec<(String, Occurrence)>) -> Part {
+        Part {
+            collector: Collector::new(None, job.file, job.range),
+            keys: keys::Sliced::new(Vec::new()),
+            names: Names::new(&[]),
+            problems: Vec::new(),
+            counts: ReadCounts::default(),
+            header: None,
+            skipped: Vec::new(),
+            ends: None,
+            repeats,
+            readings: None,
+        }
+    }
 }
 
 /// Reads `input`, tallying every row; invalid rows go to `report` in
@@ -132,8 +161,10 @@ pub fn run(
 ) -> Result<Scanned, input::Error> {
     let (jobs, reports) = plan_files(input)?;
     let keys = Mutex::new(KeyRuns::new(input.key_budget, input.key_group));
+    let room = Room::new(input.readings_budget);
     let mut m = Merge {
         names: Names::new(input.units),
+        kept: Kept::new(),
         tally: Tally::new(input.periods.clone()),
         details: Vec::new(),
         keys: &keys,
@@ -152,9 +183,10 @@ pub fn run(
             m.expected.insert(job.file, first);
         }
     }
-    let accepted = first_pass(&jobs, input, &keys, &mut m)?;
+    let accepted = first_pass(&jobs, input, Pass::First(&keys, &room), &mut m)?;
     let Merge {
         mut names,
+        kept,
         mut tally,
         mut details,
         received,
@@ -167,12 +199,18 @@ pub fn run(
     let merged = repeats_pass(
         &accepted,
         input,
-        &keys,
+        (&keys, &kept),
         &mut names,
         &mut tally,
         &mut details,
     )?;
     details.sort_by(|a, b| a.code.cmp(&b.code));
+    if let Some((key, dossiers)) = tally.overfull() {
+        return Err(input::Error::TooManyInGroup {
+            unit: names.unit_name(key.unit).to_string(),
+            dossiers,
+        });
+    }
     // A figure whose column any file lacks is null (SPEC §1.4).
     for r in &reports {
         tally.restrict(r.known());
@@ -225,11 +263,11 @@ fn plan_files(input: &Input<'_>) -> Result<(Vec<Job>, Vec<FileReport>), input::E
 fn first_pass(
     jobs: &[Job],
     input: &Input<'_>,
-    keys: &Mutex<KeyRuns>,
+    pass: Pass<'_>,
     m: &mut Merge<'_>,
 ) -> Result<Vec<Job>, input::Error> {
     let mut accepted: Vec<Job> = Vec::new();
-    run_jobs(jobs, input, Pass::First(keys), &mut |index, part| {
+    let tally = run_jobs(jobs, input, pass, &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
@@ -239,7 +277,7 @@ fn first_pass(
         let end = job.span.map_or(u64::MAX, |s| s.1);
         if want >= end {
             // A row of the previous range ran over all of this one.
-            return Ok(());
+            return Ok(None);
         }
         if start == want || ends.first.map(|f| f.0) == Some(want) {
             accepted.push(job.clone());
@@ -249,21 +287,22 @@ fn first_pass(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = run_job(&exact, input, Pass::First(keys))?;
+        let part = run_job(&exact, input, pass)?;
         accepted.push(exact.clone());
         m.merge(&exact, part)
     })?;
+    m.tally.merge(tally);
     Ok(accepted)
 }
 
-/// Codes read more than once: their rows read again and the last kept
-/// (SPEC §1.6). In batches of the hash space, so the readings held stay
-/// bounded; one batch, one more read of the files, unless the repeats are
-/// many.
+/// Codes read more than once: their rows read again (or their readings
+/// kept, for spreadsheets) and the last kept (SPEC §1.6). In batches of
+/// the hash space, so the readings held stay bounded; one batch, one more
+/// read of the files, unless the repeats are many.
 fn repeats_pass(
     accepted: &[Job],
     input: &Input<'_>,
-    keys: &KeyRuns,
+    (keys, kept): (&KeyRuns, &Kept),
     names: &mut Names,
     tally: &mut Tally,
     details: &mut Vec<crate::figures::Detail>,
@@ -272,14 +311,15 @@ fn repeats_pass(
     for batch in keys.repeated_batches(input.threads, input.repeat_batch)? {
         let repeated = keys.repeated(input.threads, &batch)?;
         let mut duplicates = Duplicates::default();
-        run_jobs(accepted, input, Pass::Repeats(&repeated), &mut |_, part| {
+        let pass = Pass::Repeats(&repeated, kept);
+        run_jobs(accepted, input, pass, &mut |_, part| {
             let part = part?;
             let (units, domains) = names.import(&part.names);
             for (code, mut o) in part.repeats {
                 remap(&mut o.dossier, &units, &domains);
                 duplicates.add(&code, o, tally);
             }
-            Ok(())
+            Ok(None)
         })?;
         merged += duplicates.finish(details);
     }
@@ -289,6 +329,7 @@ fn repeats_pass(
 /// The running result of a scan, parts merged in reading order.
 struct Merge<'r> {
     names: Names,
+    kept: Kept,
     tally: Tally,
     details: Vec<Detail>,
     keys: &'r Mutex<KeyRuns>,
@@ -303,7 +344,9 @@ struct Merge<'r> {
 }
 
 impl Merge<'_> {
-    fn merge(&mut self, job: &Job, part: Part) -> Result<(), input::Error> {
+    /// Takes in the part of `job`; gives its dossiers, with the shared ids,
+    /// to tally.
+    fn merge(&mut self, job: &Job, part: Part) -> Result<Option<Vec<Dossier>>, input::Error> {
         let Part {
             collector,
             keys,
@@ -313,10 +356,20 @@ impl Merge<'_> {
             header,
             skipped,
             ends,
+            readings,
             ..
         } = part;
         let (units, domains) = self.names.import(&names);
-        self.tally.merge(collector.tally.remap(&units, &domains));
+        if let Some(mut readings) = readings {
+            for r in &mut readings.rows {
+                remap(&mut r.occurrence.dossier, &units, &domains);
+            }
+            self.kept.insert((job.file, job.range), readings);
+        }
+        let mut dossiers = collector.dossiers;
+        for d in &mut dossiers {
+            remap(d, &units, &domains);
+        }
         // Lines of a range count from its start: make them the file's.
         let base = match (ends, self.expected.get(&job.file)) {
             (Some((_, e)), Some(&(_, line))) => {
@@ -356,7 +409,7 @@ impl Merge<'_> {
             (self.report)(p);
         }
         (self.progress)(self.rows);
-        Ok(())
+        Ok(Some(dossiers))
     }
 }
 
@@ -404,75 +457,226 @@ fn split(file: u32, path: &Path, name: Arc<str>, plan: Arc<Plan>, input: &Input<
     jobs
 }
 
-/// Runs `jobs` on worker threads and hands each result to `done` in job
-/// order.
+/// Jobs a thread may read ahead of the one merged next: a result waits in
+/// memory until its turn, so the results held are bounded by the threads,
+/// not the rows, however slow the merging.
+const AHEAD_PER_THREAD: usize = 2;
+
+/// What `done` makes of a job's result: the dossiers to tally, their ids
+/// the shared ones.
+type Done<'d> =
+    dyn FnMut(usize, Result<Part, input::Error>) -> Result<Option<Vec<Dossier>>, input::Error> + 'd;
+
+/// Runs `jobs` and hands each result to `done` in job order. The dossiers
+/// `done` gives back are tallied on the worker threads, each into one
+/// tally of its own, of the groups that fall to it: every group is in one
+/// tally, however many jobs and threads. Gives the sum of those tallies.
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
     pass: Pass<'_>,
-    done: &mut dyn FnMut(usize, Result<Part, input::Error>) -> Result<(), input::Error>,
-) -> Result<(), input::Error> {
+    done: &mut Done<'_>,
+) -> Result<Tally, input::Error> {
+    let mut tally = Tally::new(input.periods.clone());
     if input.threads <= 1 || jobs.len() <= 1 {
         for (i, job) in jobs.iter().enumerate() {
-            done(i, run_job(job, input, pass))?;
+            if let Some(dossiers) = done(i, run_job(job, input, pass))? {
+                tally_all(&mut tally, &dossiers);
+            }
         }
-        return Ok(());
+        return Ok(tally);
     }
-    let next = AtomicUsize::new(0);
+    let threads = input.threads.min(jobs.len());
+    let board = Board::new(jobs.len(), threads, threads * AHEAD_PER_THREAD);
+    let tallies = Mutex::new(Vec::new());
     let (tx, rx) = mpsc::channel();
-    std::thread::scope(|scope| {
-        for _ in 0..input.threads.min(jobs.len()) {
+    let merged = std::thread::scope(|scope| {
+        for me in 0..threads {
             let tx = tx.clone();
-            let next = &next;
+            let (board, tallies) = (&board, &tallies);
             scope.spawn(move || {
+                let mut mine = Tally::new(input.periods.clone());
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    if tx.send((i, run_job(job, input, pass))).is_err() {
-                        break;
+                    match board.work(me) {
+                        Work::Read(i) => {
+                            let Some(job) = jobs.get(i) else { break };
+                            if tx.send((i, run_job(job, input, pass))).is_err() {
+                                break;
+                            }
+                        }
+                        Work::Tally(dossiers) => tally_all(&mut mine, &dossiers),
+                        Work::Quit => break,
                     }
                 }
+                lock(tallies).push(mine);
             });
         }
         drop(tx);
-        // Results arrive in any order; they are taken in job order.
-        let mut pending = BTreeMap::new();
-        let mut want = 0;
-        let mut failure = None;
-        for (i, result) in rx {
-            pending.insert(i, result);
-            while let Some(result) = pending.remove(&want) {
-                if failure.is_none()
-                    && let Err(e) = done(want, result)
-                {
-                    failure = Some(e);
-                    // Stop handing out work; running jobs finish.
-                    next.store(jobs.len(), Ordering::Relaxed);
-                }
-                want += 1;
+        let merged = merge_in_order(jobs.len(), &rx, &board, done);
+        board.finish(merged.is_err());
+        merged
+    });
+    merged?;
+    for mine in tallies.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        tally.merge(mine);
+    }
+    Ok(tally)
+}
+
+/// Takes the results as they arrive, in any order, and hands them to
+/// `done` in job order; what `done` gives back goes to the threads to
+/// tally.
+fn merge_in_order(
+    jobs: usize,
+    rx: &mpsc::Receiver<(usize, Result<Part, input::Error>)>,
+    board: &Board,
+    done: &mut Done<'_>,
+) -> Result<(), input::Error> {
+    let mut pending = BTreeMap::new();
+    let mut want = 0;
+    while want < jobs {
+        // Every thread gone: one panicked, which the scope passes on.
+        let Ok((i, result)) = rx.recv() else { break };
+        pending.insert(i, result);
+        while let Some(result) = pending.remove(&want) {
+            let dossiers = done(want, result)?;
+            want += 1;
+            board.merged(want, dossiers);
+        }
+    }
+    Ok(())
+}
+
+fn tally_all(tally: &mut Tally, dossiers: &[Dossier]) {
+    for d in dossiers {
+        tally.apply(d, crate::figures::Sign::Add);
+    }
+}
+
+/// A worker thread's next piece of work.
+enum Work {
+    Read(usize),
+    Tally(Vec<Dossier>),
+    Quit,
+}
+
+/// What the threads of a pass share: which job is read next, how many are
+/// merged, the merged dossiers waiting to be tallied.
+struct Board {
+    state: Mutex<BoardState>,
+    wake: Condvar,
+    jobs: usize,
+    threads: usize,
+    /// Jobs read or being read, not yet merged, at most.
+    window: usize,
+}
+
+struct BoardState {
+    next: usize,
+    merged: usize,
+    /// By thread, the dossiers of its groups.
+    waiting: Vec<std::collections::VecDeque<Vec<Dossier>>>,
+    /// Every job merged: the threads stop once nothing waits.
+    closed: bool,
+    /// The pass failed: the threads stop now.
+    stop: bool,
+}
+
+impl Board {
+    fn new(jobs: usize, threads: usize, window: usize) -> Board {
+        Board {
+            state: Mutex::new(BoardState {
+                next: 0,
+                merged: 0,
+                waiting: (0..threads).map(|_| Default::default()).collect(),
+                closed: false,
+                stop: false,
+            }),
+            wake: Condvar::new(),
+            jobs,
+            threads,
+            window,
+        }
+    }
+
+    /// Tallying comes first, so the dossiers waiting stay few; a job is
+    /// read only in its turn. The job merged next is always being read or
+    /// done, so the threads never all wait.
+    fn work(&self, me: usize) -> Work {
+        let mut s = lock(&self.state);
+        loop {
+            if s.stop {
+                return Work::Quit;
+            }
+            if let Some(dossiers) = s.waiting.get_mut(me).and_then(|w| w.pop_front()) {
+                return Work::Tally(dossiers);
+            }
+            if s.next < self.jobs && s.next < s.merged.saturating_add(self.window) {
+                s.next += 1;
+                return Work::Read(s.next - 1);
+            }
+            if s.closed {
+                return Work::Quit;
+            }
+            s = self.wake.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Job `merged - 1` is merged; its dossiers go to the threads whose
+    /// groups they are of.
+    fn merged(&self, merged: usize, dossiers: Option<Vec<Dossier>>) {
+        let mut shares = vec![Vec::new(); self.threads];
+        for d in dossiers.into_iter().flatten() {
+            if let Some(share) = shares.get_mut(shard(&d, self.threads)) {
+                share.push(d);
             }
         }
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(()),
+        let mut s = lock(&self.state);
+        s.merged = merged;
+        for (w, share) in s.waiting.iter_mut().zip(shares) {
+            if !share.is_empty() {
+                w.push_back(share);
+            }
         }
-    })
+        self.wake.notify_all();
+    }
+
+    fn finish(&self, failed: bool) {
+        let mut s = lock(&self.state);
+        s.closed = true;
+        s.stop |= failed;
+        self.wake.notify_all();
+    }
+}
+
+/// Which of `threads` threads tallies the group of `d`: a mix of its
+/// unit and field, so each group is in one thread's tally.
+fn shard(d: &Dossier, threads: usize) -> usize {
+    let key = u64::from(d.unit) << 32 | u64::from(d.domain);
+    let mixed = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+    mixed as usize % threads.max(1)
+}
+
+/// A poisoned lock only means another thread panicked, which the scope
+/// passes on.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Adds one part's row keys to the shared ones.
 fn add_keys(shared: &Mutex<KeyRuns>, part: keys::Sliced) -> Result<(), input::Error> {
-    // A poisoned lock only means another thread panicked.
-    let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
-    shared.add(part)
+    lock(shared).add(part)
 }
 
 /// Which pass over the files a job belongs to.
 #[derive(Clone, Copy)]
 enum Pass<'a> {
-    /// Every row is tallied and its key goes to the shared keys.
-    First(&'a Mutex<KeyRuns>),
-    /// Only the readings of these repeated codes are gathered.
-    Repeats(&'a FastSet<u64>),
+    /// Every row is tallied and its key goes to the shared keys; a
+    /// spreadsheet's readings are kept while there is room.
+    First(&'a Mutex<KeyRuns>, &'a Room),
+    /// Only the readings of these repeated codes are gathered, from the
+    /// kept ones where there are.
+    Repeats(&'a FastSet<u64>, &'a Kept),
 }
 
 /// Reads a job's file, whole or its byte range (from the first row
@@ -499,19 +703,37 @@ fn read_job(
 fn occurrence(r: &input::Record<'_>, pos: RowPos) -> (String, Occurrence) {
     (
         String::from_utf8_lossy(r.code).into_owned(),
-        Occurrence {
-            pos,
-            fingerprint: r.fingerprint(),
-            dossier: r.dossier,
-        },
+        reading(r, pos),
     )
 }
 
-/// Reads one job, in `pass`.
+fn reading(r: &input::Record<'_>, pos: RowPos) -> Occurrence {
+    Occurrence {
+        pos,
+        fingerprint: r.fingerprint(),
+        dossier: r.dossier,
+    }
+}
+
+/// Reads one job, in `pass`; in the second, a job whose readings were
+/// kept is not read again.
 fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
-    let repeated = match pass {
-        Pass::First(_) => None,
-        Pass::Repeats(set) => Some(set),
+    if let Pass::Repeats(set, kept) = pass
+        && let Some(kept) = kept.get(&(job.file, job.range))
+    {
+        return Ok(Part::replayed(job, kept.of_repeated(set)));
+    }
+    read_part(job, input, pass)
+}
+
+/// Reads one job's file or range, in `pass`.
+fn read_part(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
+    let (repeated, mut keeping) = match pass {
+        Pass::First(_, room) => {
+            let on = job.span.is_none() && readings::worth_keeping(job.plan.kind());
+            (None, Some(Keeping::new(room, on)))
+        }
+        Pass::Repeats(set, _) => (Some(set), None),
     };
     let mut names = Names::new(input.units);
     let keep = if repeated.is_some() {
@@ -519,8 +741,7 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
     } else {
         input.keep.clone()
     };
-    let mut collector =
-        Collector::new(Tally::new(input.periods.clone()), keep, job.file, job.range);
+    let mut collector = Collector::new(keep, job.file, job.range);
     let mut repeats = Vec::new();
     let mut problems = Vec::new();
     // A job that starts at a known row boundary (a file read whole, its
@@ -531,24 +752,25 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
     let mut key_error = None;
     let (counts, columns, ends) = {
         let (file, range) = (job.file, job.range);
+        let pos = |r: &input::Record<'_>| RowPos {
+            file,
+            range,
+            line: r.line,
+        };
         let mut sink = |r: &input::Record<'_>| match pass {
-            Pass::First(shared_keys) => {
+            Pass::First(shared_keys, _) => {
                 collector.add(r);
+                if let Some(k) = keeping.as_mut().filter(|k| k.on()) {
+                    k.add(r.code, reading(r, pos(r)));
+                }
                 if never_dropped && collector.keys.len() >= input.key_chunk && key_error.is_none() {
                     let chunk = keys::Sliced::new(std::mem::take(&mut collector.keys));
                     key_error = add_keys(shared_keys, chunk).err();
                 }
             }
-            Pass::Repeats(set) => {
+            Pass::Repeats(set, _) => {
                 if set.contains(&code_hash(r.code)) {
-                    repeats.push(occurrence(
-                        r,
-                        RowPos {
-                            file,
-                            range,
-                            line: r.line,
-                        },
-                    ));
+                    repeats.push(occurrence(r, pos(r)));
                 }
             }
         };
@@ -597,6 +819,7 @@ fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::
         skipped,
         ends,
         repeats,
+        readings: keeping.and_then(Keeping::finish),
     })
 }
 
@@ -639,8 +862,6 @@ mod tests {
     /// Everything a scan yields, as text, to compare two scans. Several
     /// threads also read the repeated codes one batch per group of keys.
     fn outcome(path: &Path, threads: usize, range_bytes: u64) -> String {
-        let files = vec![path.to_path_buf()];
-        let options = Options::default();
         let periods = vec![
             Period {
                 start: d(2023, 10, 23),
@@ -651,7 +872,33 @@ mod tests {
                 end: d(2023, 12, 31),
             },
         ];
-        let mut input = Input::new(&files, &options, &[], periods);
+        outcome_of(path, threads, range_bytes, periods)
+    }
+
+    /// [`outcome`] over `periods`, every one of them and the months.
+    fn outcome_of(path: &Path, threads: usize, range_bytes: u64, periods: Vec<Period>) -> String {
+        outcome_files(
+            &[path.to_path_buf()],
+            threads,
+            range_bytes,
+            periods,
+            64 << 20,
+        )
+    }
+
+    /// [`outcome_of`] of several files, spreadsheets' readings kept up to
+    /// `budget` bytes.
+    fn outcome_files(
+        files: &[PathBuf],
+        threads: usize,
+        range_bytes: u64,
+        periods: Vec<Period>,
+        budget: usize,
+    ) -> String {
+        let options = Options::default();
+        let count = periods.len();
+        let mut input = Input::new(files, &options, &[], periods);
+        input.readings_budget = budget;
         input.threads = threads;
         input.range_bytes = range_bytes;
         input.key_budget = 64;
@@ -666,13 +913,18 @@ mod tests {
         let mut problems = Vec::new();
         let scanned = run(&input, &mut |p| problems.push(p.to_string()), &mut |_| {}).unwrap();
         let mut out = String::new();
-        for i in 0..2 {
+        for i in 0..count {
             let s = Snapshot::new(&scanned.tally, i, &scanned.names);
             out +=
                 &serde_json::to_string(&(&s.tong, &s.theo_cap, &s.theo_don_vi, &s.theo_linh_vuc))
                     .unwrap();
         }
-        out += &format!("\n{:?}\n{:?}\n", scanned.accounting, scanned.files);
+        let mut months: Vec<_> = scanned.tally.monthly().into_iter().collect();
+        months.sort_by_key(|(k, _)| *k);
+        out += &format!(
+            "\n{months:?}\n{:?}\n{:?}\n",
+            scanned.accounting, scanned.files
+        );
         for d in &scanned.details {
             out += &format!("{} {:?} {}\n", d.code, d.dossier, d.procedure_name);
         }
@@ -737,6 +989,79 @@ mod tests {
         s
     }
 
+    /// Rows of many units and fields over a year, codes repeated, some
+    /// with quoted line breaks: many groups, each in many periods.
+    fn wide_rows(n: usize, seed: u64) -> String {
+        let mut s = String::new();
+        let mut x = seed | 1;
+        let fields = [
+            "Hộ tịch",
+            "Chứng thực",
+            "Đất đai",
+            "Tư pháp",
+            "Xây dựng",
+            "",
+        ];
+        for i in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let r = x;
+            let code = if r.is_multiple_of(7) {
+                format!("HS{}", r % 13)
+            } else {
+                format!("HS-{i}")
+            };
+            let unit = match r % 9 {
+                0 => format!("Phòng số {}", (r >> 4) % 5),
+                _ => format!("UBND xã Số {}", (r >> 8) % 40),
+            };
+            let field = fields[(r >> 12) as usize % fields.len()];
+            let name = if r.is_multiple_of(5) {
+                "\"Khai sinh,\nkết hôn\""
+            } else {
+                "Chứng thực"
+            };
+            let (day, month) = (1 + (r >> 16) % 28, 1 + (r >> 24) % 12);
+            let took = (r >> 32) % 70;
+            let ended = chrono::NaiveDate::from_ymd_opt(2023, month as u32, day as u32)
+                .and_then(|d| d.checked_add_days(chrono::Days::new(took)))
+                .filter(|_| !r.is_multiple_of(3))
+                .map(|e| e.format("%d/%m/%Y").to_string());
+            let status = if ended.is_some() {
+                "Đã trả kết quả"
+            } else {
+                "Đang xử lý"
+            };
+            s.push_str(&format!(
+                "{code},{unit},{field},{name},Trực tuyến,{day:02}/{month:02}/2023 08:00,{:02}/{month:02}/2023,{},{status},Có\n",
+                (day + (r >> 40) % 10).min(28),
+                ended.unwrap_or_default(),
+            ));
+        }
+        s
+    }
+
+    /// A period, the year, the one before and the twelve months.
+    fn year_periods() -> Vec<Period> {
+        let mut periods = vec![
+            Period {
+                start: d(2023, 3, 10),
+                end: d(2023, 5, 20),
+            },
+            Period {
+                start: d(2023, 1, 1),
+                end: d(2023, 12, 31),
+            },
+            Period {
+                start: d(2022, 12, 30),
+                end: d(2023, 3, 9),
+            },
+        ];
+        periods.extend((0..12).map(|m| crate::figures::month_period(2023 * 12 + m)));
+        periods
+    }
+
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
@@ -774,6 +1099,46 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A workbook of the rows of `csv` (its header first), every cell text.
+    fn workbook(path: &Path, csv: &str) {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, line) in csv.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        book.save(path).unwrap();
+    }
+
+    /// The second pass over a workbook from its kept readings, from
+    /// parsing it again, or some of each (the budget ran out part way):
+    /// the same figures, duplicates and differing readings.
+    #[test]
+    fn kept_readings_give_what_parsing_again_gives() {
+        let dir = std::env::temp_dir().join(format!("cctthc-scan-kept-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // No quoted cells: split on commas into cells.
+        let plain = |seed| wide_rows(300, seed).replace("\"Khai sinh,\nkết hôn\"", "Khai sinh");
+        let (a, b) = (plain(3), plain(5));
+        let files = vec![dir.join("a.xlsx"), dir.join("b.xlsx"), dir.join("c.csv")];
+        workbook(&files[0], &format!("{HEADER}\n{a}"));
+        workbook(&files[1], &format!("{HEADER}\n{b}"));
+        write(&dir, "c.csv", &format!("{HEADER}\n{a}"));
+        let again = outcome_files(&files, 1, 1 << 30, year_periods(), 0);
+        // Codes repeat within and across files, some readings differing.
+        assert!(!again.contains("trung_lap: 0,") && !again.contains("trung_lap_khac: 0,"));
+        // All kept, the first file's only, none.
+        let file = 300 * (std::mem::size_of::<readings::Reading>() + "HS-100".len());
+        for budget in [64 << 20, file * 3 / 2, file / 10] {
+            for threads in [1, 3] {
+                let kept = outcome_files(&files, threads, 97, year_periods(), budget);
+                assert_eq!(kept, again, "budget {budget}, {threads} threads");
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// Found by CI: identical readings of a code in two ranges were counted
     /// as differing, because the fingerprint hashed range-local unit ids.
     #[test]
@@ -804,6 +1169,19 @@ mod tests {
             std::fs::remove_dir_all(&dir).unwrap();
             prop_assert_eq!(many, one);
         }
+
+        /// Many groups in many periods, read by 2 to 4 threads in ranges of
+        /// a few rows: the figures of one read on one thread.
+        #[test]
+        fn many_groups_on_any_threads(seed in 1u64.., n in 1usize..400, range in 20u64..800, threads in 2usize..5) {
+            let dir = std::env::temp_dir().join(format!("cctthc-scan-w-{}-{seed}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = write(&dir, "x.csv", &format!("{HEADER}\n{}", wide_rows(n, seed)));
+            let one = outcome_of(&path, 1, 1 << 30, year_periods());
+            let many = outcome_of(&path, threads, range, year_periods());
+            std::fs::remove_dir_all(&dir).unwrap();
+            prop_assert_eq!(many, one);
+        }
     }
 }
 
@@ -813,6 +1191,7 @@ mod never_panics {
     use crate::period::Period;
     use chrono::NaiveDate;
     use proptest::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn scan_bytes(name: &str, bytes: &[u8]) {
         static N: AtomicUsize = AtomicUsize::new(0);
