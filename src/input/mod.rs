@@ -400,6 +400,7 @@ pub(crate) fn read_whole(
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
         Kind::Html => html::read(path, name, options.encoding, &options.headers, visitor),
         Kind::Json => json::read(path, &options.headers.for_json(), visitor),
+        Kind::Xlsx => xlsx::read(path, sheet, &options.headers, visitor),
         _ => sheet::read(path, kind, sheet, &options.headers, visitor),
     }));
     read.unwrap_or_else(|_| {

@@ -1,7 +1,7 @@
-//! Spreadsheet exports, by content: `.xlsx` streams cell by cell from the
-//! sheet XML (`xlsx.rs`); binary `.xls` and `.ods` are read whole through
-//! calamine.
-//! Date cells arrive as dates, so no text date format is guessed. The
+//! Spreadsheet exports read through calamine, binary `.xls` and `.ods`,
+//! whole; and what every spreadsheet reader shares (`xlsx.rs`, which
+//! streams `.xlsx` itself, uses it): the zip bomb check, the choice of
+//! sheet, the cell length limit, rows handed on in order. Date cells arrive as dates, so no text date format is guessed. The
 //! library's own (English) errors are never shown: each becomes what a
 //! clerk can do about it.
 
@@ -39,11 +39,6 @@ pub(crate) fn read(
         message,
     };
     match kind {
-        Kind::Xlsx => {
-            check_sizes(&mut file).map_err(bad)?;
-            drop(file);
-            super::xlsx::read(path, sheet, rules, visitor)
-        }
         Kind::Ods => {
             check_sizes(&mut file).map_err(bad)?;
             let book: Ods<_> = Ods::new(file).map_err(|e| bad(ods_error(&e)))?;
@@ -186,7 +181,7 @@ impl<'a> Rows<'a> {
 /// Refuses a zip bomb before the spreadsheet library unpacks it: an entry
 /// that would unpack to more than 4 GB, or to over 64 MB at more than 250
 /// times its packed size (real sheets pack 5–20 times).
-fn check_sizes(file: &mut BufReader<File>) -> Result<(), String> {
+pub(super) fn check_sizes(file: &mut BufReader<File>) -> Result<(), String> {
     const GB: u64 = 1 << 30;
     const MB: u64 = 1 << 20;
     let broken = |_| {

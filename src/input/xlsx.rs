@@ -24,7 +24,7 @@ use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
 
 use super::cells::Cell;
 use super::header::HeaderRules;
-use super::sheet::{EXCEL_CELL_MAX, Overlong, Rows, overlong, pick_sheet, text};
+use super::sheet::{EXCEL_CELL_MAX, Overlong, Rows, check_sizes, overlong, pick_sheet, text};
 use super::table::Table;
 use super::{Error, Visitor};
 use crate::text::nfc;
@@ -94,7 +94,9 @@ fn open(path: &Path, wanted: Option<&str>) -> Result<(Book, String, Receiver<Chu
         path: path.to_path_buf(),
         source,
     })?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| bad(TRUNCATED.into()))?;
+    let mut file = BufReader::new(file);
+    check_sizes(&mut file).map_err(bad)?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|_| bad(TRUNCATED.into()))?;
     let names = PartNames::of(&zip);
     let main = office_document(&mut zip, &names).map_err(bad)?;
     let rels = relationships(&mut zip, &names, &main).map_err(bad)?;
