@@ -151,6 +151,62 @@ def fmt_s(x):
     return f"{x:.3f}" if x < 10 else f"{x:.2f}"
 
 
+def size_sections(L, stats, files, title):
+    """A section per size of `stats` (one shape's runs): each tool's times,
+    and the rows of the summary (size, MB, median per tool)."""
+    sizes = sorted({r["size"] for r in stats})
+    summary_rows = []
+    for size in sizes:
+        info = files[str(size)]
+        mb = info["bytes"] / 1e6
+        L.append(f"## {title(size, mb)}".replace(",", " "))
+        L.append("")
+        L.append("| tool | median s | min–max s | MB/s | rows/s | CPU s (user+sys) | peak RSS MB "
+                 "| cctthc time ÷ this |")
+        L.append("|---|--:|--:|--:|--:|--:|--:|--:|")
+        med = {}
+        for tool in TOOLS:
+            rs = [r for r in stats if r["size"] == size and r["tool"] == tool]
+            if not rs:
+                continue
+            walls = [r["wall"] for r in rs]
+            med[tool] = statistics.median(walls)
+        for tool in TOOLS:
+            rs = [r for r in stats if r["size"] == size and r["tool"] == tool]
+            if not rs:
+                continue
+            walls = [r["wall"] for r in rs]
+            m = med[tool]
+            rss = statistics.median([r["rss"] for r in rs]) / 1024
+            cpu = statistics.median([r["user"] + r["sys"] for r in rs])
+            ratio = "—" if tool == "cctthc" else f"{med['cctthc'] / m:.2f}×"
+            L.append(f"| {LABEL[tool]} | {fmt_s(m)} | {fmt_s(min(walls))}–{fmt_s(max(walls))} | "
+                     f"{mb / m:,.0f} | {fmt_int(round(size / m))} | {cpu:.2f} | {rss:,.0f} | "
+                     f"{ratio} |".replace(",", " "))
+        # In-process times of the engines (from their own JSON).
+        inproc = []
+        for tool in ["duckdb", "polars"]:
+            qs, imps = [], []
+            for r in stats:
+                if r["size"] == size and r["tool"] == tool and r["out"]:
+                    try:
+                        b = json.loads(Path(r["out"]).read_text(encoding="utf-8"))["_bench"]
+                        qs.append(b["query_s"])
+                        imps.append(b["import_s"])
+                    except (OSError, ValueError, KeyError):
+                        pass
+            if qs:
+                inproc.append(f"{LABEL[tool]} {fmt_s(statistics.median(qs))} s "
+                              f"(+ {fmt_s(statistics.median(imps))} s importing the module)")
+        L.append("")
+        if inproc:
+            L.append("In-process query time (median, from the engines' own clocks; the process "
+                     "times above add Python start-up and imports): " + "; ".join(inproc) + ".")
+            L.append("")
+        summary_rows.append((size, mb, med))
+    return summary_rows
+
+
 def results(data_dir):
     data_dir = Path(data_dir)
     meta = json.loads((data_dir / "meta.json").read_text(encoding="utf-8"))
@@ -217,70 +273,29 @@ def results(data_dir):
                  f"{t['ty_le']['dung_han']['phan_tram']} | {t['ty_le']['truc_tuyen']['phan_tram']} |")
     L.append("")
 
-    stats = rows and [r for r in rows if r["kind"] == "stats"]
-    sizes = sorted({r["size"] for r in stats})
-    summary_rows = []
-    for size in sizes:
-        info = meta["files"][str(size)]
-        mb = info["bytes"] / 1e6
-        L.append(f"## {fmt_int(size)} rows ({mb:,.0f} MB)".replace(",", " "))
-        L.append("")
-        L.append("| tool | median s | min–max s | MB/s | rows/s | CPU s (user+sys) | peak RSS MB "
-                 "| cctthc time ÷ this |")
-        L.append("|---|--:|--:|--:|--:|--:|--:|--:|")
-        med = {}
-        for tool in TOOLS:
-            rs = [r for r in stats if r["size"] == size and r["tool"] == tool]
-            if not rs:
-                continue
-            walls = [r["wall"] for r in rs]
-            med[tool] = statistics.median(walls)
-        for tool in TOOLS:
-            rs = [r for r in stats if r["size"] == size and r["tool"] == tool]
-            if not rs:
-                continue
-            walls = [r["wall"] for r in rs]
-            m = med[tool]
-            rss = statistics.median([r["rss"] for r in rs]) / 1024
-            cpu = statistics.median([r["user"] + r["sys"] for r in rs])
-            ratio = "—" if tool == "cctthc" else f"{med['cctthc'] / m:.2f}×"
-            L.append(f"| {LABEL[tool]} | {fmt_s(m)} | {fmt_s(min(walls))}–{fmt_s(max(walls))} | "
-                     f"{mb / m:,.0f} | {fmt_int(round(size / m))} | {cpu:.2f} | {rss:,.0f} | "
-                     f"{ratio} |".replace(",", " "))
-        # In-process times of the engines (from their own JSON).
-        inproc = []
-        for tool in ["duckdb", "polars"]:
-            qs, imps = [], []
-            for r in stats:
-                if r["size"] == size and r["tool"] == tool and r["out"]:
-                    try:
-                        b = json.loads(Path(r["out"]).read_text(encoding="utf-8"))["_bench"]
-                        qs.append(b["query_s"])
-                        imps.append(b["import_s"])
-                    except (OSError, ValueError, KeyError):
-                        pass
-            if qs:
-                inproc.append(f"{LABEL[tool]} {fmt_s(statistics.median(qs))} s "
-                              f"(+ {fmt_s(statistics.median(imps))} s importing the module)")
-        L.append("")
-        if inproc:
-            L.append("In-process query time (median, from the engines' own clocks; the process "
-                     "times above add Python start-up and imports): " + "; ".join(inproc) + ".")
-            L.append("")
-        summary_rows.append((size, mb, med))
+    stats = [r for r in rows if r["kind"] == "stats"]
+    summary_rows = size_sections(L, stats, meta["files"], lambda size, mb: f"{fmt_int(size)} rows ({mb:,.0f} MB)")
+    units = [r for r in rows if r["kind"] == "units"]
+    units_rows = size_sections(
+        L, units, meta.get("units_files", {}),
+        lambda size, mb: f"{fmt_int(size)} rows over {fmt_int(meta['units'])} units ({mb:,.0f} MB)")
 
     if summary_rows:
         L.append("## Summary")
         L.append("")
         L.append("cctthc's median time divided by each tool's (above 1: cctthc is slower).")
         L.append("")
-        L.append("| rows | cctthc s | cctthc MB/s | ÷ DuckDB | ÷ Polars | ÷ cat |")
-        L.append("|--:|--:|--:|--:|--:|--:|")
-        for size, mb, med in summary_rows:
-            def r(t):
-                return f"{med['cctthc'] / med[t]:.2f}×" if t in med and "cctthc" in med else "—"
-            L.append(f"| {fmt_int(size)} | {fmt_s(med['cctthc'])} | {mb / med['cctthc']:,.0f} | "
-                     f"{r('duckdb')} | {r('polars')} | {r('cat')} |".replace(",", " "))
+        L.append("| shape | rows | cctthc s | cctthc MB/s | ÷ DuckDB | ÷ Polars | ÷ cat |")
+        L.append("|---|--:|--:|--:|--:|--:|--:|")
+        shapes = [("31 units", summary_rows)]
+        if units_rows:
+            shapes.append((f"{fmt_int(meta['units'])} units", units_rows))
+        for shape, shape_rows in shapes:
+            for size, mb, med in shape_rows:
+                def r(t):
+                    return f"{med['cctthc'] / med[t]:.2f}×" if t in med and "cctthc" in med else "—"
+                L.append(f"| {shape} | {fmt_int(size)} | {fmt_s(med['cctthc'])} | {mb / med['cctthc']:,.0f} | "
+                         f"{r('duckdb')} | {r('polars')} | {r('cat')} |".replace(",", " "))
         L.append("")
 
     rep = [r for r in rows if r["kind"] == "report"]
@@ -318,6 +333,18 @@ def results(data_dir):
                 peak = max(rs) / 1024
                 L.append(f"| {fmt_int(size)} rows: peak RSS under 64 MB | {peak:.0f} MB (highest run) | "
                          f"{'yes' if peak < 64 else 'no'} |")
+        for size, mb, med in units_rows:
+            if "duckdb" in med and "cctthc" in med:
+                x = med["duckdb"] / med["cctthc"]
+                L.append(f"| {fmt_int(meta['units'])} units, {fmt_int(size)} rows: at least 2× faster "
+                         f"than DuckDB | {x:.2f}× ({fmt_s(med['cctthc'])} s against "
+                         f"{fmt_s(med['duckdb'])} s) | {'yes' if x >= 2 else 'no'} |")
+            rs = [r["rss"] for r in units if r["size"] == size and r["tool"] == "cctthc"]
+            if rs:
+                peak = max(rs) / 1024
+                L.append(f"| {fmt_int(meta['units'])} units, {fmt_int(size)} rows: peak RSS about "
+                         f"one thread's (≤ 400 MB) | {peak:.0f} MB (highest run) | "
+                         f"{'yes' if peak <= 400 else 'no'} |")
         if rep:
             m = statistics.median([r["wall"] for r in rep])
             L.append(f"| a district month to .docx under 100 ms | {m * 1000:.0f} ms (median) | "

@@ -4,13 +4,15 @@
 #
 #   bench/run.sh [--sizes 1000000,5000000] [--runs 5] [--from 01/04/2023]
 #                [--to 30/09/2023] [--seed 1] [--check-rows 100000]
-#                [--report-rows 5000] [--report-runs 10]
+#                [--report-rows 5000] [--report-runs 10] [--units 10000]
 #
 # From a clean checkout: builds cctthc and the generator (cargo build
 # --release), generates the exports into bench/data/ (git-ignored), creates
 # bench/.venv with duckdb and polars, checks the figures, times the tools and
-# writes bench/RESULTS.md. Stops with a message as soon as the figures of the
-# three disagree or a tool fails.
+# writes bench/RESULTS.md. Each size is also timed on a second shape, the
+# same rows spread over --units units (a whole country's communes; 0: none).
+# Stops with a message as soon as the figures of the three disagree or a
+# tool fails.
 set -euo pipefail
 export LC_NUMERIC=C PYTHONUTF8=1
 
@@ -24,6 +26,7 @@ REPORT_ROWS=5000
 REPORT_RUNS=10
 REPORT_MONTH=11
 REPORT_YEAR=2023  # the generator's default year
+UNITS=10000
 
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { printf '\nbench: %s\n' "$*" >&2; exit 1; }
@@ -40,12 +43,13 @@ while [ $# -gt 0 ]; do
         --check-rows) need_value "$@"; CHECK_ROWS=$2; shift 2 ;;
         --report-rows) need_value "$@"; REPORT_ROWS=$2; shift 2 ;;
         --report-runs) need_value "$@"; REPORT_RUNS=$2; shift 2 ;;
+        --units) need_value "$@"; UNITS=$2; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "bench: unknown argument '$1'" >&2; usage 2 ;;
     esac
 done
 [[ "$SIZES" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes: comma-separated row counts, e.g. 1000000,5000000"
-for n in "$RUNS" "$SEED" "$CHECK_ROWS" "$REPORT_ROWS" "$REPORT_RUNS"; do
+for n in "$RUNS" "$SEED" "$CHECK_ROWS" "$REPORT_ROWS" "$REPORT_RUNS" "$UNITS"; do
     [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a number"
 done
 [ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
@@ -99,11 +103,17 @@ gen_file() {
     mv "$file.tmp" "$file"
 }
 data_file() { echo "$DATA/gen-$1-s$SEED.csv"; }
+units_file() { echo "$DATA/gen-$1-u$UNITS-s$SEED.csv"; }
 
 step "generating the exports"
 for n in "${SIZE_LIST[@]}" $([ "$CHECK_ROWS" -gt 0 ] && echo "$CHECK_ROWS"); do
     gen_file "$n" "$(data_file "$n")"
 done
+if [ "$UNITS" -gt 0 ]; then
+    for n in "${SIZE_LIST[@]}"; do
+        gen_file "$n" "$(units_file "$n")" --units "$UNITS"
+    done
+fi
 REPORT_FILE=$DATA/gen-month$REPORT_MONTH-$REPORT_ROWS-s$SEED.csv
 [ "$REPORT_RUNS" -gt 0 ] && gen_file "$REPORT_ROWS" "$REPORT_FILE" --year "$REPORT_YEAR" --months "$REPORT_MONTH"
 
@@ -232,20 +242,28 @@ if [ "$CHECK_ROWS" -gt 0 ]; then
 fi
 for n in "${SIZE_LIST[@]}"; do
     check "$n" "$(data_file "$n")" "$FROM" "$TO" "check-$n"
+    if [ "$UNITS" -gt 0 ]; then check "$n" "$(units_file "$n")" "$FROM" "$TO" "check-units-$n"; fi
 done
 
-for n in "${SIZE_LIST[@]}"; do
-    f=$(data_file "$n")
-    step "timing $n rows ($(du -h "$f" | cut -f1)), $RUNS runs, tools interleaved"
+# time_shape KIND ROWS FILE: RUNS runs of every tool on FILE, interleaved,
+# each run's figures compared again.
+time_shape() {
+    local kind=$1 n=$2 f=$3 run tool tag
+    step "timing $kind: $n rows ($(du -h "$f" | cut -f1)), $RUNS runs, tools interleaved"
     for run in $(seq 1 "$RUNS"); do
         echo " run $run"
+        tag="$kind-$n-$run"
         for tool in cctthc duckdb polars cat; do
-            run_tool stats "$n" "$run" "$tool" "$f" "$FROM" "$TO" "$OUT/stats-$n-$run-$tool.json"
+            run_tool "$kind" "$n" "$run" "$tool" "$f" "$FROM" "$TO" "$OUT/$tag-$tool.json"
         done
-        python3 "$ROOT/bench/compare.py" check "$OUT/stats-$n-$run-cctthc.json" \
-            "$OUT/stats-$n-$run-duckdb.json" "$OUT/stats-$n-$run-polars.json" > "$OUT/compare-$n-$run.txt" \
-            || { cat "$OUT/compare-$n-$run.txt" >&2; die "the figures of run $run ($n rows) disagree"; }
+        python3 "$ROOT/bench/compare.py" check "$OUT/$tag-cctthc.json" \
+            "$OUT/$tag-duckdb.json" "$OUT/$tag-polars.json" > "$OUT/compare-$tag.txt" \
+            || { cat "$OUT/compare-$tag.txt" >&2; die "the figures of run $run ($kind, $n rows) disagree"; }
     done
+}
+for n in "${SIZE_LIST[@]}"; do
+    time_shape stats "$n" "$(data_file "$n")"
+    if [ "$UNITS" -gt 0 ]; then time_shape units "$n" "$(units_file "$n")"; fi
 done
 
 if [ "$REPORT_RUNS" -gt 0 ]; then
@@ -262,6 +280,7 @@ dirty=false
 git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null \
     && [ -z "$(git ls-files --others --exclude-standard -- src)" ] || dirty=true
 files_json=$(for n in "${SIZE_LIST[@]}"; do printf '"%s": {"bytes": %s},' "$n" "$(stat -c %s "$(data_file "$n")")"; done)
+units_json=$(if [ "$UNITS" -gt 0 ]; then for n in "${SIZE_LIST[@]}"; do printf '"%s": {"bytes": %s},' "$n" "$(stat -c %s "$(units_file "$n")")"; done; fi)
 report_bytes=0
 [ "$REPORT_RUNS" -gt 0 ] && report_bytes=$(stat -c %s "$REPORT_FILE")
 cat > "$DATA/meta.json" <<EOF
@@ -284,6 +303,8 @@ cat > "$DATA/meta.json" <<EOF
  "runs": $RUNS,
  "quiet_busy": $QUIET_BUSY,
  "files": {${files_json%,}},
+ "units": $UNITS,
+ "units_files": {${units_json%,}},
  "report": {"rows": $REPORT_ROWS, "month": $REPORT_MONTH, "year": $REPORT_YEAR, "bytes": $report_bytes}
 }
 EOF
