@@ -38,6 +38,8 @@
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
+use cctthc::report::form;
+
 use docx_rs::{
     AlignmentType, BorderType, Docx, Header, LineSpacing, LineSpacingType, PageMargin, PageNum,
     PageOrientationType, PageSize, Paragraph, ParagraphBorder, ParagraphBorderPosition,
@@ -833,30 +835,19 @@ fn resolution_table() -> Table {
     let mut widths = vec![TT, NAME];
     widths.extend([FIG; 11]);
 
-    let top = TableRow::new(vec![
+    let mut top = vec![
         header_cell(TT, "TT").vertical_merge(VMergeType::Restart),
         header_cell(NAME, "Đơn vị").vertical_merge(VMergeType::Restart),
-        header_cell(4 * FIG, "Số hồ sơ tiếp nhận").grid_span(4),
-        header_cell(4 * FIG, "Số hồ sơ đã giải quyết").grid_span(4),
-        header_cell(3 * FIG, "Số hồ sơ đang giải quyết").grid_span(3),
-    ]);
+    ];
+    for (title, span) in form::GROUPS {
+        top.push(header_cell(span as usize * FIG, title).grid_span(span as usize));
+    }
+    let top = TableRow::new(top);
     let mut second = vec![
         header_cell(TT, "").vertical_merge(VMergeType::Continue),
         header_cell(NAME, "").vertical_merge(VMergeType::Continue),
     ];
-    for label in [
-        "Tổng số",
-        "Trực tuyến",
-        "Trực tiếp và BCCI",
-        "Kỳ trước chuyển qua",
-        "Tổng số",
-        "Trước hạn",
-        "Đúng hạn",
-        "Quá hạn",
-        "Tổng số",
-        "Trong hạn",
-        "Quá hạn",
-    ] {
+    for label in form::COLUMNS {
         second.push(header_cell(FIG, label));
     }
     let numbers = TableRow::new(

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::common::{self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs};
+use super::common::{
+    self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs, TableFormat as Format,
+};
 use super::excel_csv;
 use super::output::{self, Output, escape_controls};
 use super::table::{Table, stdout_width};
@@ -45,15 +47,6 @@ pub struct Args {
     /// Ghi vào tệp thay vì in ra màn hình
     #[arg(short = 'o', long, value_name = "TỆP", help_heading = "Đầu ra")]
     output: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-    /// A workbook (SPEC §13), to `-o FILE`.
-    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -42,6 +42,18 @@ pub struct InputArgs {
     pub sheet: Option<String>,
 }
 
+/// The output of the table commands (`stats`, `qua-han`, `chi-so`): text
+/// for the terminal, JSON, CSV for Excel, a workbook (SPEC §13, to `-o`
+/// only). The variants carry no doc comments: clap would show them to the
+/// user, in English, in shell completions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Json,
+    Csv,
+    Xlsx,
+}
+
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Bỏ qua dòng lỗi")]
 pub struct SkipArgs {

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::common::{self, Failure, Global, InputArgs, Keep, Session, SkipArgs};
+use super::common::{
+    self, Failure, Global, InputArgs, Keep, Session, SkipArgs, TableFormat as Format,
+};
 use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width};
@@ -43,14 +45,6 @@ pub struct Args {
     /// Thoát với mã 1 khi danh sách không trống (cho kịch bản cảnh báo)
     #[arg(long, help_heading = "Đầu ra")]
     fail_if_any: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-    Xlsx,
 }
 
 pub fn run(global: &Global, args: &Args, out: &Output) -> Result<(), Failure> {

@@ -4,7 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::common::{self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs};
+use super::common::{
+    self, Failure, Global, InputArgs, Keep, PeriodArgs, Session, SkipArgs, TableFormat as Format,
+};
 use super::excel_csv;
 use super::output::Output;
 use super::table::{Table, stdout_width, terminal_width};
@@ -42,14 +44,6 @@ pub struct Args {
         help_heading = "Đầu ra"
     )]
     by: Option<By>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -7,6 +7,7 @@ pub(crate) mod chart;
 pub(crate) mod chi_so;
 pub(crate) mod context;
 pub mod filters;
+pub mod form;
 pub(crate) mod late;
 pub(crate) mod periods;
 pub(crate) mod render;

@@ -387,26 +387,6 @@ fn or_dots(value: &str) -> &str {
     }
 }
 
-/// Columns (3)…(13) of the form: their group, their title, their value.
-const FORM_GROUPS: [(&str, u16); 3] = [
-    ("Số hồ sơ tiếp nhận", 4),
-    ("Số hồ sơ đã giải quyết", 4),
-    ("Số hồ sơ đang giải quyết", 3),
-];
-const FORM_COLUMNS: [&str; 11] = [
-    "Tổng số",
-    "Trực tuyến",
-    "Trực tiếp và BCCI",
-    "Kỳ trước chuyển qua",
-    "Tổng số",
-    "Trước hạn",
-    "Đúng hạn",
-    "Quá hạn",
-    "Tổng số",
-    "Trong hạn",
-    "Quá hạn",
-];
-
 /// The eleven figures of a form row, in the columns' order; the direct
 /// and postal split is empty without a channel column.
 fn form_values(s: &Summary) -> [Option<u64>; 11] {
@@ -488,14 +468,14 @@ fn form_header(ws: &mut Worksheet, top: u32, s: &Styles) -> Result<(), Error> {
     ws.merge_range(top, 0, top + 1, 0, "TT", &s.head)?;
     ws.merge_range(top, 1, top + 1, 1, "Đơn vị", &s.head)?;
     let mut col = 2;
-    for (title, span) in FORM_GROUPS {
+    for (title, span) in super::form::GROUPS {
         ws.merge_range(top, col, top, col + span - 1, title, &s.head)?;
         col += span;
     }
-    for (i, title) in FORM_COLUMNS.iter().enumerate() {
+    for (i, title) in super::form::COLUMNS.iter().enumerate() {
         put_text(ws, top + 1, 2 + i as u16, title, &s.head)?;
     }
-    for c in 0..2 + FORM_COLUMNS.len() as u16 {
+    for c in 0..2 + super::form::COLUMNS.len() as u16 {
         put_text(ws, top + 2, c, &format!("({})", c + 1), &s.number_head)?;
     }
     Ok(())
