@@ -26,9 +26,10 @@ pub enum Launch {
 }
 
 impl Launch {
-    /// What `args` (the program's name first) mean; `commands` are the
-    /// names a first argument is a command by, even where a file bears one.
-    pub fn of(args: &[OsString], own_console: bool, commands: &[&str]) -> Launch {
+    /// What `args` (the program's name first) mean; `is_command` tells the
+    /// names a first argument is a command by, even where a file bears one
+    /// (asked only when every argument is a path).
+    pub fn of(args: &[OsString], own_console: bool, is_command: impl Fn(&OsStr) -> bool) -> Launch {
         let rest = args.get(1..).unwrap_or_default();
         if rest.is_empty() {
             return if own_console {
@@ -41,8 +42,7 @@ impl Launch {
             let text = a.to_string_lossy();
             !text.starts_with('-') && Path::new(a).exists()
         };
-        let first_is_command = commands.iter().any(|c| OsStr::new(c) == rest[0]);
-        if !first_is_command && rest.iter().all(path_only) {
+        if rest.iter().all(path_only) && !is_command(&rest[0]) {
             Launch::Dropped(rest.iter().map(PathBuf::from).collect())
         } else {
             Launch::Command
@@ -119,6 +119,14 @@ fn wait_for_enter() {
 mod tests {
     use super::*;
 
+    fn none(_: &OsStr) -> bool {
+        false
+    }
+
+    fn report(a: &OsStr) -> bool {
+        a == "report"
+    }
+
     fn args(list: &[&str]) -> Vec<OsString> {
         list.iter().map(OsString::from).collect()
     }
@@ -126,11 +134,11 @@ mod tests {
     #[test]
     fn a_double_click_only_with_a_console_of_its_own() {
         assert_eq!(
-            Launch::of(&args(&["cctthc"]), true, &[]),
+            Launch::of(&args(&["cctthc"]), true, none),
             Launch::DoubleClick
         );
-        assert_eq!(Launch::of(&args(&["cctthc"]), false, &[]), Launch::Command);
-        assert_eq!(Launch::of(&[], true, &[]), Launch::DoubleClick);
+        assert_eq!(Launch::of(&args(&["cctthc"]), false, none), Launch::Command);
+        assert_eq!(Launch::of(&[], true, none), Launch::DoubleClick);
     }
 
     #[test]
@@ -141,11 +149,11 @@ mod tests {
         std::fs::write(&a, "x").unwrap();
         std::fs::write(&b, "x").unwrap();
         let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
-        let dropped = Launch::of(&args(&["cctthc", a, b]), false, &["report"]);
+        let dropped = Launch::of(&args(&["cctthc", a, b]), false, report);
         assert_eq!(dropped, Launch::Dropped(vec![a.into(), b.into()]));
         let folder = dir.path().to_str().unwrap();
         assert_eq!(
-            Launch::of(&args(&["cctthc", folder]), true, &[]),
+            Launch::of(&args(&["cctthc", folder]), true, none),
             Launch::Dropped(vec![folder.into()])
         );
         // A flag, a missing file, a command named like a file: a command line.
@@ -154,7 +162,7 @@ mod tests {
             vec!["cctthc", a, "khong-co.csv"],
             vec!["cctthc", "report"],
         ] {
-            let cwd_file = Launch::of(&args(&line), true, &["report"]);
+            let cwd_file = Launch::of(&args(&line), true, report);
             assert_eq!(cwd_file, Launch::Command, "{line:?}");
         }
     }

@@ -155,13 +155,12 @@ fn launch(args: Vec<OsString>) -> i32 {
     let own_console = crate::windows::own_console();
     #[cfg(not(windows))]
     let own_console = false;
-    let cmd = command();
-    let mut names: Vec<&str> = Vec::new();
-    for sub in cmd.get_subcommands() {
-        names.push(sub.get_name());
-        names.extend(sub.get_all_aliases());
-    }
-    match desktop::Launch::of(&args, own_console, &names) {
+    let is_command = |a: &std::ffi::OsStr| {
+        command()
+            .get_subcommands()
+            .any(|s| s.get_name() == a || s.get_all_aliases().any(|n| n == a))
+    };
+    match desktop::Launch::of(&args, own_console, is_command) {
         desktop::Launch::Command => run(args),
         desktop::Launch::DoubleClick => desktop::double_click(&command().render_help().to_string()),
         desktop::Launch::Dropped(paths) => {
