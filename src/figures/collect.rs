@@ -2,17 +2,16 @@
 //! afterwards (SPEC §1): the same `ma_ho_so` in several rows counts once;
 //! where the rows differ, the one read last wins.
 //!
-//! Memory must not grow with the rows, so a pass keeps only a 64-bit hash of
-//! each code. Every row is tallied (the scan hands a range's dossiers to a
-//! tally once their ids are the shared ones); when some codes turn out to
-//! repeat, a second pass reads just those rows again and takes all but the
-//! last of each back out of the tally ([`Duplicates`]).
+//! Every row is tallied as it is read (the scan hands a range's dossiers
+//! to a tally once their ids are the shared ones), and leaves a compact
+//! [`Reading`]: its code's 128-bit key, where it was read, the dossier.
+//! The scan finds the keys read more than once; [`merge_readings`] then
+//! takes all but the last reading of each back out of the tally.
 
 use std::sync::Arc;
 
-use super::counts::Sign;
 use super::tally::Tally;
-use crate::hash::{FastMap, bytes_hash};
+use crate::hash::{FastMap, bytes_hash2};
 use crate::input::{DomainId, Dossier, Record, Status, UnitId};
 
 /// Where a row was read: file, range of the file, line in the range. Rows
@@ -38,9 +37,19 @@ pub struct Detail {
 /// Which dossiers to keep whole; the rest are only counted.
 pub type KeepRule = Arc<dyn Fn(&Dossier) -> bool + Send + Sync>;
 
-/// The hash a dossier code is merged on.
-pub fn code_hash(code: &[u8]) -> u64 {
-    bytes_hash(code)
+/// What dossiers merge on: their code, as two 64-bit hashes (two codes
+/// agree in both with probability about 2⁻¹²⁸).
+pub type CodeKey = (u64, u64);
+
+pub fn code_key(code: &[u8]) -> CodeKey {
+    bytes_hash2(code)
+}
+
+/// A row as the duplicate check needs it, about 70 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub key: CodeKey,
+    pub occurrence: Occurrence,
 }
 
 /// Collects one file or range of a file.
@@ -48,8 +57,8 @@ pub struct Collector {
     /// The dossiers a tally counts (received), in reading order, with the
     /// range's own ids.
     pub dossiers: Vec<Dossier>,
-    /// The code hash of every row tallied, in reading order.
-    pub keys: Vec<u64>,
+    /// The reading of every row tallied, in reading order.
+    pub readings: Vec<Reading>,
     /// Rows tallied as received, and as never received.
     pub received: u64,
     pub not_received: u64,
@@ -65,7 +74,7 @@ impl Collector {
     pub fn new(keep: Option<KeepRule>, file: u32, range: u32) -> Collector {
         Collector {
             dossiers: Vec::new(),
-            keys: Vec::new(),
+            readings: Vec::new(),
             received: 0,
             not_received: 0,
             keep,
@@ -77,7 +86,19 @@ impl Collector {
     }
 
     pub fn add(&mut self, record: &Record<'_>) {
-        self.keys.push(code_hash(record.code));
+        let pos = RowPos {
+            file: self.file,
+            range: self.range,
+            line: record.line,
+        };
+        self.readings.push(Reading {
+            key: code_key(record.code),
+            occurrence: Occurrence {
+                pos,
+                fingerprint: record.fingerprint(),
+                dossier: record.dossier,
+            },
+        });
         if record.dossier.status == Status::NotReceived {
             self.not_received += 1;
         } else {
@@ -104,11 +125,7 @@ impl Collector {
                 procedure_code,
                 procedure_name,
                 dossier: record.dossier,
-                pos: RowPos {
-                    file: self.file,
-                    range: self.range,
-                    line: record.line,
-                },
+                pos,
             });
         }
     }
@@ -120,23 +137,14 @@ pub fn remap(d: &mut Dossier, units: &[UnitId], domains: &[DomainId]) {
     d.domain = domains.get(d.domain as usize).copied().unwrap_or(d.domain);
 }
 
-/// One reading of a repeated code, from the second pass.
-#[derive(Clone, Debug)]
+/// Where and what a row read: what merging compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Occurrence {
     pub pos: RowPos,
     /// See [`crate::input::Record::fingerprint`]; `dossier` must hold the
     /// shared ids before readings are compared.
     pub fingerprint: u64,
     pub dossier: Dossier,
-}
-
-/// The readings of repeated codes, from the second pass, merged as they
-/// come: only the latest reading of each code is held, so memory grows with
-/// the codes of a batch, not with their readings.
-#[derive(Debug, Default)]
-pub struct Duplicates {
-    latest: FastMap<Box<str>, Occurrence>,
-    merged: Merged,
 }
 
 /// What merging duplicates changed.
@@ -160,21 +168,14 @@ impl std::ops::AddAssign for Merged {
     }
 }
 
-impl Duplicates {
-    /// Adds a reading of `code`; of it and the one held, the earlier (in
-    /// reading order) is taken out of `tally`. Readings come in reading
-    /// order, so an earlier one is compared with the next reading.
-    pub fn add(&mut self, code: &str, mut occurrence: Occurrence, tally: &mut Tally) {
-        let Some(held) = self.latest.get_mut(code) else {
-            self.latest.insert(code.into(), occurrence);
-            return;
-        };
-        if occurrence.pos > held.pos {
-            std::mem::swap(held, &mut occurrence);
-        }
-        let (earlier, next) = (&occurrence, &*held);
-        tally.apply(&earlier.dossier, Sign::Remove);
-        let m = &mut self.merged;
+/// Merges the readings of one code, in reading order (SPEC §1.6): the
+/// last stays; each earlier one is compared with the next, and its dossier
+/// goes to `taken_out`, to be taken back out of the tally.
+pub fn merge_readings(readings: &[Occurrence], taken_out: &mut Vec<Dossier>) -> Merged {
+    let mut m = Merged::default();
+    for pair in readings.windows(2) {
+        let (earlier, next) = (&pair[0], &pair[1]);
+        taken_out.push(earlier.dossier);
         m.duplicates += 1;
         if (earlier.fingerprint, earlier.dossier) != (next.fingerprint, next.dossier) {
             m.differing += 1;
@@ -185,16 +186,16 @@ impl Duplicates {
             m.removed_received += 1;
         }
     }
+    m
+}
 
-    /// Drops the kept details of the readings taken out.
-    pub fn finish(self, details: &mut Vec<Detail>) -> Merged {
-        details.retain(|d| {
-            self.latest
-                .get(&*d.code)
-                .is_none_or(|last| last.pos == d.pos)
-        });
-        self.merged
-    }
+/// Drops the kept details of readings merged into a later one: `last`
+/// holds where each repeated code was read last.
+pub fn drop_merged_details(details: &mut Vec<Detail>, last: &FastMap<CodeKey, RowPos>) {
+    details.retain(|d| {
+        last.get(&code_key(d.code.as_bytes()))
+            .is_none_or(|pos| *pos == d.pos)
+    });
 }
 
 /// The input accounting (`nhap_lieu`): every row read is counted once, as
@@ -222,7 +223,6 @@ pub struct Accounting {
 mod tests {
     use super::*;
     use crate::input::{Channel, Level, Tri};
-    use crate::period::Period;
     use chrono::NaiveDate;
 
     fn reading(line: u64, fingerprint: u64, channel: Channel) -> Occurrence {
@@ -252,37 +252,38 @@ mod tests {
         }
     }
 
-    /// Readings in any order: the last in reading order stays, each earlier
-    /// one is compared with the next, and only the last is counted.
+    /// The last reading stays; each earlier one is compared with the next
+    /// and taken out.
     #[test]
-    fn the_last_reading_stays_whatever_order_they_come_in() {
-        let june = Period {
-            start: NaiveDate::from_ymd_opt(2023, 6, 1).unwrap(),
-            end: NaiveDate::from_ymd_opt(2023, 6, 30).unwrap(),
-        };
+    fn the_last_reading_stays() {
         // Line 1 and 2 differ; 2 and 3 are the same reading.
         let readings = [
             reading(1, 7, Channel::Direct),
             reading(2, 8, Channel::Online),
             reading(3, 8, Channel::Online),
         ];
-        for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
-            let mut tally = Tally::new(vec![june]);
-            for r in &readings {
-                tally.apply(&r.dossier, Sign::Add);
-            }
-            let mut duplicates = Duplicates::default();
-            for i in order {
-                duplicates.add("HS1", readings[i].clone(), &mut tally);
-            }
-            assert_eq!(duplicates.latest["HS1"].pos.line, 3, "{order:?}");
-            let merged = duplicates.finish(&mut Vec::new());
-            assert_eq!((merged.duplicates, merged.removed_received), (2, 2));
-            let counts = tally.sum(0, |_| true);
-            assert_eq!((counts.online, counts.direct), (1, 0), "{order:?}");
-            if order == [0, 1, 2] {
-                assert_eq!(merged.differing, 1);
-            }
-        }
+        let mut out = Vec::new();
+        let merged = merge_readings(&readings, &mut out);
+        assert_eq!((merged.duplicates, merged.removed_received), (2, 2));
+        assert_eq!(merged.differing, 1);
+        assert_eq!(out, vec![readings[0].dossier, readings[1].dossier]);
+        assert_eq!(merge_readings(&readings[..1], &mut out), Merged::default());
+    }
+
+    #[test]
+    fn details_of_earlier_readings_are_dropped() {
+        let detail = |code: &str, line| Detail {
+            code: code.into(),
+            procedure_code: Arc::from(""),
+            procedure_name: Arc::from(""),
+            dossier: reading(line, 0, Channel::Online).dossier,
+            pos: reading(line, 0, Channel::Online).pos,
+        };
+        let mut details = vec![detail("A", 1), detail("A", 3), detail("B", 2)];
+        let mut last = FastMap::default();
+        last.insert(code_key(b"A"), reading(3, 0, Channel::Online).pos);
+        drop_merged_details(&mut details, &last);
+        let left: Vec<_> = details.iter().map(|d| (&*d.code, d.pos.line)).collect();
+        assert_eq!(left, vec![("A", 3), ("B", 2)]);
     }
 }

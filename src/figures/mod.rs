@@ -12,7 +12,8 @@ pub(crate) mod tally;
 pub(crate) mod view;
 
 pub use collect::{
-    Accounting, Collector, Detail, Duplicates, KeepRule, Merged, Occurrence, RowPos, code_hash,
+    Accounting, CodeKey, Collector, Detail, KeepRule, Merged, Occurrence, Reading, RowPos,
+    code_key, drop_merged_details, merge_readings,
 };
 pub use counting::Counting;
 pub use counts::{Counts, Sign};

@@ -56,6 +56,16 @@ pub enum Channel {
     Unknown,
 }
 
+impl Channel {
+    /// In the order of their discriminants.
+    pub const ALL: [Channel; 4] = [
+        Channel::Online,
+        Channel::Direct,
+        Channel::Postal,
+        Channel::Unknown,
+    ];
+}
+
 /// The status classes of SPEC §1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
@@ -106,6 +116,11 @@ pub enum Tri {
     Unknown,
     No,
     Yes,
+}
+
+impl Tri {
+    /// In the order of their discriminants.
+    pub const ALL: [Tri; 3] = [Tri::Unknown, Tri::No, Tri::Yes];
 }
 
 impl From<bool> for Tri {

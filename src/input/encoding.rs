@@ -146,7 +146,7 @@ pub fn decode_field(bytes: &[u8], encoding: Encoding) -> Option<Cow<'_, str>> {
     match encoding {
         Encoding::Windows1258 => Some(WINDOWS_1258.decode_without_bom_handling(bytes).0),
         // UTF-16 was transcoded to UTF-8 before parsing.
-        _ => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+        _ => simdutf8::basic::from_utf8(bytes).ok().map(Cow::Borrowed),
     }
 }
 

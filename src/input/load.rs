@@ -122,13 +122,7 @@ pub(crate) struct Loader<'a> {
     pub header: Option<Header>,
     /// Rows passed over as not dossiers (the first [`LISTED_SKIPS`]).
     pub skipped: Vec<(Skip, u64)>,
-    /// When set, only rows whose code it accepts are parsed (a second
-    /// pass over some codes); the rest are passed over.
-    pub only: Option<CodeFilter<'a>>,
 }
-
-/// Which codes a pass parses (see [`Loader::only`]).
-pub(crate) type CodeFilter<'a> = &'a dyn Fn(&[u8]) -> bool;
 
 impl Loader<'_> {
     fn count(&mut self, rejected: bool) {
@@ -144,18 +138,11 @@ impl Visitor for Loader<'_> {
 
     fn row(&mut self, line: u64, cells: &Cells<'_>, raw: &dyn Fn() -> Vec<String>) {
         if let Some(kind) = skip::classify(cells) {
-            if self.only.is_none() {
-                self.counts.rows += 1;
-                self.counts.skipped += 1;
-                if self.skipped.len() < LISTED_SKIPS {
-                    self.skipped.push((kind, line));
-                }
+            self.counts.rows += 1;
+            self.counts.skipped += 1;
+            if self.skipped.len() < LISTED_SKIPS {
+                self.skipped.push((kind, line));
             }
-            return;
-        }
-        if let Some(only) = self.only
-            && !only(&code_of(cells))
-        {
             return;
         }
         self.caches.use_encoding(cells.encoding);
@@ -546,7 +533,9 @@ fn parse<'c>(
 fn bad_bytes(cells: &Cells<'_>, field: Field) -> bool {
     match cells.get(field) {
         CellRef::Raw(b) => {
-            cells.encoding == Encoding::Utf8 && !b.is_ascii() && std::str::from_utf8(b).is_err()
+            cells.encoding == Encoding::Utf8
+                && !b.is_ascii()
+                && simdutf8::basic::from_utf8(b).is_err()
         }
         _ => false,
     }

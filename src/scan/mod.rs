@@ -2,10 +2,11 @@
 //! boundaries, each read on its own, at most two per thread ahead of the
 //! merge; the merge takes them in reading order and gives their dossiers,
 //! ids translated, back to the threads, each tallying into one tally of
-//! its own. Memory grows with the number of groups; the eight
-//! bytes per row of the duplicate check go to disk past a budget, handed
-//! over a megabyte at a time by a file read whole (one that cannot be
-//! cut), and the readings of repeated codes are merged in batches.
+//! its own. Each row also leaves a compact reading (`readings.rs`),
+//! written to disk past a budget by the thread that read it; once all is
+//! read, the codes read more than once are merged from the readings, so
+//! the files are read once however many codes repeat. Memory grows with
+//! the number of groups, not the rows.
 //!
 //! A range starts at a guessed row boundary (the first line break after a
 //! cut). Rows with quoted line breaks can make the guess wrong; each range
@@ -13,7 +14,6 @@
 //! there when they disagree, so the result is always that of one
 //! sequential read.
 
-mod keys;
 mod readings;
 
 use std::collections::BTreeMap;
@@ -23,13 +23,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 
-use self::keys::KeyRuns;
-use self::readings::{Keeping, Kept, Room};
-use crate::figures::collect::remap;
-use crate::figures::{
-    Accounting, Collector, Detail, Duplicates, KeepRule, Occurrence, RowPos, Tally, code_hash,
-};
-use crate::hash::FastSet;
+use self::readings::{Ids, Run, Runs, Stow};
+use crate::figures::{Accounting, Collector, Detail, KeepRule, Sign, Tally, code_key};
 use crate::input::{
     self, Caches, Columns, Dossier, Field, FileReport, Loader, Names, Options, Plan, RangeEnds,
     ReadCounts, RowProblem, UnitRule,
@@ -47,18 +42,13 @@ pub struct Input<'a> {
     pub threads: usize,
     /// Bytes per range of a large file.
     pub range_bytes: u64,
-    /// Bytes of row keys kept in memory before they go to a temporary file.
-    pub key_budget: usize,
-    /// Row keys a job that is never dropped (a file read whole) hands over
-    /// at once.
-    pub key_chunk: usize,
-    /// Repeated codes whose readings are gathered in one more read of the
-    /// files.
-    pub repeat_batch: usize,
-    /// Row keys compared at once to find the repeated ones.
-    pub key_group: usize,
-    /// Bytes of spreadsheets' readings kept for the second pass.
+    /// Bytes of rows' readings kept in memory before they go to
+    /// temporary files.
     pub readings_budget: usize,
+    /// Readings a job stows at once as it reads.
+    pub readings_chunk: usize,
+    /// Readings compared at once to find the repeated codes.
+    pub readings_group: usize,
 }
 
 impl<'a> Input<'a> {
@@ -79,14 +69,11 @@ impl<'a> Input<'a> {
             keep: None,
             threads,
             range_bytes: 16 << 20,
-            key_budget: 8 << 20,
-            // A megabyte.
-            key_chunk: 1 << 17,
-            // About 20 MB of latest readings.
-            repeat_batch: 1 << 17,
-            key_group: keys::GROUP,
-            // A workbook of 350 000 rows or so.
-            readings_budget: 32 << 20,
+            // About 230 000 rows: a district's year never touches the disk.
+            readings_budget: 16 << 20,
+            // About 4 MB.
+            readings_chunk: 1 << 16,
+            readings_group: readings::GROUP,
         }
     }
 }
@@ -117,8 +104,9 @@ struct Job {
 /// What one job read.
 struct Part {
     collector: Collector,
-    /// The code hash of every row, for the duplicate check.
-    keys: keys::Sliced,
+    /// The reading of every row, for the duplicate check, the ids the
+    /// part's own.
+    runs: Vec<Run>,
     names: Names,
     problems: Vec<RowProblem>,
     counts: ReadCounts,
@@ -126,30 +114,6 @@ struct Part {
     skipped: Vec<(input::skip::Skip, u64)>,
     /// For ranges: where the range really started, and its ends.
     ends: Option<(u64, RangeEnds)>,
-    /// Second pass: the readings of repeated codes.
-    repeats: Vec<(String, Occurrence)>,
-    /// First pass over a spreadsheet: every row's reading, for the second.
-    readings: Option<readings::Readings>,
-}
-
-impl Part {
-    /// The second pass of a job whose readings were kept: nothing read,
-    /// the readings' ids already the shared ones (no names to translate
-    /// them from).
-    fn replayed(job: &Job, repeats: Vec<(String, Occurrence)>) -> Part {
-        Part {
-            collector: Collector::new(None, job.file, job.range),
-            keys: keys::Sliced::new(Vec::new()),
-            names: Names::new(&[]),
-            problems: Vec::new(),
-            counts: ReadCounts::default(),
-            header: None,
-            skipped: Vec::new(),
-            ends: None,
-            repeats,
-            readings: None,
-        }
-    }
 }
 
 /// Reads `input`, tallying every row; invalid rows go to `report` in
@@ -160,14 +124,12 @@ pub fn run(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Scanned, input::Error> {
     let (jobs, reports) = plan_files(input)?;
-    let keys = Mutex::new(KeyRuns::new(input.key_budget, input.key_group));
-    let room = Room::new(input.readings_budget);
+    let stow = Stow::new(input.readings_budget);
     let mut m = Merge {
         names: Names::new(input.units),
-        kept: Kept::new(),
         tally: Tally::new(input.periods.clone()),
         details: Vec::new(),
-        keys: &keys,
+        runs: Runs::new(input.readings_group),
         received: 0,
         not_received: 0,
         rows: 0,
@@ -183,27 +145,21 @@ pub fn run(
             m.expected.insert(job.file, first);
         }
     }
-    let accepted = first_pass(&jobs, input, Pass::First(&keys, &room), &mut m)?;
+    first_pass(&jobs, input, &stow, &mut m)?;
     let Merge {
-        mut names,
-        kept,
-        mut tally,
+        names,
+        tally,
         mut details,
+        runs,
         received,
         not_received,
         rows,
         reports,
         ..
     } = m;
-    let keys = keys.into_inner().unwrap_or_else(|p| p.into_inner());
-    let merged = repeats_pass(
-        &accepted,
-        input,
-        (&keys, &kept),
-        &mut names,
-        &mut tally,
-        &mut details,
-    )?;
+    drop(stow);
+    let (mut tally, merged) = merge_repeats(&runs, input.threads, tally, &mut details)?;
+    drop(runs);
     details.sort_by(|a, b| a.code.cmp(&b.code));
     if let Some((key, dossiers)) = tally.overfull() {
         return Err(input::Error::TooManyInGroup {
@@ -258,20 +214,17 @@ fn plan_files(input: &Input<'_>) -> Result<(Vec<Job>, Vec<FileReport>), input::E
 }
 
 /// Reads every job, merged in order; a range whose guessed start fell
-/// inside a quoted field is read again from the true boundary. Gives the
-/// jobs as they were accepted, for the second pass.
+/// inside a quoted field is read again from the true boundary.
 fn first_pass(
     jobs: &[Job],
     input: &Input<'_>,
-    pass: Pass<'_>,
+    stow: &Stow,
     m: &mut Merge<'_>,
-) -> Result<Vec<Job>, input::Error> {
-    let mut accepted: Vec<Job> = Vec::new();
-    let tally = run_jobs(jobs, input, pass, &mut |index, part| {
+) -> Result<(), input::Error> {
+    let tally = run_jobs(jobs, input, stow, &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
-            accepted.push(job.clone());
             return m.merge(job, part);
         };
         let end = job.span.map_or(u64::MAX, |s| s.1);
@@ -280,59 +233,50 @@ fn first_pass(
             return Ok(None);
         }
         if start == want || ends.first.map(|f| f.0) == Some(want) {
-            accepted.push(job.clone());
             return m.merge(job, part);
         }
         let exact = Job {
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = run_job(&exact, input, pass)?;
-        accepted.push(exact.clone());
+        let part = read_part(&exact, input, stow)?;
         m.merge(&exact, part)
     })?;
     m.tally.merge(tally);
-    Ok(accepted)
+    Ok(())
 }
 
-/// Codes read more than once: their rows read again (or their readings
-/// kept, for spreadsheets) and the last kept (SPEC §1.6). In batches of
-/// the hash space, so the readings held stay bounded; one batch, one more
-/// read of the files, unless the repeats are many.
-fn repeats_pass(
-    accepted: &[Job],
-    input: &Input<'_>,
-    (keys, kept): (&KeyRuns, &Kept),
-    names: &mut Names,
-    tally: &mut Tally,
-    details: &mut Vec<crate::figures::Detail>,
-) -> Result<crate::figures::Merged, input::Error> {
-    let mut merged = crate::figures::Merged::default();
-    for batch in keys.repeated_batches(input.threads, input.repeat_batch)? {
-        let repeated = keys.repeated(input.threads, &batch)?;
-        let mut duplicates = Duplicates::default();
-        let pass = Pass::Repeats(&repeated, kept);
-        run_jobs(accepted, input, pass, &mut |_, part| {
-            let part = part?;
-            let (units, domains) = names.import(&part.names);
-            for (code, mut o) in part.repeats {
-                remap(&mut o.dossier, &units, &domains);
-                duplicates.add(&code, o, tally);
-            }
-            Ok(None)
-        })?;
-        merged += duplicates.finish(details);
-    }
-    Ok(merged)
+/// Codes read more than once: all but the last reading of each taken back
+/// out of `tally` (SPEC §1.6), and the kept details of those readings
+/// dropped.
+fn merge_repeats(
+    runs: &Runs,
+    threads: usize,
+    tally: Tally,
+    details: &mut Vec<Detail>,
+) -> Result<(Tally, crate::figures::Merged), input::Error> {
+    let wanted = details
+        .iter()
+        .map(|d| code_key(d.code.as_bytes()))
+        .collect();
+    let tally = Mutex::new(tally);
+    let outcome = runs.merge(threads, &wanted, &|dossiers| {
+        let mut tally = lock(&tally);
+        for d in dossiers {
+            tally.apply(d, Sign::Remove);
+        }
+    })?;
+    crate::figures::drop_merged_details(details, &outcome.last);
+    let tally = tally.into_inner().unwrap_or_else(|p| p.into_inner());
+    Ok((tally, outcome.merged))
 }
 
 /// The running result of a scan, parts merged in reading order.
 struct Merge<'r> {
     names: Names,
-    kept: Kept,
     tally: Tally,
     details: Vec<Detail>,
-    keys: &'r Mutex<KeyRuns>,
+    runs: Runs,
     received: u64,
     not_received: u64,
     rows: u64,
@@ -349,26 +293,19 @@ impl Merge<'_> {
     fn merge(&mut self, job: &Job, part: Part) -> Result<Option<Vec<Dossier>>, input::Error> {
         let Part {
             collector,
-            keys,
+            runs,
             names,
             mut problems,
             counts,
             header,
             skipped,
             ends,
-            readings,
-            ..
         } = part;
         let (units, domains) = self.names.import(&names);
-        if let Some(mut readings) = readings {
-            for r in &mut readings.rows {
-                remap(&mut r.occurrence.dossier, &units, &domains);
-            }
-            self.kept.insert((job.file, job.range), readings);
-        }
+        let ids = Arc::new(Ids { units, domains });
         let mut dossiers = collector.dossiers;
         for d in &mut dossiers {
-            remap(d, &units, &domains);
+            ids.remap(d);
         }
         // Lines of a range count from its start: make them the file's.
         let base = match (ends, self.expected.get(&job.file)) {
@@ -385,10 +322,10 @@ impl Merge<'_> {
             _ => 0,
         };
         for mut d in collector.kept {
-            remap(&mut d.dossier, &units, &domains);
+            ids.remap(&mut d.dossier);
             self.details.push(d);
         }
-        add_keys(self.keys, keys)?;
+        self.runs.add(runs, &ids);
         self.received += collector.received;
         self.not_received += collector.not_received;
         self.rows += counts.rows;
@@ -474,13 +411,13 @@ type Done<'d> =
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
-    pass: Pass<'_>,
+    stow: &Stow,
     done: &mut Done<'_>,
 ) -> Result<Tally, input::Error> {
     let mut tally = Tally::new(input.periods.clone());
     if input.threads <= 1 || jobs.len() <= 1 {
         for (i, job) in jobs.iter().enumerate() {
-            if let Some(dossiers) = done(i, run_job(job, input, pass))? {
+            if let Some(dossiers) = done(i, read_part(job, input, stow))? {
                 tally_all(&mut tally, &dossiers);
             }
         }
@@ -500,7 +437,7 @@ fn run_jobs(
                     match board.work(me) {
                         Work::Read(i) => {
                             let Some(job) = jobs.get(i) else { break };
-                            if tx.send((i, run_job(job, input, pass))).is_err() {
+                            if tx.send((i, read_part(job, input, stow))).is_err() {
                                 break;
                             }
                         }
@@ -663,22 +600,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Adds one part's row keys to the shared ones.
-fn add_keys(shared: &Mutex<KeyRuns>, part: keys::Sliced) -> Result<(), input::Error> {
-    lock(shared).add(part)
-}
-
-/// Which pass over the files a job belongs to.
-#[derive(Clone, Copy)]
-enum Pass<'a> {
-    /// Every row is tallied and its key goes to the shared keys; a
-    /// spreadsheet's readings are kept while there is room.
-    First(&'a Mutex<KeyRuns>, &'a Room),
-    /// Only the readings of these repeated codes are gathered, from the
-    /// kept ones where there are.
-    Repeats(&'a FastSet<u64>, &'a Kept),
-}
-
 /// Reads a job's file, whole or its byte range (from the first row
 /// boundary after a guessed start); gives the range's start and ends.
 fn read_job(
@@ -699,89 +620,30 @@ fn read_job(
     Ok(Some((start, ends)))
 }
 
-/// A reading of a repeated code, for the second pass to compare.
-fn occurrence(r: &input::Record<'_>, pos: RowPos) -> (String, Occurrence) {
-    (
-        String::from_utf8_lossy(r.code).into_owned(),
-        reading(r, pos),
-    )
-}
-
-fn reading(r: &input::Record<'_>, pos: RowPos) -> Occurrence {
-    Occurrence {
-        pos,
-        fingerprint: r.fingerprint(),
-        dossier: r.dossier,
-    }
-}
-
-/// Reads one job, in `pass`; in the second, a job whose readings were
-/// kept is not read again.
-fn run_job(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
-    if let Pass::Repeats(set, kept) = pass
-        && let Some(kept) = kept.get(&(job.file, job.range))
-    {
-        return Ok(Part::replayed(job, kept.of_repeated(set)));
-    }
-    read_part(job, input, pass)
-}
-
-/// Reads one job's file or range, in `pass`.
-fn read_part(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input::Error> {
-    let (repeated, mut keeping) = match pass {
-        Pass::First(_, room) => {
-            let on = job.span.is_none() && readings::worth_keeping(job.plan.kind());
-            (None, Some(Keeping::new(room, on)))
-        }
-        Pass::Repeats(set, _) => (Some(set), None),
-    };
+/// Reads one job's file or range; its rows' readings go to `stow` a
+/// chunk at a time.
+fn read_part(job: &Job, input: &Input<'_>, stow: &Stow) -> Result<Part, input::Error> {
     let mut names = Names::new(input.units);
-    let keep = if repeated.is_some() {
-        None
-    } else {
-        input.keep.clone()
-    };
-    let mut collector = Collector::new(keep, job.file, job.range);
-    let mut repeats = Vec::new();
+    let mut collector = Collector::new(input.keep.clone(), job.file, job.range);
+    collector.readings = stow.buffer();
+    let origin = (job.file, job.range);
+    let mut runs = Vec::new();
     let mut problems = Vec::new();
-    // A job that starts at a known row boundary (a file read whole, its
-    // first range, a range read again) is never dropped, so its keys can
-    // go to the shared ones as it is read; a guessed range's wait until it
-    // is accepted, and are bounded by its size.
-    let never_dropped = job.span.is_none_or(|s| s.2);
-    let mut key_error = None;
+    let mut stow_error = None;
     let (counts, columns, ends) = {
-        let (file, range) = (job.file, job.range);
-        let pos = |r: &input::Record<'_>| RowPos {
-            file,
-            range,
-            line: r.line,
-        };
-        let mut sink = |r: &input::Record<'_>| match pass {
-            Pass::First(shared_keys, _) => {
-                collector.add(r);
-                if let Some(k) = keeping.as_mut().filter(|k| k.on()) {
-                    k.add(r.code, reading(r, pos(r)));
-                }
-                if never_dropped && collector.keys.len() >= input.key_chunk && key_error.is_none() {
-                    let chunk = keys::Sliced::new(std::mem::take(&mut collector.keys));
-                    key_error = add_keys(shared_keys, chunk).err();
-                }
-            }
-            Pass::Repeats(set, _) => {
-                if set.contains(&code_hash(r.code)) {
-                    repeats.push(occurrence(r, pos(r)));
+        let mut sink = |r: &input::Record<'_>| {
+            collector.add(r);
+            if collector.readings.len() >= input.readings_chunk && stow_error.is_none() {
+                match stow.run(
+                    std::mem::replace(&mut collector.readings, stow.buffer()),
+                    origin,
+                ) {
+                    Ok(run) => runs.push(run),
+                    Err(e) => stow_error = Some(e),
                 }
             }
         };
-        let mut report = |p: RowProblem| {
-            if repeated.is_none() {
-                problems.push(p);
-            }
-        };
-        // The second pass parses only the rows of repeated codes.
-        let wanted = repeated.map(|set| move |code: &[u8]| set.contains(&code_hash(code)));
-        let only = wanted.as_ref().map(|f| f as &dyn Fn(&[u8]) -> bool);
+        let mut report = |p: RowProblem| problems.push(p);
         let mut loader = Loader {
             statuses: &input.options.statuses,
             values: &input.options.values,
@@ -794,7 +656,6 @@ fn read_part(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input
             file: job.name.clone(),
             header: None,
             skipped: Vec::new(),
-            only,
         };
         let ends = read_job(job, input, &mut loader)?;
         (
@@ -804,22 +665,19 @@ fn read_part(job: &Job, input: &Input<'_>, pass: Pass<'_>) -> Result<Part, input
         )
     };
     let (header, skipped) = columns;
-    if let Some(e) = key_error {
+    if let Some(e) = stow_error {
         return Err(e);
     }
-    // Sliced here, on the worker, for the duplicate check.
-    let keys = keys::Sliced::new(std::mem::take(&mut collector.keys));
+    runs.push(stow.run(std::mem::take(&mut collector.readings), origin)?);
     Ok(Part {
         collector,
-        keys,
+        runs,
         names,
         problems,
         counts,
         header,
         skipped,
         ends,
-        repeats,
-        readings: keeping.and_then(Keeping::finish),
     })
 }
 
@@ -875,18 +733,19 @@ mod tests {
         outcome_of(path, threads, range_bytes, periods)
     }
 
-    /// [`outcome`] over `periods`, every one of them and the months.
+    /// [`outcome`] over `periods`, every one of them and the months. One
+    /// thread keeps the rows' readings in memory; several, a few and the
+    /// rest on disk.
     fn outcome_of(path: &Path, threads: usize, range_bytes: u64, periods: Vec<Period>) -> String {
-        outcome_files(
-            &[path.to_path_buf()],
-            threads,
-            range_bytes,
-            periods,
-            64 << 20,
-        )
+        let budget = if threads == 1 {
+            64 << 20
+        } else {
+            64 * std::mem::size_of::<crate::figures::Reading>()
+        };
+        outcome_files(&[path.to_path_buf()], threads, range_bytes, periods, budget)
     }
 
-    /// [`outcome_of`] of several files, spreadsheets' readings kept up to
+    /// [`outcome_of`] of several files, the rows' readings in memory up to
     /// `budget` bytes.
     fn outcome_files(
         files: &[PathBuf],
@@ -901,10 +760,9 @@ mod tests {
         input.readings_budget = budget;
         input.threads = threads;
         input.range_bytes = range_bytes;
-        input.key_budget = 64;
-        input.key_chunk = 5;
+        input.readings_chunk = 5;
         if threads > 1 {
-            (input.repeat_batch, input.key_group) = (0, 4);
+            input.readings_group = 4;
         }
         input.keep = Some(crate::figures::due::late_in(Period {
             start: d(2023, 10, 23),
@@ -1111,11 +969,11 @@ mod tests {
         book.save(path).unwrap();
     }
 
-    /// The second pass over a workbook from its kept readings, from
-    /// parsing it again, or some of each (the budget ran out part way):
-    /// the same figures, duplicates and differing readings.
+    /// Workbooks and CSV whose codes repeat within and across files, the
+    /// rows' readings in memory, on disk, or some of each (the budget ran
+    /// out part way): the same figures, duplicates and differing readings.
     #[test]
-    fn kept_readings_give_what_parsing_again_gives() {
+    fn readings_anywhere_give_the_same_merge() {
         let dir = std::env::temp_dir().join(format!("cctthc-scan-kept-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         // No quoted cells: split on commas into cells.
@@ -1125,12 +983,12 @@ mod tests {
         workbook(&files[0], &format!("{HEADER}\n{a}"));
         workbook(&files[1], &format!("{HEADER}\n{b}"));
         write(&dir, "c.csv", &format!("{HEADER}\n{a}"));
-        let again = outcome_files(&files, 1, 1 << 30, year_periods(), 0);
+        let again = outcome_files(&files, 1, 1 << 30, year_periods(), 64 << 20);
         // Codes repeat within and across files, some readings differing.
         assert!(!again.contains("trung_lap: 0,") && !again.contains("trung_lap_khac: 0,"));
-        // All kept, the first file's only, none.
-        let file = 300 * (std::mem::size_of::<readings::Reading>() + "HS-100".len());
-        for budget in [64 << 20, file * 3 / 2, file / 10] {
+        // All in memory, the first file's only, a few, none.
+        let file = 300 * std::mem::size_of::<crate::figures::Reading>();
+        for budget in [64 << 20, file * 3 / 2, file / 10, 0] {
             for threads in [1, 3] {
                 let kept = outcome_files(&files, threads, 97, year_periods(), budget);
                 assert_eq!(kept, again, "budget {budget}, {threads} threads");
