@@ -901,7 +901,9 @@ fn sigterm_and_sighup_remove_every_temporary_and_spill_file() {
         // Wait until both kinds of scratch file exist.
         let start = Instant::now();
         let ready = loop {
-            let spill = names(&tmp).iter().any(|n| n.starts_with("cctthc-readings-"));
+            let spill = names(&tmp)
+                .iter()
+                .any(|n| n.starts_with("cctthc-readings-"));
             let beside = !temporaries(&d.join("bao-cao")).is_empty();
             if spill && beside {
                 break true;

@@ -10,7 +10,7 @@
 //! Afterwards the slices are taken a group at a time, on every core: the
 //! group's keys are compared with a table, and only when some repeat are
 //! its readings decoded, sorted by key and reading order, and merged by
-//! [`merge_readings`]. Memory stays near ten megabytes per thread, however
+//! [`merge_readings`]. Memory stays near five megabytes per thread, however
 //! many rows and repeats.
 
 use std::fs::File;
@@ -28,8 +28,10 @@ use crate::input::{self, Channel, DomainId, Dossier, Level, Status, Tri, UnitId}
 /// Slices of the key space, by the top eight bits.
 const SLICES: usize = 256;
 
-/// Readings per group of slices merged at once (about nine megabytes).
-pub(super) const GROUP: usize = 1 << 17;
+/// Readings per group of slices merged at once: under two megabytes of
+/// them, and as much again for their keys and what they take out, per
+/// thread.
+pub(super) const GROUP: usize = 1 << 15;
 
 /// Bytes of a reading on disk.
 const SIZE: usize = 55;
