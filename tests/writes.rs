@@ -941,3 +941,36 @@ fn sigterm_and_sighup_remove_every_temporary_and_spill_file() {
         );
     }
 }
+
+/// A temp folder that cannot take the scan's scratch files: the message
+/// says which file, what went wrong in Vietnamese, and how to move the
+/// temp folder; nothing is written.
+#[test]
+fn a_temp_folder_without_room_is_named_with_the_way_out() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let mut f = std::io::BufWriter::new(fs::File::create(d.join("lon.csv")).unwrap());
+    writeln!(
+        f,
+        "ma_ho_so,don_vi,kenh,ngay_tiep_nhan,ngay_hen_tra,trang_thai"
+    )
+    .unwrap();
+    // Past the readings kept in memory (16 MB, about 230 000 rows).
+    for i in 0..300_000u32 {
+        writeln!(f, "HS{i},UBND xã A,1,01/11/2023,05/11/2023,Đang xử lý").unwrap();
+    }
+    f.flush().unwrap();
+    drop(f);
+    let out = cctthc(d)
+        .args(["report", "--month", "11", "--year", "2023", "-i", "lon.csv"])
+        .env("TMPDIR", d.join("khong-co"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("không ghi được tệp trung gian"), "{err}");
+    assert!(err.contains("khong-co"), "{err}");
+    assert!(err.contains("không tìm thấy thư mục hoặc tệp"), "{err}");
+    assert!(err.contains("TMPDIR"), "{err}");
+    assert_eq!(names(d), vec!["lon.csv".to_string()]);
+}

@@ -58,6 +58,14 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A scan's own scratch file, in the temp folder.
+    #[error("{action} tệp trung gian {}: {}; khi dữ liệu lớn, thư mục tạm cần chỗ trống khoảng 55 byte cho mỗi dòng (đổi thư mục tạm bằng biến TMPDIR, trên Windows TEMP)", .path.display(), crate::atomic::describe(.source))]
+    Scratch {
+        /// "không ghi được" or "không đọc lại được".
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("không tìm thấy {}", .path.display())]
     NotFound { path: PathBuf },
     #[error("thư mục {} không có tệp dữ liệu nào (.csv, .xlsx, .xls, .ods, .html, .json…){}", .path.display(), passed_over_note(.passed_over))]

@@ -229,7 +229,7 @@ impl SpillFile {
                     attempts += 1;
                     // Left by an earlier run that had this process number.
                     if source.kind() != std::io::ErrorKind::AlreadyExists || attempts == 100 {
-                        return Err(input::Error::Io { path, source });
+                        return Err(write_error(&path, source));
                     }
                 }
             }
@@ -241,7 +241,7 @@ impl SpillFile {
         let start = self.len;
         self.file
             .write_all(&self.buf)
-            .map_err(|source| io(&self.path, source))?;
+            .map_err(|source| write_error(&self.path.0, source))?;
         self.len += self.buf.len() as u64;
         Ok(start)
     }
@@ -490,8 +490,17 @@ impl<'a> GroupReader<'a> {
 }
 
 fn io(spill: &SpillPath, source: std::io::Error) -> input::Error {
-    input::Error::Io {
+    input::Error::Scratch {
+        action: "không đọc lại được",
         path: spill.0.clone(),
+        source,
+    }
+}
+
+fn write_error(path: &std::path::Path, source: std::io::Error) -> input::Error {
+    input::Error::Scratch {
+        action: "không ghi được",
+        path: path.to_path_buf(),
         source,
     }
 }
