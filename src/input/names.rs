@@ -1,7 +1,7 @@
 //! Unit and field names, interned to small integers once per distinct
 //! spelling, with the units' levels from config or from their names.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 use std::sync::OnceLock;
 
 use super::dossier::{DomainId, Level, UnitId};
@@ -16,19 +16,31 @@ pub struct UnitRule {
     pub aliases: Vec<String>,
 }
 
+/// Spellings already cleaned, kept by a reading thread from one part of
+/// the input to the next ([`Names::memo`]): with many units, every range
+/// of a file meets every unit, and cleaning a name (NFC, spaces, the level
+/// it suggests) costs more than reading its rows. Grows with the names.
+#[derive(Debug, Default)]
+pub struct Memo {
+    units: FastMap<String, (String, Option<Level>)>,
+    domains: FastMap<String, String>,
+}
+
 #[derive(Debug, Default)]
 pub struct Names {
+    /// Cleaned spellings, lent by the thread that reads.
+    pub memo: Memo,
     /// Canonical unit names, by id.
     units: Vec<String>,
     /// The level config or the name gives each unit.
     unit_levels: Vec<Option<Level>>,
     /// Clean names (and aliases) → id.
-    unit_ids: HashMap<String, UnitId>,
+    unit_ids: FastMap<String, UnitId>,
     /// Raw spellings as read → id, so a repeated spelling costs one lookup.
-    unit_raw: HashMap<String, UnitId>,
+    unit_raw: FastMap<String, UnitId>,
     domains: Vec<String>,
-    domain_ids: HashMap<String, DomainId>,
-    domain_raw: HashMap<String, DomainId>,
+    domain_ids: FastMap<String, DomainId>,
+    domain_raw: FastMap<String, DomainId>,
     /// Each unit's place in Vietnamese alphabetical order, by id: worked
     /// out once, as every table and snapshot sorts units by name.
     unit_order: OnceLock<Vec<u32>>,
@@ -83,16 +95,22 @@ impl Names {
         if let Some(&id) = self.unit_raw.get(raw) {
             return Some(id);
         }
-        let name = clean_name(raw);
+        let (name, level) = match self.memo.units.get(raw) {
+            Some((name, level)) => (name.clone(), *level),
+            None => {
+                let name = clean_name(raw);
+                let level = level_from_unit(&name);
+                let entry = (name.clone(), level);
+                self.memo.units.insert(raw.to_string(), entry);
+                (name, level)
+            }
+        };
         if name.is_empty() {
             return None;
         }
         let id = match self.unit_ids.get(&name) {
             Some(&id) => id,
-            None => {
-                let level = level_from_unit(&name);
-                self.add_unit(name, level)
-            }
+            None => self.add_unit(name, level),
         };
         self.unit_raw.insert(raw.to_string(), id);
         Some(id)
@@ -154,7 +172,14 @@ impl Names {
         if let Some(&id) = self.domain_raw.get(raw) {
             return id;
         }
-        let name = clean_name(raw);
+        let name = match self.memo.domains.get(raw) {
+            Some(name) => name.clone(),
+            None => {
+                let name = clean_name(raw);
+                self.memo.domains.insert(raw.to_string(), name.clone());
+                name
+            }
+        };
         let id = match self.domain_ids.get(&name) {
             Some(&id) => id,
             None => {

@@ -26,8 +26,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use self::readings::{Ids, Run, Runs, Stow};
 use crate::figures::{Accounting, Collector, Detail, KeepRule, Sign, Tally, code_key};
 use crate::input::{
-    self, Caches, Columns, Dossier, Field, FileReport, Loader, Names, Options, Plan, RangeEnds,
-    ReadCounts, RowProblem, UnitRule,
+    self, Caches, Columns, Dossier, Field, FileReport, Loader, Memo, Names, Options, Plan,
+    RangeEnds, ReadCounts, RowProblem, UnitRule,
 };
 use crate::period::Period;
 
@@ -239,7 +239,7 @@ fn first_pass(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = read_part(&exact, input, stow)?;
+        let part = read_part(&exact, input, stow, &mut Memo::default())?;
         m.merge(&exact, part)
     })?;
     m.tally.merge(tally);
@@ -416,8 +416,9 @@ fn run_jobs(
 ) -> Result<Tally, input::Error> {
     let mut tally = Tally::new(input.periods.clone());
     if input.threads <= 1 || jobs.len() <= 1 {
+        let mut memo = Memo::default();
         for (i, job) in jobs.iter().enumerate() {
-            if let Some(dossiers) = done(i, read_part(job, input, stow))? {
+            if let Some(dossiers) = done(i, read_part(job, input, stow, &mut memo))? {
                 tally_all(&mut tally, &dossiers);
             }
         }
@@ -433,11 +434,15 @@ fn run_jobs(
             let (board, tallies) = (&board, &tallies);
             scope.spawn(move || {
                 let mut mine = Tally::new(input.periods.clone());
+                let mut memo = Memo::default();
                 loop {
                     match board.work(me) {
                         Work::Read(i) => {
                             let Some(job) = jobs.get(i) else { break };
-                            if tx.send((i, read_part(job, input, stow))).is_err() {
+                            if tx
+                                .send((i, read_part(job, input, stow, &mut memo)))
+                                .is_err()
+                            {
                                 break;
                             }
                         }
@@ -622,8 +627,15 @@ fn read_job(
 
 /// Reads one job's file or range; its rows' readings go to `stow` a
 /// chunk at a time.
-fn read_part(job: &Job, input: &Input<'_>, stow: &Stow) -> Result<Part, input::Error> {
+/// A thread's cleaned names are lent to the part's and taken back.
+fn read_part(
+    job: &Job,
+    input: &Input<'_>,
+    stow: &Stow,
+    memo: &mut Memo,
+) -> Result<Part, input::Error> {
     let mut names = Names::new(input.units);
+    names.memo = std::mem::take(memo);
     let mut collector = Collector::new(input.keep.clone(), job.file, job.range);
     collector.readings = stow.buffer();
     let origin = (job.file, job.range);
@@ -665,6 +677,7 @@ fn read_part(job: &Job, input: &Input<'_>, stow: &Stow) -> Result<Part, input::E
         )
     };
     let (header, skipped) = columns;
+    *memo = std::mem::take(&mut names.memo);
     if let Some(e) = stow_error {
         return Err(e);
     }
