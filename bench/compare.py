@@ -10,6 +10,14 @@ bench/RESULTS.md from the timings bench/run.sh collects.
         tong = da_giai_quyet + dang_giai_quyet + tam_dung + tra_lai + rut.
         Exit 0 when all agree, 1 with a table of the differences.
 
+    python3 bench/compare.py check [OPTIONS] A.json B.json [C.json]
+        The same for two or three outputs. Options (before the files):
+          --names a,b[,c]    what to call them (default cctthc,duckdb,polars)
+          --expect KEY=N     every file must also have KEY (e.g.
+                             nhap_lieu.trung_lap) equal to N
+          --figures-only     leave `nhap_lieu` out (the same dossiers read from
+                             different files: the figures agree, not the rows)
+
     python3 bench/compare.py results DIR
         Writes DIR/../RESULTS.md (bench/RESULTS.md) from DIR/times.tsv,
         DIR/meta.json and the JSON outputs the runs left in DIR.
@@ -75,8 +83,24 @@ def invariant_problems(name, doc):
     return problems
 
 
-def check(paths):
-    names = ["cctthc", "duckdb", "polars"][: len(paths)]
+def check(args):
+    names = ["cctthc", "duckdb", "polars"]
+    expect, input_keys = [], True
+    while args and args[0].startswith("--"):
+        opt = args.pop(0)
+        if opt == "--names" and args:
+            names = args.pop(0).split(",")
+        elif opt == "--expect" and args and "=" in args[0]:
+            key, value = args.pop(0).split("=", 1)
+            expect.append((key, int(value)))
+        elif opt == "--figures-only":
+            input_keys = False
+        else:
+            sys.exit(__doc__)
+    paths = args
+    if len(paths) not in (2, 3) or len(names) < len(paths):
+        sys.exit(__doc__)
+    names = names[: len(paths)]
     docs = []
     for p in paths:
         try:
@@ -85,11 +109,21 @@ def check(paths):
             print(f"cannot read {p}: {e}", file=sys.stderr)
             return 1
     diffs = []  # (scope, figure, values)
-    for key in ["ky.tu_ngay", "ky.den_ngay", "nhap_lieu.so_dong", "nhap_lieu.ho_so",
-                "nhap_lieu.trung_lap", "nhap_lieu.chua_tiep_nhan", "nhap_lieu.loi"]:
+    top_keys = ["ky.tu_ngay", "ky.den_ngay"]
+    if input_keys:
+        top_keys += ["nhap_lieu.so_dong", "nhap_lieu.ho_so", "nhap_lieu.trung_lap",
+                    "nhap_lieu.chua_tiep_nhan", "nhap_lieu.loi"]
+    for key in top_keys:
         vals = [get(d, key) for d in docs]
         if len(set(map(json.dumps, vals))) > 1:
             diffs.append(("", key, vals))
+    expected = []
+    for key, value in expect:
+        vals = [get(d, key) for d in docs]
+        if any(v != value for v in vals):
+            diffs.append(("", f"{key} (expected {value})", vals))
+        else:
+            expected.append(f"{key} = {value}")
     all_scopes = [scopes(d) for d in docs]
     keys = []
     for sc in all_scopes:
@@ -113,7 +147,10 @@ def check(paths):
         print(f"agree: {compared} figures in {len(keys)} scopes "
               f"(tong, {sum(k.startswith('theo_cap') for k in keys)} levels, "
               f"{sum(k.startswith('theo_don_vi') for k in keys)} units), "
-              f"period {get(docs[0], 'ky.tu_ngay')}..{get(docs[0], 'ky.den_ngay')}")
+              f"period {get(docs[0], 'ky.tu_ngay')}..{get(docs[0], 'ky.den_ngay')}"
+              + ("" if input_keys else ", nhap_lieu not compared")
+              + "".join(f", {e}" for e in expected)
+              + ("" if names == ["cctthc", "duckdb", "polars"] else f" ({' / '.join(names)})"))
         return 0
     if diffs:
         print(f"DISAGREE: {len(diffs)} figures differ ({' / '.join(names)}):")
@@ -122,11 +159,11 @@ def check(paths):
             odd = ""
             if len(vals) == 3:
                 if vals[1] == vals[2] != vals[0]:
-                    odd = "  <- cctthc alone"
+                    odd = f"  <- {names[0]} alone"
                 elif vals[0] == vals[1] != vals[2]:
-                    odd = "  <- polars alone"
+                    odd = f"  <- {names[2]} alone"
                 elif vals[0] == vals[2] != vals[1]:
-                    odd = "  <- duckdb alone"
+                    odd = f"  <- {names[1]} alone"
             print(f"  {(s + ' ' + f).strip():<{w}}  " + "  ".join(f"{v!s:>10}" for v in vals) + odd)
         if len(diffs) > 60:
             print(f"  … and {len(diffs) - 60} more")
@@ -371,7 +408,7 @@ def results(data_dir):
 
 
 def main():
-    if len(sys.argv) >= 2 and sys.argv[1] == "check" and len(sys.argv) in (4, 5):
+    if len(sys.argv) >= 4 and sys.argv[1] == "check":
         sys.exit(check(sys.argv[2:]))
     if len(sys.argv) == 3 and sys.argv[1] == "results":
         sys.exit(results(sys.argv[2]))
