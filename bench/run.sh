@@ -77,16 +77,27 @@ fi
 
 step "building cctthc and the generator (cargo build --release)"
 cargo build --release --bin cctthc --example gen || die "cargo build --release failed (see above)"
-CCTTHC=$ROOT/target/release/cctthc
-GEN=$ROOT/target/release/examples/gen
+# target/, or wherever CARGO_TARGET_DIR or a cargo config puts it
+TARGET=$(cargo metadata --format-version 1 --no-deps \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])') \
+    || die "cargo metadata failed"
+CCTTHC=$TARGET/release/cctthc
+GEN=$TARGET/release/examples/gen
+[ -x "$CCTTHC" ] && [ -x "$GEN" ] || die "no $CCTTHC or $GEN after the build"
 
 VENV=$ROOT/bench/.venv
 PY=$VENV/bin/python
-if ! "$PY" -c 'import duckdb, polars' 2>/dev/null; then
-    step "creating bench/.venv with duckdb and polars"
+MODULES="duckdb polars"  # pip names = module names
+if ! [ -x "$PY" ]; then
+    step "creating bench/.venv"
     python3 -m venv "$VENV" || die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
     "$VENV/bin/pip" install --quiet --upgrade pip
-    "$VENV/bin/pip" install --quiet duckdb polars || die "pip install duckdb polars failed"
+fi
+missing=$(for m in $MODULES; do "$PY" -c "import $m" 2>/dev/null || printf '%s ' "$m"; done)
+if [ -n "$missing" ]; then
+    step "installing into bench/.venv: $missing"
+    # shellcheck disable=SC2086
+    "$VENV/bin/pip" install --quiet $missing || die "pip install $missing failed"
 fi
 
 # ---------------------------------------------------------------- data
