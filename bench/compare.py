@@ -244,6 +244,54 @@ def size_sections(L, stats, files, title):
     return summary_rows
 
 
+def tool_line(label, rs, extra=""):
+    """A table row: label, median, min–max, CPU, peak RSS of the runs rs."""
+    walls = [r["wall"] for r in rs]
+    return (f"| {label} | {fmt_s(statistics.median(walls))} | {fmt_s(min(walls))}–{fmt_s(max(walls))} | "
+            f"{statistics.median([r['user'] + r['sys'] for r in rs]):.2f} | "
+            f"{statistics.median([r['rss'] for r in rs]) / 1024:,.0f} |{extra}").replace(",", " ")
+
+
+def overlap_sections(L, overlap, meta):
+    """A section per size of the overlap shape: cctthc on A + B, on the file
+    of the same dossiers, DuckDB merging A + B. Returns the summary rows."""
+    out = []
+    info = meta.get("overlap", {})
+    for size in sorted({r["size"] for r in overlap}):
+        o = info["sizes"][str(size)]
+        mb = o["bytes"] / 1e6
+        rs = {t: [r for r in overlap if r["size"] == size and r["tool"] == t]
+              for t in ("cctthc", "cctthc-file", "duckdb")}
+        med = {t: statistics.median([r["wall"] for r in v]) for t, v in rs.items() if v}
+        L.append(f"## Overlap: {fmt_int(size)} dossiers in two exports sharing {info['pct']} % "
+                 f"({mb:,.0f} MB)".replace(",", " "))
+        L.append("")
+        L.append(f"A = the data rows 1..{fmt_int(o['a_rows'])} of the {fmt_int(size)}-row file, "
+                 f"B = rows {fmt_int(size - o['b_rows'] + 1)}..{fmt_int(size)} (each with the header): "
+                 f"{fmt_int(o['shared'])} dossiers in both, identical, merged by `ma_ho_so` "
+                 "(SPEC §1.6: files in the order given, the later row wins). DuckDB merges the same "
+                 "way (each row numbered by its file and its place in the scan, the highest of "
+                 "each `ma_ho_so` kept) before the same figures; every run's figures compared, "
+                 f"with `nhap_lieu.trung_lap` = {fmt_int(o['shared'])} and `so_dong` = "
+                 f"{fmt_int(o['a_rows'] + o['b_rows'])}, and cctthc's figures on A + B compared "
+                 "with its figures on the file.")
+        L.append("")
+        L.append("| run | median s | min–max s | CPU s (user+sys) | peak RSS MB | ratio |")
+        L.append("|---|--:|--:|--:|--:|--:|")
+        if rs["cctthc"]:
+            L.append(tool_line(f"cctthc `-i A -i B` ({fmt_int(o['a_rows'] + o['b_rows'])} rows)",
+                               rs["cctthc"], " — |"))
+        if rs["cctthc-file"] and "cctthc" in med:
+            L.append(tool_line(f"cctthc `-i` the {fmt_int(size)}-row file (no overlap)", rs["cctthc-file"],
+                               f" A + B ÷ this: {med['cctthc'] / med['cctthc-file']:.2f}× |"))
+        if rs["duckdb"] and "cctthc" in med:
+            L.append(tool_line("DuckDB merging A + B", rs["duckdb"],
+                               f" this ÷ cctthc A + B: {med['duckdb'] / med['cctthc']:.2f}× |"))
+        L.append("")
+        out.append((size, mb, med))
+    return out
+
+
 def results(data_dir):
     data_dir = Path(data_dir)
     meta = json.loads((data_dir / "meta.json").read_text(encoding="utf-8"))
@@ -264,7 +312,7 @@ def results(data_dir):
     L.append(f"- DuckDB {meta['duckdb']}, Polars {meta['polars']}, {meta['python']}")
     L.append(f"- Machine: {meta['cpu']}, {meta['cores']} cores, {meta['mem_gb']} GB RAM, Linux {meta['kernel']}")
     L.append(f"- Data: `cargo run --release --example gen -- --rows N --seed {meta['seed']}` "
-             "(year 2023, canonical headers, no duplicate ma_ho_so)")
+             "(year 2023, canonical headers, no duplicate ma_ho_so within a file)")
     L.append(f"- Period: `--from {meta['from']} --to {meta['to']}`")
     L.append(f"- Each figure: median of {meta['runs']} runs per tool, the tools interleaved "
              "(cctthc, DuckDB, Polars, cat, cctthc, …), the file read once with `cat > /dev/null` "
@@ -282,15 +330,17 @@ def results(data_dir):
 
     L.append("## Figures")
     L.append("")
-    L.append("cctthc, DuckDB and Polars were compared on every figure of SPEC §4 (`tong`, each "
-             "level of `theo_cap`, each unit of `theo_don_vi`, with each ratio's tu_so, mau_so "
-             "and phan_tram) and on `nhap_lieu`, for these files and periods; the run stops at "
-             "the first disagreement, and every timed run was compared again:")
+    L.append("cctthc, DuckDB and Polars (or the two named in parentheses) were compared on "
+             "every figure of SPEC §4 (`tong`, each level of `theo_cap`, each unit of "
+             "`theo_don_vi`, with each ratio's tu_so, mau_so and phan_tram) and on `nhap_lieu` "
+             "(unless said), for these files and periods; the run stops at the first "
+             "disagreement, and every timed run was compared again:")
     L.append("")
     checks = data_dir / "checks.tsv"
     for line in checks.read_text(encoding="utf-8").splitlines() if checks.exists() else []:
-        rows_, from_, to_, result = line.split("\t")
-        L.append(f"- {fmt_int(int(rows_))} rows, `--from {from_} --to {to_}`: {result}")
+        what, rows_, from_, to_, result = line.split("\t")
+        period = f", `--from {from_} --to {to_}`" if from_ != "-" else ""
+        L.append(f"- {what + ', ' if what else ''}{fmt_int(int(rows_))} rows{period}: {result}")
     L.append("")
     L.append("Total figures of the benchmark period (cctthc's JSON), for reference:")
     L.append("")
@@ -316,6 +366,8 @@ def results(data_dir):
     units_rows = size_sections(
         L, units, meta.get("units_files", {}),
         lambda size, mb: f"{fmt_int(size)} rows over {fmt_int(meta['units'])} units ({mb:,.0f} MB)")
+    overlap = [r for r in rows if r["kind"] == "overlap"]
+    overlap_rows = overlap_sections(L, overlap, meta)
 
     if summary_rows:
         L.append("## Summary")
@@ -327,6 +379,8 @@ def results(data_dir):
         shapes = [("31 units", summary_rows)]
         if units_rows:
             shapes.append((f"{fmt_int(meta['units'])} units", units_rows))
+        if overlap_rows:
+            shapes.append((f"overlap {meta['overlap']['pct']} % (A + B)", overlap_rows))
         for shape, shape_rows in shapes:
             for size, mb, med in shape_rows:
                 def r(t):
@@ -382,6 +436,18 @@ def results(data_dir):
                 L.append(f"| {fmt_int(meta['units'])} units, {fmt_int(size)} rows: peak RSS about "
                          f"one thread's (≤ 400 MB) | {peak:.0f} MB (highest run) | "
                          f"{'yes' if peak <= 400 else 'no'} |")
+        for size, mb, med in overlap_rows:
+            pct = meta["overlap"]["pct"]
+            if "cctthc-file" in med and "cctthc" in med:
+                x = med["cctthc"] / med["cctthc-file"]
+                L.append(f"| overlap {pct} %, {fmt_int(size)} dossiers: A + B costs at most 2× the same "
+                         f"dossiers without overlap | {x:.2f}× ({fmt_s(med['cctthc'])} s against "
+                         f"{fmt_s(med['cctthc-file'])} s) | {'yes' if x <= 2 else 'no'} |")
+            if "duckdb" in med and "cctthc" in med:
+                x = med["duckdb"] / med["cctthc"]
+                L.append(f"| overlap {pct} %, {fmt_int(size)} dossiers: at least 2× faster than "
+                         f"DuckDB's de-duplication | {x:.2f}× ({fmt_s(med['cctthc'])} s against "
+                         f"{fmt_s(med['duckdb'])} s) | {'yes' if x >= 2 else 'no'} |")
         if rep:
             m = statistics.median([r["wall"] for r in rep])
             L.append(f"| a district month to .docx under 100 ms | {m * 1000:.0f} ms (median) | "

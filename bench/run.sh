@@ -5,14 +5,15 @@
 #   bench/run.sh [--sizes 1000000,5000000] [--runs 5] [--from 01/04/2023]
 #                [--to 30/09/2023] [--seed 1] [--check-rows 100000]
 #                [--report-rows 5000] [--report-runs 10] [--units 10000]
+#                [--overlap 20]
 #
 # From a clean checkout: builds cctthc and the generator (cargo build
 # --release), generates the exports into bench/data/ (git-ignored), creates
-# bench/.venv with duckdb and polars, checks the figures, times the tools and
-# writes bench/RESULTS.md. Each size is also timed on a second shape, the
-# same rows spread over --units units (a whole country's communes; 0: none).
-# Stops with a message as soon as the figures of the three disagree or a
-# tool fails.
+# bench/.venv with duckdb and polars, checks the figures, times the tools
+# and writes bench/RESULTS.md. Shapes besides each size's file: the same
+# rows over --units units (0: none); two exports of each size sharing
+# --overlap % of the dossiers, merged (0: none).
+# Stops with a message as soon as the figures disagree or a tool fails.
 set -euo pipefail
 export LC_NUMERIC=C PYTHONUTF8=1
 
@@ -27,8 +28,9 @@ REPORT_RUNS=10
 REPORT_MONTH=11
 REPORT_YEAR=2023  # the generator's default year
 UNITS=10000
+OVERLAP=20
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { printf '\nbench: %s\n' "$*" >&2; exit 1; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value (see --help)"; }
 
@@ -44,15 +46,17 @@ while [ $# -gt 0 ]; do
         --report-rows) need_value "$@"; REPORT_ROWS=$2; shift 2 ;;
         --report-runs) need_value "$@"; REPORT_RUNS=$2; shift 2 ;;
         --units) need_value "$@"; UNITS=$2; shift 2 ;;
+        --overlap) need_value "$@"; OVERLAP=$2; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "bench: unknown argument '$1'" >&2; usage 2 ;;
     esac
 done
 [[ "$SIZES" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes: comma-separated row counts, e.g. 1000000,5000000"
-for n in "$RUNS" "$SEED" "$CHECK_ROWS" "$REPORT_ROWS" "$REPORT_RUNS" "$UNITS"; do
+for n in "$RUNS" "$SEED" "$CHECK_ROWS" "$REPORT_ROWS" "$REPORT_RUNS" "$UNITS" "$OVERLAP"; do
     [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a number"
 done
 [ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
+[ "$OVERLAP" -le 100 ] || die "--overlap: a share of the dossiers in %, 0 to 100"
 IFS=, read -r -a SIZE_LIST <<< "$SIZES"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -116,6 +120,37 @@ gen_file() {
 data_file() { echo "$DATA/gen-$1-s$SEED.csv"; }
 units_file() { echo "$DATA/gen-$1-u$UNITS-s$SEED.csv"; }
 
+# The overlap shape: two exports of N dossiers sharing OVERLAP % of them, as
+# January–June and April–September would: A = the data rows 1..a of the
+# N-row file, B = rows b+1..N (a - b rows in both, identical), each with the
+# header. 20 %: a = 0.6 N, b = 0.4 N.
+overlap_a_end() { echo $(($1 * (100 + OVERLAP) / 200)); }
+overlap_b_start() { echo $(($1 * (100 - OVERLAP) / 200)); }
+overlap_shared() { echo $(($(overlap_a_end "$1") - $(overlap_b_start "$1"))); }
+# what cctthc must report reading A + B: the codes merged, the rows read
+overlap_expect() {
+    echo "--expect nhap_lieu.trung_lap=$(overlap_shared "$1")" \
+        "--expect nhap_lieu.so_dong=$(($1 + $(overlap_shared "$1")))"
+}
+overlap_file() { echo "$DATA/gen-$1-s$SEED-o$OVERLAP-$2.csv"; }
+# split_overlap N SRC A B: writes A and B from SRC unless they are newer.
+split_overlap() {
+    local n=$1 src=$2 a=$3 b=$4 ae bs
+    ae=$(overlap_a_end "$n")
+    bs=$(overlap_b_start "$n")
+    if [ -s "$a" ] && [ -s "$b" ] && [ "$a" -nt "$src" ] && [ "$b" -nt "$src" ]; then
+        echo "$(basename "$a"), $(basename "$b"): up to date"
+        return
+    fi
+    # one record per line: the generator writes no line break inside a field
+    [ "$(wc -l < "$src")" = $((n + 1)) ] || die "$(basename "$src") is not $n records of one line each"
+    head -n $((ae + 1)) "$src" > "$a.tmp"
+    { head -n 1 "$src"; tail -n +$((bs + 2)) "$src"; } > "$b.tmp"
+    mv "$a.tmp" "$a"
+    mv "$b.tmp" "$b"
+    echo "$(basename "$a"): rows 1..$ae, $(basename "$b"): rows $((bs + 1))..$n ($((ae - bs)) in both)"
+}
+
 step "generating the exports"
 for n in "${SIZE_LIST[@]}" $([ "$CHECK_ROWS" -gt 0 ] && echo "$CHECK_ROWS"); do
     gen_file "$n" "$(data_file "$n")"
@@ -124,6 +159,22 @@ if [ "$UNITS" -gt 0 ]; then
     for n in "${SIZE_LIST[@]}"; do
         gen_file "$n" "$(units_file "$n")" --units "$UNITS"
     done
+fi
+if [ "$OVERLAP" -gt 0 ]; then
+    for n in "${SIZE_LIST[@]}"; do
+        split_overlap "$n" "$(data_file "$n")" "$(overlap_file "$n" a)" "$(overlap_file "$n" b)"
+    done
+    if [ "$CHECK_ROWS" -gt 0 ]; then
+        # the check's B tells another story about the shared dossiers, so that
+        # which reading wins shows in the figures
+        n=$CHECK_ROWS
+        split_overlap "$n" "$(data_file "$n")" "$(overlap_file "$n" a)" "$(overlap_file "$n" b)"
+        if ! [ "$(overlap_file "$n" b-edited)" -nt "$(overlap_file "$n" b)" ]; then
+            python3 "$ROOT/bench/overlap_edit.py" "$(overlap_file "$n" b)" "$(overlap_file "$n" b-edited).tmp" \
+                "$(overlap_shared "$n")" || die "overlap_edit.py failed"
+            mv "$(overlap_file "$n" b-edited).tmp" "$(overlap_file "$n" b-edited)"
+        fi
+    fi
 fi
 REPORT_FILE=$DATA/gen-month$REPORT_MONTH-$REPORT_ROWS-s$SEED.csv
 [ "$REPORT_RUNS" -gt 0 ] && gen_file "$REPORT_ROWS" "$REPORT_FILE" --year "$REPORT_YEAR" --months "$REPORT_MONTH"
@@ -166,27 +217,32 @@ wait_quiet() {
     done
 }
 
-# run_tool KIND SIZE RUN TOOL FILE FROM TO OUTFILE: runs one tool as its own
-# process after reading FILE once (warm page cache), appends its wall time,
-# peak RSS, CPU times and the others' share of the machine to times.tsv
-# (KIND "check" runs once, unrecorded).
+# run_tool KIND SIZE RUN TOOL FROM TO OUTFILE FILE...: runs one tool as its
+# own process on the FILEs (several: one input, in order) after reading them
+# once (warm page cache), appends its wall time, peak RSS, CPU times and the
+# others' share of the machine to times.tsv (KIND "check" runs once,
+# unrecorded). TOOL cctthc* (any label): `cctthc stats`; duckdb, polars: the
+# engines' scripts; cat; report: `cctthc report -i FILE`.
 printf 'kind\tsize\trun\ttool\twall_s\tmaxrss_kb\tuser_s\tsys_s\tothers_pct\ttries\tout\n' > "$DATA/times.tsv"
 run_tool() {
-    local kind=$1 size=$2 run=$3 tool=$4 file=$5 from=$6 to=$7 out=$8
-    local err=${out%.*}.err tf=${out%.*}.time
-    local -a cmd
+    local kind=$1 size=$2 run=$3 tool=$4 from=$5 to=$6 out=$7
+    shift 7
+    local -a files=("$@") inputs=() cmd
+    local err=${out%.*}.err tf=${out%.*}.time file=$1 f
+    for f in "${files[@]}"; do inputs+=(-i "$f"); done
     case $tool in
-        cctthc) cmd=("$CCTTHC" stats -i "$file" --from "$from" --to "$to" --format json) ;;
-        duckdb) cmd=("$PY" "$ROOT/bench/figures_duckdb.py" "$file" "$from" "$to") ;;
-        polars) cmd=("$PY" "$ROOT/bench/figures_polars.py" "$file" "$from" "$to") ;;
-        cat) cmd=(cat "$file"); out=/dev/null ;;
+        cctthc*) cmd=("$CCTTHC" stats "${inputs[@]}" --from "$from" --to "$to" --format json) ;;
+        duckdb) cmd=("$PY" "$ROOT/bench/figures_duckdb.py" "${files[@]}" "$from" "$to") ;;
+        polars) cmd=("$PY" "$ROOT/bench/figures_polars.py" "${files[@]}" "$from" "$to") ;;
+        cat) cmd=(cat "${files[@]}"); out=/dev/null ;;
         report) cmd=("$CCTTHC" report -i "$file" --month "$REPORT_MONTH" --year "$REPORT_YEAR" -o "$out"); out=/dev/null ;;
+        *) die "run_tool: unknown tool $tool" ;;
     esac
     local try=0 t0 t1 b0 n0 b1 n1 rc rss user sys wall others
     while :; do
         try=$((try + 1))
         [ "$kind" != check ] && wait_quiet
-        cat "$file" > /dev/null
+        find "${files[@]}" -type f -exec cat {} + > /dev/null
         rc=0
         read -r b0 n0 < <(cpu_ticks)
         t0=$EPOCHREALTIME
@@ -198,7 +254,7 @@ run_tool() {
         if [ "$rc" != 0 ]; then
             echo "--- $tool stderr (last lines of $err):" >&2
             tail -n 20 "$err" >&2
-            die "$tool failed (exit $rc) on $(basename "$file"): ${cmd[*]}"
+            die "$tool failed (exit $rc): ${cmd[*]}"
         fi
         [ "$kind" = check ] && return 0
         read -r rss user sys < <(tail -n 1 "$tf")
@@ -209,7 +265,7 @@ run_tool() {
             -v w="$wall" -v n="$NCPU" 'BEGIN {
                 o = busy / hz - u - s; if (o < 0) o = 0
                 printf "%d", (w >= 0.5 ? 100 * o / (w * n) : -1) }')
-        printf '  %-7s %8.3f s  %6d MB  CPU %6.2f s' "$tool" "$wall" $((rss / 1024)) \
+        printf '  %-13s %8.3f s  %6d MB  CPU %6.2f s' "$tool" "$wall" $((rss / 1024)) \
             "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
         if [ "$others" -gt "$QUIET_BUSY" ] && [ "$try" -lt "$QUIET_TRIES" ]; then
             printf '  - disturbed: other processes used %s%% of the machine; again\n' "$others"
@@ -222,20 +278,39 @@ run_tool() {
         "$rss" "$user" "$sys" "$others" "$try" "$([ "$out" = /dev/null ] || echo "$out")" >> "$DATA/times.tsv"
 }
 
-# check ROWS FILE FROM TO TAG: the three tools once, then compare.
-check() {
-    local rows=$1 file=$2 from=$3 to=$4 tag=$5 result
-    for tool in cctthc duckdb polars; do
-        run_tool check "$rows" 0 "$tool" "$file" "$from" "$to" "$OUT/$tag-$tool.json"
+# check_tools WHAT ROWS FROM TO TAG "TOOLS" "COMPARE OPTIONS" FILE...: each
+# of TOOLS (2 or 3) once on the FILEs, then their figures compared; stops at a
+# disagreement. WHAT says in RESULTS.md which shape it was ("" for one file).
+check_tools() {
+    local what=$1 rows=$2 from=$3 to=$4 tag=$5 tools=$6 opts=$7 result tool
+    shift 7
+    local -a jsons=()
+    for tool in $tools; do
+        run_tool check "$rows" 0 "$tool" "$from" "$to" "$OUT/$tag-$tool.json" "$@"
+        jsons+=("$OUT/$tag-$tool.json")
     done
-    if ! result=$(python3 "$ROOT/bench/compare.py" check \
-            "$OUT/$tag-cctthc.json" "$OUT/$tag-duckdb.json" "$OUT/$tag-polars.json"); then
+    # shellcheck disable=SC2086
+    if ! result=$(python3 "$ROOT/bench/compare.py" check $opts --names "${tools// /,}" "${jsons[@]}"); then
         echo "$result" >&2
-        die "the figures disagree: $(basename "$file"), --from $from --to $to
-       (cctthc / DuckDB / Polars JSON in $OUT/$tag-*.json). Not timing anything."
+        die "the figures disagree: ${what:+$what, }$(basename "$1")${2:+ …}, --from $from --to $to
+       (JSON in $OUT/$tag-*.json). Not timing anything."
     fi
-    echo "  $rows rows, $from..$to: $result"
-    printf '%s\t%s\t%s\t%s\n' "$rows" "$from" "$to" "$result" >> "$DATA/checks.tsv"
+    echo "  ${what:+$what, }$rows rows, $from..$to: $result"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$what" "$rows" "$from" "$to" "$result" >> "$DATA/checks.tsv"
+}
+# check ROWS FILE FROM TO TAG: the three tools once on one file, then compare.
+check() { check_tools "" "$1" "$3" "$4" "$5" "cctthc duckdb polars" "" "$2"; }
+# same_figures WHAT ROWS A.json B.json NAMES [OPTIONS]: two outputs of cctthc
+# on the same dossiers from different files agree (OPTIONS: compare.py's).
+same_figures() {
+    local what=$1 rows=$2 result
+    # shellcheck disable=SC2086
+    if ! result=$(python3 "$ROOT/bench/compare.py" check ${6:-} --names "$5" "$3" "$4"); then
+        echo "$result" >&2
+        die "$what: the figures of $(basename "$3") and $(basename "$4") differ"
+    fi
+    echo "  $what, $rows rows, $FROM..$TO: $result"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$what" "$rows" "$FROM" "$TO" "$result" >> "$DATA/checks.tsv"
 }
 
 step "checking the figures (cctthc, DuckDB, Polars)"
@@ -250,12 +325,32 @@ if [ "$CHECK_ROWS" -gt 0 ]; then
         i=$((i + 1))
         check "$CHECK_ROWS" "$f" "$pf" "$pt" "small-$i"
     done
+    if [ "$OVERLAP" -gt 0 ]; then
+        # Which reading wins: B's shared rows changed (overlap_edit.py), the
+        # files in both orders, so the later one's reading must be counted.
+        n=$CHECK_ROWS
+        a=$(overlap_file "$n" a)
+        be=$(overlap_file "$n" b-edited)
+        check_tools "overlap $OVERLAP %, B's shared rows changed, A then B" "$n" "$FROM" "$TO" \
+            small-overlap-ab "cctthc duckdb polars" "$(overlap_expect "$n")" "$a" "$be"
+        check_tools "overlap $OVERLAP %, B's shared rows changed, B then A" "$n" "$FROM" "$TO" \
+            small-overlap-ba "cctthc duckdb polars" "$(overlap_expect "$n")" "$be" "$a"
+        # B then A: A's readings win, so the figures are the whole file's
+        same_figures "overlap $OVERLAP %, B then A, against the file" "$n" \
+            "$OUT/small-1-cctthc.json" "$OUT/small-overlap-ba-cctthc.json" cctthc-file,cctthc-b-a --figures-only
+    fi
 fi
 for n in "${SIZE_LIST[@]}"; do
     check "$n" "$(data_file "$n")" "$FROM" "$TO" "check-$n"
     if [ "$UNITS" -gt 0 ]; then check "$n" "$(units_file "$n")" "$FROM" "$TO" "check-units-$n"; fi
+    if [ "$OVERLAP" -gt 0 ]; then
+        check_tools "overlap $OVERLAP %, A + B" "$n" "$FROM" "$TO" "check-overlap-$n" "cctthc duckdb polars" \
+            "$(overlap_expect "$n")" "$(overlap_file "$n" a)" "$(overlap_file "$n" b)"
+        # the shared rows are identical: merged, A + B are the file's dossiers
+        same_figures "overlap $OVERLAP %, A + B against the file" "$n" \
+            "$OUT/check-$n-cctthc.json" "$OUT/check-overlap-$n-cctthc.json" cctthc-file,cctthc-a-b --figures-only
+    fi
 done
-
 # time_shape KIND ROWS FILE: RUNS runs of every tool on FILE, interleaved,
 # each run's figures compared again.
 time_shape() {
@@ -265,22 +360,46 @@ time_shape() {
         echo " run $run"
         tag="$kind-$n-$run"
         for tool in cctthc duckdb polars cat; do
-            run_tool "$kind" "$n" "$run" "$tool" "$f" "$FROM" "$TO" "$OUT/$tag-$tool.json"
+            run_tool "$kind" "$n" "$run" "$tool" "$FROM" "$TO" "$OUT/$tag-$tool.json" "$f"
         done
         python3 "$ROOT/bench/compare.py" check "$OUT/$tag-cctthc.json" \
             "$OUT/$tag-duckdb.json" "$OUT/$tag-polars.json" > "$OUT/compare-$tag.txt" \
             || { cat "$OUT/compare-$tag.txt" >&2; die "the figures of run $run ($kind, $n rows) disagree"; }
     done
 }
+# time_overlap N: cctthc on A + B, cctthc on the N-row file (the same
+# dossiers, no overlap), DuckDB merging A + B; interleaved, compared again.
+time_overlap() {
+    local n=$1 a b f run tag shared
+    a=$(overlap_file "$n" a)
+    b=$(overlap_file "$n" b)
+    f=$(data_file "$n")
+    shared=$(overlap_shared "$n")
+    step "timing overlap: $n dossiers in A + B ($(du -ch "$a" "$b" | tail -n 1 | cut -f1), $shared in both), $RUNS runs"
+    for run in $(seq 1 "$RUNS"); do
+        echo " run $run"
+        tag="overlap-$n-$run"
+        run_tool overlap "$n" "$run" cctthc "$FROM" "$TO" "$OUT/$tag-cctthc.json" "$a" "$b"
+        run_tool overlap "$n" "$run" cctthc-file "$FROM" "$TO" "$OUT/$tag-cctthc-file.json" "$f"
+        run_tool overlap "$n" "$run" duckdb "$FROM" "$TO" "$OUT/$tag-duckdb.json" "$a" "$b"
+        # shellcheck disable=SC2046
+        { python3 "$ROOT/bench/compare.py" check --names cctthc,duckdb $(overlap_expect "$n") \
+              "$OUT/$tag-cctthc.json" "$OUT/$tag-duckdb.json" \
+          && python3 "$ROOT/bench/compare.py" check --figures-only --names cctthc-a-b,cctthc-file \
+              "$OUT/$tag-cctthc.json" "$OUT/$tag-cctthc-file.json"; } > "$OUT/compare-$tag.txt" \
+            || { cat "$OUT/compare-$tag.txt" >&2; die "the figures of run $run (overlap, $n dossiers) disagree"; }
+    done
+}
 for n in "${SIZE_LIST[@]}"; do
     time_shape stats "$n" "$(data_file "$n")"
     if [ "$UNITS" -gt 0 ]; then time_shape units "$n" "$(units_file "$n")"; fi
+    if [ "$OVERLAP" -gt 0 ]; then time_overlap "$n"; fi
 done
 
 if [ "$REPORT_RUNS" -gt 0 ]; then
     step "timing a district month report: $REPORT_ROWS rows, $REPORT_MONTH/$REPORT_YEAR, $REPORT_RUNS runs"
     for run in $(seq 1 "$REPORT_RUNS"); do
-        run_tool report "$REPORT_ROWS" "$run" report "$REPORT_FILE" - - "$OUT/report-$run.docx"
+        run_tool report "$REPORT_ROWS" "$run" report - - "$OUT/report-$run.docx" "$REPORT_FILE"
         [ -s "$OUT/report-$run.docx" ] || die "cctthc report wrote no $OUT/report-$run.docx"
     done
 fi
@@ -294,6 +413,11 @@ files_json=$(for n in "${SIZE_LIST[@]}"; do printf '"%s": {"bytes": %s},' "$n" "
 units_json=$(if [ "$UNITS" -gt 0 ]; then for n in "${SIZE_LIST[@]}"; do printf '"%s": {"bytes": %s},' "$n" "$(stat -c %s "$(units_file "$n")")"; done; fi)
 report_bytes=0
 [ "$REPORT_RUNS" -gt 0 ] && report_bytes=$(stat -c %s "$REPORT_FILE")
+overlap_json=$(if [ "$OVERLAP" -gt 0 ]; then for n in "${SIZE_LIST[@]}"; do
+    printf '"%s": {"a_rows": %s, "b_rows": %s, "shared": %s, "bytes": %s},' "$n" "$(overlap_a_end "$n")" \
+        $((n - $(overlap_b_start "$n"))) "$(overlap_shared "$n")" \
+        $(($(stat -c %s "$(overlap_file "$n" a)") + $(stat -c %s "$(overlap_file "$n" b)")))
+done; fi)
 cat > "$DATA/meta.json" <<EOF
 {
  "args": $(printf '%s' "$ARGS" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'),
@@ -316,7 +440,8 @@ cat > "$DATA/meta.json" <<EOF
  "files": {${files_json%,}},
  "units": $UNITS,
  "units_files": {${units_json%,}},
- "report": {"rows": $REPORT_ROWS, "month": $REPORT_MONTH, "year": $REPORT_YEAR, "bytes": $report_bytes}
+ "report": {"rows": $REPORT_ROWS, "month": $REPORT_MONTH, "year": $REPORT_YEAR, "bytes": $report_bytes},
+ "overlap": {"pct": $OVERLAP, "sizes": {${overlap_json%,}}}
 }
 EOF
 python3 "$ROOT/bench/compare.py" results "$DATA"
