@@ -5,14 +5,15 @@
 #   bench/run.sh [--sizes 1000000,5000000] [--runs 5] [--from 01/04/2023]
 #                [--to 30/09/2023] [--seed 1] [--check-rows 100000]
 #                [--report-rows 5000] [--report-runs 10] [--units 10000]
-#                [--overlap 20]
+#                [--overlap 20] [--xlsx-rows 1000000]
 #
 # From a clean checkout: builds cctthc and the generator (cargo build
 # --release), generates the exports into bench/data/ (git-ignored), creates
-# bench/.venv with duckdb and polars, checks the figures, times the tools
-# and writes bench/RESULTS.md. Shapes besides each size's file: the same
-# rows over --units units (0: none); two exports of each size sharing
-# --overlap % of the dossiers, merged (0: none).
+# bench/.venv with duckdb, polars and fastexcel, checks the figures, times
+# the tools and writes bench/RESULTS.md. Shapes besides each size's file:
+# the same rows over --units units (0: none); two exports of each size
+# sharing --overlap % of the dossiers, merged (0: none); an .xlsx of
+# --xlsx-rows rows against Polars + fastexcel (0: none).
 # Stops with a message as soon as the figures disagree or a tool fails.
 set -euo pipefail
 export LC_NUMERIC=C PYTHONUTF8=1
@@ -29,8 +30,9 @@ REPORT_MONTH=11
 REPORT_YEAR=2023  # the generator's default year
 UNITS=10000
 OVERLAP=20
+XLSX_ROWS=1000000
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { printf '\nbench: %s\n' "$*" >&2; exit 1; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value (see --help)"; }
 
@@ -47,16 +49,18 @@ while [ $# -gt 0 ]; do
         --report-runs) need_value "$@"; REPORT_RUNS=$2; shift 2 ;;
         --units) need_value "$@"; UNITS=$2; shift 2 ;;
         --overlap) need_value "$@"; OVERLAP=$2; shift 2 ;;
+        --xlsx-rows) need_value "$@"; XLSX_ROWS=$2; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "bench: unknown argument '$1'" >&2; usage 2 ;;
     esac
 done
 [[ "$SIZES" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes: comma-separated row counts, e.g. 1000000,5000000"
-for n in "$RUNS" "$SEED" "$CHECK_ROWS" "$REPORT_ROWS" "$REPORT_RUNS" "$UNITS" "$OVERLAP"; do
+for n in "$RUNS" "$SEED" "$CHECK_ROWS" "$REPORT_ROWS" "$REPORT_RUNS" "$UNITS" "$OVERLAP" "$XLSX_ROWS"; do
     [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a number"
 done
 [ "$RUNS" -ge 1 ] || die "--runs must be at least 1"
 [ "$OVERLAP" -le 100 ] || die "--overlap: a share of the dossiers in %, 0 to 100"
+[ "$XLSX_ROWS" -le 1048575 ] || die "--xlsx-rows: a sheet holds at most 1 048 575 rows"
 IFS=, read -r -a SIZE_LIST <<< "$SIZES"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -92,6 +96,7 @@ GEN=$TARGET/release/examples/gen
 VENV=$ROOT/bench/.venv
 PY=$VENV/bin/python
 MODULES="duckdb polars"  # pip names = module names
+[ "$XLSX_ROWS" -gt 0 ] && MODULES+=" fastexcel"     # Polars' .xlsx reader
 if ! [ -x "$PY" ]; then
     step "creating bench/.venv"
     python3 -m venv "$VENV" || die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
@@ -114,11 +119,14 @@ gen_file() {
         echo "$(basename "$file"): up to date"
         return
     fi
-    "$GEN" --rows "$rows" --seed "$SEED" "$@" --out "$file.tmp" || die "the generator failed"
-    mv "$file.tmp" "$file"
+    # the generator writes .xlsx or CSV by the name's ending: keep it
+    local tmp=${file%.*}.tmp.${file##*.}
+    "$GEN" --rows "$rows" --seed "$SEED" "$@" --out "$tmp" || die "the generator failed"
+    mv "$tmp" "$file"
 }
 data_file() { echo "$DATA/gen-$1-s$SEED.csv"; }
 units_file() { echo "$DATA/gen-$1-u$UNITS-s$SEED.csv"; }
+xlsx_file() { echo "$DATA/gen-$1-s$SEED.xlsx"; }
 
 # The overlap shape: two exports of N dossiers sharing OVERLAP % of them, as
 # January–June and April–September would: A = the data rows 1..a of the
@@ -176,6 +184,7 @@ if [ "$OVERLAP" -gt 0 ]; then
         fi
     fi
 fi
+[ "$XLSX_ROWS" -gt 0 ] && gen_file "$XLSX_ROWS" "$(xlsx_file "$XLSX_ROWS")"
 REPORT_FILE=$DATA/gen-month$REPORT_MONTH-$REPORT_ROWS-s$SEED.csv
 [ "$REPORT_RUNS" -gt 0 ] && gen_file "$REPORT_ROWS" "$REPORT_FILE" --year "$REPORT_YEAR" --months "$REPORT_MONTH"
 
@@ -351,6 +360,19 @@ for n in "${SIZE_LIST[@]}"; do
             "$OUT/check-$n-cctthc.json" "$OUT/check-overlap-$n-cctthc.json" cctthc-file,cctthc-a-b --figures-only
     fi
 done
+if [ "$XLSX_ROWS" -gt 0 ]; then
+    # DuckDB left out: it has no fast .xlsx reader to compare with
+    x=$(xlsx_file "$XLSX_ROWS")
+    check_tools ".xlsx" "$XLSX_ROWS" "$FROM" "$TO" "check-xlsx-$XLSX_ROWS" "cctthc polars" "" "$x"
+    # the generator writes the same dossiers to .xlsx as to CSV: when the CSV
+    # of as many rows was checked, cctthc must read the same from both
+    csv_json=$OUT/check-$XLSX_ROWS-cctthc.json
+    [ "$XLSX_ROWS" = "$CHECK_ROWS" ] && csv_json=$OUT/small-1-cctthc.json
+    if [ -s "$csv_json" ]; then
+        same_figures ".xlsx against the CSV of the same rows" "$XLSX_ROWS" \
+            "$OUT/check-xlsx-$XLSX_ROWS-cctthc.json" "$csv_json" cctthc-xlsx,cctthc-csv
+    fi
+fi
 # time_shape KIND ROWS FILE: RUNS runs of every tool on FILE, interleaved,
 # each run's figures compared again.
 time_shape() {
@@ -396,6 +418,21 @@ for n in "${SIZE_LIST[@]}"; do
     if [ "$OVERLAP" -gt 0 ]; then time_overlap "$n"; fi
 done
 
+if [ "$XLSX_ROWS" -gt 0 ]; then
+    x=$(xlsx_file "$XLSX_ROWS")
+    step "timing .xlsx: $XLSX_ROWS rows ($(du -h "$x" | cut -f1)), cctthc and Polars + fastexcel, $RUNS runs"
+    for run in $(seq 1 "$RUNS"); do
+        echo " run $run"
+        tag="xlsx-$XLSX_ROWS-$run"
+        for tool in cctthc polars; do
+            run_tool xlsx "$XLSX_ROWS" "$run" "$tool" "$FROM" "$TO" "$OUT/$tag-$tool.json" "$x"
+        done
+        python3 "$ROOT/bench/compare.py" check --names cctthc,polars "$OUT/$tag-cctthc.json" \
+            "$OUT/$tag-polars.json" > "$OUT/compare-$tag.txt" \
+            || { cat "$OUT/compare-$tag.txt" >&2; die "the figures of run $run (.xlsx) disagree"; }
+    done
+fi
+
 if [ "$REPORT_RUNS" -gt 0 ]; then
     step "timing a district month report: $REPORT_ROWS rows, $REPORT_MONTH/$REPORT_YEAR, $REPORT_RUNS runs"
     for run in $(seq 1 "$REPORT_RUNS"); do
@@ -418,6 +455,8 @@ overlap_json=$(if [ "$OVERLAP" -gt 0 ]; then for n in "${SIZE_LIST[@]}"; do
         $((n - $(overlap_b_start "$n"))) "$(overlap_shared "$n")" \
         $(($(stat -c %s "$(overlap_file "$n" a)") + $(stat -c %s "$(overlap_file "$n" b)")))
 done; fi)
+xlsx_bytes=0
+[ "$XLSX_ROWS" -gt 0 ] && xlsx_bytes=$(stat -c %s "$(xlsx_file "$XLSX_ROWS")")
 cat > "$DATA/meta.json" <<EOF
 {
  "args": $(printf '%s' "$ARGS" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'),
@@ -427,6 +466,7 @@ cat > "$DATA/meta.json" <<EOF
  "rustc": "$(rustc --version)",
  "duckdb": "$("$PY" -c 'import duckdb; print(duckdb.__version__)')",
  "polars": "$("$PY" -c 'import polars; print(polars.__version__)')",
+ "fastexcel": "$("$PY" -c 'import fastexcel; print(fastexcel.__version__)' 2>/dev/null)",
  "python": "$("$PY" --version)",
  "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')",
  "cores": $(nproc),
@@ -441,7 +481,8 @@ cat > "$DATA/meta.json" <<EOF
  "units": $UNITS,
  "units_files": {${units_json%,}},
  "report": {"rows": $REPORT_ROWS, "month": $REPORT_MONTH, "year": $REPORT_YEAR, "bytes": $report_bytes},
- "overlap": {"pct": $OVERLAP, "sizes": {${overlap_json%,}}}
+ "overlap": {"pct": $OVERLAP, "sizes": {${overlap_json%,}}},
+ "xlsx": {"rows": $XLSX_ROWS, "bytes": $xlsx_bytes}
 }
 EOF
 python3 "$ROOT/bench/compare.py" results "$DATA"
