@@ -9,11 +9,12 @@
 #
 # From a clean checkout: builds cctthc and the generator (cargo build
 # --release), generates the exports into bench/data/ (git-ignored), creates
-# bench/.venv with duckdb, polars and fastexcel, checks the figures, times
-# the tools and writes bench/RESULTS.md. Shapes besides each size's file:
-# the same rows over --units units (0: none); two exports of each size
-# sharing --overlap % of the dossiers, merged (0: none); an .xlsx of
-# --xlsx-rows rows against Polars + fastexcel (0: none).
+# bench/.venv with duckdb, polars, fastexcel and xlsxwriter, checks the
+# figures, times the tools and writes bench/RESULTS.md. Shapes besides each
+# size's file: the same rows over --units units (0: none); two exports of
+# each size sharing --overlap % of the dossiers, merged (0: none); an .xlsx
+# of --xlsx-rows rows against Polars + fastexcel (0: none); the example
+# district's month with every export an .xlsx (with --report-runs).
 # Stops with a message as soon as the figures disagree or a tool fails.
 set -euo pipefail
 export LC_NUMERIC=C PYTHONUTF8=1
@@ -32,7 +33,7 @@ UNITS=10000
 OVERLAP=20
 XLSX_ROWS=1000000
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { printf '\nbench: %s\n' "$*" >&2; exit 1; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value (see --help)"; }
 
@@ -97,6 +98,7 @@ VENV=$ROOT/bench/.venv
 PY=$VENV/bin/python
 MODULES="duckdb polars"  # pip names = module names
 [ "$XLSX_ROWS" -gt 0 ] && MODULES+=" fastexcel"     # Polars' .xlsx reader
+[ "$REPORT_RUNS" -gt 0 ] && MODULES+=" xlsxwriter"  # the district's months as .xlsx
 if ! [ -x "$PY" ]; then
     step "creating bench/.venv"
     python3 -m venv "$VENV" || die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
@@ -188,6 +190,40 @@ fi
 REPORT_FILE=$DATA/gen-month$REPORT_MONTH-$REPORT_ROWS-s$SEED.csv
 [ "$REPORT_RUNS" -gt 0 ] && gen_file "$REPORT_ROWS" "$REPORT_FILE" --year "$REPORT_YEAR" --months "$REPORT_MONTH"
 
+# The example district (examples/cctthc.toml, its months in examples/du-lieu/)
+# twice: as shipped (CSV months, June an .xlsx), and with every month an .xlsx
+# (bench/csv_to_xlsx.py: date cells, shared strings, as a clerk saves it).
+DISTRICT_CSV=$DATA/district-csv
+DISTRICT_XLSX=$DATA/district-xlsx
+if [ "$REPORT_RUNS" -gt 0 ]; then
+    grep -q '^duong_dan = "du-lieu"' "$ROOT/examples/cctthc.toml" \
+        || die "examples/cctthc.toml no longer reads du-lieu/: update run.sh"
+    rm -rf "$DISTRICT_CSV"
+    mkdir -p "$DISTRICT_CSV" "$DISTRICT_XLSX/du-lieu"
+    cp -p "$ROOT/examples/cctthc.toml" "$DISTRICT_XLSX/"
+    cp -rp "$ROOT/examples/cctthc.toml" "$ROOT/examples/du-lieu" "$DISTRICT_CSV/"
+    for x in "$DISTRICT_XLSX"/du-lieu/*.xlsx; do  # months gone from examples/
+        name=$(basename "$x" .xlsx)
+        [ -e "$ROOT/examples/du-lieu/$name.csv" ] || [ -e "$ROOT/examples/du-lieu/$name.xlsx" ] || rm -f "$x"
+    done
+    converted=0
+    for f in "$ROOT"/examples/du-lieu/*; do
+        name=$(basename "$f")
+        case $name in
+            *.csv)
+                x=$DISTRICT_XLSX/du-lieu/${name%.csv}.xlsx
+                if ! [ "$x" -nt "$f" ] || ! [ "$x" -nt "$ROOT/bench/csv_to_xlsx.py" ]; then
+                    "$PY" "$ROOT/bench/csv_to_xlsx.py" "$f" "$x.tmp" || die "csv_to_xlsx.py failed on $name"
+                    mv "$x.tmp" "$x"
+                    converted=$((converted + 1))
+                fi ;;
+            *.xlsx) cp -p "$f" "$DISTRICT_XLSX/du-lieu/" ;;
+            *) die "examples/du-lieu/$name: neither .csv nor .xlsx: update run.sh" ;;
+        esac
+    done
+    echo "district: $(ls "$DISTRICT_CSV/du-lieu" | wc -l) monthly exports; as .xlsx: $converted converted"
+fi
+
 # ---------------------------------------------------------------- running
 # The machine may be shared (a build or test suite beside the benchmark).
 # Before a timed run the script waits until the cores are quiet, and after it
@@ -231,13 +267,15 @@ wait_quiet() {
 # once (warm page cache), appends its wall time, peak RSS, CPU times and the
 # others' share of the machine to times.tsv (KIND "check" runs once,
 # unrecorded). TOOL cctthc* (any label): `cctthc stats`; duckdb, polars: the
-# engines' scripts; cat; report: `cctthc report -i FILE`.
+# engines' scripts; cat; report: `cctthc report -i FILE`; district-stats,
+# district-* (any other label): `cctthc stats` / `report` of the month in
+# FILE, a district's folder (its cctthc.toml and exports).
 printf 'kind\tsize\trun\ttool\twall_s\tmaxrss_kb\tuser_s\tsys_s\tothers_pct\ttries\tout\n' > "$DATA/times.tsv"
 run_tool() {
     local kind=$1 size=$2 run=$3 tool=$4 from=$5 to=$6 out=$7
     shift 7
     local -a files=("$@") inputs=() cmd
-    local err=${out%.*}.err tf=${out%.*}.time file=$1 f
+    local err=${out%.*}.err tf=${out%.*}.time cwd=$DATA file=$1 f
     for f in "${files[@]}"; do inputs+=(-i "$f"); done
     case $tool in
         cctthc*) cmd=("$CCTTHC" stats "${inputs[@]}" --from "$from" --to "$to" --format json) ;;
@@ -245,6 +283,10 @@ run_tool() {
         polars) cmd=("$PY" "$ROOT/bench/figures_polars.py" "${files[@]}" "$from" "$to") ;;
         cat) cmd=(cat "${files[@]}"); out=/dev/null ;;
         report) cmd=("$CCTTHC" report -i "$file" --month "$REPORT_MONTH" --year "$REPORT_YEAR" -o "$out"); out=/dev/null ;;
+        district-stats) cwd=$file
+            cmd=("$CCTTHC" stats --month "$REPORT_MONTH" --year "$REPORT_YEAR" --format json) ;;
+        district-*) cwd=$file
+            cmd=("$CCTTHC" report --month "$REPORT_MONTH" --year "$REPORT_YEAR" -o "$out"); out=/dev/null ;;
         *) die "run_tool: unknown tool $tool" ;;
     esac
     local try=0 t0 t1 b0 n0 b1 n1 rc rss user sys wall others
@@ -255,8 +297,9 @@ run_tool() {
         rc=0
         read -r b0 n0 < <(cpu_ticks)
         t0=$EPOCHREALTIME
-        # cwd bench/data and an empty XDG_CONFIG_HOME: no cctthc.toml applies.
-        (cd "$DATA" && XDG_CONFIG_HOME="$DATA/xdg" NO_COLOR=1 \
+        # cwd bench/data (or the district's folder, for its cctthc.toml) and an
+        # empty XDG_CONFIG_HOME: no other cctthc.toml applies.
+        (cd "$cwd" && XDG_CONFIG_HOME="$DATA/xdg" NO_COLOR=1 \
             "$TIME" -f '%M %U %S' -o "$tf" "${cmd[@]}" > "$out" 2> "$err") || rc=$?
         t1=$EPOCHREALTIME
         read -r b1 n1 < <(cpu_ticks)
@@ -373,6 +416,20 @@ if [ "$XLSX_ROWS" -gt 0 ]; then
             "$OUT/check-xlsx-$XLSX_ROWS-cctthc.json" "$csv_json" cctthc-xlsx,cctthc-csv
     fi
 fi
+if [ "$REPORT_RUNS" -gt 0 ]; then
+    # the months as .xlsx hold what the CSV months hold: same figures, same rows
+    run_tool check 0 0 district-stats - - "$OUT/check-district-csv.json" "$DISTRICT_CSV"
+    run_tool check 0 0 district-stats - - "$OUT/check-district-xlsx.json" "$DISTRICT_XLSX"
+    result=$(python3 "$ROOT/bench/compare.py" check --names csv,xlsx \
+        "$OUT/check-district-csv.json" "$OUT/check-district-xlsx.json") \
+        || { echo "$result" >&2; die "the district's months as .xlsx do not give the CSV months' figures"; }
+    DISTRICT_ROWS=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["nhap_lieu"]["so_dong"])' \
+        "$OUT/check-district-csv.json")
+    echo "  district, $REPORT_MONTH/$REPORT_YEAR, CSV months against .xlsx months: $result"
+    printf '%s\t%s\t%s\t%s\t%s\n' "the example district's month $REPORT_MONTH/$REPORT_YEAR (\`stats\`), its CSV months against the same as .xlsx" \
+        "$DISTRICT_ROWS" "-" "-" "$result" >> "$DATA/checks.tsv"
+fi
+
 # time_shape KIND ROWS FILE: RUNS runs of every tool on FILE, interleaved,
 # each run's figures compared again.
 time_shape() {
@@ -439,6 +496,15 @@ if [ "$REPORT_RUNS" -gt 0 ]; then
         run_tool report "$REPORT_ROWS" "$run" report - - "$OUT/report-$run.docx" "$REPORT_FILE"
         [ -s "$OUT/report-$run.docx" ] || die "cctthc report wrote no $OUT/report-$run.docx"
     done
+    step "timing the example district's month $REPORT_MONTH/$REPORT_YEAR: CSV months, then every month .xlsx, $REPORT_RUNS runs"
+    for run in $(seq 1 "$REPORT_RUNS"); do
+        for shape in csv xlsx; do
+            d=$DISTRICT_CSV
+            [ "$shape" = xlsx ] && d=$DISTRICT_XLSX
+            run_tool district "$DISTRICT_ROWS" "$run" "district-$shape" - - "$OUT/district-$shape-$run.docx" "$d"
+            [ -s "$OUT/district-$shape-$run.docx" ] || die "cctthc report wrote no $OUT/district-$shape-$run.docx"
+        done
+    done
 fi
 
 # ---------------------------------------------------------------- results
@@ -457,6 +523,13 @@ overlap_json=$(if [ "$OVERLAP" -gt 0 ]; then for n in "${SIZE_LIST[@]}"; do
 done; fi)
 xlsx_bytes=0
 [ "$XLSX_ROWS" -gt 0 ] && xlsx_bytes=$(stat -c %s "$(xlsx_file "$XLSX_ROWS")")
+district_json='"runs": 0'
+if [ "$REPORT_RUNS" -gt 0 ]; then
+    district_json=$(printf '"runs": %s, "rows": %s, "files": %s, "xlsx_shipped": %s, "csv_bytes": %s, "xlsx_bytes": %s' \
+        "$REPORT_RUNS" "$DISTRICT_ROWS" "$(ls "$DISTRICT_CSV/du-lieu" | wc -l)" \
+        "$(ls "$ROOT"/examples/du-lieu/*.xlsx 2>/dev/null | wc -l)" \
+        "$(cat "$DISTRICT_CSV"/du-lieu/* | wc -c)" "$(cat "$DISTRICT_XLSX"/du-lieu/* | wc -c)")
+fi
 cat > "$DATA/meta.json" <<EOF
 {
  "args": $(printf '%s' "$ARGS" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'),
@@ -482,7 +555,8 @@ cat > "$DATA/meta.json" <<EOF
  "units_files": {${units_json%,}},
  "report": {"rows": $REPORT_ROWS, "month": $REPORT_MONTH, "year": $REPORT_YEAR, "bytes": $report_bytes},
  "overlap": {"pct": $OVERLAP, "sizes": {${overlap_json%,}}},
- "xlsx": {"rows": $XLSX_ROWS, "bytes": $xlsx_bytes}
+ "xlsx": {"rows": $XLSX_ROWS, "bytes": $xlsx_bytes},
+ "district": {$district_json}
 }
 EOF
 python3 "$ROOT/bench/compare.py" results "$DATA"
