@@ -221,7 +221,7 @@ if [ "$REPORT_RUNS" -gt 0 ]; then
             *) die "examples/du-lieu/$name: neither .csv nor .xlsx: update run.sh" ;;
         esac
     done
-    echo "district: $(ls "$DISTRICT_CSV/du-lieu" | wc -l) monthly exports; as .xlsx: $converted converted"
+    echo "district: $(ls "$DISTRICT_CSV/du-lieu" | wc -l) monthly exports; as .xlsx: $converted converted now, the rest up to date"
 fi
 
 # ---------------------------------------------------------------- running
