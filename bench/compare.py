@@ -10,6 +10,14 @@ bench/RESULTS.md from the timings bench/run.sh collects.
         tong = da_giai_quyet + dang_giai_quyet + tam_dung + tra_lai + rut.
         Exit 0 when all agree, 1 with a table of the differences.
 
+    python3 bench/compare.py check [OPTIONS] A.json B.json [C.json]
+        The same for two or three outputs. Options (before the files):
+          --names a,b[,c]    what to call them (default cctthc,duckdb,polars)
+          --expect KEY=N     every file must also have KEY (e.g.
+                             nhap_lieu.trung_lap) equal to N
+          --figures-only     leave `nhap_lieu` out (the same dossiers read from
+                             different files: the figures agree, not the rows)
+
     python3 bench/compare.py results DIR
         Writes DIR/../RESULTS.md (bench/RESULTS.md) from DIR/times.tsv,
         DIR/meta.json and the JSON outputs the runs left in DIR.
@@ -75,8 +83,24 @@ def invariant_problems(name, doc):
     return problems
 
 
-def check(paths):
-    names = ["cctthc", "duckdb", "polars"][: len(paths)]
+def check(args):
+    names = ["cctthc", "duckdb", "polars"]
+    expect, input_keys = [], True
+    while args and args[0].startswith("--"):
+        opt = args.pop(0)
+        if opt == "--names" and args:
+            names = args.pop(0).split(",")
+        elif opt == "--expect" and args and "=" in args[0]:
+            key, value = args.pop(0).split("=", 1)
+            expect.append((key, int(value)))
+        elif opt == "--figures-only":
+            input_keys = False
+        else:
+            sys.exit(__doc__)
+    paths = args
+    if len(paths) not in (2, 3) or len(names) < len(paths):
+        sys.exit(__doc__)
+    names = names[: len(paths)]
     docs = []
     for p in paths:
         try:
@@ -85,11 +109,21 @@ def check(paths):
             print(f"cannot read {p}: {e}", file=sys.stderr)
             return 1
     diffs = []  # (scope, figure, values)
-    for key in ["ky.tu_ngay", "ky.den_ngay", "nhap_lieu.so_dong", "nhap_lieu.ho_so",
-                "nhap_lieu.trung_lap", "nhap_lieu.chua_tiep_nhan", "nhap_lieu.loi"]:
+    top_keys = ["ky.tu_ngay", "ky.den_ngay"]
+    if input_keys:
+        top_keys += ["nhap_lieu.so_dong", "nhap_lieu.ho_so", "nhap_lieu.trung_lap",
+                    "nhap_lieu.chua_tiep_nhan", "nhap_lieu.loi"]
+    for key in top_keys:
         vals = [get(d, key) for d in docs]
         if len(set(map(json.dumps, vals))) > 1:
             diffs.append(("", key, vals))
+    expected = []
+    for key, value in expect:
+        vals = [get(d, key) for d in docs]
+        if any(v != value for v in vals):
+            diffs.append(("", f"{key} (expected {value})", vals))
+        else:
+            expected.append(f"{key} = {value}")
     all_scopes = [scopes(d) for d in docs]
     keys = []
     for sc in all_scopes:
@@ -113,7 +147,10 @@ def check(paths):
         print(f"agree: {compared} figures in {len(keys)} scopes "
               f"(tong, {sum(k.startswith('theo_cap') for k in keys)} levels, "
               f"{sum(k.startswith('theo_don_vi') for k in keys)} units), "
-              f"period {get(docs[0], 'ky.tu_ngay')}..{get(docs[0], 'ky.den_ngay')}")
+              f"period {get(docs[0], 'ky.tu_ngay')}..{get(docs[0], 'ky.den_ngay')}"
+              + ("" if input_keys else ", nhap_lieu not compared")
+              + "".join(f", {e}" for e in expected)
+              + ("" if names == ["cctthc", "duckdb", "polars"] else f" ({' / '.join(names)})"))
         return 0
     if diffs:
         print(f"DISAGREE: {len(diffs)} figures differ ({' / '.join(names)}):")
@@ -122,11 +159,11 @@ def check(paths):
             odd = ""
             if len(vals) == 3:
                 if vals[1] == vals[2] != vals[0]:
-                    odd = "  <- cctthc alone"
+                    odd = f"  <- {names[0]} alone"
                 elif vals[0] == vals[1] != vals[2]:
-                    odd = "  <- polars alone"
+                    odd = f"  <- {names[2]} alone"
                 elif vals[0] == vals[2] != vals[1]:
-                    odd = "  <- duckdb alone"
+                    odd = f"  <- {names[1]} alone"
             print(f"  {(s + ' ' + f).strip():<{w}}  " + "  ".join(f"{v!s:>10}" for v in vals) + odd)
         if len(diffs) > 60:
             print(f"  … and {len(diffs) - 60} more")
@@ -141,6 +178,7 @@ def check(paths):
 
 TOOLS = ["cctthc", "duckdb", "polars", "cat"]
 LABEL = {"cctthc": "cctthc", "duckdb": "DuckDB", "polars": "Polars", "cat": "`cat > /dev/null`"}
+XLSX_LABEL = {**LABEL, "polars": "Polars + fastexcel"}
 
 
 def fmt_int(n):
@@ -151,7 +189,7 @@ def fmt_s(x):
     return f"{x:.3f}" if x < 10 else f"{x:.2f}"
 
 
-def size_sections(L, stats, files, title):
+def size_sections(L, stats, files, title, label=LABEL):
     """A section per size of `stats` (one shape's runs): each tool's times,
     and the rows of the summary (size, MB, median per tool)."""
     sizes = sorted({r["size"] for r in stats})
@@ -180,7 +218,7 @@ def size_sections(L, stats, files, title):
             rss = statistics.median([r["rss"] for r in rs]) / 1024
             cpu = statistics.median([r["user"] + r["sys"] for r in rs])
             ratio = "—" if tool == "cctthc" else f"{med['cctthc'] / m:.2f}×"
-            L.append(f"| {LABEL[tool]} | {fmt_s(m)} | {fmt_s(min(walls))}–{fmt_s(max(walls))} | "
+            L.append(f"| {label[tool]} | {fmt_s(m)} | {fmt_s(min(walls))}–{fmt_s(max(walls))} | "
                      f"{mb / m:,.0f} | {fmt_int(round(size / m))} | {cpu:.2f} | {rss:,.0f} | "
                      f"{ratio} |".replace(",", " "))
         # In-process times of the engines (from their own JSON).
@@ -196,7 +234,7 @@ def size_sections(L, stats, files, title):
                     except (OSError, ValueError, KeyError):
                         pass
             if qs:
-                inproc.append(f"{LABEL[tool]} {fmt_s(statistics.median(qs))} s "
+                inproc.append(f"{label[tool]} {fmt_s(statistics.median(qs))} s "
                               f"(+ {fmt_s(statistics.median(imps))} s importing the module)")
         L.append("")
         if inproc:
@@ -205,6 +243,54 @@ def size_sections(L, stats, files, title):
             L.append("")
         summary_rows.append((size, mb, med))
     return summary_rows
+
+
+def tool_line(label, rs, extra=""):
+    """A table row: label, median, min–max, CPU, peak RSS of the runs rs."""
+    walls = [r["wall"] for r in rs]
+    return (f"| {label} | {fmt_s(statistics.median(walls))} | {fmt_s(min(walls))}–{fmt_s(max(walls))} | "
+            f"{statistics.median([r['user'] + r['sys'] for r in rs]):.2f} | "
+            f"{statistics.median([r['rss'] for r in rs]) / 1024:,.0f} |{extra}").replace(",", " ")
+
+
+def overlap_sections(L, overlap, meta):
+    """A section per size of the overlap shape: cctthc on A + B, on the file
+    of the same dossiers, DuckDB merging A + B. Returns the summary rows."""
+    out = []
+    info = meta.get("overlap", {})
+    for size in sorted({r["size"] for r in overlap}):
+        o = info["sizes"][str(size)]
+        mb = o["bytes"] / 1e6
+        rs = {t: [r for r in overlap if r["size"] == size and r["tool"] == t]
+              for t in ("cctthc", "cctthc-file", "duckdb")}
+        med = {t: statistics.median([r["wall"] for r in v]) for t, v in rs.items() if v}
+        L.append(f"## Overlap: {fmt_int(size)} dossiers in two exports sharing {info['pct']} % "
+                 f"({mb:,.0f} MB)".replace(",", " "))
+        L.append("")
+        L.append(f"A = the data rows 1..{fmt_int(o['a_rows'])} of the {fmt_int(size)}-row file, "
+                 f"B = rows {fmt_int(size - o['b_rows'] + 1)}..{fmt_int(size)} (each with the header): "
+                 f"{fmt_int(o['shared'])} dossiers in both, identical, merged by `ma_ho_so` "
+                 "(SPEC §1.6: files in the order given, the later row wins). DuckDB merges the same "
+                 "way (each row numbered by its file and its place in the scan, the highest of "
+                 "each `ma_ho_so` kept) before the same figures; every run's figures compared, "
+                 f"with `nhap_lieu.trung_lap` = {fmt_int(o['shared'])} and `so_dong` = "
+                 f"{fmt_int(o['a_rows'] + o['b_rows'])}, and cctthc's figures on A + B compared "
+                 "with its figures on the file.")
+        L.append("")
+        L.append("| run | median s | min–max s | CPU s (user+sys) | peak RSS MB | ratio |")
+        L.append("|---|--:|--:|--:|--:|--:|")
+        if rs["cctthc"]:
+            L.append(tool_line(f"cctthc `-i A -i B` ({fmt_int(o['a_rows'] + o['b_rows'])} rows)",
+                               rs["cctthc"], " — |"))
+        if rs["cctthc-file"] and "cctthc" in med:
+            L.append(tool_line(f"cctthc `-i` the {fmt_int(size)}-row file (no overlap)", rs["cctthc-file"],
+                               f" A + B ÷ this: {med['cctthc'] / med['cctthc-file']:.2f}× |"))
+        if rs["duckdb"] and "cctthc" in med:
+            L.append(tool_line("DuckDB merging A + B", rs["duckdb"],
+                               f" this ÷ cctthc A + B: {med['duckdb'] / med['cctthc']:.2f}× |"))
+        L.append("")
+        out.append((size, mb, med))
+    return out
 
 
 def results(data_dir):
@@ -224,10 +310,12 @@ def results(data_dir):
     L.append("")
     L.append(f"- cctthc: commit `{meta['commit']}`{' with uncommitted changes in src/' if meta['dirty'] else ''}, "
              f"{meta['rustc']}, `cargo build --release`")
-    L.append(f"- DuckDB {meta['duckdb']}, Polars {meta['polars']}, {meta['python']}")
+    L.append(f"- DuckDB {meta['duckdb']}, Polars {meta['polars']}"
+             + (f", fastexcel {meta['fastexcel']}" if meta.get("fastexcel") else "")
+             + f", {meta['python']}")
     L.append(f"- Machine: {meta['cpu']}, {meta['cores']} cores, {meta['mem_gb']} GB RAM, Linux {meta['kernel']}")
     L.append(f"- Data: `cargo run --release --example gen -- --rows N --seed {meta['seed']}` "
-             "(year 2023, canonical headers, no duplicate ma_ho_so)")
+             "(year 2023, canonical headers, no duplicate ma_ho_so within a file)")
     L.append(f"- Period: `--from {meta['from']} --to {meta['to']}`")
     L.append(f"- Each figure: median of {meta['runs']} runs per tool, the tools interleaved "
              "(cctthc, DuckDB, Polars, cat, cctthc, …), the file read once with `cat > /dev/null` "
@@ -245,15 +333,17 @@ def results(data_dir):
 
     L.append("## Figures")
     L.append("")
-    L.append("cctthc, DuckDB and Polars were compared on every figure of SPEC §4 (`tong`, each "
-             "level of `theo_cap`, each unit of `theo_don_vi`, with each ratio's tu_so, mau_so "
-             "and phan_tram) and on `nhap_lieu`, for these files and periods; the run stops at "
-             "the first disagreement, and every timed run was compared again:")
+    L.append("cctthc, DuckDB and Polars (or the two named in parentheses) were compared on "
+             "every figure of SPEC §4 (`tong`, each level of `theo_cap`, each unit of "
+             "`theo_don_vi`, with each ratio's tu_so, mau_so and phan_tram) and on `nhap_lieu` "
+             "(unless said), for these files and periods; the run stops at the first "
+             "disagreement, and every timed run was compared again:")
     L.append("")
     checks = data_dir / "checks.tsv"
     for line in checks.read_text(encoding="utf-8").splitlines() if checks.exists() else []:
-        rows_, from_, to_, result = line.split("\t")
-        L.append(f"- {fmt_int(int(rows_))} rows, `--from {from_} --to {to_}`: {result}")
+        what, rows_, from_, to_, result = line.split("\t")
+        period = f", `--from {from_} --to {to_}`" if from_ != "-" else ""
+        L.append(f"- {what + ', ' if what else ''}{fmt_int(int(rows_))} rows{period}: {result}")
     L.append("")
     L.append("Total figures of the benchmark period (cctthc's JSON), for reference:")
     L.append("")
@@ -279,6 +369,17 @@ def results(data_dir):
     units_rows = size_sections(
         L, units, meta.get("units_files", {}),
         lambda size, mb: f"{fmt_int(size)} rows over {fmt_int(meta['units'])} units ({mb:,.0f} MB)")
+    overlap = [r for r in rows if r["kind"] == "overlap"]
+    overlap_rows = overlap_sections(L, overlap, meta)
+    xlsx = [r for r in rows if r["kind"] == "xlsx"]
+    xlsx_rows = size_sections(
+        L, xlsx, {str(meta["xlsx"]["rows"]): meta["xlsx"]} if xlsx else {},
+        lambda size, mb: f"{fmt_int(size)} rows as one .xlsx ({mb:,.0f} MB)", XLSX_LABEL)
+    if xlsx_rows:
+        L.append("DuckDB is left out: it has no fast .xlsx reader. Polars reads the sheet with "
+                 "fastexcel (`pl.read_excel(..., engine=\"calamine\")`, only the columns the "
+                 "figures need), then computes the figures as from CSV.")
+        L.append("")
 
     if summary_rows:
         L.append("## Summary")
@@ -290,6 +391,10 @@ def results(data_dir):
         shapes = [("31 units", summary_rows)]
         if units_rows:
             shapes.append((f"{fmt_int(meta['units'])} units", units_rows))
+        if overlap_rows:
+            shapes.append((f"overlap {meta['overlap']['pct']} % (A + B)", overlap_rows))
+        if xlsx_rows:
+            shapes.append((".xlsx", xlsx_rows))
         for shape, shape_rows in shapes:
             for size, mb, med in shape_rows:
                 def r(t):
@@ -310,6 +415,30 @@ def results(data_dir):
                  f"{len(walls)} runs: median **{walls and fmt_s(statistics.median(walls))} s** "
                  f"(min {fmt_s(min(walls))}, max {fmt_s(max(walls))}), "
                  f"peak RSS {statistics.median([r['rss'] for r in rep]) / 1024:.0f} MB.")
+        L.append("")
+
+    dis = [r for r in rows if r["kind"] == "district"]
+    dmed = {}
+    if dis:
+        info = meta["district"]
+        L.append("## The example district's month, every export an .xlsx")
+        L.append("")
+        L.append(f"`cctthc report --month {meta['report']['month']} --year {meta['report']['year']} "
+                 f"-o out.docx` in a copy of `examples/` (its `cctthc.toml` and its {info['files']} "
+                 f"monthly exports, {fmt_int(info['rows'])} rows in all): as shipped (CSV, "
+                 f"{info['xlsx_shipped']} of them .xlsx), and with every CSV month turned into an "
+                 ".xlsx by `bench/csv_to_xlsx.py` (date cells, shared strings; `stats` of the month "
+                 "checked equal). Runs interleaved.")
+        L.append("")
+        L.append("| exports | MB | median s | min–max s | CPU s (user+sys) | peak RSS MB |")
+        L.append("|---|--:|--:|--:|--:|--:|")
+        for shape, label, key in [("csv", "as shipped (CSV)", "csv_bytes"), ("xlsx", "every month .xlsx", "xlsx_bytes")]:
+            rs = [r for r in dis if r["tool"] == f"district-{shape}"]
+            if rs:
+                dmed[shape] = statistics.median([r["wall"] for r in rs])
+                line = tool_line(label, rs)
+                head, rest = line.split(" | ", 1)
+                L.append(f"{head} | {info[key] / 1e6:.1f} | {rest}")
         L.append("")
 
     # The targets of the issue this benchmark was written for.
@@ -345,9 +474,32 @@ def results(data_dir):
                 L.append(f"| {fmt_int(meta['units'])} units, {fmt_int(size)} rows: peak RSS about "
                          f"one thread's (≤ 400 MB) | {peak:.0f} MB (highest run) | "
                          f"{'yes' if peak <= 400 else 'no'} |")
+        for size, mb, med in overlap_rows:
+            pct = meta["overlap"]["pct"]
+            if "cctthc-file" in med and "cctthc" in med:
+                x = med["cctthc"] / med["cctthc-file"]
+                L.append(f"| overlap {pct} %, {fmt_int(size)} dossiers: A + B costs at most 2× the same "
+                         f"dossiers without overlap | {x:.2f}× ({fmt_s(med['cctthc'])} s against "
+                         f"{fmt_s(med['cctthc-file'])} s) | {'yes' if x <= 2 else 'no'} |")
+            if "duckdb" in med and "cctthc" in med:
+                x = med["duckdb"] / med["cctthc"]
+                L.append(f"| overlap {pct} %, {fmt_int(size)} dossiers: at least 2× faster than "
+                         f"DuckDB's de-duplication | {x:.2f}× ({fmt_s(med['cctthc'])} s against "
+                         f"{fmt_s(med['duckdb'])} s) | {'yes' if x >= 2 else 'no'} |")
+        for size, mb, med in xlsx_rows:
+            if "polars" in med and "cctthc" in med:
+                x = med["polars"] / med["cctthc"]
+                L.append(f"| {fmt_int(size)}-row .xlsx: at least 2× faster than Polars + fastexcel | "
+                         f"{x:.2f}× ({fmt_s(med['cctthc'])} s against {fmt_s(med['polars'])} s) | "
+                         f"{'yes' if x >= 2 else 'no'} |")
         if rep:
             m = statistics.median([r["wall"] for r in rep])
             L.append(f"| a district month to .docx under 100 ms | {m * 1000:.0f} ms (median) | "
+                     f"{'yes' if m < 0.1 else 'no'} |")
+        if "xlsx" in dmed:
+            m = dmed["xlsx"]
+            L.append(f"| the example district's month, every export an .xlsx, to .docx under 100 ms | "
+                     f"{m * 1000:.0f} ms (median; {dmed.get('csv', 0) * 1000:.0f} ms as shipped) | "
                      f"{'yes' if m < 0.1 else 'no'} |")
         L.append("")
 
@@ -371,7 +523,7 @@ def results(data_dir):
 
 
 def main():
-    if len(sys.argv) >= 2 and sys.argv[1] == "check" and len(sys.argv) in (4, 5):
+    if len(sys.argv) >= 4 and sys.argv[1] == "check":
         sys.exit(check(sys.argv[2:]))
     if len(sys.argv) == 3 and sys.argv[1] == "results":
         sys.exit(results(sys.argv[2]))

@@ -1,8 +1,9 @@
 -- SPEC §4 figures of one period, in DuckDB, straight from a SPEC §1 CSV.
 --
 -- Placeholders, replaced by bench/figures_duckdb.py before running:
---   ${FILE}  path of the CSV (canonical headers, ',' delimiter, as
---            `cargo run --release --example gen` writes it)
+--   ${FILES} the CSV, or the list of CSVs read as one input, in order
+--            (canonical headers, ',' delimiter, as `cargo run --release
+--            --example gen` writes them): 'a.csv' or ['a.csv', 'b.csv']
 --   ${FROM}  first day of the period, yyyy-mm-dd (inclusive)
 --   ${TO}    last day of the period, yyyy-mm-dd (inclusive)
 --
@@ -21,17 +22,25 @@
 --             date, a resolved/returned/withdrawn one without an end date
 --             or ending before its receipt. The driver stops if it is not
 --             0: the figures would not be those of SPEC §4.
---   trung_lap rows minus distinct ma_ho_so. SPEC §1 merges duplicates (the
---             last row wins); this query does not, so the driver stops if it
---             is not 0. The generator writes none (ma_ho_so ends with the
---             row's running number); counting the distinct keys keeps the
---             work like cctthc's, which must look every key up.
+--   trung_lap rows minus distinct ma_ho_so. SPEC §1.6 merges duplicates
+--             (the files in the order given, a later row wins). With one
+--             file this query does not: the driver stops if it is not 0 (the
+--             generator writes none: ma_ho_so ends with the row's running
+--             number); counting the distinct keys keeps the work like
+--             cctthc's, which must look every key up.
+--
+-- Several files: the lines ending in "-- merge" (dropped by the driver for
+-- one file) number each row by its file's place in the list, then its place
+-- in the scan (`ord`), and keep only the highest of each ma_ho_so: the last
+-- reading, as SPEC §1.6. Every count but trung_lap is then of those rows.
 
-WITH raw AS (
+WITH input AS (
     SELECT *
-    FROM read_csv('${FILE}',
+        , list_position(${FILES}, filename) * 1099511627776 + ordinality AS ord  -- merge
+    FROM read_csv(${FILES},
         header = true, delim = ',', quote = '"', escape = '"',
         parallel = true,
+        filename = true,  -- merge
         timestampformat = '%d/%m/%Y %H:%M:%S',
         columns = {
             'ma_ho_so': 'VARCHAR',
@@ -53,6 +62,14 @@ WITH raw AS (
             'thanh_toan_truc_tuyen': 'VARCHAR',
             'phi_le_phi': 'VARCHAR'
         })
+        WITH ORDINALITY  -- merge
+),
+
+-- The rows counted: all of them, or with several files the last reading of
+-- each ma_ho_so (SPEC §1.6).
+raw AS (
+    SELECT * FROM input
+    WHERE (ma_ho_so, ord) IN (SELECT (ma_ho_so, max(ord)) FROM input GROUP BY ma_ho_so)  -- merge
 ),
 
 -- The one pass over the rows: count them by their raw values and by where
@@ -189,7 +206,7 @@ per_unit AS (
 ),
 
 keys AS (
-    SELECT count(*) - count(DISTINCT ma_ho_so) AS trung_lap FROM raw
+    SELECT count(*) - count(DISTINCT ma_ho_so) AS trung_lap FROM input
 )
 
 -- Total, per level, per unit: sums of the unit counts.

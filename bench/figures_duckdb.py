@@ -1,8 +1,12 @@
-"""SPEC §4 figures with DuckDB: runs bench/figures.sql on one CSV.
+"""SPEC §4 figures with DuckDB: runs bench/figures.sql on one CSV, or on
+several read as one input with their duplicates merged.
 
-    bench/.venv/bin/python bench/figures_duckdb.py FILE FROM TO
+    bench/.venv/bin/python bench/figures_duckdb.py FILE [FILE ...] FROM TO
 
-FROM and TO are dd/mm/yyyy or yyyy-mm-dd, both inclusive. Prints the figures
+FROM and TO are dd/mm/yyyy or yyyy-mm-dd, both inclusive. Several FILEs are
+read in the order given and a ma_ho_so read more than once counts once, as
+its last reading (SPEC §1.6, as `cctthc stats -i A -i B`); with one FILE a
+duplicate stops the script (exit 3). Prints the figures
 as JSON on stdout in the shape of `cctthc stats --format json` (ky, tong,
 theo_cap, theo_don_vi, nhap_lieu) plus `_bench` (in-process times). DuckDB
 runs on every core (threads = os.cpu_count()), reading the CSV in parallel
@@ -19,17 +23,21 @@ t0 = time.perf_counter()
 import duckdb  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from summary import COUNT_NAMES, output, parse_day  # noqa: E402
+from summary import COUNT_NAMES, output, parse_args  # noqa: E402
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    path, s, e = sys.argv[1], parse_day(sys.argv[2]), parse_day(sys.argv[3])
-    if not os.path.isfile(path):
-        sys.exit(f"no such file: {path}")
+    paths, s, e = parse_args(sys.argv, __doc__)
+    for path in paths:
+        if not os.path.isfile(path):
+            sys.exit(f"no such file: {path}")
+    merged = len(paths) > 1
     sql = (Path(__file__).resolve().parent / "figures.sql").read_text(encoding="utf-8")
-    sql = (sql.replace("${FILE}", path.replace("'", "''"))
+    if not merged:
+        sql = "\n".join(line for line in sql.splitlines() if not line.endswith("-- merge"))
+    quoted = ["'" + p.replace("'", "''") + "'" for p in paths]
+    files = f"[{', '.join(quoted)}]" if merged else quoted[0]
+    sql = (sql.replace("${FILES}", files)
               .replace("${FROM}", s.isoformat())
               .replace("${TO}", e.isoformat()))
     con = duckdb.connect(config={
@@ -59,7 +67,8 @@ def main():
         "query_s": round(t2 - t1, 4),
         "version": duckdb.__version__,
         "threads": os.cpu_count(),
-    })
+        "files": len(paths),
+    }, merged=merged)
 
 
 if __name__ == "__main__":

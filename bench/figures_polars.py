@@ -1,6 +1,6 @@
 """SPEC §4 figures with Polars, lazily and streaming, on every core.
 
-    bench/.venv/bin/python bench/figures_polars.py FILE FROM TO
+    bench/.venv/bin/python bench/figures_polars.py FILE [FILE ...] FROM TO
 
 FROM and TO are dd/mm/yyyy or yyyy-mm-dd, both inclusive. Prints the figures
 as JSON on stdout in the shape of `cctthc stats --format json` (ky, tong,
@@ -12,6 +12,15 @@ calendar dates, then ONE streaming pass that counts the rows by their raw
 values and by where their dates fall against the period, and counts the
 distinct ma_ho_so. Decoding the values (SPEC §1, §2) and the figures (§4)
 then work on those few tens of thousands of groups.
+
+Several FILEs are read in the order given and a ma_ho_so read more than once
+counts once, as its last reading (SPEC §1.6, as `cctthc stats -i A -i B`):
+each row numbered by its file's place and its row index, only the highest
+of each ma_ho_so kept. With one FILE a duplicate stops the script (exit 3).
+
+A FILE ending in .xlsx is read with fastexcel (`pl.read_excel(...,
+engine="calamine")`, only the columns the figures need; its date cells come
+as datetimes): one sheet, canonical headers, as `gen --out F.xlsx` writes it.
 """
 
 import os
@@ -23,7 +32,7 @@ t0 = time.perf_counter()
 import polars as pl  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from summary import COUNT_NAMES, output, parse_day  # noqa: E402
+from summary import COUNT_NAMES, output, parse_args  # noqa: E402
 
 COLUMNS = [
     "ma_ho_so", "don_vi", "cap", "ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "kenh",
@@ -36,6 +45,7 @@ RAW_KEYS = [
     "dvc_truc_tuyen", "nghia_vu_tai_chinh", "thanh_toan_truc_tuyen",
 ]
 DATE_FORMAT = "%d/%m/%Y %H:%M:%S"
+DATES = ["ngay_tiep_nhan", "ngay_hen_tra", "ngay_ket_thuc", "ngay_tra_ket_qua"]
 
 # SPEC §1 spellings, lower-cased; matched after lower() and strip().
 YES = ["có", "x", "1", "true", "đã", "yes", "✓"]
@@ -92,18 +102,45 @@ def level():
     return pl.when(words("cap") == "").then(from_name).otherwise(from_cap)
 
 
+def read(paths):
+    """(rows to count, all rows read, whether they were merged): the rows as
+    a LazyFrame with text columns, and the dates as text (CSV) or datetimes
+    (xlsx)."""
+    def one(path, index):
+        if path.lower().endswith(".xlsx"):
+            cols = ["ma_ho_so"] + RAW_KEYS + DATES
+            df = pl.read_excel(path, engine="calamine", columns=cols, schema_overrides={
+                c: pl.Datetime if c in DATES else pl.String for c in cols})
+            lf = df.lazy()
+            return lf.with_row_index("_row") if index else lf
+        return pl.scan_csv(path, schema={c: pl.String for c in COLUMNS},
+                           row_index_name="_row" if index else None)
+
+    if len(paths) == 1:
+        lf = one(paths[0], False)
+        return lf, lf, False
+    every = pl.concat([
+        one(p, True).with_columns(_ord=pl.lit(i, pl.Int64) * 2**40 + pl.col("_row").cast(pl.Int64))
+        for i, p in enumerate(paths)
+    ])
+    last = every.group_by("ma_ho_so").agg(pl.col("_ord").max())
+    return every.join(last, on=["ma_ho_so", "_ord"], how="semi"), every, True
+
+
 def main():
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    path, s, e = sys.argv[1], parse_day(sys.argv[2]), parse_day(sys.argv[3])
-    if not os.path.isfile(path):
-        sys.exit(f"no such file: {path}")
+    paths, s, e = parse_args(sys.argv, __doc__)
+    for path in paths:
+        if not os.path.isfile(path):
+            sys.exit(f"no such file: {path}")
     t1 = time.perf_counter()
 
-    lf = pl.scan_csv(path, schema={c: pl.String for c in COLUMNS})
+    lf, every, merged = read(paths)
+    t_read = time.perf_counter()
 
     def day(col):
-        return pl.col(col).str.strptime(pl.Date, DATE_FORMAT, strict=True)
+        if lf.collect_schema()[col] == pl.String:
+            return pl.col(col).str.strptime(pl.Date, DATE_FORMAT, strict=True)
+        return pl.col(col).cast(pl.Date)
 
     def scale(d):
         # 0 none, 1 before S, 2 in [S, E], 3 after E
@@ -130,7 +167,7 @@ def main():
         )
         .agg(n=pl.len())
     )
-    keys = lf.select(rows=pl.len(), distinct=pl.col("ma_ho_so").n_unique())
+    keys = every.select(rows=pl.len(), distinct=pl.col("ma_ho_so").n_unique())
     groups, keys = pl.collect_all([grouped, keys], engine="streaming")
     t2 = time.perf_counter()
 
@@ -206,11 +243,13 @@ def main():
     t3 = time.perf_counter()
     output(total, levels, units, trung_lap, s, e, "polars", {
         "import_s": round(t1 - t0, 4),
+        "read_s": round(t_read - t1, 4),  # reading an .xlsx (CSV: lazy, in scan_s)
         "scan_s": round(t2 - t1, 4),
         "query_s": round(t3 - t1, 4),
         "version": pl.__version__,
         "threads": pl.thread_pool_size(),
-    })
+        "files": len(paths),
+    }, merged=merged)
 
 
 if __name__ == "__main__":
