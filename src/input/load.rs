@@ -4,7 +4,7 @@
 //! row once.
 
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -48,9 +48,12 @@ impl Record<'_> {
             Field::ProcedureCode,
             Field::ProcedureName,
         ] {
-            match self.cells.get(field).key() {
-                Some(b) => h.write(b),
-                None => self.cells.text(field).hash(&mut h),
+            // Typed cells by value: writing a date out as text per row
+            // took a tenth of reading a workbook.
+            match self.cells.get(field) {
+                CellRef::Number(n) => h.write_u64(n.to_bits()),
+                CellRef::Date(d) => h.write_i32(chrono::Datelike::num_days_from_ce(&d)),
+                cell => h.write(cell.key().unwrap_or_default()),
             }
         }
         h.finish()
