@@ -116,6 +116,13 @@ struct Part {
     ends: Option<(u64, RangeEnds)>,
 }
 
+/// What the reading threads share: where the rows' readings go, and the
+/// scan's names as the merge last published them.
+struct Shared {
+    stow: Stow,
+    names: Mutex<Arc<Names>>,
+}
+
 /// Reads `input`, tallying every row; invalid rows go to `report` in
 /// reading order, and `progress` hears the rows read so far.
 pub fn run(
@@ -124,12 +131,16 @@ pub fn run(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Scanned, input::Error> {
     let (jobs, reports) = plan_files(input)?;
-    let stow = Stow::new(input.readings_budget);
+    let shared = Shared {
+        stow: Stow::new(input.readings_budget),
+        names: Mutex::new(Arc::new(Names::new(input.units))),
+    };
     let mut m = Merge {
         names: Names::new(input.units),
         tally: Tally::new(input.periods.clone()),
         details: Vec::new(),
         runs: Runs::new(input.readings_group),
+        published: (&shared.names, 0),
         received: 0,
         not_received: 0,
         rows: 0,
@@ -145,7 +156,7 @@ pub fn run(
             m.expected.insert(job.file, first);
         }
     }
-    first_pass(&jobs, input, &stow, &mut m)?;
+    first_pass(&jobs, input, &shared, &mut m)?;
     let Merge {
         names,
         tally,
@@ -157,7 +168,7 @@ pub fn run(
         reports,
         ..
     } = m;
-    drop(stow);
+    drop(shared);
     let (mut tally, merged) = merge_repeats(&runs, input.threads, tally, &mut details)?;
     drop(runs);
     details.sort_by(|a, b| a.code.cmp(&b.code));
@@ -218,10 +229,10 @@ fn plan_files(input: &Input<'_>) -> Result<(Vec<Job>, Vec<FileReport>), input::E
 fn first_pass(
     jobs: &[Job],
     input: &Input<'_>,
-    stow: &Stow,
+    shared: &Shared,
     m: &mut Merge<'_>,
 ) -> Result<(), input::Error> {
-    let tally = run_jobs(jobs, input, stow, &mut |index, part| {
+    let tally = run_jobs(jobs, input, shared, &mut |index, part| {
         let job = &jobs[index];
         let part = part?;
         let (Some((start, ends)), Some(&(want, _))) = (part.ends, m.expected.get(&job.file)) else {
@@ -239,7 +250,7 @@ fn first_pass(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = read_part(&exact, input, stow, &mut Memo::default())?;
+        let part = read_part(&exact, input, shared, &mut Memo::default())?;
         m.merge(&exact, part)
     })?;
     m.tally.merge(tally);
@@ -274,6 +285,9 @@ fn merge_repeats(
 /// The running result of a scan, parts merged in reading order.
 struct Merge<'r> {
     names: Names,
+    /// Where the names are published for the threads, and how many there
+    /// were (units and fields) when last published.
+    published: (&'r Mutex<Arc<Names>>, u32),
     tally: Tally,
     details: Vec<Detail>,
     runs: Runs,
@@ -303,6 +317,7 @@ impl Merge<'_> {
         } = part;
         let (units, domains) = self.names.import(&names);
         let ids = Arc::new(Ids { units, domains });
+        self.publish();
         let mut dossiers = collector.dossiers;
         for d in &mut dossiers {
             ids.remap(d);
@@ -347,6 +362,20 @@ impl Merge<'_> {
         }
         (self.progress)(self.rows);
         Ok(Some(dossiers))
+    }
+}
+
+impl Merge<'_> {
+    /// Publishes a copy of the names once they have doubled (or grown by
+    /// 64) since the last: copies stay few, and a part interns at most
+    /// about as many names as are known.
+    fn publish(&mut self) {
+        let (units, domains) = self.names.counts();
+        let (slot, last) = &mut self.published;
+        if units + domains >= last.saturating_mul(2).max(*last + 64) {
+            *lock(slot) = Arc::new(self.names.copy());
+            *last = units + domains;
+        }
     }
 }
 
@@ -411,14 +440,14 @@ type Done<'d> =
 fn run_jobs(
     jobs: &[Job],
     input: &Input<'_>,
-    stow: &Stow,
+    shared: &Shared,
     done: &mut Done<'_>,
 ) -> Result<Tally, input::Error> {
     let mut tally = Tally::new(input.periods.clone());
     if input.threads <= 1 || jobs.len() <= 1 {
         let mut memo = Memo::default();
         for (i, job) in jobs.iter().enumerate() {
-            if let Some(dossiers) = done(i, read_part(job, input, stow, &mut memo))? {
+            if let Some(dossiers) = done(i, read_part(job, input, shared, &mut memo))? {
                 tally_all(&mut tally, &dossiers);
             }
         }
@@ -440,7 +469,7 @@ fn run_jobs(
                         Work::Read(i) => {
                             let Some(job) = jobs.get(i) else { break };
                             if tx
-                                .send((i, read_part(job, input, stow, &mut memo)))
+                                .send((i, read_part(job, input, shared, &mut memo)))
                                 .is_err()
                             {
                                 break;
@@ -625,16 +654,17 @@ fn read_job(
     Ok(Some((start, ends)))
 }
 
-/// Reads one job's file or range; its rows' readings go to `stow` a
-/// chunk at a time.
+/// Reads one job's file or range, its names over the scan's published
+/// ones; its rows' readings are stowed a chunk at a time.
 /// A thread's cleaned names are lent to the part's and taken back.
 fn read_part(
     job: &Job,
     input: &Input<'_>,
-    stow: &Stow,
+    shared: &Shared,
     memo: &mut Memo,
 ) -> Result<Part, input::Error> {
-    let mut names = Names::new(input.units);
+    let stow = &shared.stow;
+    let mut names = Names::over(lock(&shared.names).clone());
     names.memo = std::mem::take(memo);
     let mut collector = Collector::new(input.keep.clone(), job.file, job.range);
     collector.readings = stow.buffer();
