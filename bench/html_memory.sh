@@ -4,6 +4,7 @@
 #
 #   bench/html_memory.sh                # ≈ 100 MB files, 3 runs each
 #   bench/html_memory.sh --mb 20 --runs 1
+#   bench/html_memory.sh --check-only   # write and check the files, no timing
 #
 # Writes an Office-HTML "Xuất Excel" page (.xls) and an iGate JSON dump
 # ({"content": [...]}) of about --mb MB each, and the same dossiers as CSV,
@@ -13,11 +14,13 @@ set -euo pipefail
 
 MB=100
 RUNS=3
+CHECK_ONLY=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --mb) MB="$2"; shift 2 ;;
         --runs) RUNS="$2"; shift 2 ;;
-        *) echo "usage: $0 [--mb N] [--runs N]" >&2; exit 2 ;;
+        --check-only) CHECK_ONLY=1; shift ;;
+        *) echo "usage: $0 [--mb N] [--runs N] [--check-only]" >&2; exit 2 ;;
     esac
 done
 
@@ -135,6 +138,7 @@ for csv, other in (("ho-so.csv", "xuat-excel.xls"), ("ho-so-json.csv", "igate.js
     print(f"{other}: the figures of the same rows as CSV ({a['nhap_lieu']['so_dong']} rows, "
           f"tong.tiep_nhan.tong = {a['tong']['tiep_nhan']['tong']})")
 PY
+[[ $CHECK_ONLY -eq 1 ]] && exit 0
 
 printf '%-16s %10s %10s %12s %10s\n' file MB "time s" "peak RSS MB" "RSS/size"
 for f in ho-so.csv xuat-excel.xls igate.json; do
