@@ -40,7 +40,7 @@ pub use encoding::Encoding;
 pub use field::Field;
 pub(crate) use load::{Caches, Loader};
 pub use load::{FileReport, LISTED_SKIPS, ReadCounts, Record};
-pub use names::{Memo, Names, UnitRule};
+pub use names::{Names, UnitRule};
 pub use problem::{Fault, FaultKind, RowProblem};
 
 use cells::Cells;

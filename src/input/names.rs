@@ -16,16 +16,6 @@ pub struct UnitRule {
     pub aliases: Vec<String>,
 }
 
-/// Spellings already cleaned, kept by a reading thread from one part of
-/// the input to the next ([`Names::memo`]): with many units, every range
-/// of a file meets every unit, and cleaning a name (NFC, spaces, the level
-/// it suggests) costs more than reading its rows. Grows with the names.
-#[derive(Debug, Default)]
-pub struct Memo {
-    units: FastMap<String, (String, Option<Level>)>,
-    domains: FastMap<String, String>,
-}
-
 /// The names of a scan, or of one part of it over a published copy of
 /// the scan's names so far ([`Names::over`]): ids below the copy's counts
 /// are the copy's, which are the scan's, and only names new to it are
@@ -33,8 +23,6 @@ pub struct Memo {
 /// interns nothing.
 #[derive(Debug, Default)]
 pub struct Names {
-    /// Cleaned spellings, lent by the thread that reads.
-    pub memo: Memo,
     /// The scan's names when this part began; `units` and `domains` hold
     /// only the names after them.
     base: Option<Arc<Names>>,
@@ -85,7 +73,6 @@ impl Names {
     /// the threads that read.
     pub fn copy(&self) -> Names {
         Names {
-            memo: Memo::default(),
             base: None,
             units: self.units.clone(),
             unit_levels: self.unit_levels.clone(),
@@ -154,20 +141,17 @@ impl Names {
         if let Some(&id) = self.base.as_ref().and_then(|b| b.unit_raw.get(raw)) {
             return Some(id);
         }
-        let (name, level) = match self.memo.units.get(raw) {
-            Some((name, level)) => (name.clone(), *level),
-            None => {
-                let name = clean_name(raw);
-                let level = level_from_unit(&name);
-                let entry = (name.clone(), level);
-                self.memo.units.insert(raw.to_string(), entry);
-                (name, level)
-            }
-        };
+        let name = clean_name(raw);
         if name.is_empty() {
             return None;
         }
-        let id = self.add_unit(name, level);
+        let id = match self.unit_id(&name) {
+            Some(id) => id,
+            None => {
+                let level = level_from_unit(&name);
+                self.add_unit(name, level)
+            }
+        };
         self.unit_raw.insert(raw.to_string(), id);
         Some(id)
     }
@@ -252,14 +236,7 @@ impl Names {
         if let Some(&id) = self.base.as_ref().and_then(|b| b.domain_raw.get(raw)) {
             return id;
         }
-        let name = match self.memo.domains.get(raw) {
-            Some(name) => name.clone(),
-            None => {
-                let name = clean_name(raw);
-                self.memo.domains.insert(raw.to_string(), name.clone());
-                name
-            }
-        };
+        let name = clean_name(raw);
         let known = self.domain_ids.get(&name);
         let id = match known.or_else(|| self.base.as_ref()?.domain_ids.get(&name)) {
             Some(&id) => id,

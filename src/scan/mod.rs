@@ -26,8 +26,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use self::readings::{Ids, Run, Runs, Stow};
 use crate::figures::{Accounting, Collector, Detail, KeepRule, Sign, Tally, code_key};
 use crate::input::{
-    self, Caches, Columns, Dossier, Field, FileReport, Loader, Memo, Names, Options, Plan,
-    RangeEnds, ReadCounts, RowProblem, UnitRule,
+    self, Caches, Columns, Dossier, Field, FileReport, Loader, Names, Options, Plan, RangeEnds,
+    ReadCounts, RowProblem, UnitRule,
 };
 use crate::period::Period;
 
@@ -250,7 +250,7 @@ fn first_pass(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = read_part(&exact, input, shared, &mut Memo::default())?;
+        let part = read_part(&exact, input, shared)?;
         m.merge(&exact, part)
     })?;
     m.tally.merge(tally);
@@ -445,9 +445,8 @@ fn run_jobs(
 ) -> Result<Tally, input::Error> {
     let mut tally = Tally::new(input.periods.clone());
     if input.threads <= 1 || jobs.len() <= 1 {
-        let mut memo = Memo::default();
         for (i, job) in jobs.iter().enumerate() {
-            if let Some(dossiers) = done(i, read_part(job, input, shared, &mut memo))? {
+            if let Some(dossiers) = done(i, read_part(job, input, shared))? {
                 tally_all(&mut tally, &dossiers);
             }
         }
@@ -463,15 +462,11 @@ fn run_jobs(
             let (board, tallies) = (&board, &tallies);
             scope.spawn(move || {
                 let mut mine = Tally::new(input.periods.clone());
-                let mut memo = Memo::default();
                 loop {
                     match board.work(me) {
                         Work::Read(i) => {
                             let Some(job) = jobs.get(i) else { break };
-                            if tx
-                                .send((i, read_part(job, input, shared, &mut memo)))
-                                .is_err()
-                            {
+                            if tx.send((i, read_part(job, input, shared))).is_err() {
                                 break;
                             }
                         }
@@ -656,16 +651,9 @@ fn read_job(
 
 /// Reads one job's file or range, its names over the scan's published
 /// ones; its rows' readings are stowed a chunk at a time.
-/// A thread's cleaned names are lent to the part's and taken back.
-fn read_part(
-    job: &Job,
-    input: &Input<'_>,
-    shared: &Shared,
-    memo: &mut Memo,
-) -> Result<Part, input::Error> {
+fn read_part(job: &Job, input: &Input<'_>, shared: &Shared) -> Result<Part, input::Error> {
     let stow = &shared.stow;
     let mut names = Names::over(lock(&shared.names).clone());
-    names.memo = std::mem::take(memo);
     let mut collector = Collector::new(input.keep.clone(), job.file, job.range);
     collector.readings = stow.buffer();
     let origin = (job.file, job.range);
@@ -707,7 +695,6 @@ fn read_part(
         )
     };
     let (header, skipped) = columns;
-    *memo = std::mem::take(&mut names.memo);
     if let Some(e) = stow_error {
         return Err(e);
     }
