@@ -65,6 +65,16 @@ fn runs_within(dir: &Path, files: &[&str], kb: u64) -> bool {
     out.status.success()
 }
 
+/// A folder for a test's files, or `None` (the test skipped, and saying
+/// so) where there is no shell to set `ulimit -v`.
+fn scratch() -> Option<TempDir> {
+    if !Path::new("/bin/sh").exists() {
+        skip::skipped("no /bin/sh to set ulimit -v");
+        return None;
+    }
+    Some(TempDir::new().unwrap())
+}
+
 /// The least address space, to 4 MB, in which `stats` of `files` runs.
 fn least(dir: &Path, files: &[&str]) -> u64 {
     let (mut lo, mut hi) = (4 << 10, 16 << 20);
@@ -90,11 +100,7 @@ fn least(dir: &Path, files: &[&str]) -> u64 {
 /// most of it now the per-unit analysis of `stats`.
 #[test]
 fn ten_thousand_units_in_fifteen_periods_need_little_memory() {
-    if !Path::new("/bin/sh").exists() {
-        skip::skipped("no /bin/sh to set ulimit -v");
-        return;
-    }
-    let dir = TempDir::new().unwrap();
+    let Some(dir) = scratch() else { return };
     dossiers(&dir.path().join("ten.csv"), 10, 1, 1);
     dossiers(&dir.path().join("units.csv"), 160_000, 10_000, 8);
     let base = least(dir.path(), &["ten.csv"]);
@@ -118,11 +124,7 @@ fn ten_thousand_units_in_fifteen_periods_need_little_memory() {
 /// exports of different dossiers need, not memory for the repeated codes.
 #[test]
 fn an_export_given_twice_needs_no_memory_for_its_repeats() {
-    if !Path::new("/bin/sh").exists() {
-        skip::skipped("no /bin/sh to set ulimit -v");
-        return;
-    }
-    let dir = TempDir::new().unwrap();
+    let Some(dir) = scratch() else { return };
     let once = dir.path().join("once.csv");
     dossiers(&once, 300_000, 30, 4);
     std::fs::copy(&once, dir.path().join("again.csv")).unwrap();
