@@ -556,6 +556,15 @@ impl Value<'_, '_, '_, '_> {
         self.record.0.push((self.key, cell));
         false
     }
+
+    /// The survey wants only the keys: values are not built for it.
+    fn put_with(self, cell: impl FnOnce() -> Cell<'static>) -> bool {
+        let cell = match self.ctx.pass {
+            Pass::Survey => Cell::Empty,
+            Pass::Records(_) => cell(),
+        };
+        self.put(cell)
+    }
 }
 
 impl<'de> SerdeVisitor<'de> for Value<'_, '_, '_, '_> {
@@ -598,27 +607,28 @@ impl<'de> SerdeVisitor<'de> for Value<'_, '_, '_, '_> {
     }
 
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<bool, E> {
-        Ok(self.put(Cell::Text(Cow::Owned(n.to_string()))))
+        Ok(self.put_with(|| Cell::Text(Cow::Owned(n.to_string()))))
     }
 
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<bool, E> {
-        Ok(self.put(Cell::Text(Cow::Owned(n.to_string()))))
+        Ok(self.put_with(|| Cell::Text(Cow::Owned(n.to_string()))))
     }
 
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<bool, E> {
-        Ok(self.put(Cell::Text(Cow::Owned(n.to_string()))))
+        Ok(self.put_with(|| Cell::Text(Cow::Owned(n.to_string()))))
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
-        Ok(self.put(Cell::Text(Cow::Owned(nfc(s).into_owned()))))
+        Ok(self.put_with(|| Cell::Text(Cow::Owned(nfc(s).into_owned()))))
     }
 
     fn visit_string<E: de::Error>(self, s: String) -> Result<bool, E> {
-        let cell = match nfc(&s) {
-            Cow::Borrowed(_) => s,
-            Cow::Owned(n) => n,
-        };
-        Ok(self.put(Cell::Text(Cow::Owned(cell))))
+        Ok(self.put_with(|| {
+            Cell::Text(Cow::Owned(match nfc(&s) {
+                Cow::Borrowed(_) => s,
+                Cow::Owned(n) => n,
+            }))
+        }))
     }
 }
 
