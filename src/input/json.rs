@@ -683,6 +683,7 @@ impl Walk<'_, '_, '_, '_> {
         let at = self.window.line;
         let extent = self.extent()?;
         let w = &self.window;
+        // In bounds: an extent is at most what is unread.
         let bytes = &w.buf[w.pos..w.pos + extent.len];
         // Checked as UTF-8 at once (SIMD), serde need not check each
         // string; if it is not, serde finds where, as before.
