@@ -127,6 +127,17 @@ impl Tokens {
         Some(text)
     }
 
+    /// The unread bytes at hand (they may end inside a token); for the
+    /// sheet's fast cell path, which consumes what it read with `advance`.
+    pub fn window(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+
+    /// Consumes `n` bytes of `window`.
+    pub fn advance(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+
     /// Consumes the run `peek_text` gave.
     pub fn take_text(&mut self) {
         if let Some(end) = memchr(b'<', &self.buf[self.pos..]) {
