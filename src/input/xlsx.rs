@@ -679,6 +679,13 @@ fn stream<'s>(
                 sink(tag.row, tag.col, cell)?;
                 continue;
             }
+            Quick::Row(r, len) => {
+                tokens.advance(len);
+                if let Some(r) = r {
+                    row = r;
+                }
+                continue;
+            }
             Quick::RowEnd(len) => {
                 tokens.advance(len);
                 row = row.saturating_add(1);
@@ -767,6 +774,8 @@ enum Quick<'s> {
         empty: bool,
         len: usize,
     },
+    /// `<row …>` (not empty), and the row its `r` names.
+    Row(Option<u32>, usize),
     /// `</row>`.
     RowEnd(usize),
     /// Anything else: the general tokenizer's turn.
@@ -786,9 +795,32 @@ struct RowDigits {
 /// path reads them (`Quick::No` whenever they differ in the least: another
 /// prefix, spacing or quoting, an entity, a child other than `<v>`).
 fn quick<'s>(rest: &[u8], book: &'s Book, row: u32, col: u32, last: &mut RowDigits) -> Quick<'s> {
-    if rest.starts_with(b"</row>") {
-        return Quick::RowEnd(6);
+    match (rest.first(), rest.get(1), rest.get(2)) {
+        (Some(b'<'), Some(b'c'), _) => quick_cell(rest, book, row, col, last),
+        (Some(b'<'), Some(b'/'), _) if rest.starts_with(b"</row>") => Quick::RowEnd(6),
+        (Some(b'<'), Some(b'r'), Some(b'o')) => {
+            // The general path takes the first `r` (`attr`).
+            let mut r = None;
+            match plain_tag(rest, b"row", |k, v| {
+                if k == b"r" && r.is_none() {
+                    r = Some(v);
+                }
+            }) {
+                Some((false, len)) => Quick::Row(r.and_then(|r| position(r).map(|(r, _)| r)), len),
+                _ => Quick::No,
+            }
+        }
+        _ => Quick::No,
     }
+}
+
+fn quick_cell<'s>(
+    rest: &[u8],
+    book: &'s Book,
+    row: u32,
+    col: u32,
+    last: &mut RowDigits,
+) -> Quick<'s> {
     let (mut r, mut s, mut t) = (None, None, None);
     let Some((empty, open)) = plain_tag(rest, b"c", |k, v| match k {
         b"r" => r = Some(v),
@@ -808,7 +840,7 @@ fn quick<'s>(rest: &[u8], book: &'s Book, row: u32, col: u32, last: &mut RowDigi
         style: s.map(style),
         kind: Type::of(t),
     };
-    if !empty && matches!(tag.kind, Type::Number | Type::Shared) {
+    if !empty {
         if let Some((cell, len)) = plain_value(&rest[open..], book, &tag) {
             return Quick::Cell {
                 row,
@@ -838,24 +870,34 @@ fn plain_tag<'a>(
     if rest.first() != Some(&b'<') || rest.get(1..i)? != name {
         return None;
     }
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'=' | b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/' | b'"' | b'\'' | b'<'
+        )
+    };
     loop {
         match *rest.get(i)? {
             b'>' => return Some((false, i + 1)),
             b'/' => return (*rest.get(i + 1)? == b'>').then_some((true, i + 2)),
             b' ' => {
                 let key = i + 1;
-                let mut eq = key;
-                while !matches!(
-                    *rest.get(eq)?,
-                    b'=' | b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/' | b'"' | b'\'' | b'<'
-                ) {
+                // One letter (`r`, `s`, `t`) is the usual key.
+                let mut eq = key + 1;
+                if special(*rest.get(key)?) {
+                    return None;
+                }
+                while !special(*rest.get(eq)?) {
                     eq += 1;
                 }
-                if eq == key || rest[eq] != b'=' || *rest.get(eq + 1)? != b'"' {
+                if rest[eq] != b'=' || *rest.get(eq + 1)? != b'"' {
                     return None;
                 }
                 let value = eq + 2;
-                let close = value + rest.get(value..)?.iter().position(|&b| b == b'"')?;
+                let mut close = value;
+                while *rest.get(close)? != b'"' {
+                    close += 1;
+                }
                 each(&rest[key..eq], &rest[value..close]);
                 i = close + 1;
             }
@@ -867,42 +909,51 @@ fn plain_tag<'a>(
 /// `<v>text</v></c>` after a number's or shared string's start tag, read
 /// as `plain` reads it: the cell and the length to the end of `</c>`.
 fn plain_value<'s>(rest: &[u8], book: &'s Book, tag: &CellTag) -> Option<(Cell<'s>, usize)> {
-    let inner = rest.strip_prefix(b"<v>")?;
-    let end = memchr::memchr(b'<', inner)?;
-    let raw = &inner[..end];
-    if raw.is_empty()
-        || !inner[end..].starts_with(b"</v></c>")
-        || raw.iter().any(|&b| b == b'&' || b == b'\r')
-    {
+    if rest.get(..3)? != b"<v>" {
         return None;
     }
-    let cell = if tag.kind == Type::Shared {
-        let mut i = 0usize;
-        for &b in raw {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            i = i.checked_mul(10)?.checked_add(usize::from(b - b'0'))?;
+    let shared = match tag.kind {
+        Type::Shared => true,
+        Type::Number => false,
+        _ => return None,
+    };
+    // One pass to the `<`: whether all are digits and their value (up to
+    // 18 digits, no overflow), or any byte the general path treats apart.
+    let (mut end, mut whole) = (3, 0u64);
+    let mut digits = true;
+    loop {
+        let b = *rest.get(end)?;
+        match b {
+            b'0'..=b'9' => whole = whole.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
+            b'<' => break,
+            b'&' | b'\r' => return None,
+            _ => digits = false,
         }
-        match book.strings.get(i)? {
+        end += 1;
+    }
+    let raw = &rest[3..end];
+    if raw.is_empty() || raw.len() > 18 || rest.get(end..end + 8)? != b"</v></c>" {
+        return None;
+    }
+    let cell = if shared {
+        if !digits {
+            return None;
+        }
+        match book.strings.get(usize::try_from(whole).ok()?)? {
             Ok(s) => Cell::Text(Cow::Borrowed(s)),
             Err(_) => return None,
         }
-    } else {
-        number(book, tag.style, plain_number(raw)?)
-    };
-    Some((cell, 3 + end + 8))
-}
-
-/// A `<v>` number as `str::parse::<f64>` reads it; a whole number of up to
-/// 15 digits (exact in an f64) without the general parse.
-fn plain_number(raw: &[u8]) -> Option<f64> {
-    if raw.len() <= 15 && raw.iter().all(u8::is_ascii_digit) {
-        let n = raw.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    } else if digits && raw.len() <= 15 {
         // Below 10^15 < 2^53: exact, as the parse gives it.
-        return Some(n as f64);
-    }
-    std::str::from_utf8(raw).ok()?.parse().ok()
+        number(book, tag.style, whole as f64)
+    } else {
+        number(
+            book,
+            tag.style,
+            std::str::from_utf8(raw).ok()?.parse().ok()?,
+        )
+    };
+    Some((cell, end + 8))
 }
 
 /// `position`, with the row's digits compared against the last cell's.
