@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
 
@@ -31,8 +31,13 @@ use crate::text::nfc;
 use tokens::{Chunk, TRUNCATED, Tok, Tokens, attr, attrs, unescape_into};
 
 /// Bytes of XML per chunk, and chunks in flight between the threads.
-const CHUNK: usize = 256 << 10;
+/// Small enough that a chunk is still in the cache when it is read.
+const CHUNK: usize = 64 << 10;
 const IN_FLIGHT: usize = 4;
+
+/// The most of a token cut by a chunk's end that is put in front of the
+/// next chunk in place (a longer one is copied with the chunk).
+const ROOM: usize = 4 << 10;
 
 /// The most a small part (workbook, relationships, styles) unpacks to.
 const SMALL_PART_MAX: u64 = 64 << 20;
@@ -96,11 +101,7 @@ struct Book {
 }
 
 /// The workbook's parts read, the sheet picked, and its XML on its way.
-fn open(
-    path: &Path,
-    wanted: Option<&str>,
-    chunk: usize,
-) -> Result<(Book, String, Receiver<Chunk>), Error> {
+fn open(path: &Path, wanted: Option<&str>, chunk: usize) -> Result<(Book, String, Tokens), Error> {
     let bad = |message: String| Error::Spreadsheet {
         path: path.to_path_buf(),
         message,
@@ -340,28 +341,30 @@ fn workbook<R: Read + std::io::Seek>(
     }
 }
 
-/// Starts a thread inflating `part` into chunks; the receiver reads them.
+/// Starts a thread inflating `part` into chunks, for the tokens it gives.
 /// More bytes than the entry declares (which `check_sizes` bounded) stop it.
-fn inflate(path: &Path, part: &str, chunk: usize) -> Receiver<Chunk> {
+fn inflate(path: &Path, part: &str, chunk: usize) -> Tokens {
     let (tx, rx) = sync_channel(IN_FLIGHT);
+    let (spent_tx, spent) = channel();
     let (path, part) = (path.to_path_buf(), part.to_string());
     // If the thread cannot start, the sender is dropped with the closure and
     // the reader sees a cut stream: an error, not a hang.
     let _ = std::thread::Builder::new()
         .name("xlsx-inflate".into())
         .spawn(move || {
-            if let Err(why) = pump(&path, &part, chunk.max(1), &tx) {
+            if let Err(why) = pump(&path, &part, chunk.max(1), &tx, &spent) {
                 let _ = tx.send(Chunk::Failed(why));
             }
         });
-    rx
+    Tokens::recycling(rx, spent_tx)
 }
 
 fn pump(
     path: &PathBuf,
     part: &str,
     size: usize,
-    tx: &std::sync::mpsc::SyncSender<Chunk>,
+    tx: &SyncSender<Chunk>,
+    spent: &Receiver<Vec<u8>>,
 ) -> Result<(), String> {
     let broken = |_| TRUNCATED.to_string();
     let file = File::open(path).map_err(|e| format!("lỗi đọc tệp: {e}"))?;
@@ -369,18 +372,24 @@ fn pump(
     let mut entry = zip.by_name(part).map_err(broken)?;
     let declared = entry.size();
     let mut total = 0u64;
+    // Room before each chunk's bytes for the tail of the one before.
+    let room = (size / 16).clamp(1, ROOM);
     loop {
-        let mut chunk = vec![0u8; size];
+        // A buffer the reader is done with, or (the first few) a new one;
+        // at most IN_FLIGHT + 2 are ever in use.
+        let mut chunk = match spent.try_recv() {
+            Ok(b) if b.len() == room + size => b,
+            _ => vec![0u8; room + size],
+        };
         let mut n = 0;
         while n < size {
-            match entry.read(&mut chunk[n..]) {
+            match entry.read(&mut chunk[room + n..]) {
                 Ok(0) => break,
                 Ok(k) => n += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => return Err(TRUNCATED.into()),
             }
         }
-        chunk.truncate(n);
         total += n as u64;
         if total > declared {
             return Err(format!(
@@ -389,7 +398,7 @@ fn pump(
             ));
         }
         let last = n < size;
-        if n > 0 && tx.send(Chunk::Data(chunk)).is_err() {
+        if n > 0 && tx.send(Chunk::Room(chunk, room, room + n)).is_err() {
             // The reader stopped (an error, or the end of the sheet data).
             return Ok(());
         }
@@ -435,8 +444,7 @@ impl Strings {
     }
 }
 
-fn shared_strings(source: Receiver<Chunk>) -> Result<Strings, String> {
-    let mut tokens = Tokens::streamed(source);
+fn shared_strings(mut tokens: Tokens) -> Result<Strings, String> {
     let mut strings = Strings::default();
     let (mut s, mut piece) = (String::new(), String::new());
     loop {
@@ -619,14 +627,13 @@ struct CellTag {
 fn stream<'s>(
     path: &Path,
     book: &'s Book,
-    source: Receiver<Chunk>,
+    mut tokens: Tokens,
     sink: &mut dyn FnMut(u32, u32, Cell<'s>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let bad = |message: String| Error::Spreadsheet {
         path: path.to_path_buf(),
         message,
     };
-    let mut tokens = Tokens::streamed(source);
     loop {
         match tokens.next().map_err(bad)? {
             Tok::Start {
