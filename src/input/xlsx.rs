@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+use chrono::NaiveDate;
 
 use super::cells::Cell;
 use super::header::HeaderRules;
@@ -98,6 +99,14 @@ struct Book {
     /// By style (`s`): whether a number is a date or a duration.
     formats: Vec<Option<ExcelDateTimeType>>,
     date1904: bool,
+    /// The days last converted to dates (a sheet's date columns repeat
+    /// them): calamine's conversion per day, not per cell.
+    days: [std::cell::Cell<(i64, NaiveDate)>; 8],
+}
+
+/// `Book::days` before any: no serial's day is `i64::MIN`.
+fn no_days() -> [std::cell::Cell<(i64, NaiveDate)>; 8] {
+    std::array::from_fn(|_| std::cell::Cell::new((i64::MIN, NaiveDate::MIN)))
 }
 
 /// The workbook's parts read, the sheet picked, and its XML on its way.
@@ -149,6 +158,7 @@ fn open(path: &Path, wanted: Option<&str>, chunk: usize) -> Result<(Book, String
         strings,
         formats,
         date1904,
+        days: no_days(),
     };
     Ok((book, name, cells))
 }
@@ -448,6 +458,10 @@ fn shared_strings(mut tokens: Tokens) -> Result<Strings, String> {
     let mut strings = Strings::default();
     let (mut s, mut piece) = (String::new(), String::new());
     loop {
+        if let Some(len) = quick_si(tokens.window(), &mut strings) {
+            tokens.advance(len);
+            continue;
+        }
         match tokens.next()? {
             Tok::Start {
                 name: b"si",
@@ -466,6 +480,35 @@ fn shared_strings(mut tokens: Tokens) -> Result<Strings, String> {
             _ => {}
         }
     }
+}
+
+/// The usual string item, `<si><t>text</t></si>` (or `<t xml:space=
+/// "preserve">`) with neither `&` nor `\r` in its text, whole at the start
+/// of `rest`: pushed as `rich_text` makes it; its length, or `None`.
+fn quick_si(rest: &[u8], strings: &mut Strings) -> Option<usize> {
+    const PLAIN: &[u8] = b"<si><t>";
+    const KEPT: &[u8] = b"<si><t xml:space=\"preserve\">";
+    let (start, preserve) = if rest.starts_with(PLAIN) {
+        (PLAIN.len(), false)
+    } else if rest.starts_with(KEPT) {
+        (KEPT.len(), true)
+    } else {
+        return None;
+    };
+    let len = memchr::memchr(b'<', &rest[start..])?;
+    let raw = &rest[start..start + len];
+    if !rest[start + len..].starts_with(b"</t></si>") || memchr::memchr2(b'&', b'\r', raw).is_some()
+    {
+        return None;
+    }
+    let text = std::str::from_utf8(raw).ok()?;
+    let run = if preserve {
+        text
+    } else {
+        text.trim_matches([' ', '\t', '\r', '\n'])
+    };
+    strings.push(&unescape_excel(run));
+    Some(start + len + b"</t></si>".len())
 }
 
 /// The text of a string item (`<si>`, `<is>`) up to `</closing>`: its
@@ -1163,12 +1206,29 @@ fn number(book: &Book, style: Option<usize>, n: f64) -> Cell<'static> {
         Some(s) => book.formats.get(s).copied().flatten(),
         None => None,
     };
-    match format {
-        Some(kind) => match ExcelDateTime::new(n, kind, book.date1904).as_datetime() {
-            Some(d) => Cell::Date(d.date()),
+    let Some(kind) = format else {
+        return Cell::Number(n);
+    };
+    // The milliseconds from 1899-12-30 as calamine's `as_datetime` counts
+    // them (it adds them to that midnight): their day gives the date.
+    let f = if book.date1904 { n + 1462.0 } else { n };
+    let f = if f >= 60.0 { f } else { f + 1.0 };
+    let day = ((f * 86_400_000.0).round() as i64).div_euclid(86_400_000);
+    // Past chrono's years (±262 143, some 95 million days) there is no
+    // date; and calamine would panic on the milliseconds of ±1e300.
+    if day.unsigned_abs() > 100_000_000 {
+        return Cell::Number(n);
+    }
+    let slot = &book.days[day.rem_euclid(8) as usize];
+    match slot.get() {
+        (d, date) if d == day => Cell::Date(date),
+        _ => match ExcelDateTime::new(n, kind, book.date1904).as_datetime() {
+            Some(d) => {
+                slot.set((day, d.date()));
+                Cell::Date(d.date())
+            }
             None => Cell::Number(n),
         },
-        None => Cell::Number(n),
     }
 }
 
@@ -1416,7 +1476,7 @@ mod tests {
     }
 
     /// A workbook written by hand around the `<sheetData>` of its one sheet
-    /// (dates from 1904; styles 1 and 2 are dates; three shared strings).
+    /// (dates from 1904; styles 1 and 2 are dates; seven shared strings).
     fn hand_written(dir: &Path, name: &str, sheet: &str) -> PathBuf {
         let ns = "http://schemas.openxmlformats.org";
         let files: [(&str, String); 6] = [
@@ -1458,7 +1518,7 @@ mod tests {
             ),
         ];
         let mut files = files.to_vec();
-        files.push(("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{ns}/spreadsheetml/2006/main" uniqueCount="3"><si><t>Ho&#x300;a</t></si><si><r><t>a</t></r><r><t>b</t></r></si><si><t>c</t></si></sst>"#)));
+        files.push(("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{ns}/spreadsheetml/2006/main" uniqueCount="7"><si><t>Ho&#x300;a</t></si><si><r><t>a</t></r><r><t>b</t></r></si><si><t>c</t></si><si><t xml:space="preserve"> d </t></si><si><t></t></si><si/><si><t>  e\tf </t></si></sst>"#)));
         let path = dir.join(name);
         let mut w = zip::ZipWriter::new(File::create(&path).unwrap());
         for (name, body) in &files {
@@ -1510,7 +1570,7 @@ mod tests {
     #[test]
     fn odd_cell_shapes_read_as_calamine_reads_them() {
         let sheet = r#"<sheetData>
-<row r="1" spans="1:9"><c s="1" t="s" r="A1"><v>0</v></c><c t="s" r="B1"><v>2</v></c><c r="C1" s="0"/><c r="D1" t='s'><v>1</v></c><c  r="E1"><v>5</v></c><c r="F1"	s="2"><v>7</v></c><c r="G1" ><v>8</v></c><c r="H1"><v >9</v></c><c r="I1"><v>10</v ></c></row>
+<row r="1" spans="1:9"><c s="1" t="s" r="A1"><v>0</v></c><c t="s" r="B1"><v>2</v></c><c r="C1" s="0"/><c r="D1" t='s'><v>1</v></c><c  r="E1"><v>5</v></c><c r="F1"	s="2"><v>7</v></c><c r="G1" ><v>8</v></c><c r="H1"><v >9</v></c><c r="I1"><v>10</v ></c><c r="J1" t="s"><v>3</v></c><c r="K1" t="s"><v>4</v></c><c r="L1" t="s"><v>5</v></c><c r="M1" t="s"><v>6</v></c></row>
 <row r="2"><c r="A2" t="str"><v>a &amp; b</v></c><c r="D2" t="inlineStr"><is><t>x&#x1EA0;</t></is></c><c r="E2" t="b"><v>0</v></c><c r="F2" t="e"><v>#DIV/0!</v></c><c r="G2" t="str"><v>_x0041_</v></c><c r="H2"><v> 12 </v></c><c r="I2"><v></v></c></row>
 <x:row r="3"><x:c r="A3" t="s"><x:v>1</x:v></x:c><x:c r="B3"><x:v>2.5</x:v></x:c></x:row>
 <row r="10"><c r="A10"><v>1</v></c><c r="B10" s="1"><v>45000</v></c><c r="C11"><v>3</v></c><c r="D10"><v>4</v></c><c><v>5</v></c><c r="A10"><v>6</v></c></row>
@@ -1561,6 +1621,59 @@ mod tests {
             ),
         ] {
             assert_eq!(custom_format(code), want, "{code}");
+        }
+    }
+
+    /// The dates by day are calamine's dates, whatever the order of the
+    /// serials (near midnight, far out of range, negative, 1904).
+    #[test]
+    fn dates_by_day_are_calamines() {
+        let mut serials = vec![
+            0.0,
+            59.0,
+            59.999_999_99,
+            60.0,
+            60.5,
+            61.0,
+            -1.0,
+            -0.5,
+            1e300,
+            -1e300,
+            2_958_465.999_999,
+            2_958_466.0,
+            45_197.999_999_99,
+            45_197.999_999_999_9,
+            45_198.0,
+            f64::NAN,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            serials.push((x % 200_000_000) as f64 / 1000.0 - 10_000.0);
+        }
+        for date1904 in [false, true] {
+            let book = Book {
+                strings: Strings::default(),
+                formats: vec![Some(ExcelDateTimeType::DateTime)],
+                date1904,
+                days: no_days(),
+            };
+            for &n in &serials {
+                // calamine panics on ±1e300; beyond chrono's years it is None.
+                let want = match std::panic::catch_unwind(|| {
+                    ExcelDateTime::new(n, ExcelDateTimeType::DateTime, date1904).as_datetime()
+                }) {
+                    Ok(Some(d)) => Cell::Date(d.date()),
+                    _ => Cell::Number(n),
+                };
+                let got = number(&book, Some(0), n);
+                match (&got, &want) {
+                    (Cell::Number(a), Cell::Number(b)) if a.is_nan() && b.is_nan() => {}
+                    _ => assert_eq!(got, want, "{n} (1904: {date1904})"),
+                }
+            }
         }
     }
 
