@@ -890,15 +890,13 @@ fn quick_cell<'s>(
         style: s.map(style),
         kind: Type::of(t),
     };
-    if !empty {
-        if let Some((cell, len)) = plain_value(&rest[open..], book, &tag) {
-            return Quick::Cell {
-                row,
-                col,
-                cell,
-                len: open + len,
-            };
-        }
+    if !empty && let Some((cell, len)) = plain_value(&rest[open..], book, &tag) {
+        return Quick::Cell {
+            row,
+            col,
+            cell,
+            len: open + len,
+        };
     }
     Quick::Open {
         tag,
