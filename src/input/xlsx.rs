@@ -18,9 +18,10 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+use chrono::NaiveDate;
 
 use super::cells::Cell;
 use super::header::HeaderRules;
@@ -31,8 +32,13 @@ use crate::text::nfc;
 use tokens::{Chunk, TRUNCATED, Tok, Tokens, attr, attrs, unescape_into};
 
 /// Bytes of XML per chunk, and chunks in flight between the threads.
-const CHUNK: usize = 256 << 10;
+/// Small enough that a chunk is still in the cache when it is read.
+const CHUNK: usize = 64 << 10;
 const IN_FLIGHT: usize = 4;
+
+/// The most of a token cut by a chunk's end that is put in front of the
+/// next chunk in place (a longer one is copied with the chunk).
+const ROOM: usize = 4 << 10;
 
 /// The most a small part (workbook, relationships, styles) unpacks to.
 const SMALL_PART_MAX: u64 = 64 << 20;
@@ -44,7 +50,7 @@ pub(crate) fn read(
     rules: &HeaderRules,
     visitor: &mut dyn Visitor,
 ) -> Result<(), Error> {
-    let (book, name, cells) = open(path, sheet)?;
+    let (book, name, cells) = open(path, sheet, CHUNK)?;
     let mut table = Table::new(path, rules);
     table.describe(None, Some(name));
     let mut rows = Rows::default();
@@ -61,7 +67,18 @@ pub(crate) fn cells(
     path: &Path,
     sheet: Option<&str>,
 ) -> Result<Vec<(u32, u32, Cell<'static>)>, Error> {
-    let (book, _, source) = open(path, sheet)?;
+    cells_in_chunks(path, sheet, CHUNK)
+}
+
+/// `cells`, the parts inflated `chunk` bytes at a time (to put a chunk's
+/// end anywhere in the XML).
+#[cfg(test)]
+pub(crate) fn cells_in_chunks(
+    path: &Path,
+    sheet: Option<&str>,
+    chunk: usize,
+) -> Result<Vec<(u32, u32, Cell<'static>)>, Error> {
+    let (book, _, source) = open(path, sheet, chunk)?;
     let mut all = Vec::new();
     stream(path, &book, source, &mut |r, c, cell: Cell<'_>| {
         let owned = match cell {
@@ -82,10 +99,18 @@ struct Book {
     /// By style (`s`): whether a number is a date or a duration.
     formats: Vec<Option<ExcelDateTimeType>>,
     date1904: bool,
+    /// The days last converted to dates (a sheet's date columns repeat
+    /// them): calamine's conversion per day, not per cell.
+    days: [std::cell::Cell<(i64, NaiveDate)>; 8],
+}
+
+/// `Book::days` before any: no serial's day is `i64::MIN`.
+fn no_days() -> [std::cell::Cell<(i64, NaiveDate)>; 8] {
+    std::array::from_fn(|_| std::cell::Cell::new((i64::MIN, NaiveDate::MIN)))
 }
 
 /// The workbook's parts read, the sheet picked, and its XML on its way.
-fn open(path: &Path, wanted: Option<&str>) -> Result<(Book, String, Receiver<Chunk>), Error> {
+fn open(path: &Path, wanted: Option<&str>, chunk: usize) -> Result<(Book, String, Tokens), Error> {
     let bad = |message: String| Error::Spreadsheet {
         path: path.to_path_buf(),
         message,
@@ -118,7 +143,7 @@ fn open(path: &Path, wanted: Option<&str>) -> Result<(Book, String, Receiver<Chu
             ))
         })?;
     // The sheet starts inflating while the strings are read.
-    let cells = inflate(path, part);
+    let cells = inflate(path, part, chunk);
     let styles = target(&rels, "/styles", &main, "styles.xml");
     let formats = match names.find(&styles) {
         Some(p) => number_formats(small_part(&mut zip, p).map_err(bad)?).map_err(bad)?,
@@ -126,13 +151,14 @@ fn open(path: &Path, wanted: Option<&str>) -> Result<(Book, String, Receiver<Chu
     };
     let shared = target(&rels, "/sharedStrings", &main, "sharedStrings.xml");
     let strings = match names.find(&shared) {
-        Some(p) => shared_strings(inflate(path, p)).map_err(bad)?,
+        Some(p) => shared_strings(inflate(path, p, chunk)).map_err(bad)?,
         None => Strings::default(),
     };
     let book = Book {
         strings,
         formats,
         date1904,
+        days: no_days(),
     };
     Ok((book, name, cells))
 }
@@ -325,42 +351,55 @@ fn workbook<R: Read + std::io::Seek>(
     }
 }
 
-/// Starts a thread inflating `part` into chunks; the receiver reads them.
+/// Starts a thread inflating `part` into chunks, for the tokens it gives.
 /// More bytes than the entry declares (which `check_sizes` bounded) stop it.
-fn inflate(path: &Path, part: &str) -> Receiver<Chunk> {
+fn inflate(path: &Path, part: &str, chunk: usize) -> Tokens {
     let (tx, rx) = sync_channel(IN_FLIGHT);
+    let (spent_tx, spent) = channel();
     let (path, part) = (path.to_path_buf(), part.to_string());
     // If the thread cannot start, the sender is dropped with the closure and
     // the reader sees a cut stream: an error, not a hang.
     let _ = std::thread::Builder::new()
         .name("xlsx-inflate".into())
         .spawn(move || {
-            if let Err(why) = pump(&path, &part, &tx) {
+            if let Err(why) = pump(&path, &part, chunk.max(1), &tx, &spent) {
                 let _ = tx.send(Chunk::Failed(why));
             }
         });
-    rx
+    Tokens::recycling(rx, spent_tx)
 }
 
-fn pump(path: &PathBuf, part: &str, tx: &std::sync::mpsc::SyncSender<Chunk>) -> Result<(), String> {
+fn pump(
+    path: &PathBuf,
+    part: &str,
+    size: usize,
+    tx: &SyncSender<Chunk>,
+    spent: &Receiver<Vec<u8>>,
+) -> Result<(), String> {
     let broken = |_| TRUNCATED.to_string();
     let file = File::open(path).map_err(|e| format!("lỗi đọc tệp: {e}"))?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(broken)?;
     let mut entry = zip.by_name(part).map_err(broken)?;
     let declared = entry.size();
     let mut total = 0u64;
+    // Room before each chunk's bytes for the tail of the one before.
+    let room = (size / 16).clamp(1, ROOM);
     loop {
-        let mut chunk = vec![0u8; CHUNK];
+        // A buffer the reader is done with, or (the first few) a new one;
+        // at most IN_FLIGHT + 2 are ever in use.
+        let mut chunk = match spent.try_recv() {
+            Ok(b) if b.len() == room + size => b,
+            _ => vec![0u8; room + size],
+        };
         let mut n = 0;
-        while n < CHUNK {
-            match entry.read(&mut chunk[n..]) {
+        while n < size {
+            match entry.read(&mut chunk[room + n..]) {
                 Ok(0) => break,
                 Ok(k) => n += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => return Err(TRUNCATED.into()),
             }
         }
-        chunk.truncate(n);
         total += n as u64;
         if total > declared {
             return Err(format!(
@@ -368,8 +407,8 @@ fn pump(path: &PathBuf, part: &str, tx: &std::sync::mpsc::SyncSender<Chunk>) -> 
                 crate::vn::int(i64::try_from(declared).unwrap_or(i64::MAX))
             ));
         }
-        let last = n < CHUNK;
-        if n > 0 && tx.send(Chunk::Data(chunk)).is_err() {
+        let last = n < size;
+        if n > 0 && tx.send(Chunk::Room(chunk, room, room + n)).is_err() {
             // The reader stopped (an error, or the end of the sheet data).
             return Ok(());
         }
@@ -415,11 +454,14 @@ impl Strings {
     }
 }
 
-fn shared_strings(source: Receiver<Chunk>) -> Result<Strings, String> {
-    let mut tokens = Tokens::streamed(source);
+fn shared_strings(mut tokens: Tokens) -> Result<Strings, String> {
     let mut strings = Strings::default();
     let (mut s, mut piece) = (String::new(), String::new());
     loop {
+        if let Some(len) = quick_si(tokens.window(), &mut strings) {
+            tokens.advance(len);
+            continue;
+        }
         match tokens.next()? {
             Tok::Start {
                 name: b"si",
@@ -438,6 +480,35 @@ fn shared_strings(source: Receiver<Chunk>) -> Result<Strings, String> {
             _ => {}
         }
     }
+}
+
+/// The usual string item, `<si><t>text</t></si>` (or `<t xml:space=
+/// "preserve">`) with neither `&` nor `\r` in its text, whole at the start
+/// of `rest`: pushed as `rich_text` makes it; its length, or `None`.
+fn quick_si(rest: &[u8], strings: &mut Strings) -> Option<usize> {
+    const PLAIN: &[u8] = b"<si><t>";
+    const KEPT: &[u8] = b"<si><t xml:space=\"preserve\">";
+    let (start, preserve) = if rest.starts_with(PLAIN) {
+        (PLAIN.len(), false)
+    } else if rest.starts_with(KEPT) {
+        (KEPT.len(), true)
+    } else {
+        return None;
+    };
+    let len = memchr::memchr(b'<', &rest[start..])?;
+    let raw = &rest[start..start + len];
+    if !rest[start + len..].starts_with(b"</t></si>") || memchr::memchr2(b'&', b'\r', raw).is_some()
+    {
+        return None;
+    }
+    let text = std::str::from_utf8(raw).ok()?;
+    let run = if preserve {
+        text
+    } else {
+        text.trim_matches([' ', '\t', '\r', '\n'])
+    };
+    strings.push(&unescape_excel(run));
+    Some(start + len + b"</t></si>".len())
 }
 
 /// The text of a string item (`<si>`, `<is>`) up to `</closing>`: its
@@ -599,14 +670,13 @@ struct CellTag {
 fn stream<'s>(
     path: &Path,
     book: &'s Book,
-    source: Receiver<Chunk>,
+    mut tokens: Tokens,
     sink: &mut dyn FnMut(u32, u32, Cell<'s>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let bad = |message: String| Error::Spreadsheet {
         path: path.to_path_buf(),
         message,
     };
-    let mut tokens = Tokens::streamed(source);
     loop {
         match tokens.next().map_err(bad)? {
             Tok::Start {
@@ -630,7 +700,50 @@ fn stream<'s>(
     }
     let (mut row, mut col) = (0u32, 0u32);
     let (mut value, mut piece) = (String::new(), String::new());
+    let mut last_row = RowDigits::default();
     loop {
+        // Most of a sheet is `<c r=".." s=".." t=".."><v>..</v></c>` and
+        // `</row>`, read straight from the window; anything else (or a cell
+        // cut by the window's end) goes the general way below, which reads
+        // the same tag the same way.
+        match quick(tokens.window(), book, row, col, &mut last_row) {
+            Quick::Cell {
+                row: r,
+                col: c,
+                cell,
+                len,
+            } => {
+                tokens.advance(len);
+                col = c.saturating_add(1);
+                sink(r, c, cell)?;
+                continue;
+            }
+            Quick::Open { tag, empty, len } => {
+                tokens.advance(len);
+                let cell = if empty {
+                    Cell::Empty
+                } else {
+                    cell(path, book, &mut tokens, &tag, &mut value, &mut piece)?
+                };
+                col = tag.col.saturating_add(1);
+                sink(tag.row, tag.col, cell)?;
+                continue;
+            }
+            Quick::Row(r, len) => {
+                tokens.advance(len);
+                if let Some(r) = r {
+                    row = r;
+                }
+                continue;
+            }
+            Quick::RowEnd(len) => {
+                tokens.advance(len);
+                row = row.saturating_add(1);
+                col = 0;
+                continue;
+            }
+            Quick::No => {}
+        }
         match tokens.next().map_err(bad)? {
             Tok::Start {
                 name: b"row",
@@ -654,14 +767,7 @@ fn stream<'s>(
                 for (k, v) in attrs(a) {
                     match k {
                         b"r" => r = position(v),
-                        b"s" => {
-                            s = Some(
-                                std::str::from_utf8(v)
-                                    .ok()
-                                    .and_then(|v| v.parse().ok())
-                                    .unwrap_or(0),
-                            )
-                        }
+                        b"s" => s = Some(style(v)),
                         b"t" => t = Some(v),
                         _ => {}
                     }
@@ -689,6 +795,239 @@ fn stream<'s>(
             _ => {}
         }
     }
+}
+
+/// A cell's `s`: its style's index (an unreadable one is the first).
+fn style(v: &[u8]) -> usize {
+    // The usual few digits without the general parse.
+    if !v.is_empty() && v.len() <= 9 && v.iter().all(u8::is_ascii_digit) {
+        return v.iter().fold(0, |n, b| n * 10 + usize::from(b - b'0'));
+    }
+    std::str::from_utf8(v)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// What `quick` made of the bytes ahead.
+enum Quick<'s> {
+    /// A whole plain cell, `len` bytes up to its `</c>`.
+    Cell {
+        row: u32,
+        col: u32,
+        cell: Cell<'s>,
+        len: usize,
+    },
+    /// A cell's start tag (`len` bytes), its value left to `cell`.
+    Open {
+        tag: CellTag,
+        empty: bool,
+        len: usize,
+    },
+    /// `<row …>` (not empty), and the row its `r` names.
+    Row(Option<u32>, usize),
+    /// `</row>`.
+    RowEnd(usize),
+    /// Anything else: the general tokenizer's turn.
+    No,
+}
+
+/// The digits of the row in the last cell's `r` and the row they name:
+/// the cells of a row repeat them, so they are compared, not parsed again.
+#[derive(Default)]
+struct RowDigits {
+    digits: [u8; 10],
+    len: usize,
+    row: u32,
+}
+
+/// The plain forms at the start of `rest`, read as `stream`'s general
+/// path reads them (`Quick::No` whenever they differ in the least: another
+/// prefix, spacing or quoting, an entity, a child other than `<v>`).
+fn quick<'s>(rest: &[u8], book: &'s Book, row: u32, col: u32, last: &mut RowDigits) -> Quick<'s> {
+    match (rest.first(), rest.get(1), rest.get(2)) {
+        (Some(b'<'), Some(b'c'), _) => quick_cell(rest, book, row, col, last),
+        (Some(b'<'), Some(b'/'), _) if rest.starts_with(b"</row>") => Quick::RowEnd(6),
+        (Some(b'<'), Some(b'r'), Some(b'o')) => {
+            // The general path takes the first `r` (`attr`).
+            let mut r = None;
+            match plain_tag(rest, b"row", |k, v| {
+                if k == b"r" && r.is_none() {
+                    r = Some(v);
+                }
+            }) {
+                Some((false, len)) => Quick::Row(r.and_then(|r| position(r).map(|(r, _)| r)), len),
+                _ => Quick::No,
+            }
+        }
+        _ => Quick::No,
+    }
+}
+
+fn quick_cell<'s>(
+    rest: &[u8],
+    book: &'s Book,
+    row: u32,
+    col: u32,
+    last: &mut RowDigits,
+) -> Quick<'s> {
+    let (mut r, mut s, mut t) = (None, None, None);
+    let Some((empty, open)) = plain_tag(rest, b"c", |k, v| match k {
+        b"r" => r = Some(v),
+        b"s" => s = Some(v),
+        b"t" => t = Some(v),
+        _ => {}
+    }) else {
+        return Quick::No;
+    };
+    let (row, col) = match r.and_then(|r| quick_position(r, last)) {
+        Some((r, Some(c))) => (r, c),
+        _ => (row, col),
+    };
+    let tag = CellTag {
+        row,
+        col,
+        style: s.map(style),
+        kind: Type::of(t),
+    };
+    if !empty && let Some((cell, len)) = plain_value(&rest[open..], book, &tag) {
+        return Quick::Cell {
+            row,
+            col,
+            cell,
+            len: open + len,
+        };
+    }
+    Quick::Open {
+        tag,
+        empty,
+        len: open,
+    }
+}
+
+/// `<name k="v" k="v">` (or `/>`) at the start of `rest`, written plainly:
+/// one space before each attribute, double quotes. Gives whether it is
+/// empty and its length, each attribute to `each`; `None` for any other
+/// shape, or if `rest` ends inside it.
+fn plain_tag<'a>(
+    rest: &'a [u8],
+    name: &[u8],
+    mut each: impl FnMut(&'a [u8], &'a [u8]),
+) -> Option<(bool, usize)> {
+    let mut i = 1 + name.len();
+    if rest.first() != Some(&b'<') || rest.get(1..i)? != name {
+        return None;
+    }
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'=' | b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/' | b'"' | b'\'' | b'<'
+        )
+    };
+    loop {
+        match *rest.get(i)? {
+            b'>' => return Some((false, i + 1)),
+            b'/' => return (*rest.get(i + 1)? == b'>').then_some((true, i + 2)),
+            b' ' => {
+                let key = i + 1;
+                // One letter (`r`, `s`, `t`) is the usual key.
+                let mut eq = key + 1;
+                if special(*rest.get(key)?) {
+                    return None;
+                }
+                while !special(*rest.get(eq)?) {
+                    eq += 1;
+                }
+                if rest[eq] != b'=' || *rest.get(eq + 1)? != b'"' {
+                    return None;
+                }
+                let value = eq + 2;
+                let mut close = value;
+                while *rest.get(close)? != b'"' {
+                    close += 1;
+                }
+                each(&rest[key..eq], &rest[value..close]);
+                i = close + 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// `<v>text</v></c>` after a number's or shared string's start tag, read
+/// as `plain` reads it: the cell and the length to the end of `</c>`.
+fn plain_value<'s>(rest: &[u8], book: &'s Book, tag: &CellTag) -> Option<(Cell<'s>, usize)> {
+    if rest.get(..3)? != b"<v>" {
+        return None;
+    }
+    let shared = match tag.kind {
+        Type::Shared => true,
+        Type::Number => false,
+        _ => return None,
+    };
+    // One pass to the `<`: whether all are digits and their value (up to
+    // 18 digits, no overflow), or any byte the general path treats apart.
+    let (mut end, mut whole) = (3, 0u64);
+    let mut digits = true;
+    loop {
+        let b = *rest.get(end)?;
+        match b {
+            b'0'..=b'9' => whole = whole.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
+            b'<' => break,
+            b'&' | b'\r' => return None,
+            _ => digits = false,
+        }
+        end += 1;
+    }
+    let raw = &rest[3..end];
+    if raw.is_empty() || raw.len() > 18 || rest.get(end..end + 8)? != b"</v></c>" {
+        return None;
+    }
+    let cell = if shared {
+        if !digits {
+            return None;
+        }
+        match book.strings.get(usize::try_from(whole).ok()?)? {
+            Ok(s) => Cell::Text(Cow::Borrowed(s)),
+            Err(_) => return None,
+        }
+    } else if digits && raw.len() <= 15 {
+        // Below 10^15 < 2^53: exact, as the parse gives it.
+        number(book, tag.style, whole as f64)
+    } else {
+        number(
+            book,
+            tag.style,
+            std::str::from_utf8(raw).ok()?.parse().ok()?,
+        )
+    };
+    Some((cell, end + 8))
+}
+
+/// `position`, with the row's digits compared against the last cell's.
+fn quick_position(r: &[u8], last: &mut RowDigits) -> Option<(u32, Option<u32>)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let digits = &r[letters..];
+    if letters == 0 || letters > 3 || digits.is_empty() || digits.len() > last.digits.len() {
+        return position(r);
+    }
+    let row = if digits == &last.digits[..last.len] {
+        last.row
+    } else {
+        let found = position(r)?;
+        // Only digits are kept, so a match above is a valid row.
+        if digits.iter().all(u8::is_ascii_digit) {
+            last.digits[..digits.len()].copy_from_slice(digits);
+            last.len = digits.len();
+            last.row = found.0;
+        }
+        return Some(found);
+    };
+    // Up to three capitals: no overflow.
+    let col = r[..letters]
+        .iter()
+        .fold(0u32, |c, b| c * 26 + u32::from(b - b'A') + 1);
+    Some((row, Some(col - 1)))
 }
 
 /// `A1` → (row, column) from 0; the column is absent in a row's `r`.
@@ -865,12 +1204,29 @@ fn number(book: &Book, style: Option<usize>, n: f64) -> Cell<'static> {
         Some(s) => book.formats.get(s).copied().flatten(),
         None => None,
     };
-    match format {
-        Some(kind) => match ExcelDateTime::new(n, kind, book.date1904).as_datetime() {
-            Some(d) => Cell::Date(d.date()),
+    let Some(kind) = format else {
+        return Cell::Number(n);
+    };
+    // The milliseconds from 1899-12-30 as calamine's `as_datetime` counts
+    // them (it adds them to that midnight): their day gives the date.
+    let f = if book.date1904 { n + 1462.0 } else { n };
+    let f = if f >= 60.0 { f } else { f + 1.0 };
+    let day = ((f * 86_400_000.0).round() as i64).div_euclid(86_400_000);
+    // Past chrono's years (±262 143, some 95 million days) there is no
+    // date; and calamine would panic on the milliseconds of ±1e300.
+    if day.unsigned_abs() > 100_000_000 {
+        return Cell::Number(n);
+    }
+    let slot = &book.days[day.rem_euclid(8) as usize];
+    match slot.get() {
+        (d, date) if d == day => Cell::Date(date),
+        _ => match ExcelDateTime::new(n, kind, book.date1904).as_datetime() {
+            Some(d) => {
+                slot.set((day, d.date()));
+                Cell::Date(d.date())
+            }
             None => Cell::Number(n),
         },
-        None => Cell::Number(n),
     }
 }
 
@@ -1099,7 +1455,8 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(48))]
         #[test]
         fn cells_are_calamines(sheets in prop::collection::vec(
-            prop::collection::vec(((0u32..40, 0u16..12), value()), 0..60), 1..4)
+            prop::collection::vec(((0u32..40, 0u16..12), value()), 0..60), 1..4),
+            chunk in 1usize..300,
         ) {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("b.xlsx");
@@ -1109,22 +1466,17 @@ mod tests {
                 let wanted = if i == 0 { None } else { Some(*name) };
                 let ours = filled(cells(&path, wanted).map_err(|e| e.to_string()).unwrap());
                 let theirs = filled(xlsx_cells_by_calamine(&path, Some(name)).unwrap());
-                prop_assert_eq!(ours, theirs);
+                let cut = filled(cells_in_chunks(&path, wanted, chunk).map_err(|e| e.to_string()).unwrap());
+                prop_assert_eq!(&ours, &theirs);
+                prop_assert_eq!(cut, theirs, "chunks of {} bytes", chunk);
             }
         }
     }
 
-    /// A sheet written by hand: inline and rich strings, phonetic runs,
-    /// kept spaces, cells and rows without `r`, every type.
-    #[test]
-    fn a_hand_written_sheet_reads_as_calamine_reads_it() {
+    /// A workbook written by hand around the `<sheetData>` of its one sheet
+    /// (dates from 1904; styles 1 and 2 are dates; seven shared strings).
+    fn hand_written(dir: &Path, name: &str, sheet: &str) -> PathBuf {
         let ns = "http://schemas.openxmlformats.org";
-        let sheet = r#"<sheetData>
-<row r="2"><c r="A2" t="inlineStr"><is><t>  Hà &amp; Nội  </t></is></c><c t="inlineStr"><is><r><t>Đã </t></r><r><t xml:space="preserve"> trả</t></r><rPh><t>x</t></rPh></is></c>
-<c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="d"><v>2023-11-05T08:00:00</v></c><c t="str"><f>1</f><v>a_x000D_b</v></c><c s="1"><v>45197.5</v></c><c s="2"><v>3</v></c><c><v>abc</v></c></row>
-<row><c><v>7</v></c><c r="D3" s="1"><v>60</v></c><c><v>1e3</v></c></row>
-<row r="9"><c r="B9" t="s"><v>1</v></c><c r="C9" t="s"><v>0</v></c></row>
-</sheetData>"#;
         let files: [(&str, String); 6] = [
             (
                 "[Content_Types].xml",
@@ -1164,9 +1516,8 @@ mod tests {
             ),
         ];
         let mut files = files.to_vec();
-        files.push(("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{ns}/spreadsheetml/2006/main" uniqueCount="2"><si><t>Ho&#x300;a</t></si><si><r><t>a</t></r><r><t>b</t></r></si></sst>"#)));
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("h.xlsx");
+        files.push(("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{ns}/spreadsheetml/2006/main" uniqueCount="7"><si><t>Ho&#x300;a</t></si><si><r><t>a</t></r><r><t>b</t></r></si><si><t>c</t></si><si><t xml:space="preserve"> d </t></si><si><t></t></si><si/><si><t>  e\tf </t></si></sst>"#)));
+        let path = dir.join(name);
         let mut w = zip::ZipWriter::new(File::create(&path).unwrap());
         for (name, body) in &files {
             w.start_file(*name, zip::write::SimpleFileOptions::default())
@@ -1174,14 +1525,84 @@ mod tests {
             std::io::Write::write_all(&mut w, body.as_bytes()).unwrap();
         }
         w.finish().unwrap();
-        let ours = filled(cells(&path, None).unwrap());
-        let theirs = filled(xlsx_cells_by_calamine(&path, None).unwrap());
+        path
+    }
+
+    /// Our cells against calamine's, the XML cut into chunks of every
+    /// size up to `max` and the usual one.
+    fn same_in_any_chunks(path: &Path, max: usize) -> Vec<(u32, u32, Cell<'static>)> {
+        let theirs = filled(xlsx_cells_by_calamine(path, None).unwrap());
+        let ours = filled(cells(path, None).unwrap());
         assert_eq!(ours, theirs);
+        for chunk in 1..=max {
+            let cut = filled(cells_in_chunks(path, None, chunk).unwrap());
+            assert_eq!(cut, theirs, "chunks of {chunk} bytes");
+        }
+        ours
+    }
+
+    /// A sheet written by hand: inline and rich strings, phonetic runs,
+    /// kept spaces, cells and rows without `r`, every type.
+    #[test]
+    fn a_hand_written_sheet_reads_as_calamine_reads_it() {
+        let sheet = r#"<sheetData>
+<row r="2"><c r="A2" t="inlineStr"><is><t>  Hà &amp; Nội  </t></is></c><c t="inlineStr"><is><r><t>Đã </t></r><r><t xml:space="preserve"> trả</t></r><rPh><t>x</t></rPh></is></c>
+<c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="d"><v>2023-11-05T08:00:00</v></c><c t="str"><f>1</f><v>a_x000D_b</v></c><c s="1"><v>45197.5</v></c><c s="2"><v>3</v></c><c><v>abc</v></c></row>
+<row><c><v>7</v></c><c r="D3" s="1"><v>60</v></c><c><v>1e3</v></c></row>
+<row r="9"><c r="B9" t="s"><v>1</v></c><c r="C9" t="s"><v>0</v></c></row>
+</sheetData>"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = hand_written(dir.path(), "h.xlsx", sheet);
+        let ours = same_in_any_chunks(&path, sheet.len() + 400);
         assert!(
             ours.contains(&(1, 0, Cell::Text("Hà & Nội".into()))),
             "{ours:?}"
         );
         assert!(ours.contains(&(8, 2, Cell::Text("Hòa".into()))), "{ours:?}");
+    }
+
+    /// The shapes beside the plain `<c r s t><v>` that the fast path must
+    /// leave to the general one, or read as it does: attributes in other
+    /// orders, quoting and spacing, prefixes, entities, self-closing cells,
+    /// a cell's row other than its `<row>`'s, repeated row digits.
+    #[test]
+    fn odd_cell_shapes_read_as_calamine_reads_them() {
+        let sheet = r#"<sheetData>
+<row r="1" spans="1:9"><c s="1" t="s" r="A1"><v>0</v></c><c t="s" r="B1"><v>2</v></c><c r="C1" s="0"/><c r="D1" t='s'><v>1</v></c><c  r="E1"><v>5</v></c><c r="F1"	s="2"><v>7</v></c><c r="G1" ><v>8</v></c><c r="H1"><v >9</v></c><c r="I1"><v>10</v ></c><c r="J1" t="s"><v>3</v></c><c r="K1" t="s"><v>4</v></c><c r="L1" t="s"><v>5</v></c><c r="M1" t="s"><v>6</v></c></row>
+<row r="2"><c r="A2" t="str"><v>a &amp; b</v></c><c r="D2" t="inlineStr"><is><t>x&#x1EA0;</t></is></c><c r="E2" t="b"><v>0</v></c><c r="F2" t="e"><v>#DIV/0!</v></c><c r="G2" t="str"><v>_x0041_</v></c><c r="H2"><v> 12 </v></c><c r="I2"><v></v></c></row>
+<x:row r="3"><x:c r="A3" t="s"><x:v>1</x:v></x:c><x:c r="B3"><x:v>2.5</x:v></x:c></x:row>
+<row r="10"><c r="A10"><v>1</v></c><c r="B10" s="1"><v>45000</v></c><c r="C11"><v>3</v></c><c r="D10"><v>4</v></c><c><v>5</v></c><c r="A10"><v>6</v></c></row>
+<row r="11"><c r="AA11"><v>1</v></c><c r="AC11" t="s"><v>x</v></c><c r="AD11"><v>1e3</v></c><c r="AE11"><v>-0</v></c><c r="AF11"><v>123456789012345</v></c><c r="AG11"><v>1234567890123456789</v></c><c r="AH11"><v>007</v></c></row>
+<row r="12"/><row><c r="A13" s="2"><f>1+1</f><v>2</v></c><c r="B13" t="s"><v>2</v><v>0</v></c></row>
+<row r="14"><c r="A14"/><c r="B14" s="1" /><c r="C14" t="s"></c><c r="D14"><v>1</v></c>
+</row><row r="15"><c r="a15"><v>1</v></c><c r="b15" t="s"><v>0</v></c><c r="A15"><v>2</v></c></row></sheetData>"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = hand_written(dir.path(), "o.xlsx", sheet);
+        let ours = same_in_any_chunks(&path, sheet.len() + 400);
+        assert!(ours.contains(&(0, 0, Cell::Text("Hòa".into()))), "{ours:?}");
+        assert!(ours.contains(&(10, 2, Cell::Number(3.0))), "{ours:?}");
+        assert!(ours.contains(&(2, 1, Cell::Number(2.5))), "{ours:?}");
+    }
+
+    /// Where calamine reads a cell otherwise (it takes a `<v>`'s first text
+    /// run only, gives CDATA as empty, refuses a shared string's index past
+    /// the table), the cell reads as it always did, in chunks of any size.
+    #[test]
+    fn cells_calamine_reads_otherwise_keep_their_reading() {
+        let sheet = r#"<sheetData><row r="1"><c r="A1"><v>1&#48;</v></c><c r="B1" t="s"><v>&#49;</v></c><c r="C1" t="s"><v>99</v></c><c r="D1"><v><![CDATA[12]]></v></c><c r="E1" t="str"><v><![CDATA[a<b]]></v></c><c r="F1"><v>3</v></c></row></sheetData>"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = hand_written(dir.path(), "k.xlsx", sheet);
+        let want = vec![
+            (0, 0, Cell::Number(10.0)),
+            (0, 1, Cell::Text("ab".into())),
+            (0, 3, Cell::Number(12.0)),
+            (0, 4, Cell::Text("a<b".into())),
+            (0, 5, Cell::Number(3.0)),
+        ];
+        for chunk in 1..=sheet.len() + 400 {
+            let ours = filled(cells_in_chunks(&path, None, chunk).unwrap());
+            assert_eq!(ours, want, "chunks of {chunk} bytes");
+        }
     }
 
     #[test]
@@ -1198,6 +1619,59 @@ mod tests {
             ),
         ] {
             assert_eq!(custom_format(code), want, "{code}");
+        }
+    }
+
+    /// The dates by day are calamine's dates, whatever the order of the
+    /// serials (near midnight, far out of range, negative, 1904).
+    #[test]
+    fn dates_by_day_are_calamines() {
+        let mut serials = vec![
+            0.0,
+            59.0,
+            59.999_999_99,
+            60.0,
+            60.5,
+            61.0,
+            -1.0,
+            -0.5,
+            1e300,
+            -1e300,
+            2_958_465.999_999,
+            2_958_466.0,
+            45_197.999_999_99,
+            45_197.999_999_999_9,
+            45_198.0,
+            f64::NAN,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            serials.push((x % 200_000_000) as f64 / 1000.0 - 10_000.0);
+        }
+        for date1904 in [false, true] {
+            let book = Book {
+                strings: Strings::default(),
+                formats: vec![Some(ExcelDateTimeType::DateTime)],
+                date1904,
+                days: no_days(),
+            };
+            for &n in &serials {
+                // calamine panics on ±1e300; beyond chrono's years it is None.
+                let want = match std::panic::catch_unwind(|| {
+                    ExcelDateTime::new(n, ExcelDateTimeType::DateTime, date1904).as_datetime()
+                }) {
+                    Ok(Some(d)) => Cell::Date(d.date()),
+                    _ => Cell::Number(n),
+                };
+                let got = number(&book, Some(0), n);
+                match (&got, &want) {
+                    (Cell::Number(a), Cell::Number(b)) if a.is_nan() && b.is_nan() => {}
+                    _ => assert_eq!(got, want, "{n} (1904: {date1904})"),
+                }
+            }
         }
     }
 

@@ -8,13 +8,16 @@
 //! does it in a fraction of that. Comments, processing instructions and
 //! CDATA are understood; a DOCTYPE is refused (no workbook has one).
 
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
 
 use memchr::{memchr, memmem};
 
 /// What the inflating thread sends: a chunk, the end, or why it stopped.
 pub(super) enum Chunk {
-    Data(Vec<u8>),
+    /// `Room(buf, start, end)`: the bytes `buf[start..end]`; the room
+    /// before `start` takes the unread tail of the last chunk, so the
+    /// chunk is not copied behind the tail.
+    Room(Vec<u8>, usize, usize),
     End,
     Failed(String),
 }
@@ -54,8 +57,13 @@ const MAX_TOKEN: usize = 64 << 20;
 
 pub(super) struct Tokens {
     source: Option<Receiver<Chunk>>,
+    /// Where spent chunks go back to the inflating thread, to be filled
+    /// again (no allocation, no zeroing per chunk).
+    spent: Option<Sender<Vec<u8>>>,
+    /// The bytes are `buf[pos..end]`.
     buf: Vec<u8>,
     pos: usize,
+    end: usize,
 }
 
 impl Tokens {
@@ -63,8 +71,19 @@ impl Tokens {
     pub fn streamed(source: Receiver<Chunk>) -> Tokens {
         Tokens {
             source: Some(source),
+            spent: None,
             buf: Vec::new(),
             pos: 0,
+            end: 0,
+        }
+    }
+
+    /// Tokens of bytes from the inflating thread, which takes the spent
+    /// chunks back through `spent`.
+    pub fn recycling(source: Receiver<Chunk>, spent: Sender<Vec<u8>>) -> Tokens {
+        Tokens {
+            spent: Some(spent),
+            ..Tokens::streamed(source)
         }
     }
 
@@ -72,6 +91,8 @@ impl Tokens {
     pub fn whole(bytes: Vec<u8>) -> Tokens {
         Tokens {
             source: None,
+            spent: None,
+            end: bytes.len(),
             buf: bytes,
             pos: 0,
         }
@@ -80,7 +101,7 @@ impl Tokens {
     /// The next token; `Eof` at the end of the bytes.
     pub fn next(&mut self) -> Result<Tok<'_>, String> {
         let raw = loop {
-            let rest = &self.buf[self.pos..];
+            let rest = &self.buf[self.pos..self.end];
             if rest.is_empty() && self.source.is_none() {
                 return Ok(Tok::Eof);
             }
@@ -115,7 +136,7 @@ impl Tokens {
     /// The text run ahead, if it is whole, non-empty, without `&` or `\r`
     /// and followed by an end tag (the common `<v>123</v>`); not consumed.
     pub fn peek_text(&self) -> Option<&[u8]> {
-        let rest = &self.buf[self.pos..];
+        let rest = &self.buf[self.pos..self.end];
         let end = memchr(b'<', rest)?;
         let text = &rest[..end];
         if end == 0
@@ -127,29 +148,48 @@ impl Tokens {
         Some(text)
     }
 
+    /// The unread bytes at hand (they may end inside a token); for the
+    /// sheet's fast cell path, which consumes what it read with `advance`.
+    pub fn window(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Consumes `n` bytes of `window`.
+    pub fn advance(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.end);
+    }
+
     /// Consumes the run `peek_text` gave.
     pub fn take_text(&mut self) {
-        if let Some(end) = memchr(b'<', &self.buf[self.pos..]) {
+        if let Some(end) = memchr(b'<', &self.buf[self.pos..self.end]) {
             self.pos += end;
         }
     }
 
-    /// Moves the unread tail to the front and appends the next chunk.
+    /// Puts the unread tail (a token cut by the chunk's end) before the
+    /// next chunk.
     fn refill(&mut self) -> Result<(), String> {
         let Some(source) = &self.source else {
             return Err(TRUNCATED.into());
         };
-        if self.buf.len() - self.pos > MAX_TOKEN {
+        let tail = self.end - self.pos;
+        if tail > MAX_TOKEN {
             return Err(TRUNCATED.into());
         }
-        self.buf.drain(..self.pos);
-        self.pos = 0;
         match source.recv() {
-            Ok(Chunk::Data(chunk)) => {
-                if self.buf.is_empty() {
-                    self.buf = chunk;
+            Ok(Chunk::Room(mut chunk, start, end)) => {
+                if start >= tail && end <= chunk.len() && start <= end {
+                    // The tail (a token cut by the chunk's end) goes in
+                    // front of the new bytes, into the room left for it.
+                    chunk[start - tail..start].copy_from_slice(&self.buf[self.pos..self.end]);
+                    let spent = std::mem::replace(&mut self.buf, chunk);
+                    self.pos = start - tail;
+                    self.end = end;
+                    self.give_back(spent);
                 } else {
-                    self.buf.extend_from_slice(&chunk);
+                    // A token longer than the room: joined the old way.
+                    self.append(chunk.get(start..end).unwrap_or_default());
+                    self.give_back(chunk);
                 }
                 Ok(())
             }
@@ -160,6 +200,24 @@ impl Tokens {
             Ok(Chunk::Failed(why)) => Err(why),
             // The thread stopped without saying why: it panicked.
             Err(_) => Err(TRUNCATED.into()),
+        }
+    }
+}
+
+impl Tokens {
+    /// The unread tail, then `bytes`, from the start of the buffer.
+    fn append(&mut self, bytes: &[u8]) {
+        self.buf.truncate(self.end);
+        self.buf.drain(..self.pos);
+        self.buf.extend_from_slice(bytes);
+        self.pos = 0;
+        self.end = self.buf.len();
+    }
+
+    fn give_back(&self, spent: Vec<u8>) {
+        if let Some(to) = &self.spent {
+            // The thread may be done: the buffer is then just dropped.
+            let _ = to.send(spent);
         }
     }
 }
@@ -375,7 +433,8 @@ mod tests {
         for step in 1..xml.len() {
             let (tx, rx) = std::sync::mpsc::channel();
             for piece in xml.as_bytes().chunks(step) {
-                tx.send(Chunk::Data(piece.to_vec())).unwrap();
+                tx.send(Chunk::Room(piece.to_vec(), 0, piece.len()))
+                    .unwrap();
             }
             tx.send(Chunk::End).unwrap();
             let mut t = Tokens::streamed(rx);
@@ -409,8 +468,9 @@ mod tests {
     #[test]
     fn a_cut_stream_is_an_error_not_a_token() {
         let (tx, rx) = std::sync::mpsc::channel();
-        tx.send(Chunk::Data(b"<row r=\"1\"><c r=".to_vec()))
-            .unwrap();
+        let cut = b"<row r=\"1\"><c r=".to_vec();
+        let n = cut.len();
+        tx.send(Chunk::Room(cut, 0, n)).unwrap();
         drop(tx);
         let mut t = Tokens::streamed(rx);
         assert!(matches!(t.next(), Ok(Tok::Start { .. })));
