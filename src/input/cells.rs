@@ -110,6 +110,9 @@ pub struct Cells<'a> {
     columns: &'a Columns,
     /// The encoding of [`CellRef::Raw`] bytes.
     pub encoding: Encoding,
+    /// The whole row is known to be valid UTF-8, so no field of it needs
+    /// checking on its own.
+    pub valid_utf8: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -119,12 +122,17 @@ enum Values<'a> {
 }
 
 impl<'a> Cells<'a> {
-    /// A delimited record's fields, as bytes in `encoding`.
+    /// A delimited record's fields, as bytes in `encoding`. A UTF-8 row
+    /// is checked whole here, at SIMD speed: its fields (cut at ASCII
+    /// delimiters and quotes) are then valid too, and the short ones are
+    /// not checked one by one.
     pub fn of_record(record: Record<'a>, columns: &'a Columns, encoding: Encoding) -> Cells<'a> {
         Cells {
             values: Values::Record(record),
             columns,
             encoding,
+            valid_utf8: encoding == Encoding::Utf8
+                && simdutf8::basic::from_utf8(record.as_slice()).is_ok(),
         }
     }
 
@@ -134,6 +142,7 @@ impl<'a> Cells<'a> {
             values: Values::Typed(row),
             columns,
             encoding: Encoding::Utf8,
+            valid_utf8: true,
         }
     }
 

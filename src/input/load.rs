@@ -537,6 +537,7 @@ fn bad_bytes(cells: &Cells<'_>, field: Field) -> bool {
     match cells.get(field) {
         CellRef::Raw(b) => {
             cells.encoding == Encoding::Utf8
+                && !cells.valid_utf8
                 && !b.is_ascii()
                 && simdutf8::basic::from_utf8(b).is_err()
         }
