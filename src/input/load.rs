@@ -115,7 +115,7 @@ pub(crate) struct Loader<'a> {
     pub statuses: &'a StatusRules,
     pub values: &'a ValueRules,
     pub dates: &'a DateRules,
-    pub caches: Caches,
+    pub caches: &'a mut Caches,
     pub names: &'a mut Names,
     pub sink: &'a mut dyn FnMut(&Record<'_>),
     pub report: &'a mut dyn FnMut(RowProblem),
@@ -188,6 +188,13 @@ impl Visitor for Loader<'_> {
 /// column of unique values must not grow memory with the rows.
 const CACHE_LIMIT: usize = 4096;
 
+/// How many unit or field names their caches keep. Every distinct name
+/// is interned as a group anyway, so caching it costs memory of the same
+/// order; a country's 10 000 communes past the vocabulary limit each took
+/// the slow path of decoding, NFC and cleaning on every row (a fifth of
+/// the time). Still bounded, against a file of unique names.
+const NAME_CACHE_LIMIT: usize = 1 << 18;
+
 /// A key's length and its first and last eight bytes, which identify a
 /// key of up to 16 bytes and tell most longer ones apart (unit names share
 /// their start, "UBND xã ", not their end).
@@ -251,21 +258,25 @@ struct Cache<T> {
     slots: Vec<Option<Slot<T>>>,
     bits: u32,
     many: FastMap<Box<[u8]>, T>,
+    /// Values kept in `many` at most.
+    limit: usize,
 }
 
 impl<T: Clone> Cache<T> {
     /// For a column of a handful of values (statuses, yes/no): a table
     /// small enough to stay in the first-level cache.
     fn new() -> Self {
-        Cache::with_slots(5)
+        Cache::with_slots(5, CACHE_LIMIT)
     }
 
-    /// For a column of many values (unit names): `2^bits` slots.
-    fn with_slots(bits: u32) -> Self {
+    /// For a column of many values (unit names): `2^bits` slots, and up
+    /// to `limit` values in all.
+    fn with_slots(bits: u32, limit: usize) -> Self {
         Cache {
             slots: vec![None; 1 << bits],
             bits,
             many: FastMap::default(),
+            limit,
         }
     }
 
@@ -299,7 +310,7 @@ impl<T: Clone> Cache<T> {
         }
         let v = parse();
         // A column of unique values must not grow memory with the rows.
-        if self.many.len() < CACHE_LIMIT {
+        if self.many.len() < self.limit {
             self.many.insert(key.into(), v.clone());
             self.slots[way] = Some((sketch, key.into(), v.clone()));
         }
@@ -309,6 +320,16 @@ impl<T: Clone> Cache<T> {
     fn clear(&mut self) {
         self.slots.iter_mut().for_each(|s| *s = None);
         self.many.clear();
+    }
+
+    /// Keeps only the values `keep` accepts.
+    fn retain(&mut self, keep: impl Fn(&T) -> bool) {
+        for slot in &mut self.slots {
+            if slot.as_ref().is_some_and(|(_, _, v)| !keep(v)) {
+                *slot = None;
+            }
+        }
+        self.many.retain(|_, v| keep(v));
     }
 }
 
@@ -379,6 +400,9 @@ pub(crate) struct Caches {
     /// A field's id, and whether its bytes are not UTF-8 (as for units).
     domain: Cache<(DomainId, bool)>,
     dates: DateTable,
+    /// The unit and field ids below which the names cached are the
+    /// scan's (see [`Caches::start_part`]).
+    shared_below: (UnitId, DomainId),
 }
 
 /// The yes/no fields, in the order of [`Caches::yes_no`].
@@ -399,10 +423,24 @@ impl Caches {
             online_flag: Cache::new(),
             level: Cache::new(),
             yes_no: std::array::from_fn(|_| Cache::new()),
-            unit: Cache::with_slots(10),
-            domain: Cache::with_slots(8),
+            unit: Cache::with_slots(10, NAME_CACHE_LIMIT),
+            domain: Cache::with_slots(8, NAME_CACHE_LIMIT),
             dates: Default::default(),
+            shared_below: (0, 0),
         }
+    }
+
+    /// Starts a part whose names are over a copy of the scan's with
+    /// `units` units and `domains` fields. The caches live on from part
+    /// to part (a thread reads many ranges, and learning ten thousand
+    /// units again in each took a fifth of the time): the names an
+    /// earlier part cached stay when their ids were the scan's; ids past
+    /// its copy were that part's own, and mean nothing now.
+    pub(crate) fn start_part(&mut self, units: UnitId, domains: DomainId) {
+        let (u, d) = self.shared_below;
+        self.unit.retain(|(id, _)| id.is_none_or(|id| id < u));
+        self.domain.retain(|(id, _)| *id < d);
+        self.shared_below = (units, domains);
     }
 
     /// Bytes mean different text in another encoding: start afresh.
@@ -908,6 +946,37 @@ mod tests {
                 assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b, "{a} {b}");
             }
         }
+    }
+
+    /// A name cached by a part stays for the next only if its id was the
+    /// scan's when that part began; ids past it were the part's own.
+    #[test]
+    fn names_cached_by_a_part_outlive_it_only_when_shared() {
+        let mut caches = Caches::new();
+        caches.start_part(10, 4);
+        let mut unit = |c: &mut Caches, name: &str, parsed: Option<UnitId>| {
+            c.unit
+                .get(CellRef::Raw(name.as_bytes()), || (parsed, false))
+                .0
+        };
+        assert_eq!(unit(&mut caches, "UBND xã A", Some(3)), Some(3));
+        assert_eq!(unit(&mut caches, "UBND xã B", Some(10)), Some(10));
+        assert_eq!(unit(&mut caches, "", None), None);
+        let mut domain = |c: &mut Caches, name: &str, parsed: DomainId| {
+            c.domain
+                .get(CellRef::Raw(name.as_bytes()), || (parsed, false))
+                .0
+        };
+        assert_eq!(domain(&mut caches, "Hộ tịch", 2), 2);
+        assert_eq!(domain(&mut caches, "Đất đai", 4), 4);
+        caches.start_part(12, 5);
+        // Kept: parsed again would give 99.
+        assert_eq!(unit(&mut caches, "UBND xã A", Some(99)), Some(3));
+        assert_eq!(unit(&mut caches, "", Some(99)), None);
+        assert_eq!(domain(&mut caches, "Hộ tịch", 99), 2);
+        // Dropped: parsed again.
+        assert_eq!(unit(&mut caches, "UBND xã B", Some(99)), Some(99));
+        assert_eq!(domain(&mut caches, "Đất đai", 99), 99);
     }
 
     #[test]

@@ -250,7 +250,7 @@ fn first_pass(
             span: Some((want, end, true)),
             ..job.clone()
         };
-        let part = read_part(&exact, input, shared)?;
+        let part = read_part(&exact, input, shared, &mut Caches::new())?;
         m.merge(&exact, part)
     })?;
     m.tally.merge(tally);
@@ -445,8 +445,9 @@ fn run_jobs(
 ) -> Result<Tally, input::Error> {
     let mut tally = Tally::new(input.periods.clone());
     if input.threads <= 1 || jobs.len() <= 1 {
+        let mut caches = Caches::new();
         for (i, job) in jobs.iter().enumerate() {
-            if let Some(dossiers) = done(i, read_part(job, input, shared))? {
+            if let Some(dossiers) = done(i, read_part(job, input, shared, &mut caches))? {
                 tally_all(&mut tally, &dossiers);
             }
         }
@@ -462,11 +463,13 @@ fn run_jobs(
             let (board, tallies) = (&board, &tallies);
             scope.spawn(move || {
                 let mut mine = Tally::new(input.periods.clone());
+                let mut caches = Caches::new();
                 loop {
                     match board.work(me) {
                         Work::Read(i) => {
                             let Some(job) = jobs.get(i) else { break };
-                            if tx.send((i, read_part(job, input, shared))).is_err() {
+                            let part = read_part(job, input, shared, &mut caches);
+                            if tx.send((i, part)).is_err() {
                                 break;
                             }
                         }
@@ -650,10 +653,19 @@ fn read_job(
 }
 
 /// Reads one job's file or range, its names over the scan's published
-/// ones; its rows' readings are stowed a chunk at a time.
-fn read_part(job: &Job, input: &Input<'_>, shared: &Shared) -> Result<Part, input::Error> {
+/// ones, with the caches of the thread's earlier parts; its rows'
+/// readings are stowed a chunk at a time.
+fn read_part(
+    job: &Job,
+    input: &Input<'_>,
+    shared: &Shared,
+    caches: &mut Caches,
+) -> Result<Part, input::Error> {
     let stow = &shared.stow;
-    let mut names = Names::over(lock(&shared.names).clone());
+    let base = lock(&shared.names).clone();
+    let (units, domains) = base.counts();
+    caches.start_part(units, domains);
+    let mut names = Names::over(base);
     let mut collector = Collector::new(input.keep.clone(), job.file, job.range);
     collector.readings = stow.buffer();
     let origin = (job.file, job.range);
@@ -678,7 +690,7 @@ fn read_part(job: &Job, input: &Input<'_>, shared: &Shared) -> Result<Part, inpu
             statuses: &input.options.statuses,
             values: &input.options.values,
             dates: &input.options.dates,
-            caches: Caches::new(),
+            caches,
             names: &mut names,
             sink: &mut sink,
             report: &mut report,
