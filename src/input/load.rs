@@ -154,7 +154,7 @@ impl Visitor for Loader<'_> {
             values: self.values,
             dates: self.dates,
         };
-        let parsed = parse(cells, &rules, self.names, &mut self.caches);
+        let parsed = parse(cells, &rules, self.names, self.caches);
         self.count(parsed.is_err());
         match parsed {
             Ok(parsed) => {
@@ -954,7 +954,7 @@ mod tests {
     fn names_cached_by_a_part_outlive_it_only_when_shared() {
         let mut caches = Caches::new();
         caches.start_part(10, 4);
-        let mut unit = |c: &mut Caches, name: &str, parsed: Option<UnitId>| {
+        let unit = |c: &mut Caches, name: &str, parsed: Option<UnitId>| {
             c.unit
                 .get(CellRef::Raw(name.as_bytes()), || (parsed, false))
                 .0
@@ -962,7 +962,7 @@ mod tests {
         assert_eq!(unit(&mut caches, "UBND xã A", Some(3)), Some(3));
         assert_eq!(unit(&mut caches, "UBND xã B", Some(10)), Some(10));
         assert_eq!(unit(&mut caches, "", None), None);
-        let mut domain = |c: &mut Caches, name: &str, parsed: DomainId| {
+        let domain = |c: &mut Caches, name: &str, parsed: DomainId| {
             c.domain
                 .get(CellRef::Raw(name.as_bytes()), || (parsed, false))
                 .0
