@@ -205,8 +205,8 @@ pub fn run(
 fn plan_files(input: &Input<'_>) -> Result<(Vec<Job>, Vec<FileReport>), input::Error> {
     let mut jobs = Vec::new();
     let mut reports = Vec::new();
-    for (i, path) in input.files.iter().enumerate() {
-        let plan = Arc::new(input::plan(path, input.options)?);
+    for (i, (path, plan)) in input.files.iter().zip(plans(input)).enumerate() {
+        let plan = Arc::new(plan?);
         let name: Arc<str> = Arc::from(path.display().to_string());
         let header = plan.header();
         reports.push(FileReport {
@@ -222,6 +222,51 @@ fn plan_files(input: &Input<'_>) -> Result<(Vec<Job>, Vec<FileReport>), input::E
         jobs.extend(split(i as u32, path, name, plan, input));
     }
     Ok((jobs, reports))
+}
+
+/// Every file's plan, in the files' order, found on the scan's threads:
+/// finding a header folds the cells of a file's first rows, which for a
+/// district's dozen monthly exports was a tenth of the read, done before
+/// any reading began.
+fn plans(input: &Input<'_>) -> Vec<Result<Plan, input::Error>> {
+    let files = input.files;
+    let threads = input.threads.min(files.len());
+    if threads <= 1 {
+        return files
+            .iter()
+            .map(|p| input::plan(p, input.options))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut found: Vec<Option<Result<Plan, input::Error>>> = files.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = files.get(i) else { break };
+                        mine.push((i, input::plan(path, input.options)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(mine) => mine.into_iter().for_each(|(i, plan)| found[i] = Some(plan)),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    // Every file was taken by a worker that finished; planned here again
+    // only if that were ever not so.
+    found
+        .into_iter()
+        .zip(files)
+        .map(|(plan, path)| plan.unwrap_or_else(|| input::plan(path, input.options)))
+        .collect()
 }
 
 /// Reads every job, merged in order; a range whose guessed start fell
