@@ -195,6 +195,11 @@ const CACHE_LIMIT: usize = 4096;
 /// the time). Still bounded, against a file of unique names.
 const NAME_CACHE_LIMIT: usize = 1 << 18;
 
+/// Bytes of keys a cache keeps at most, whatever their number: a file of
+/// unique ten-kilobyte names must not make each thread's caches grow to
+/// gigabytes.
+const CACHE_BYTES: usize = 16 << 20;
+
 /// A key's length and its first and last eight bytes, which identify a
 /// key of up to 16 bytes and tell most longer ones apart (unit names share
 /// their start, "UBND xã ", not their end).
@@ -260,6 +265,8 @@ struct Cache<T> {
     many: FastMap<Box<[u8]>, T>,
     /// Values kept in `many` at most.
     limit: usize,
+    /// Bytes of the keys in `many`.
+    bytes: usize,
 }
 
 impl<T: Clone> Cache<T> {
@@ -277,6 +284,7 @@ impl<T: Clone> Cache<T> {
             bits,
             many: FastMap::default(),
             limit,
+            bytes: 0,
         }
     }
 
@@ -310,7 +318,8 @@ impl<T: Clone> Cache<T> {
         }
         let v = parse();
         // A column of unique values must not grow memory with the rows.
-        if self.many.len() < self.limit {
+        if self.many.len() < self.limit && self.bytes + key.len() <= CACHE_BYTES {
+            self.bytes += key.len();
             self.many.insert(key.into(), v.clone());
             self.slots[way] = Some((sketch, key.into(), v.clone()));
         }
@@ -320,6 +329,7 @@ impl<T: Clone> Cache<T> {
     fn clear(&mut self) {
         self.slots.iter_mut().for_each(|s| *s = None);
         self.many.clear();
+        self.bytes = 0;
     }
 
     /// Keeps only the values `keep` accepts.
@@ -330,6 +340,7 @@ impl<T: Clone> Cache<T> {
             }
         }
         self.many.retain(|_, v| keep(v));
+        self.bytes = self.many.keys().map(|k| k.len()).sum();
     }
 }
 
@@ -987,6 +998,22 @@ mod tests {
             assert_eq!(cache.get(CellRef::Raw(key.as_bytes()), || i), i);
         }
         assert_eq!(cache.many.len(), CACHE_LIMIT);
+    }
+
+    #[test]
+    fn cache_of_long_names_stays_within_its_bytes() {
+        let mut cache = Cache::with_slots(10, NAME_CACHE_LIMIT);
+        let long = "x".repeat(10_000);
+        for i in 0..3_000 {
+            let key = format!("{long}{i}");
+            assert_eq!(cache.get(CellRef::Raw(key.as_bytes()), || i), i);
+        }
+        assert!(cache.bytes <= CACHE_BYTES);
+        assert_eq!(
+            cache.bytes,
+            cache.many.keys().map(|k| k.len()).sum::<usize>()
+        );
+        assert!(cache.many.len() < 3_000 && cache.many.len() > 1_000);
     }
 
     #[test]
