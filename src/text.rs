@@ -53,36 +53,55 @@ pub fn fold_words(s: &str) -> String {
 }
 
 fn fold_with(s: &str, keep_spaces: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    let mut take = |c: char| {
-        let c = match c {
-            'đ' | 'Đ' => 'd',
-            '\u{0300}'..='\u{036f}' => return,
-            c => c,
-        };
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.extend(c.to_lowercase());
-        } else if keep_spaces {
-            pending_space = true;
-        }
-    };
+    let mut folded = Folded::new(s.len(), keep_spaces);
     // Each character decomposed on its own (ASCII needs none): the
     // marks dropped here need no canonical reordering, and the streaming
     // NFD of whole lines made header detection a third of a district's
     // read.
     for c in s.chars() {
         if c.is_ascii() {
-            take(c);
+            folded.take(c);
         } else {
-            unicode_normalization::char::decompose_canonical(c, &mut take);
+            unicode_normalization::char::decompose_canonical(c, |d| folded.take(d));
         }
     }
-    out
+    folded.out
+}
+
+/// A fold being built from decomposed characters.
+struct Folded {
+    out: String,
+    pending_space: bool,
+    keep_spaces: bool,
+}
+
+impl Folded {
+    fn new(capacity: usize, keep_spaces: bool) -> Folded {
+        Folded {
+            out: String::with_capacity(capacity),
+            pending_space: false,
+            keep_spaces,
+        }
+    }
+
+    /// One decomposed character: marks dropped, `đ` as `d`, letters and
+    /// digits in lower case, anything else a word break.
+    fn take(&mut self, c: char) {
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            '\u{0300}'..='\u{036f}' => return,
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            if self.pending_space && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.pending_space = false;
+            self.out.extend(c.to_lowercase());
+        } else if self.keep_spaces {
+            self.pending_space = true;
+        }
+    }
 }
 
 /// Vietnamese alphabetical order (SPEC §2): letters as the alphabet orders
@@ -206,28 +225,12 @@ mod tests {
         assert_eq!(fold("Ma\u{0303} hô\u{0300} sơ"), fold("Mã hồ sơ"));
     }
 
-    /// The fold as first written, over the streaming NFD of the whole
-    /// text, to check the per-character one against.
+    /// The fold over the streaming NFD of the whole text, as first
+    /// written, to check the per-character decomposition against.
     fn fold_by_nfd(s: &str, keep_spaces: bool) -> String {
-        let mut out = String::new();
-        let mut pending_space = false;
-        for c in s.nfd() {
-            let c = match c {
-                'đ' | 'Đ' => 'd',
-                '\u{0300}'..='\u{036f}' => continue,
-                c => c,
-            };
-            if c.is_alphanumeric() {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.extend(c.to_lowercase());
-            } else if keep_spaces {
-                pending_space = true;
-            }
-        }
-        out
+        let mut folded = Folded::new(s.len(), keep_spaces);
+        s.nfd().for_each(|c| folded.take(c));
+        folded.out
     }
 
     proptest::proptest! {
