@@ -794,9 +794,9 @@ fn flags_of(
 /// matters, no figure uses its value. `None` when it is not (a fault).
 fn amount_of(cells: &Cells<'_>, faults: &mut Faults<'_, '_>) -> Option<()> {
     let amount = match cells.get(Field::Amount) {
-        CellRef::Number(n) => rust_decimal::Decimal::try_from(n)
-            .map(|_| ())
-            .map_err(|_| "số tiền không hợp lệ".to_string()),
+        CellRef::Number(n) => number_is_amount(n)
+            .then_some(())
+            .ok_or_else(|| "số tiền không hợp lệ".to_string()),
         // Digits, grouped by dots or not (or nothing), are an amount as
         // they stand.
         CellRef::Raw(b) if values::plain_amount(b.trim_ascii()) => Ok(()),
@@ -806,6 +806,13 @@ fn amount_of(cells: &Cells<'_>, faults: &mut Faults<'_, '_>) -> Option<()> {
         _ => values::amount(&cells.text(Field::Amount)).map(|_| ()),
     };
     faults.check(Field::Amount, FaultKind::BadAmount, amount)
+}
+
+/// Whether a spreadsheet number is an amount `Decimal` can hold. Every
+/// finite number under 10^28 is (a test checks it against the conversion
+/// itself), so the costly conversion runs only for the rare one beyond.
+fn number_is_amount(n: f64) -> bool {
+    (n.is_finite() && n.abs() < 1e28) || rust_decimal::Decimal::try_from(n).is_ok()
 }
 
 /// The channel: from the channel column, else from a yes/no "online"
@@ -1050,5 +1057,23 @@ mod tests {
             !reason.contains(&long) && reason.contains("--goi-y"),
             "{reason}"
         );
+    }
+
+    proptest::proptest! {
+        /// The shortcut says what the conversion says, on every finite
+        /// number up to and past its bound.
+        #[test]
+        fn number_is_amount_agrees_with_the_conversion(
+            n in proptest::num::f64::ANY,
+            scaled in -1e29f64..1e29,
+        ) {
+            for x in [n, scaled, 1e28, -1e28, 9.99e27, 7.9e28, 8e28] {
+                proptest::prop_assert_eq!(
+                    number_is_amount(x),
+                    rust_decimal::Decimal::try_from(x).is_ok(),
+                    "{}", x
+                );
+            }
+        }
     }
 }
