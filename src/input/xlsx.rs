@@ -994,6 +994,9 @@ fn plain_value<'s>(rest: &[u8], book: &'s Book, tag: &CellTag) -> Option<(Cell<'
     } else if digits && raw.len() <= 15 {
         // Below 10^15 < 2^53: exact, as the parse gives it.
         number(book, tag.style, whole as f64)
+    } else if let Some(date) = known_day(book, tag.style, raw) {
+        // A date-time serial of a day already converted: no float parse.
+        Cell::Date(date)
     } else {
         number(
             book,
@@ -1207,11 +1210,7 @@ fn number(book: &Book, style: Option<usize>, n: f64) -> Cell<'static> {
     let Some(kind) = format else {
         return Cell::Number(n);
     };
-    // The milliseconds from 1899-12-30 as calamine's `as_datetime` counts
-    // them (it adds them to that midnight): their day gives the date.
-    let f = if book.date1904 { n + 1462.0 } else { n };
-    let f = if f >= 60.0 { f } else { f + 1.0 };
-    let day = ((f * 86_400_000.0).round() as i64).div_euclid(86_400_000);
+    let day = day_of(book.date1904, n);
     // Past chrono's years (±262 143, some 95 million days) there is no
     // date; and calamine would panic on the milliseconds of ±1e300.
     if day.unsigned_abs() > 100_000_000 {
@@ -1227,6 +1226,48 @@ fn number(book: &Book, style: Option<usize>, n: f64) -> Cell<'static> {
             }
             None => Cell::Number(n),
         },
+    }
+}
+
+/// The day of a serial: the milliseconds from 1899-12-30 as calamine's
+/// `as_datetime` counts them (it adds them to that midnight), floored.
+fn day_of(date1904: bool, n: f64) -> i64 {
+    let f = if date1904 { n + 1462.0 } else { n };
+    let f = if f >= 60.0 { f } else { f + 1.0 };
+    ((f * 86_400_000.0).round() as i64).div_euclid(86_400_000)
+}
+
+/// The day of a date-styled serial written `45177.6599537037`, read from
+/// its digits, when `day_of` would give the same: a whole part of at most
+/// nine digits and a fraction under 0.9999999 (so that no rounding to the
+/// millisecond reaches midnight). `None` for anything else.
+fn serial_day(date1904: bool, raw: &[u8]) -> Option<i64> {
+    let dot = raw.iter().position(|&b| b == b'.')?;
+    let (whole, fraction) = (&raw[..dot], &raw[dot + 1..]);
+    if whole.is_empty() || whole.len() > 9 || !whole.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if !fraction.iter().all(u8::is_ascii_digit)
+        || fraction.len() >= 7 && fraction[..7].iter().all(|&b| b == b'9')
+    {
+        return None;
+    }
+    let mut day = whole
+        .iter()
+        .fold(0i64, |d, &b| d * 10 + i64::from(b - b'0'));
+    if date1904 {
+        day += 1462;
+    }
+    Some(if day >= 60 { day } else { day + 1 })
+}
+
+/// The date of a date-styled serial whose day was converted before.
+fn known_day(book: &Book, style: Option<usize>, raw: &[u8]) -> Option<NaiveDate> {
+    book.formats.get(style?).copied().flatten()?;
+    let day = serial_day(book.date1904, raw)?;
+    match book.days[day.rem_euclid(8) as usize].get() {
+        (d, date) if d == day => Some(date),
+        _ => None,
     }
 }
 
@@ -1673,6 +1714,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest::proptest! {
+        /// The day read from a serial's digits is the day of its float,
+        /// or none: fractions of every length, near and at midnight.
+        #[test]
+        fn serial_days_are_the_floats_days(
+            whole in 0u64..3_000_000,
+            fraction in "[0-9]{0,17}",
+            nines in 0usize..12,
+            date1904: bool,
+        ) {
+            for fraction in [fraction.clone(), "9".repeat(nines) + &fraction] {
+                let raw = format!("{whole}.{fraction}");
+                let n: f64 = raw.parse().unwrap(); // digits, a dot, digits
+                if let Some(day) = serial_day(date1904, raw.as_bytes()) {
+                    proptest::prop_assert_eq!(day, day_of(date1904, n), "{}", raw);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn serial_days_refuse_what_they_cannot_read() {
+        for raw in [
+            "",
+            "45177",
+            ".5",
+            "-1.5",
+            "1e5",
+            "45177.9999999",
+            "1234567890.5",
+            "4.5.1",
+        ] {
+            assert_eq!(serial_day(false, raw.as_bytes()), None, "{raw}");
+        }
+        assert_eq!(serial_day(false, b"45177.999999"), Some(45177));
+        assert_eq!(serial_day(false, b"59.5"), Some(60));
+        assert_eq!(serial_day(true, b"0.25"), Some(1462));
     }
 
     #[test]
