@@ -966,16 +966,19 @@ fn plain_value<'s>(rest: &[u8], book: &'s Book, tag: &CellTag) -> Option<(Cell<'
         _ => return None,
     };
     // One pass to the `<`: whether all are digits and their value (up to
-    // 18 digits, no overflow), or any byte the general path treats apart.
+    // 18 digits, no overflow), or any byte the general path treats apart;
+    // else where the one dot among digits is, with the value before it
+    // (a date-time serial's day).
     let (mut end, mut whole) = (3, 0u64);
-    let mut digits = true;
+    let (mut digits, mut dot, mut odd) = (true, None, false);
     loop {
         let b = *rest.get(end)?;
         match b {
             b'0'..=b'9' => whole = whole.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
             b'<' => break,
             b'&' | b'\r' => return None,
-            _ => digits = false,
+            b'.' if digits => (digits, dot) = (false, Some((end, whole))),
+            _ => (digits, odd) = (false, true),
         }
         end += 1;
     }
@@ -994,7 +997,9 @@ fn plain_value<'s>(rest: &[u8], book: &'s Book, tag: &CellTag) -> Option<(Cell<'
     } else if digits && raw.len() <= 15 {
         // Below 10^15 < 2^53: exact, as the parse gives it.
         number(book, tag.style, whole as f64)
-    } else if let Some(date) = known_day(book, tag.style, raw) {
+    } else if let Some((at, day)) = dot.filter(|_| !odd)
+        && let Some(date) = known_day(book, tag.style, at - 3, day, &rest[at + 1..end])
+    {
         // A date-time serial of a day already converted: no float parse.
         Cell::Date(date)
     } else {
@@ -1237,34 +1242,31 @@ fn day_of(date1904: bool, n: f64) -> i64 {
     ((f * 86_400_000.0).round() as i64).div_euclid(86_400_000)
 }
 
-/// The day of a date-styled serial written `45177.6599537037`, read from
-/// its digits, when `day_of` would give the same: a whole part of at most
-/// nine digits and a fraction under 0.9999999 (so that no rounding to the
-/// millisecond reaches midnight). `None` for anything else.
-fn serial_day(date1904: bool, raw: &[u8]) -> Option<i64> {
-    let dot = raw.iter().position(|&b| b == b'.')?;
-    let (whole, fraction) = (&raw[..dot], &raw[dot + 1..]);
-    if whole.is_empty() || whole.len() > 9 || !whole.iter().all(u8::is_ascii_digit) {
+/// The day of a date-styled serial written `45177.6599537037` (`digits`
+/// digits of value `whole`, a dot, the digits `fraction`), when `day_of`
+/// would give the same: at most nine digits before the dot and a fraction
+/// under 0.9999999, so that no rounding to the millisecond reaches
+/// midnight. `None` for anything else.
+fn serial_day(date1904: bool, digits: usize, whole: u64, fraction: &[u8]) -> Option<i64> {
+    if !(1..=9).contains(&digits) || fraction.len() >= 7 && fraction[..7] == *b"9999999" {
         return None;
     }
-    if !fraction.iter().all(u8::is_ascii_digit)
-        || fraction.len() >= 7 && fraction[..7].iter().all(|&b| b == b'9')
-    {
-        return None;
-    }
-    let mut day = whole
-        .iter()
-        .fold(0i64, |d, &b| d * 10 + i64::from(b - b'0'));
-    if date1904 {
-        day += 1462;
-    }
+    // Nine digits at most: no overflow.
+    let day = whole as i64 + if date1904 { 1462 } else { 0 };
     Some(if day >= 60 { day } else { day + 1 })
 }
 
-/// The date of a date-styled serial whose day was converted before.
-fn known_day(book: &Book, style: Option<usize>, raw: &[u8]) -> Option<NaiveDate> {
+/// The date of a date-styled serial whose day was converted before
+/// (`serial_day`'s arguments).
+fn known_day(
+    book: &Book,
+    style: Option<usize>,
+    digits: usize,
+    whole: u64,
+    fraction: &[u8],
+) -> Option<NaiveDate> {
     book.formats.get(style?).copied().flatten()?;
-    let day = serial_day(book.date1904, raw)?;
+    let day = serial_day(book.date1904, digits, whole, fraction)?;
     match book.days[day.rem_euclid(8) as usize].get() {
         (d, date) if d == day => Some(date),
         _ => None,
@@ -1717,20 +1719,42 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The day read from a serial's digits is the day of its float,
-        /// or none: fractions of every length, near and at midnight.
+        /// A number cell read by `plain_value` is the float its text parses
+        /// to, or its date: serials whose day was converted before (read
+        /// from the digits) or not, fractions near and at midnight, and
+        /// numbers that are not serials.
         #[test]
-        fn serial_days_are_the_floats_days(
+        fn plain_numbers_are_their_floats(
             whole in 0u64..3_000_000,
             fraction in "[0-9]{0,17}",
             nines in 0usize..12,
+            other in "[-0-9.eE]{1,18}",
             date1904: bool,
+            seen: bool,
         ) {
-            for fraction in [fraction.clone(), "9".repeat(nines) + &fraction] {
-                let raw = format!("{whole}.{fraction}");
-                let n: f64 = raw.parse().unwrap(); // digits, a dot, digits
-                if let Some(day) = serial_day(date1904, raw.as_bytes()) {
-                    proptest::prop_assert_eq!(day, day_of(date1904, n), "{}", raw);
+            let book = Book {
+                strings: Strings::default(),
+                formats: vec![None, Some(ExcelDateTimeType::DateTime)],
+                date1904,
+                days: no_days(),
+            };
+            let serials = [
+                format!("{whole}.{fraction}"),
+                format!("{whole}.{}{fraction}", "9".repeat(nines)),
+                other,
+            ];
+            for raw in serials {
+                let Ok(n) = raw.parse::<f64>() else { continue };
+                for style in [0, 1] {
+                    if seen {
+                        number(&book, Some(style), n); // its day converted
+                    }
+                    let tag = CellTag { row: 0, col: 0, style: Some(style), kind: Type::Number };
+                    let xml = format!("<v>{raw}</v></c>");
+                    let got = plain_value(xml.as_bytes(), &book, &tag).map(|(c, _)| c);
+                    // Longer numbers are the general path's.
+                    let want = (raw.len() <= 18).then(|| number(&book, Some(style), n));
+                    proptest::prop_assert_eq!(got, want, "{}", raw);
                 }
             }
         }
@@ -1738,21 +1762,12 @@ mod tests {
 
     #[test]
     fn serial_days_refuse_what_they_cannot_read() {
-        for raw in [
-            "",
-            "45177",
-            ".5",
-            "-1.5",
-            "1e5",
-            "45177.9999999",
-            "1234567890.5",
-            "4.5.1",
-        ] {
-            assert_eq!(serial_day(false, raw.as_bytes()), None, "{raw}");
-        }
-        assert_eq!(serial_day(false, b"45177.999999"), Some(45177));
-        assert_eq!(serial_day(false, b"59.5"), Some(60));
-        assert_eq!(serial_day(true, b"0.25"), Some(1462));
+        assert_eq!(serial_day(false, 0, 0, b"5"), None);
+        assert_eq!(serial_day(false, 10, 1_234_567_890, b"5"), None);
+        assert_eq!(serial_day(false, 5, 45177, b"9999999"), None);
+        assert_eq!(serial_day(false, 5, 45177, b"999999"), Some(45177));
+        assert_eq!(serial_day(false, 2, 59, b"5"), Some(60));
+        assert_eq!(serial_day(true, 1, 0, b"25"), Some(1462));
     }
 
     #[test]
