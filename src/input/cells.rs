@@ -87,7 +87,10 @@ impl<'a> CellRef<'a> {
         match self {
             CellRef::Empty => true,
             CellRef::Raw(b) => b.trim_ascii().is_empty(),
-            CellRef::Text(t) => t.trim().is_empty(),
+            // What `trim().is_empty()` says, stopping at the first other
+            // character (a sheet's cells are rarely blank, and trimming
+            // also ran over each from its end).
+            CellRef::Text(t) => t.chars().all(char::is_whitespace),
             _ => false,
         }
     }
@@ -188,5 +191,17 @@ impl<'a> Cells<'a> {
     /// The file's header.
     pub fn columns(&self) -> &'a Columns {
         self.columns
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn blank_text_is_what_trims_to_nothing(t in "[ \t\u{a0}\u{3000}\u{200b}a\u{0300}]{0,6}") {
+            proptest::prop_assert_eq!(CellRef::Text(&t).is_blank(), t.trim().is_empty());
+        }
     }
 }
