@@ -104,6 +104,16 @@ struct Book {
     days: [std::cell::Cell<(i64, NaiveDate)>; 8],
 }
 
+impl Book {
+    /// The date of `day` if it is among the days last converted.
+    fn converted(&self, day: i64) -> Option<NaiveDate> {
+        match self.days[day.rem_euclid(8) as usize].get() {
+            (d, date) if d == day => Some(date),
+            _ => None,
+        }
+    }
+}
+
 /// `Book::days` before any: no serial's day is `i64::MIN`.
 fn no_days() -> [std::cell::Cell<(i64, NaiveDate)>; 8] {
     std::array::from_fn(|_| std::cell::Cell::new((i64::MIN, NaiveDate::MIN)))
@@ -1221,16 +1231,15 @@ fn number(book: &Book, style: Option<usize>, n: f64) -> Cell<'static> {
     if day.unsigned_abs() > 100_000_000 {
         return Cell::Number(n);
     }
-    let slot = &book.days[day.rem_euclid(8) as usize];
-    match slot.get() {
-        (d, date) if d == day => Cell::Date(date),
-        _ => match ExcelDateTime::new(n, kind, book.date1904).as_datetime() {
-            Some(d) => {
-                slot.set((day, d.date()));
-                Cell::Date(d.date())
-            }
-            None => Cell::Number(n),
-        },
+    if let Some(date) = book.converted(day) {
+        return Cell::Date(date);
+    }
+    match ExcelDateTime::new(n, kind, book.date1904).as_datetime() {
+        Some(d) => {
+            book.days[day.rem_euclid(8) as usize].set((day, d.date()));
+            Cell::Date(d.date())
+        }
+        None => Cell::Number(n),
     }
 }
 
@@ -1266,11 +1275,7 @@ fn known_day(
     fraction: &[u8],
 ) -> Option<NaiveDate> {
     book.formats.get(style?).copied().flatten()?;
-    let day = serial_day(book.date1904, digits, whole, fraction)?;
-    match book.days[day.rem_euclid(8) as usize].get() {
-        (d, date) if d == day => Some(date),
-        _ => None,
-    }
+    book.converted(serial_day(book.date1904, digits, whole, fraction)?)
 }
 
 /// `styles.xml`: for each cell format (`cellXfs`), whether its number
