@@ -43,14 +43,26 @@ fn dossiers(path: &Path, rows: usize, units: usize, fields: usize) {
     std::fs::write(path, csv).unwrap();
 }
 
+/// Where a run may go: on any of the machine's cores, or on one only.
+#[derive(Clone, Copy)]
+enum Cores {
+    All,
+    /// The number of one core this process may run on (`taskset -c`).
+    One(u32),
+}
+
 /// Whether `stats` of `file` succeeds with the address space limited to
 /// `kb`. One glibc malloc arena: the others reserve 64 MB of address space
 /// each, as many as threads, which would make the limit the machine's.
-fn runs_within(dir: &Path, files: &[&str], kb: u64) -> bool {
+fn runs_within(dir: &Path, files: &[&str], kb: u64, cores: Cores) -> bool {
     let bin = assert_cmd::cargo::cargo_bin("cctthc");
+    let pin = match cores {
+        Cores::All => String::new(),
+        Cores::One(cpu) => format!("taskset -c {cpu} "),
+    };
     let out = std::process::Command::new("/bin/sh")
         .arg("-c")
-        .arg(format!("ulimit -v {kb} && exec \"$0\" \"$@\""))
+        .arg(format!("ulimit -v {kb} && exec {pin}\"$0\" \"$@\""))
         .arg(bin)
         .arg("stats")
         .args(files.iter().flat_map(|f| ["-i", f]))
@@ -75,15 +87,29 @@ fn scratch() -> Option<TempDir> {
     Some(TempDir::new().unwrap())
 }
 
+/// The first core this process may run on, from `taskset -pc`, or
+/// `None` (the caller skips, saying so) where there is no `taskset`.
+fn one_core() -> Option<Cores> {
+    let out = std::process::Command::new("taskset")
+        .args(["-pc", &std::process::id().to_string()])
+        .output()
+        .ok()?;
+    // "pid 123's current affinity list: 0-3,6"
+    let text = String::from_utf8_lossy(&out.stdout);
+    let list = text.rsplit(':').next()?.trim();
+    let first = list.split([',', '-']).next()?;
+    first.parse().ok().map(Cores::One)
+}
+
 /// The least address space, to 4 MB, in which `stats` of `files` runs.
-fn least(dir: &Path, files: &[&str]) -> u64 {
+fn least(dir: &Path, files: &[&str], cores: Cores) -> u64 {
     let (mut lo, mut hi) = (4 << 10, 16 << 20);
-    if !runs_within(dir, files, hi) {
+    if !runs_within(dir, files, hi, cores) {
         return hi;
     }
     while hi - lo > 4 << 10 {
         let mid = lo + (hi - lo) / 2;
-        if runs_within(dir, files, mid) {
+        if runs_within(dir, files, mid, cores) {
             hi = mid;
         } else {
             lo = mid;
@@ -103,7 +129,7 @@ fn ten_thousand_units_in_fifteen_periods_need_little_memory() {
     let Some(dir) = scratch() else { return };
     dossiers(&dir.path().join("ten.csv"), 10, 1, 1);
     dossiers(&dir.path().join("units.csv"), 160_000, 10_000, 8);
-    let base = least(dir.path(), &["ten.csv"]);
+    let base = least(dir.path(), &["ten.csv"], Cores::All);
     let limit = base + (256 << 10);
     eprintln!(
         "ten rows need {} MB; 10 000 units get {} MB",
@@ -111,7 +137,7 @@ fn ten_thousand_units_in_fifteen_periods_need_little_memory() {
         limit >> 10
     );
     assert!(
-        runs_within(dir.path(), &["units.csv"], limit),
+        runs_within(dir.path(), &["units.csv"], limit, Cores::All),
         "10 000 units over 15 periods need more than {} MB (ten rows: {} MB)",
         limit >> 10,
         base >> 10
@@ -122,27 +148,36 @@ fn ten_thousand_units_in_fifteen_periods_need_little_memory() {
 /// first: every code repeats. Their readings go to disk past a budget and
 /// are merged a group of keys at a time, so the run needs what two
 /// exports of different dossiers need, not memory for the repeated codes.
+///
+/// On one core, where every allocation comes in the same order each run:
+/// on several, what the threads hold at the peak changes with their
+/// timing (a debug build under load measured 12 MB apart), and the merge
+/// holds a few megabytes per thread, as many as the machine has cores.
 #[test]
 fn an_export_given_twice_needs_no_memory_for_its_repeats() {
     let Some(dir) = scratch() else { return };
+    let Some(cores) = one_core() else {
+        skip::skipped("no taskset to run on one core");
+        return;
+    };
     let once = dir.path().join("once.csv");
     dossiers(&once, 300_000, 30, 4);
     std::fs::copy(&once, dir.path().join("again.csv")).unwrap();
     let text = std::fs::read_to_string(&once).unwrap();
     std::fs::write(dir.path().join("other.csv"), text.replace("\nHS", "\nHX")).unwrap();
-    let apart = least(dir.path(), &["once.csv", "other.csv"]);
-    let twice = least(dir.path(), &["once.csv", "again.csv"]);
-    eprintln!(
-        "two exports of different dossiers need {} MB, the same export twice {} MB",
-        apart >> 10,
-        twice >> 10
-    );
+    let apart = least(dir.path(), &["once.csv", "other.csv"], cores);
     // The 300 000 repeated codes held as text with a reading each would
     // be 30 MB more.
+    let limit = apart + (8 << 10);
+    eprintln!(
+        "two exports of different dossiers need {} MB; the same export twice gets {} MB",
+        apart >> 10,
+        limit >> 10
+    );
     assert!(
-        twice <= apart + (8 << 10),
-        "the export given twice needs {} MB, two different ones {} MB",
-        twice >> 10,
+        runs_within(dir.path(), &["once.csv", "again.csv"], limit, cores),
+        "the export given twice needs more than {} MB (two different ones: {} MB)",
+        limit >> 10,
         apart >> 10
     );
 }
