@@ -40,10 +40,9 @@ fn slice(r: &Reading) -> usize {
     (r.key.0 >> 56) as usize
 }
 
-/// Where each slice of `readings` starts once they are in slice order,
-/// and that order, as indices into `readings`: a counting sort of their
-/// indices, so the readings themselves are moved once.
-fn slice_order(readings: &[Reading]) -> (Box<[usize]>, Vec<usize>) {
+/// Where each slice of `readings` starts once they are in slice order:
+/// `bounds[s]..bounds[s + 1]` for slice `s`.
+fn slice_bounds(readings: &[Reading]) -> Box<[usize]> {
     let mut bounds = vec![0usize; SLICES + 1];
     for r in readings {
         bounds[slice(r) + 1] += 1;
@@ -51,14 +50,20 @@ fn slice_order(readings: &[Reading]) -> (Box<[usize]>, Vec<usize>) {
     for s in 0..SLICES {
         bounds[s + 1] += bounds[s];
     }
-    let mut next = bounds.clone();
-    let mut order = vec![0; readings.len()];
-    for (i, r) in readings.iter().enumerate() {
+    bounds.into_boxed_slice()
+}
+
+/// Puts each of `readings`, taken in order, at its slice's next place,
+/// `put(reading, place)`: a counting sort's scatter. The 256 places being
+/// written stay in cache; gathering the readings by a sorted index instead
+/// missed the cache on nearly every one (60 % of stowing them).
+fn scatter(readings: &[Reading], bounds: &[usize], mut put: impl FnMut(&Reading, usize)) {
+    let mut next = bounds[..SLICES].to_vec();
+    for r in readings {
         let at = &mut next[slice(r)];
-        order[*at] = i;
+        put(r, *at);
         *at += 1;
     }
-    (bounds.into_boxed_slice(), order)
 }
 
 /// A part's names as the shared ones: its unit and field ids translated.
@@ -136,8 +141,7 @@ impl Stow {
     }
 
     fn place(&self, readings: &[Reading], origin: (u32, u32)) -> Result<Run, input::Error> {
-        let (bounds, order) = slice_order(readings);
-        let ordered = order.iter().filter_map(|&i| readings.get(i));
+        let bounds = slice_bounds(readings);
         let size = std::mem::size_of_val(readings);
         let kept = self
             .room
@@ -146,8 +150,10 @@ impl Stow {
             })
             .is_ok();
         if kept {
+            let mut ordered = readings.to_vec();
+            scatter(readings, &bounds, |r, at| ordered[at] = *r);
             return Ok(Run {
-                place: Place::Memory(ordered.copied().collect()),
+                place: Place::Memory(ordered),
                 bounds,
             });
         }
@@ -156,9 +162,10 @@ impl Stow {
             None => SpillFile::new()?,
         };
         file.buf.clear();
-        for r in ordered {
-            file.buf.extend_from_slice(&encode(r));
-        }
+        file.buf.resize(readings.len() * SIZE, 0);
+        scatter(readings, &bounds, |r, at| {
+            file.buf[at * SIZE..(at + 1) * SIZE].copy_from_slice(&encode(r));
+        });
         // A file that failed a write is not used again.
         let offset = file.append()?;
         let spill = file.path.clone();
