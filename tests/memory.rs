@@ -88,7 +88,8 @@ fn scratch() -> Option<TempDir> {
 }
 
 /// The first core this process may run on, from `taskset -pc`, or
-/// `None` (the caller skips, saying so) where there is no `taskset`.
+/// `None` (the caller skips, saying so) where there is no `taskset` or
+/// its answer cannot be read.
 fn one_core() -> Option<Cores> {
     let out = std::process::Command::new("taskset")
         .args(["-pc", &std::process::id().to_string()])
@@ -157,7 +158,7 @@ fn ten_thousand_units_in_fifteen_periods_need_little_memory() {
 fn an_export_given_twice_needs_no_memory_for_its_repeats() {
     let Some(dir) = scratch() else { return };
     let Some(cores) = one_core() else {
-        skip::skipped("no taskset to run on one core");
+        skip::skipped("no taskset (or no affinity list from it) to run on one core");
         return;
     };
     let once = dir.path().join("once.csv");

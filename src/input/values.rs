@@ -58,14 +58,12 @@ pub fn date_bytes(b: &[u8]) -> Result<Option<NaiveDate>, Reason> {
 /// that leaves the date as it is: no offset, or Vietnam's own. A cache of
 /// dates by their first ten bytes may use them only then.
 pub fn time_suffix_ok(rest: &[u8]) -> bool {
-    // The usual ` HH:MM:SS`, checked as one word (four dates a row: a
-    // tenth of reading a row went here, digit by digit).
-    if rest.len() == 9 && rest[0] == b' ' {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&rest[1..]);
-        if let Some(ok) = clock_ok(u64::from_le_bytes(w)) {
-            return ok;
-        }
+    // The usual ` HH:MM:SS`, checked in place.
+    if let [b' ', h1, h2, b':', m1, m2, b':', s1, s2] = rest {
+        let d = |a: &u8, b: &u8| {
+            (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
+        };
+        return matches!((d(h1, h2), d(m1, m2), d(s1, s2)), (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s <= 60);
     }
     match rest.first() {
         None => true,
@@ -73,29 +71,6 @@ pub fn time_suffix_ok(rest: &[u8]) -> bool {
             .is_some_and(|t| t.offset.is_none_or(|o| o == VIETNAM)),
         _ => false,
     }
-}
-
-/// For eight bytes `w` (little-endian) of the shape `__:__:__`, whether
-/// they are `HH:MM:SS`, a time of day, a leap second allowed; `None` for
-/// any other shape. The colons become `0`s, then every byte is a digit
-/// when its high nibble is 3 both as it is and plus 6 (a byte that carries
-/// into the next, over 0xF9, fails on its own nibble).
-#[inline]
-fn clock_ok(w: u64) -> Option<bool> {
-    const COLONS: u64 = 0x0000_3A00_003A_0000;
-    const MASK: u64 = 0x0000_FF00_00FF_0000;
-    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    if w & MASK != COLONS {
-        return None;
-    }
-    let x = w ^ (COLONS ^ 0x0000_3000_0030_0000);
-    let digits = (x & HIGH) | ((x.wrapping_add(0x0606_0606_0606_0606) & HIGH) >> 4);
-    if digits != 0x3333_3333_3333_3333 {
-        return Some(false);
-    }
-    let d = (x - 0x3030_3030_3030_3030).to_le_bytes();
-    let two = |i: usize| u32::from(d[i]) * 10 + u32::from(d[i + 1]);
-    Some(two(0) < 24 && two(3) < 60 && two(6) <= 60)
 }
 
 /// The date a value in a built-in form stands for, in Vietnam time.
@@ -988,23 +963,6 @@ mod tests {
         }
         let e = date("3 tháng 10").unwrap_err();
         assert!(e.contains("[nhap] dinh_dang_ngay"), "{e}");
-    }
-
-    proptest::proptest! {
-        /// The word-at-a-time check says what a byte-by-byte one says.
-        #[test]
-        fn clocks_are_checked_as_byte_by_byte(b in proptest::array::uniform8(
-            proptest::prop_oneof![b'0'..=b'9', proptest::strategy::Just(b':'), proptest::num::u8::ANY]
-        )) {
-            let d = |a: u8, b: u8| {
-                (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
-            };
-            let want = (b[2] == b':' && b[5] == b':').then(|| matches!(
-                (d(b[0], b[1]), d(b[3], b[4]), d(b[6], b[7])),
-                (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s <= 60
-            ));
-            proptest::prop_assert_eq!(clock_ok(u64::from_le_bytes(b)), want, "{:?}", b);
-        }
     }
 
     #[test]
