@@ -135,7 +135,7 @@ impl<'a> Cells<'a> {
             columns,
             encoding,
             valid_utf8: encoding == Encoding::Utf8
-                && simdutf8::basic::from_utf8(record.as_slice()).is_ok(),
+                && (record.known.utf8 || simdutf8::basic::from_utf8(record.as_slice()).is_ok()),
         }
     }
 

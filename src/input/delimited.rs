@@ -319,6 +319,7 @@ impl<'a> Rows<'a> {
     ) -> Result<Option<Record<'r>>, Error> {
         // Where the failing record starts, for the message.
         let line = reader.position().1;
+        reader.check_utf8(self.state.encoding == Encoding::Utf8);
         reader.read().map_err(|e| Error::Parse {
             path: self.path.to_path_buf(),
             line,
@@ -362,6 +363,8 @@ impl<'a> Rows<'a> {
         let utf16 = matches!(layout.source, Encoding::Utf16Le | Encoding::Utf16Be);
         let suspect = if utf16 {
             memchr::memchr2(0, MALFORMED, record.as_slice())
+        } else if record.known.no_nul {
+            None
         } else {
             memchr::memchr(0, record.as_slice())
         };
