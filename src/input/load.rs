@@ -244,13 +244,19 @@ fn short_word(key: &[u8]) -> u64 {
 }
 
 /// `a == b` for keys a little longer than a word, compared eight bytes at a
-/// time in place (a slice comparison calls memcmp).
+/// time in place (a slice comparison calls memcmp): the whole words, then
+/// the last eight bytes, overlapping them, for the rest.
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let ((wa, ra), (wb, rb)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
-    wa.iter().zip(wb).all(|(x, y)| x == y) && ra == rb
+    let ((wa, _), (wb, _)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    wa.iter().zip(wb).all(|(x, y)| x == y)
+        && match (a.last_chunk::<8>(), b.last_chunk::<8>()) {
+            (Some(x), Some(y)) => x == y,
+            // Shorter than a word: one small comparison.
+            _ => a == b,
+        }
 }
 
 /// A remembered value: its key's sketch, the key, the value.

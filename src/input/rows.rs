@@ -166,9 +166,14 @@ impl<R: Read> Reader<R> {
             };
         }
         if self.utf8 && end > self.utf8_until {
-            self.utf8_until = match simdutf8::compat::from_utf8(&self.buf[ahead.clone()]) {
+            let bytes = &self.buf[ahead.clone()];
+            // The quicker check first; the one that says where only when
+            // something is wrong.
+            self.utf8_until = match simdutf8::basic::from_utf8(bytes) {
                 Ok(_) => ahead.end,
-                Err(e) => at + e.valid_up_to(),
+                Err(_) => {
+                    at + simdutf8::compat::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |_| 0)
+                }
             };
         }
         Known {
